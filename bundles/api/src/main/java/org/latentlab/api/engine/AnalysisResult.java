@@ -1,0 +1,32 @@
+package org.latentlab.api.engine;
+
+import java.util.List;
+import java.util.Map;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.Attractor;
+import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.model.ModelSpec;
+
+/**
+ * Everything one analysis produced, and every choice that produced it (the number of attractors
+ * depends on seeds, strategy, tolerance and merge rule, so all are recorded).
+ *
+ * @param model            the model analysed
+ * @param seedOrigin       where the seeds came from
+ * @param seeds            the seeds [n, k] in latent space
+ * @param strategy         strategy id
+ * @param strategyParams   strategy parameters in force
+ * @param clusterer        clusterer id
+ * @param clustererParams  clusterer parameters in force
+ * @param attractors       distinct fixed points with their fields
+ * @param trajectories     one per seed
+ * @param labels           attractor id per seed, -1 when not converged
+ * @param metricSummaries  run-level metric values by metric id
+ * @param elapsedMillis    wall time of the analysis
+ */
+public record AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy,
+        Parameters strategyParams, String clusterer, Parameters clustererParams, List<Attractor> attractors,
+        List<Trajectory> trajectories, int[] labels, Map<String, Map<String, Object>> metricSummaries,
+        long elapsedMillis) {
+}

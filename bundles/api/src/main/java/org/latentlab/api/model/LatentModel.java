@@ -1,0 +1,25 @@
+package org.latentlab.api.model;
+
+import org.latentlab.api.Tensor;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A loaded autoencoder: batched float32 encoder E and decoder D. Implementations are safe to call
+ * from one thread at a time; the engine does not share one model between concurrent jobs.
+ */
+@ConsumerType
+public interface LatentModel extends AutoCloseable {
+
+    /** What was loaded. */
+    ModelSpec spec();
+
+    /** E: inputs [n, ...inputShape] to latents [n, latentDim]. */
+    Tensor encode(Tensor inputs);
+
+    /** D: latents [n, latentDim] to reconstructions [n, ...inputShape]. */
+    Tensor decode(Tensor latents);
+
+    /** Releases native memory. */
+    @Override
+    void close();
+}

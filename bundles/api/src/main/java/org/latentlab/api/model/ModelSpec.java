@@ -1,0 +1,54 @@
+package org.latentlab.api.model;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The contents of a model folder's {@code model.json}: what the model is and which files hold its
+ * encoder and decoder.
+ *
+ * @param folder     the model folder
+ * @param name       model name
+ * @param inputShape shape of one input, without the batch dimension, e.g. {@code [784]} or {@code [1, 28, 28]}
+ * @param latentDim  latent dimension k
+ * @param encoder    encoder file, relative to the folder
+ * @param decoder    decoder file, relative to the folder
+ * @param backend    id of the backend to use, or {@code null} to choose by file extension
+ */
+public record ModelSpec(Path folder, String name, int[] inputShape, int latentDim, String encoder, String decoder,
+        String backend) {
+
+    /** Number of values in one input. */
+    public int inputSize() {
+        int n = 1;
+        for (int d : inputShape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    public Path encoderFile() {
+        return folder.resolve(encoder);
+    }
+
+    public Path decoderFile() {
+        return folder.resolve(decoder);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelSpec m && folder.equals(m.folder) && name.equals(m.name)
+                && Arrays.equals(inputShape, m.inputShape) && latentDim == m.latentDim && encoder.equals(m.encoder)
+                && decoder.equals(m.decoder) && java.util.Objects.equals(backend, m.backend);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(folder, name, Arrays.hashCode(inputShape), latentDim, encoder, decoder, backend);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelSpec[" + name + ", input " + Arrays.toString(inputShape) + ", latent " + latentDim + ", " + folder + "]";
+    }
+}

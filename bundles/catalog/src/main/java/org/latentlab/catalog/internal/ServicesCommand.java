@@ -1,0 +1,90 @@
+package org.latentlab.catalog.internal;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.latentlab.api.CapabilityInfo;
+import org.latentlab.api.Catalog;
+import org.latentlab.api.ParameterSpec;
+import org.latentlab.launcher.spi.Subcommand;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code latentlab services} and the Gogo command {@code lab:services}: the backends, strategies,
+ * clusterers, metrics, exporters, data sets and seed sources registered now, with ids and parameters.
+ */
+@Component(service = {Subcommand.class, ServicesCommand.class}, property = {
+        Subcommand.NAME + "=services",
+        Subcommand.SUMMARY + "=list the registered backends, strategies, clusterers, metrics, exporters and data sets",
+        "osgi.command.scope=lab", "osgi.command.function=services"})
+public class ServicesCommand implements Subcommand {
+
+    static final String HELP = """
+            Usage: latentlab services [--kind KIND] [--params]
+
+            Lists the capabilities registered right now, one line each: kind, id, bundle, description.
+              --kind KIND   only this kind: backend, strategy, clusterer, metric, exporter, dataset, seeds
+              --params      also list each capability's parameters with defaults and ranges
+            """;
+
+    @Reference
+    Catalog catalog;
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        String kind = null;
+        boolean params = false;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--kind" -> {
+                    if (i + 1 >= args.size()) {
+                        err.println("services: --kind needs a value");
+                        return 2;
+                    }
+                    kind = args.get(++i);
+                }
+                case "--params" -> params = true;
+                case "-h", "--help" -> {
+                    out.print(HELP);
+                    return 0;
+                }
+                default -> {
+                    err.print("services: unknown argument " + args.get(i) + "\n\n" + HELP);
+                    return 2;
+                }
+            }
+        }
+        print(out, kind, params);
+        return 0;
+    }
+
+    void print(PrintStream out, String kind, boolean params) {
+        List<CapabilityInfo> infos = catalog.list().stream()
+                .filter(i -> kind == null || i.kind().label().equals(kind)).toList();
+        if (infos.isEmpty()) {
+            out.println(kind == null ? "No capabilities are registered." : "No " + kind + " is registered.");
+            return;
+        }
+        out.printf("%-10s %-18s %-48s %s%n", "KIND", "ID", "BUNDLE", "DESCRIPTION");
+        for (CapabilityInfo i : infos) {
+            out.printf("%-10s %-18s %-48s %s%n", i.kind().label(), i.id(), i.bundle() + " " + i.bundleVersion(),
+                    i.description());
+            if (params) {
+                for (ParameterSpec p : i.parameters()) {
+                    out.printf("%12s %s (%s, default %s%s) %s%n", "", p.name(), p.type().name().toLowerCase(),
+                            p.defaultValue(), p.min() == null ? "" : ", range [" + p.min() + ", " + p.max() + "]",
+                            p.description());
+                }
+            }
+        }
+    }
+
+    /** Gogo: {@code lab:services [kind]}. */
+    public void services() {
+        print(System.out, null, false);
+    }
+
+    public void services(String kind) {
+        print(System.out, kind, true);
+    }
+}

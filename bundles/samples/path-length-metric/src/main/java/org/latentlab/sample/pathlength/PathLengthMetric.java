@@ -1,0 +1,65 @@
+package org.latentlab.sample.pathlength;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latentlab.api.ParameterSpec;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.ServiceProperties;
+import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.metric.Metric;
+import org.latentlab.api.metric.MetricContext;
+import org.latentlab.api.metric.MetricResult;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Sample plugin: how far trajectories travel. Long, slow paths are a cheap out-of-distribution
+ * signal (Fumero et al. 2025). Reports the mean and a quantile of path length over converged seeds,
+ * and the mean path length into each attractor.
+ */
+@Component(property = {
+        ServiceProperties.ID + "=path-length",
+        ServiceProperties.DESCRIPTION + "=mean and quantile of trajectory path length, overall and per attractor"})
+public class PathLengthMetric implements Metric {
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(ParameterSpec.real("quantile", 0.95, 0, 1, "which quantile of path length to report"));
+    }
+
+    @Override
+    public MetricResult compute(MetricContext context, Parameters params) {
+        double q = params.getDouble("quantile", 0.95);
+        List<Trajectory> ts = context.trajectories();
+        int[] labels = context.labels();
+        double[] lengths = ts.stream().filter(Trajectory::converged).mapToDouble(Trajectory::pathLength).sorted().toArray();
+        Map<Integer, double[]> sums = new HashMap<>(); // attractor id -> {sum, count}
+        for (int i = 0; i < ts.size(); i++) {
+            if (labels[i] >= 0) {
+                double[] s = sums.computeIfAbsent(labels[i], k -> new double[2]);
+                s[0] += ts.get(i).pathLength();
+                s[1]++;
+            }
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("convergedSeeds", lengths.length);
+        summary.put("meanPathLength", lengths.length == 0 ? Double.NaN : Arrays.stream(lengths).average().orElseThrow());
+        summary.put("pathLengthQuantile", quantile(lengths, q));
+        Map<Integer, Map<String, Object>> per = new LinkedHashMap<>();
+        sums.forEach((id, s) -> per.put(id, Map.of("meanPathLength", s[0] / s[1])));
+        return new MetricResult(summary, per);
+    }
+
+    /** Linear-interpolated quantile of sorted values (the "R-7" rule NumPy uses by default). */
+    static double quantile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+}

@@ -1,0 +1,335 @@
+package org.latentlab.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.latentlab.launcher.spi.Subcommand;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+
+/**
+ * A running LatentLab: an Apache Felix framework whose system bundle exports the native engine
+ * tier, with the bundles of the chosen features installed and started, and FileInstall watching the
+ * plugins folder. Used by the command line and, unchanged, by the integration tests.
+ */
+public final class Lab implements AutoCloseable {
+
+    private final LabConfig config;
+    private final Framework framework;
+    private final Path storage;
+    private final AtomicLong lastServiceEvent = new AtomicLong(System.nanoTime());
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread shutdownHook = new Thread(this::close, "latentlab-shutdown");
+
+    /** Start level of the lab's services; front ends that read the terminal (Gogo shell) sit above it. */
+    static final int SERVICES_LEVEL = 8;
+    static final int FRONT_END_LEVEL = 10;
+
+    private Lab(LabConfig config, Framework framework, Path storage) {
+        this.config = config;
+        this.framework = framework;
+        this.storage = storage;
+    }
+
+    /** Starts the framework and the features' bundles; returns once all are started. */
+    public static Lab start(LabConfig config) throws IOException, BundleException {
+        Path home = config.home();
+        for (String dir : List.of("plugins", "config", "cache", "run")) {
+            Files.createDirectories(home.resolve(dir));
+        }
+        List<Feature> features = resolveFeatures(config);
+        configureNativeEngines(home);
+
+        // One framework storage per process: several commands may share a home (a running server and a CLI call).
+        Path storage = Files.createTempDirectory(home.resolve("run"), "framework-");
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.exportsOf(SystemPackages.classPathJars()));
+        props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
+        props.put("felix.log.level", "1");
+        props.put("latentlab.home", home.toString());
+        props.put("latentlab.distribution", config.distribution().toString());
+        props.put("felix.cm.dir", home.resolve("config").toString());
+        props.put("felix.fileinstall.dir", config.plugins().toString());
+        props.put("felix.fileinstall.poll", Long.toString(config.pollMillis()));
+        props.put("felix.fileinstall.noInitialDelay", "true");
+        props.put("felix.fileinstall.bundles.new.start", "true");
+        props.put("felix.fileinstall.start.level", "5");
+        props.put("felix.fileinstall.log.level", "2");
+        // By default FileInstall refreshes every bundle with an unresolved optional import whenever a plugin
+        // arrives, which restarts SCR, ConfigAdmin and Gogo under running jobs. Only refresh plugins.
+        props.put("felix.fileinstall.optionalImportRefreshScope", "managed");
+        props.put("felix.fileinstall.fragmentScope", "managed");
+        props.put("felix.fileinstall.tmpdir", home.resolve("cache/fileinstall").toString());
+        props.put("ds.loglevel", "warn");
+        props.put("gosh.args", config.interactive() ? "" : "--nointeractive");
+        props.putAll(config.properties());
+
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Lab.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        Framework fw = factory.newFramework(props);
+        fw.init();
+        Lab lab = new Lab(config, fw, storage);
+        Runtime.getRuntime().addShutdownHook(lab.shutdownHook); // 'exit' in Gogo calls System.exit
+        BundleContext ctx = fw.getBundleContext();
+        ctx.addServiceListener(e -> lab.lastServiceEvent.set(System.nanoTime()));
+        if (System.getenv("LATENTLAB_DEBUG") != null) {
+            ctx.addBundleListener(e -> System.err.println("[bundle] " + e.getBundle().getSymbolicName() + " "
+                    + switch (e.getType()) {
+                        case org.osgi.framework.BundleEvent.INSTALLED -> "installed";
+                        case org.osgi.framework.BundleEvent.STARTED -> "started";
+                        case org.osgi.framework.BundleEvent.STOPPED -> "stopped";
+                        case org.osgi.framework.BundleEvent.UPDATED -> "updated";
+                        case org.osgi.framework.BundleEvent.UNINSTALLED -> "uninstalled";
+                        case org.osgi.framework.BundleEvent.RESOLVED -> "resolved";
+                        case org.osgi.framework.BundleEvent.UNRESOLVED -> "unresolved";
+                        default -> "event " + e.getType();
+                    }));
+        }
+
+        // Install every bundle first, then start: start order follows the features' start-order.
+        List<Bundle> installed = new ArrayList<>();
+        for (Feature f : features) {
+            for (Feature.Artifact a : f.bundles()) {
+                Path jar = a.in(config.bundleRepository());
+                if (!Files.isRegularFile(jar)) {
+                    throw new IOException("feature " + f.id() + " names bundle " + a + " but " + jar + " does not exist");
+                }
+                Bundle b = ctx.installBundle(jar.toUri().toString());
+                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    b.adapt(BundleStartLevel.class).setStartLevel(Math.max(1, Math.min(FRONT_END_LEVEL, a.startOrder())));
+                    installed.add(b);
+                }
+            }
+        }
+        for (Bundle b : installed) {
+            b.start(); // framework not started yet: this only marks the bundle, its start level decides when
+        }
+        fw.start();
+        fw.adapt(FrameworkStartLevel.class).setStartLevel(SERVICES_LEVEL);
+        lab.awaitStartLevel(SERVICES_LEVEL, Duration.ofSeconds(60));
+        for (Bundle b : installed) {
+            int level = b.adapt(BundleStartLevel.class).getStartLevel();
+            if (level <= SERVICES_LEVEL && b.getState() != Bundle.ACTIVE) {
+                throw new BundleException("bundle " + b.getSymbolicName() + " did not start (state " + b.getState() + ")");
+            }
+        }
+        return lab;
+    }
+
+    /**
+     * Settings the native engines read once per process: DJL must never try the network, and the
+     * unpacked native libraries go to the data folder's cache.
+     */
+    private static void configureNativeEngines(Path home) {
+        Path cache = home.resolve("cache");
+        setDefault("ai.djl.offline", "true");
+        setDefault("DJL_CACHE_DIR", cache.resolve("djl").toString());
+        setDefault("ENGINE_CACHE_DIR", cache.resolve("djl").toString());
+        setDefault("org.bytedeco.javacpp.cachedir", cache.resolve("javacpp").toString());
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    private static List<Feature> resolveFeatures(LabConfig config) throws IOException {
+        Path dir = config.featuresDir();
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("no features folder at " + dir + " (is the distribution complete?)");
+        }
+        Map<String, Path> available = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.toString().endsWith(".json")).sorted()
+                    .forEach(p -> available.put(p.getFileName().toString().replaceFirst("\\.json$", ""), p));
+        }
+        List<String> wanted = config.features().isEmpty() ? List.copyOf(available.keySet()) : config.features();
+        List<Feature> out = new ArrayList<>();
+        for (String name : wanted) {
+            Path p = available.get(name);
+            if (p == null) {
+                throw new IOException("unknown feature '" + name + "'; available: " + available.keySet());
+            }
+            out.add(Feature.read(p));
+        }
+        return out;
+    }
+
+    private void awaitStartLevel(int level, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        FrameworkStartLevel fsl = framework.adapt(FrameworkStartLevel.class);
+        while (fsl.getStartLevel() < level && System.nanoTime() < end) {
+            sleep(20);
+        }
+    }
+
+    /**
+     * Waits until FileInstall has installed and started every jar now in the plugins folder and the
+     * service registry has been quiet for a moment, so a command sees the plugins that were there
+     * when it started.
+     */
+    public void awaitSettled(Duration timeout) throws IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        List<String> jars = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(config.plugins(), "*.jar")) {
+            ds.forEach(p -> jars.add(p.getFileName().toString()));
+        }
+        while (System.nanoTime() < end && !jars.stream().allMatch(this::pluginSettled)) {
+            sleep(50);
+        }
+        long quiet = Duration.ofMillis(300).toNanos();
+        while (System.nanoTime() < end && System.nanoTime() - lastServiceEvent.get() < quiet) {
+            sleep(50);
+        }
+        // Now start the front ends, so the first command typed already sees the plugins.
+        framework.adapt(FrameworkStartLevel.class).setStartLevel(FRONT_END_LEVEL);
+        awaitStartLevel(FRONT_END_LEVEL, Duration.ofSeconds(30));
+    }
+
+    private boolean pluginSettled(String fileName) {
+        for (Bundle b : context().getBundles()) {
+            if (b.getLocation().endsWith("/" + fileName)) {
+                boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+                return b.getState() == Bundle.ACTIVE || (fragment && b.getState() == Bundle.RESOLVED);
+            }
+        }
+        return false;
+    }
+
+    /** The system bundle's context. */
+    public BundleContext context() {
+        return framework.getBundleContext();
+    }
+
+    public LabConfig config() {
+        return config;
+    }
+
+    /** The subcommands registered now, by name, with their summaries. */
+    public Map<String, String> subcommands() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (ServiceReference<Subcommand> ref : subcommandRefs(null)) {
+            out.putIfAbsent(String.valueOf(ref.getProperty(Subcommand.NAME)),
+                    String.valueOf(ref.getProperty(Subcommand.SUMMARY)));
+        }
+        return out;
+    }
+
+    /** Waits up to {@code timeout} for a bundle to register the named subcommand. */
+    public Optional<ServiceReference<Subcommand>> awaitSubcommand(String name, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        do {
+            List<ServiceReference<Subcommand>> refs = subcommandRefs(name);
+            if (!refs.isEmpty()) {
+                return Optional.of(refs.get(0));
+            }
+            sleep(50);
+        } while (System.nanoTime() < end);
+        return Optional.empty();
+    }
+
+    /**
+     * Runs a subcommand provided by a bundle.
+     *
+     * @return its exit code, or 2 when no bundle provides it
+     */
+    public int run(String name, List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Optional<ServiceReference<Subcommand>> ref = awaitSubcommand(name, Duration.ofSeconds(2));
+        if (ref.isEmpty()) {
+            err.println("latentlab: no bundle provides the command '" + name + "'. Commands available now: "
+                    + subcommands().keySet() + ". Run 'latentlab --help'.");
+            return 2;
+        }
+        Subcommand cmd = context().getService(ref.get());
+        if (cmd == null) {
+            err.println("latentlab: the command '" + name + "' went away while starting");
+            return 1;
+        }
+        try {
+            return cmd.run(args, out, err);
+        } finally {
+            context().ungetService(ref.get());
+        }
+    }
+
+    private List<ServiceReference<Subcommand>> subcommandRefs(String name) {
+        try {
+            String filter = name == null ? null : "(" + Subcommand.NAME + "=" + name + ")";
+            List<ServiceReference<Subcommand>> refs = new ArrayList<>(context().getServiceReferences(Subcommand.class, filter));
+            refs.sort(Comparator.reverseOrder()); // highest ranking first
+            return refs;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("bad command name '" + name + "'");
+        }
+    }
+
+    /** Blocks until the framework stops (e.g. 'exit' in the shell, or {@link #close()} from elsewhere). */
+    public void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    /** Stops the framework and deletes this process's framework storage. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // fine
+            }
+        }
+        try {
+            framework.stop();
+            framework.waitForStop(30_000);
+        } catch (BundleException | InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            deleteTree(storage);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover temp folder under run/ is harmless
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.latentlab.launcher;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to start a lab.
+ *
+ * @param home         data folder: plugins/, config/, cache/, and everything jobs write
+ * @param distribution installation folder holding bundles/ (Maven layout) and features/
+ * @param features     feature names to start (file names in features/ without .json); empty means all
+ * @param pollMillis   how often the plugins folder is scanned
+ * @param interactive  whether the Gogo shell reads the terminal
+ * @param properties   extra framework properties, overriding the defaults
+ */
+public record LabConfig(Path home, Path distribution, List<String> features, long pollMillis, boolean interactive,
+        Map<String, String> properties) {
+
+    public Path plugins() {
+        return home.resolve("plugins");
+    }
+
+    public Path featuresDir() {
+        return distribution.resolve("features");
+    }
+
+    public Path bundleRepository() {
+        return distribution.resolve("bundles");
+    }
+}
