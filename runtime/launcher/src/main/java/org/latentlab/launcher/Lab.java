@@ -66,7 +66,7 @@ public final class Lab implements AutoCloseable {
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.exportsOf(SystemPackages.classPathJars()));
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.exportsOf(SystemPackages.jarsIn(config.lib())));
         props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
         props.put("felix.log.level", "1");
         props.put("latentlab.home", home.toString());
@@ -280,7 +280,15 @@ public final class Lab implements AutoCloseable {
     private List<ServiceReference<Subcommand>> subcommandRefs(String name) {
         try {
             String filter = name == null ? null : "(" + Subcommand.NAME + "=" + name + ")";
-            List<ServiceReference<Subcommand>> refs = new ArrayList<>(context().getServiceReferences(Subcommand.class, filter));
+            // getAll: the SPI class always comes from the system bundle, so no class-space check is needed, and
+            // the check would wrongly hide services when the JVM class path also holds bundle jars (tests).
+            ServiceReference<?>[] all = context().getAllServiceReferences(Subcommand.class.getName(), filter);
+            List<ServiceReference<Subcommand>> refs = new ArrayList<>();
+            for (ServiceReference<?> r : all == null ? new ServiceReference<?>[0] : all) {
+                @SuppressWarnings("unchecked")
+                ServiceReference<Subcommand> typed = (ServiceReference<Subcommand>) r;
+                refs.add(typed);
+            }
             refs.sort(Comparator.reverseOrder()); // highest ranking first
             return refs;
         } catch (InvalidSyntaxException e) {

@@ -8,7 +8,7 @@ import java.util.Map;
  * How to start a lab.
  *
  * @param home         data folder: plugins/, config/, cache/, and everything jobs write
- * @param distribution installation folder holding bundles/ (Maven layout) and features/
+ * @param distribution installation folder holding lib/ (the launcher class path), bundles/ (Maven layout) and features/
  * @param features     feature names to start (file names in features/ without .json); empty means all
  * @param pollMillis   how often the plugins folder is scanned
  * @param interactive  whether the Gogo shell reads the terminal
@@ -23,6 +23,11 @@ public record LabConfig(Path home, Path distribution, List<String> features, lon
 
     public Path featuresDir() {
         return distribution.resolve("features");
+    }
+
+    /** The launcher class path: Felix, the launcher, its SPI and the native engine tier. */
+    public Path lib() {
+        return distribution.resolve("lib");
     }
 
     public Path bundleRepository() {

@@ -20,21 +20,20 @@ import java.util.jar.Manifest;
  */
 final class SystemPackages {
 
-    /** Jars never exported: the framework itself and test tooling when run under a test. */
-    private static final List<String> SKIPPED_JAR_PREFIXES = List.of("junit-", "org.junit",
-            "opentest4j", "apiguardian", "surefire", "maven-", "plexus-", "common-java5", "common-junit");
-
     private SystemPackages() {}
 
-    /** The class path entries of this JVM that are jars. */
-    static List<Path> classPathJars() {
-        List<Path> jars = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
-            if (entry.endsWith(".jar")) {
-                jars.add(Path.of(entry));
-            }
+    /**
+     * The jars of the distribution's lib/ folder: the launcher class path. Exports are computed from
+     * this folder, not from java.class.path, so a test JVM whose class path also holds bundles does
+     * not export them from the system bundle.
+     */
+    static List<Path> jarsIn(Path lib) throws IOException {
+        if (!Files.isDirectory(lib)) {
+            throw new IOException("no lib folder at " + lib + " (is the distribution complete?)");
         }
-        return jars;
+        try (var s = Files.list(lib)) {
+            return s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
     }
 
     /** The export clauses of the given jars, comma-separated. */
@@ -42,8 +41,7 @@ final class SystemPackages {
         List<String> clauses = new ArrayList<>();
         Set<String> plainPackages = new TreeSet<>();
         for (Path jar : jars) {
-            String name = jar.getFileName().toString();
-            if (!Files.isRegularFile(jar) || SKIPPED_JAR_PREFIXES.stream().anyMatch(name::startsWith)) {
+            if (!Files.isRegularFile(jar)) {
                 continue;
             }
             try (JarFile jf = new JarFile(jar.toFile())) {
