@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 
 /**
- * A bundle that runs a model through DJL and ONNX Runtime keeps working after it is updated three
- * times: the native libraries live on the launcher class path, loaded once, never by a bundle's
+ * A bundle that runs models through DJL (ONNX Runtime and PyTorch engines) and ND4J keeps working
+ * after it is updated three times: the native libraries live on the launcher class path, loaded once, never by a bundle's
  * class loader (an embedded engine fails after the first update with "already loaded in another
  * classloader").
  */
@@ -22,27 +22,33 @@ class NativeTierSurvivesUpdatesIT {
     static final String PROBE = "latentlab-it-probe";
 
     @Test
-    void onnxModelRunsFromABundleBeforeAndAfterThreeUpdates() throws Exception {
+    void onnxAndTorchScriptModelsAndNd4jRunFromABundleBeforeAndAfterThreeUpdates() throws Exception {
         Path model = Path.of(System.getProperty("latentlab.it.models"), "tiny-mlp");
         String reference = Files.readString(model.resolve("reference.json"));
         float[] expected = firstRow(reference, "encoded");
         String input = "1.0,2.0,3.0,4.0"; // first row of "inputs" in reference.json
 
         try (LabFixture f = LabFixture.start("native", PROBE)) {
-            assertClose(expected, parse(f.run("probe-onnx", model.toString(), "encoder", input)));
+            assertAllEnginesWork(f, model, input, expected);
             for (int i = 1; i <= 3; i++) {
                 String version = "9.0." + i;
                 f.deploy(f.withVersion(LabFixture.pluginJar(PROBE), version), PROBE + ".jar");
                 LabFixture.await("probe at version " + version, () -> f.bundles(PROBE).stream()
                         .anyMatch(b -> b.getVersion().toString().equals(version) && b.getState() == Bundle.ACTIVE)
                         && subcommandFrom(f, version));
-                assertClose(expected, parse(f.run("probe-onnx", model.toString(), "encoder", input)));
+                assertAllEnginesWork(f, model, input, expected);
             }
         }
     }
 
+    private static void assertAllEnginesWork(LabFixture f, Path model, String input, float[] expected) throws Exception {
+        assertClose(expected, parse(f.run("probe-djl", "OnnxRuntime", model.toString(), "encoder", input)));
+        assertClose(expected, parse(f.run("probe-djl", "PyTorch", model.toString(), "encoder", input)));
+        assertClose(new float[] {7, 10, 15, 22}, parse(f.run("probe-nd4j")));
+    }
+
     private static boolean subcommandFrom(LabFixture f, String version) {
-        return f.lab.awaitSubcommand("probe-onnx", java.time.Duration.ZERO)
+        return f.lab.awaitSubcommand("probe-djl", java.time.Duration.ZERO)
                 .map(r -> r.getBundle() != null && r.getBundle().getVersion().toString().equals(version)).orElse(false);
     }
 

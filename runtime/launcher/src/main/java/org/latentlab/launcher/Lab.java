@@ -150,6 +150,8 @@ public final class Lab implements AutoCloseable {
         setDefault("ENGINE_CACHE_DIR", cache.resolve("djl").toString());
         setDefault("org.bytedeco.javacpp.cachedir", cache.resolve("javacpp").toString());
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // ONNX Runtime warns on every engine start that this CPU-only machine has no CUDA.
+        setDefault("org.slf4j.simpleLogger.log.ai.djl.onnxruntime.engine.OrtEngine", "error");
     }
 
     private static void setDefault(String key, String value) {

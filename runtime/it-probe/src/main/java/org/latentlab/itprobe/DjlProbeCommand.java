@@ -16,28 +16,30 @@ import org.latentlab.launcher.spi.Subcommand;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * {@code probe-onnx MODEL_DIR NAME v1,v2,...}: runs one row through {@code NAME.onnx} with DJL's ONNX
- * Runtime engine, from the launcher class path, and prints the output values.
+ * {@code probe-djl ENGINE MODEL_DIR NAME v1,v2,...}: runs one row through {@code NAME.onnx} (engine
+ * {@code OnnxRuntime}) or {@code NAME.pt} (engine {@code PyTorch}) with DJL from the launcher class
+ * path, and prints the output values.
  */
-@Component(property = {Subcommand.NAME + "=probe-onnx", Subcommand.SUMMARY + "=test probe: run an ONNX file via DJL"})
-public class OnnxProbeCommand implements Subcommand {
+@Component(property = {Subcommand.NAME + "=probe-djl", Subcommand.SUMMARY + "=test probe: run a model file via DJL"})
+public class DjlProbeCommand implements Subcommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Path dir = Path.of(args.get(0));
-        String name = args.get(1);
-        float[] row = new float[args.get(2).split(",").length];
-        String[] parts = args.get(2).split(",");
+        String engine = args.get(0);
+        Path dir = Path.of(args.get(1));
+        String name = args.get(2);
+        String[] parts = args.get(3).split(",");
+        float[] row = new float[parts.length];
         for (int i = 0; i < parts.length; i++) {
             row[i] = Float.parseFloat(parts[i]);
         }
         Thread t = Thread.currentThread();
         ClassLoader saved = t.getContextClassLoader();
         t.setContextClassLoader(Engine.class.getClassLoader()); // DJL finds engines through the context loader
-        try (Model model = Model.newInstance(name, "OnnxRuntime")) {
+        try (Model model = Model.newInstance(name, engine)) {
             model.load(dir, name);
             try (Predictor<NDList, NDList> p = model.newPredictor(new NoopTranslator());
-                    NDManager m = NDManager.newBaseManager("OnnxRuntime")) {
+                    NDManager m = NDManager.newBaseManager(engine)) {
                 NDArray x = m.create(row, new Shape(1, row.length));
                 float[] y = p.predict(new NDList(x)).singletonOrThrow().toFloatArray();
                 out.println(Arrays.toString(y));
