@@ -1,0 +1,156 @@
+package org.latentlab.npy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and writes NumPy {@code .npy} files (format versions 1.0 to 3.0, C order). Values are read
+ * into float32 (the engine's type) from float32, float64, int32, int64 and uint8 files, little- or
+ * big-endian; labels are written as int32. Every error names the file and what is wrong with it.
+ */
+public final class Npy {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {}
+
+    /** A float32 array read from a file: C-order data and its shape. */
+    public record FloatArray(int[] shape, float[] data) {
+        public int rows() {
+            return shape.length == 0 ? 1 : shape[0];
+        }
+    }
+
+    /** Reads a numeric .npy file as float32. */
+    public static FloatArray readFloats(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(10);
+            if (head.length < 10 || !Arrays.equals(Arrays.copyOf(head, 6), MAGIC)) {
+                throw new IOException(file + ": not a NumPy .npy file (bad magic bytes)");
+            }
+            int major = head[6] & 0xff;
+            int headerLen;
+            if (major == 1) {
+                headerLen = (head[8] & 0xff) | (head[9] & 0xff) << 8;
+            } else if (major == 2 || major == 3) {
+                byte[] more = in.readNBytes(2);
+                headerLen = (head[8] & 0xff) | (head[9] & 0xff) << 8 | (more[0] & 0xff) << 16 | (more[1] & 0xff) << 24;
+            } else {
+                throw new IOException(file + ": unsupported .npy format version " + major);
+            }
+            String header = new String(in.readNBytes(headerLen), StandardCharsets.ISO_8859_1);
+            Matcher d = DESCR.matcher(header);
+            Matcher f = FORTRAN.matcher(header);
+            Matcher s = SHAPE.matcher(header);
+            if (!d.find() || !f.find() || !s.find()) {
+                throw new IOException(file + ": malformed .npy header: " + header.trim());
+            }
+            if (f.group(1).equals("True")) {
+                throw new IOException(file + ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
+            }
+            int[] shape = parseShape(file, s.group(1));
+            long count = 1;
+            for (int dim : shape) {
+                count *= dim;
+            }
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new IOException(file + ": array of " + count + " values is too large to read at once");
+            }
+            char kind = d.group(2).charAt(0);
+            int size = Integer.parseInt(d.group(3));
+            ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+            String type = "" + kind + size;
+            if (!Arrays.asList("f4", "f8", "i4", "i8", "u1").contains(type)) {
+                throw new IOException(file + ": dtype '" + d.group(1) + type + "' is not supported; use float32");
+            }
+            byte[] raw = in.readNBytes((int) count * size);
+            if (raw.length != count * size) {
+                throw new IOException(file + ": truncated: shape " + Arrays.toString(shape) + " needs " + count * size
+                        + " data bytes, found " + raw.length);
+            }
+            ByteBuffer buf = ByteBuffer.wrap(raw).order(order);
+            float[] out = new float[(int) count];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = switch (type) {
+                    case "f4" -> buf.getFloat();
+                    case "f8" -> (float) buf.getDouble();
+                    case "i4" -> buf.getInt();
+                    case "i8" -> buf.getLong();
+                    default -> buf.get() & 0xff;
+                };
+            }
+            return new FloatArray(shape, out);
+        }
+    }
+
+    private static int[] parseShape(Path file, String text) throws IOException {
+        String t = text.trim();
+        if (t.isEmpty()) {
+            return new int[0];
+        }
+        String[] parts = Arrays.stream(t.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toArray(String[]::new);
+        int[] shape = new int[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                shape[i] = Integer.parseInt(parts[i].replace("L", ""));
+            }
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": bad shape (" + text + ")");
+        }
+        return shape;
+    }
+
+    /** Writes float32 values (little-endian, C order) atomically. */
+    public static void writeFloats(Path file, int[] shape, float[] data) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(data);
+        write(file, "<f4", shape, buf.array());
+    }
+
+    /** Writes int32 values (little-endian, C order) atomically. */
+    public static void writeInts(Path file, int[] shape, int[] data) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asIntBuffer().put(data);
+        write(file, "<i4", shape, buf.array());
+    }
+
+    private static void write(Path file, String descr, int[] shape, byte[] data) throws IOException {
+        StringBuilder sh = new StringBuilder();
+        for (int i = 0; i < shape.length; i++) {
+            sh.append(shape[i]).append(shape.length == 1 ? "," : i + 1 < shape.length ? ", " : "");
+        }
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + sh + "), }";
+        int unpadded = 10 + dict.length() + 1;
+        int pad = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            out.write(MAGIC);
+            out.write(new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
+            out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(data);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

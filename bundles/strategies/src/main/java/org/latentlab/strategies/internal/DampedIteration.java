@@ -1,0 +1,38 @@
+package org.latentlab.strategies.internal;
+
+import java.util.List;
+import org.latentlab.api.ParameterSpec;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.ServiceProperties;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.api.dynamics.Progress;
+import org.latentlab.api.dynamics.Trajectory;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Damped (Krasnosel'skii–Mann) iteration z ← (1 − α) z + α f(z): an Euler step of dz/dt = f(z) − z.
+ * Same fixed points as f; converges where plain iteration oscillates (eigenvalues of J near −1).
+ */
+@Component(property = {ServiceProperties.ID + "=damped",
+        ServiceProperties.DESCRIPTION + "=damped iteration z <- (1-alpha) z + alpha f(z)"})
+public class DampedIteration implements IterationStrategy {
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return FixedPointLoop.with(ParameterSpec.real("alpha", 0.5, 1e-6, 1, "step fraction towards f(z)"));
+    }
+
+    @Override
+    public List<Trajectory> iterate(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
+        float alpha = (float) params.getDouble("alpha", 0.5);
+        return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k) -> {
+            float[] next = new float[z.length];
+            for (int i = 0; i < z.length; i++) {
+                next[i] = (1 - alpha) * z[i] + alpha * fz[i];
+            }
+            return next;
+        });
+    }
+}
