@@ -1,0 +1,15 @@
+package org.latentlab.backend.torchscript.internal;
+
+import org.latentlab.api.ServiceProperties;
+import org.latentlab.api.model.ModelBackend;
+import org.latentlab.backend.djl.AbstractDjlBackend;
+import org.osgi.service.component.annotations.Component;
+
+/** Runs TorchScript {@code .pt} encoders and decoders with libtorch (through DJL). */
+@Component(service = ModelBackend.class, property = {ServiceProperties.ID + "=torchscript",
+        ServiceProperties.DESCRIPTION + "=PyTorch (libtorch) through DJL: TorchScript encoder.pt / decoder.pt"})
+public class TorchScriptBackend extends AbstractDjlBackend {
+    public TorchScriptBackend() {
+        super("PyTorch", ".pt");
+    }
+}
