@@ -13,7 +13,8 @@ import java.util.Map;
  * @param stable         all |λ| &lt; 1
  * @param kind           attractor, saddle or repeller
  * @param meanSteps      mean observed steps of the seeds in its basin
- * @param predictedSteps steps predicted from the spectral radius, log(ε/‖e₀‖)/log ρ
+ * @param predictedSteps mean over the basin of log(ε/‖e₀‖)/log ρ, with ρ the spectral radius, e₀ = seed − z*
+ *                       and ε = √tolerance/(1 − ρ) (the error at which the residual rule stops)
  * @param metrics        per-attractor fields added by metrics, by field name
  */
 public record Attractor(int id, float[] latent, int basinSize, double spectralRadius, double spectralNorm,

@@ -1,0 +1,216 @@
+package org.latentlab.engine.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.Attractor;
+import org.latentlab.api.attractor.AttractorClusterer;
+import org.latentlab.api.attractor.Clustering;
+import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.api.dynamics.Progress;
+import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.metric.Metric;
+import org.latentlab.api.metric.MetricContext;
+import org.latentlab.api.metric.MetricResult;
+import org.latentlab.api.model.LatentModel;
+
+/**
+ * The analysis itself, independent of OSGi and of where the map comes from: iterate the seeds in
+ * chunks, merge converged end points into attractors, measure each attractor's stability, run the
+ * metrics. Attractor ids are ordered by basin size, largest first (ties: first reached first).
+ */
+final class Analysis {
+
+    /** A chosen capability with its parameters in force. */
+    record Choice<T>(String id, T service, Parameters params) {}
+
+    /** What an analysis runs on. */
+    record Inputs(LatentMap map, Tensor seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
+            List<Choice<Metric>> metrics, Optional<LatentModel> model, Optional<Tensor> trainingInputs, int chunkSize,
+            double jacobianStep) {}
+
+    /** What it found. */
+    record Outcome(List<Attractor> attractors, List<Trajectory> trajectories, int[] labels,
+            Map<String, Map<String, Object>> metricSummaries) {}
+
+    /** Receives stage changes and progress; may cancel. */
+    interface Listener {
+        void stage(String stage, long total, String message);
+
+        void advance(long units);
+
+        boolean cancelled();
+    }
+
+    private Analysis() {}
+
+    static Outcome run(Inputs in, Listener listener) {
+        Tensor seeds = in.seeds();
+        int n = seeds.rows();
+        int k = seeds.width();
+        int chunks = Math.max(1, (n + in.chunkSize() - 1) / in.chunkSize());
+        Progress progress = new Progress() {
+            public void advance(long units) {
+                listener.advance(units);
+            }
+
+            public boolean cancelled() {
+                return listener.cancelled();
+            }
+        };
+        List<Trajectory> trajectories = new ArrayList<>(n);
+        for (int c = 0; c < chunks; c++) {
+            int from = c * in.chunkSize();
+            int to = Math.min(n, from + in.chunkSize());
+            listener.stage("iterating", -1, "seeds " + from + "-" + (to - 1) + " of " + n + " (chunk " + (c + 1) + "/" + chunks + ")");
+            List<Trajectory> part = in.strategy().service().iterate(in.map(), seeds.slice(from, to), in.strategy().params(), progress);
+            if (part.size() != to - from) {
+                throw new IllegalStateException("strategy '" + in.strategy().id() + "' returned " + part.size()
+                        + " trajectories for " + (to - from) + " seeds");
+            }
+            for (Trajectory t : part) {
+                trajectories.add(new Trajectory(from + t.seed(), t.endpoint(), t.steps(), t.converged(), t.diverged(),
+                        t.pathLength(), t.finalResidual(), t.path()));
+            }
+        }
+        checkCancelled(listener);
+
+        listener.stage("clustering", -1, "merging end points with '" + in.clusterer().id() + "'");
+        int[] convergedIdx = trajectories.stream().filter(Trajectory::converged).mapToInt(Trajectory::seed).toArray();
+        float[] ends = new float[convergedIdx.length * k];
+        for (int a = 0; a < convergedIdx.length; a++) {
+            System.arraycopy(trajectories.get(convergedIdx[a]).endpoint(), 0, ends, a * k, k);
+        }
+        Clustering clustering = in.clusterer().service().cluster(Tensor.matrix(convergedIdx.length, k, ends), in.clusterer().params());
+        int[] raw = new int[n];
+        java.util.Arrays.fill(raw, -1);
+        for (int a = 0; a < convergedIdx.length; a++) {
+            raw[convergedIdx[a]] = clustering.labels()[a];
+        }
+        // Order clusters by basin size (largest first), then by first appearance.
+        int m = clustering.count();
+        int[] size = new int[m];
+        int[] first = new int[m];
+        java.util.Arrays.fill(first, Integer.MAX_VALUE);
+        for (int i = 0; i < n; i++) {
+            if (raw[i] >= 0) {
+                size[raw[i]]++;
+                first[raw[i]] = Math.min(first[raw[i]], i);
+            }
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int c = 0; c < m; c++) {
+            if (size[c] > 0) {
+                order.add(c);
+            }
+        }
+        order.sort(Comparator.<Integer>comparingInt(c -> -size[c]).thenComparingInt(c -> first[c]));
+        Map<Integer, Integer> newId = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            newId.put(order.get(i), i);
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = raw[i] < 0 ? -1 : newId.get(raw[i]);
+        }
+        float[] centers = new float[order.size() * k];
+        for (int i = 0; i < order.size(); i++) {
+            System.arraycopy(clustering.centers().data(), order.get(i) * k, centers, i * k, k);
+        }
+        checkCancelled(listener);
+
+        listener.stage("stability", order.size(), "Jacobian spectra of " + order.size() + " attractors");
+        StabilityAnalysis.Spectrum[] spectra = StabilityAnalysis.analyse(in.map(), Tensor.matrix(order.size(), k, centers),
+                in.jacobianStep());
+        double residualTol = Math.sqrt(in.strategy().params().getDouble("tolerance", 1e-6));
+        double[] stepSum = new double[order.size()];
+        double[] predictedSum = new double[order.size()];
+        for (int i = 0; i < n; i++) {
+            int a = labels[i];
+            if (a >= 0) {
+                stepSum[a] += trajectories.get(i).steps();
+                double e0 = 0;
+                for (int j = 0; j < k; j++) {
+                    double d = seeds.data()[i * k + j] - centers[a * k + j];
+                    e0 += d * d;
+                }
+                double rho = spectra[a].spectralRadius();
+                // the rule stops on the residual |f(z) - z| ~ (1 - rho)|e|, so the error bound is tol / (1 - rho)
+                predictedSum[a] += StabilityAnalysis.predictedSteps(Math.sqrt(e0), residualTol / Math.max(1e-12, 1 - rho), rho);
+            }
+        }
+        List<Attractor> attractors = new ArrayList<>();
+        for (int a = 0; a < order.size(); a++) {
+            int basin = size[order.get(a)];
+            StabilityAnalysis.Spectrum s = spectra[a];
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("eigenvaluesReal", s.real());
+            fields.put("eigenvaluesImag", s.imag());
+            attractors.add(new Attractor(a, java.util.Arrays.copyOfRange(centers, a * k, a * k + k), basin,
+                    s.spectralRadius(), s.spectralNorm(), s.stable(), s.kind(), stepSum[a] / basin, predictedSum[a] / basin,
+                    fields));
+        }
+        listener.advance(order.size());
+
+        Map<String, Map<String, Object>> summaries = new LinkedHashMap<>();
+        if (!in.metrics().isEmpty()) {
+            MetricContext ctx = context(in, trajectories, attractors, labels);
+            for (Choice<Metric> metric : in.metrics()) {
+                checkCancelled(listener);
+                listener.stage("metrics", -1, "metric '" + metric.id() + "'");
+                MetricResult r = metric.service().compute(ctx, metric.params());
+                summaries.put(metric.id(), r.summary() == null ? Map.of() : new LinkedHashMap<>(r.summary()));
+                if (r.perAttractor() != null) {
+                    r.perAttractor().forEach((id, values) -> {
+                        if (id >= 0 && id < attractors.size()) {
+                            attractors.get(id).metrics().putAll(values);
+                        }
+                    });
+                }
+            }
+        }
+        return new Outcome(attractors, trajectories, labels, summaries);
+    }
+
+    private static MetricContext context(Inputs in, List<Trajectory> ts, List<Attractor> as, int[] labels) {
+        return new MetricContext() {
+            public Optional<LatentModel> model() {
+                return in.model();
+            }
+
+            public Tensor seeds() {
+                return in.seeds();
+            }
+
+            public List<Trajectory> trajectories() {
+                return ts;
+            }
+
+            public List<Attractor> attractors() {
+                return as;
+            }
+
+            public int[] labels() {
+                return labels;
+            }
+
+            public Optional<Tensor> trainingInputs() {
+                return in.trainingInputs();
+            }
+        };
+    }
+
+    private static void checkCancelled(Listener l) {
+        if (l.cancelled()) {
+            throw new CancellationException("cancelled");
+        }
+    }
+}

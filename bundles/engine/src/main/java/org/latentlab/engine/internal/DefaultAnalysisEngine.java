@@ -1,0 +1,152 @@
+package org.latentlab.engine.internal;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.latentlab.api.Capability;
+import org.latentlab.api.Catalog;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.attractor.AttractorClusterer;
+import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.engine.AnalysisEngine;
+import org.latentlab.api.engine.AnalysisRequest;
+import org.latentlab.api.engine.Job;
+import org.latentlab.api.engine.SeedSpec;
+import org.latentlab.api.export.Exporter;
+import org.latentlab.api.metric.Metric;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The {@link AnalysisEngine}: validates a request against the capabilities registered now, queues it
+ * on a bounded pool and runs it with {@link JobRunner}. Configured through ConfigAdmin, PID
+ * {@code org.latentlab.engine}.
+ */
+@Component(service = AnalysisEngine.class, configurationPid = "org.latentlab.engine")
+@Designate(ocd = DefaultAnalysisEngine.Config.class)
+public class DefaultAnalysisEngine implements AnalysisEngine {
+
+    @ObjectClassDefinition(name = "LatentLab analysis engine")
+    public @interface Config {
+        @AttributeDefinition(description = "jobs that run at the same time; the rest wait in the queue")
+        int maxConcurrentJobs() default 1;
+
+        @AttributeDefinition(description = "seeds iterated together (one chunk); bounds memory per job")
+        int chunkSize() default 4096;
+
+        @AttributeDefinition(description = "rows per encoder / decoder call")
+        int modelBatch() default 1024;
+
+        @AttributeDefinition(description = "central-difference step of the Jacobian, relative to max(1, |z_j|)")
+        double jacobianStep() default 1e-3;
+
+        @AttributeDefinition(description = "finished jobs kept in memory")
+        int history() default 100;
+    }
+
+    @Reference
+    Catalog catalog;
+
+    private Config config;
+    private ExecutorService pool;
+    private final Map<String, EngineJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final AtomicInteger counter = new AtomicInteger();
+
+    @Activate
+    void activate(Config config) {
+        this.config = config;
+        AtomicInteger threads = new AtomicInteger();
+        pool = Executors.newFixedThreadPool(Math.max(1, config.maxConcurrentJobs()), r -> {
+            Thread t = new Thread(r, "latentlab-job-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (jobs) {
+            jobs.values().forEach(Job::cancel);
+        }
+        pool.shutdownNow();
+    }
+
+    @Override
+    public Job submit(AnalysisRequest request) {
+        validate(request);
+        String id = String.format("job-%tY%<tm%<td-%<tH%<tM%<tS-%d", new java.util.Date(), counter.incrementAndGet());
+        EngineJob job = new EngineJob(id, request);
+        synchronized (jobs) {
+            jobs.put(id, job);
+            trimHistory();
+        }
+        pool.submit(() -> new JobRunner(catalog, config.chunkSize(), config.modelBatch(), config.jacobianStep()).run(job));
+        return job;
+    }
+
+    /** Fails fast, before queueing, on anything that can be checked without loading the model. */
+    void validate(AnalysisRequest r) {
+        if (r.modelFolder() == null) {
+            throw new LatentLabException("no model folder given");
+        }
+        ModelFolders.read(r.modelFolder());
+        SeedSpec s = r.seeds();
+        if (s == null) {
+            throw new LatentLabException("no seeds given");
+        }
+        if ((s.kind() == SeedSpec.Kind.LATENTS || s.kind() == SeedSpec.Kind.INPUTS)
+                && (s.file() == null || !Files.isRegularFile(s.file()))) {
+            throw new LatentLabException("seed file " + s.file() + " does not exist");
+        }
+        if (r.outDir() == null) {
+            throw new LatentLabException("no output folder given");
+        }
+        params(IterationStrategy.class, "strategy", r.strategy(), r.strategyParams());
+        params(AttractorClusterer.class, "clusterer", r.clusterer(), r.clustererParams());
+        r.metrics().forEach((id, p) -> params(Metric.class, "metric", id, p));
+        r.exporters().forEach((id, p) -> params(Exporter.class, "exporter", id, p));
+    }
+
+    private <T extends Capability> Parameters params(Class<T> type, String kind, String id, Map<String, String> given) {
+        T service = catalog.require(type, id);
+        return Parameters.resolve(kind + " '" + id + "'", service.parameters(), given == null ? Map.of() : given);
+    }
+
+    private void trimHistory() {
+        int excess = jobs.size() - Math.max(1, config.history());
+        var it = jobs.values().iterator();
+        while (excess > 0 && it.hasNext()) {
+            if (it.next().status().finished()) {
+                it.remove();
+                excess--;
+            }
+        }
+    }
+
+    @Override
+    public List<Job> jobs() {
+        synchronized (jobs) {
+            List<Job> out = new ArrayList<>(jobs.values());
+            Collections.reverse(out);
+            return out;
+        }
+    }
+
+    @Override
+    public Optional<Job> job(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+}

@@ -1,0 +1,116 @@
+package org.latentlab.engine.internal;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.latentlab.api.engine.AnalysisRequest;
+import org.latentlab.api.engine.AnalysisResult;
+import org.latentlab.api.engine.Job;
+import org.latentlab.api.engine.JobProgress;
+import org.latentlab.api.engine.JobStatus;
+
+/** A job's observable state; {@link JobRunner} does the work and updates it. */
+final class EngineJob implements Job, Analysis.Listener {
+
+    private final String id;
+    private final AnalysisRequest request;
+    private final CompletableFuture<AnalysisResult> completion = new CompletableFuture<>();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final AtomicLong done = new AtomicLong();
+    private volatile JobStatus status = JobStatus.QUEUED;
+    private volatile String stage = "queued";
+    private volatile long total = -1;
+    private volatile String message = "";
+
+    EngineJob(String id, AnalysisRequest request) {
+        this.id = id;
+        this.request = request;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public AnalysisRequest request() {
+        return request;
+    }
+
+    @Override
+    public JobStatus status() {
+        return status;
+    }
+
+    @Override
+    public JobProgress progress() {
+        return new JobProgress(stage, done.get(), total, message);
+    }
+
+    @Override
+    public void cancel() {
+        cancelled.set(true);
+        if (status == JobStatus.QUEUED) {
+            finish(JobStatus.CANCELLED, "cancelled before it started");
+            completion.completeExceptionally(new java.util.concurrent.CancellationException("cancelled"));
+        }
+    }
+
+    @Override
+    public CompletionStage<AnalysisResult> completion() {
+        return completion;
+    }
+
+    @Override
+    public Optional<AnalysisResult> result() {
+        return completion.isDone() && !completion.isCompletedExceptionally() ? Optional.of(completion.join()) : Optional.empty();
+    }
+
+    // Analysis.Listener
+
+    @Override
+    public void stage(String stage, long total, String message) {
+        this.stage = stage;
+        this.total = total;
+        this.message = message;
+        done.set(0);
+    }
+
+    @Override
+    public void advance(long units) {
+        done.addAndGet(units);
+    }
+
+    @Override
+    public boolean cancelled() {
+        return cancelled.get();
+    }
+
+    // used by the runner
+
+    boolean start() {
+        if (status != JobStatus.QUEUED) {
+            return false;
+        }
+        status = JobStatus.RUNNING;
+        return true;
+    }
+
+    void succeed(AnalysisResult result) {
+        finish(JobStatus.SUCCEEDED, "done in " + result.elapsedMillis() + " ms");
+        completion.complete(result);
+    }
+
+    void fail(JobStatus status, Throwable error, String message) {
+        finish(status, message);
+        completion.completeExceptionally(error);
+    }
+
+    private void finish(JobStatus s, String msg) {
+        this.status = s;
+        this.stage = s.name().toLowerCase();
+        this.message = msg;
+    }
+}

@@ -1,0 +1,112 @@
+package org.latentlab.engine.internal;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import org.latentlab.api.CapabilityInfo;
+import org.latentlab.api.CapabilityKind;
+import org.latentlab.api.Catalog;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.AttractorClusterer;
+import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.engine.AnalysisRequest;
+import org.latentlab.api.engine.AnalysisResult;
+import org.latentlab.api.engine.JobStatus;
+import org.latentlab.api.export.Exporter;
+import org.latentlab.api.metric.Metric;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.model.ModelBackend;
+import org.latentlab.api.model.ModelSpec;
+
+/**
+ * Runs one job: load the model with the right backend, read the seeds, run the {@link Analysis},
+ * hand the result to the exporters. Every capability is looked up when the job starts, so a bundle
+ * that was removed fails the job with a message naming it, never the engine.
+ */
+final class JobRunner {
+
+    private final Catalog catalog;
+    private final int chunkSize;
+    private final int modelBatch;
+    private final double jacobianStep;
+
+    JobRunner(Catalog catalog, int chunkSize, int modelBatch, double jacobianStep) {
+        this.catalog = catalog;
+        this.chunkSize = chunkSize;
+        this.modelBatch = modelBatch;
+        this.jacobianStep = jacobianStep;
+    }
+
+    void run(EngineJob job) {
+        if (!job.start()) {
+            return;
+        }
+        long t0 = System.currentTimeMillis();
+        AnalysisRequest r = job.request();
+        try {
+            job.stage("loading", -1, "reading " + r.modelFolder());
+            ModelSpec spec = ModelFolders.read(r.modelFolder());
+            ModelBackend backend = chooseBackend(spec);
+            try (LatentModel model = backend.load(spec)) {
+                job.stage("seeds", -1, r.seeds().origin());
+                Tensor seeds = SeedReader.latentSeeds(r.seeds(), model, catalog, modelBatch);
+                Analysis.Choice<IterationStrategy> strategy = choice(IterationStrategy.class, "strategy", r.strategy(), r.strategyParams());
+                Analysis.Choice<AttractorClusterer> clusterer = choice(AttractorClusterer.class, "clusterer", r.clusterer(), r.clustererParams());
+                List<Analysis.Choice<Metric>> metrics = new ArrayList<>();
+                r.metrics().forEach((id, p) -> metrics.add(choice(Metric.class, "metric", id, p)));
+                Analysis.Outcome o = Analysis.run(new Analysis.Inputs(new ModelLatentMap(model, modelBatch), seeds, strategy,
+                        clusterer, metrics, Optional.of(model), Optional.empty(), chunkSize, jacobianStep), job);
+                AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), seeds, strategy.id(), strategy.params(),
+                        clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metricSummaries(),
+                        System.currentTimeMillis() - t0);
+                job.stage("exporting", r.exporters().size(), "writing " + r.outDir());
+                Files.createDirectories(r.outDir());
+                for (Map.Entry<String, Map<String, String>> e : r.exporters().entrySet()) {
+                    Analysis.Choice<Exporter> ex = choice(Exporter.class, "exporter", e.getKey(), e.getValue());
+                    ex.service().export(result, r.outDir(), ex.params());
+                    job.advance(1);
+                }
+                job.succeed(result);
+            }
+        } catch (CancellationException e) {
+            job.fail(JobStatus.CANCELLED, e, "cancelled");
+        } catch (LatentLabException e) {
+            job.fail(JobStatus.FAILED, e, e.getMessage());
+        } catch (Exception | LinkageError e) {
+            // A plugin that went away mid-job, or a bug: fail this job with a clear message, keep the engine.
+            String msg = "job failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            job.fail(JobStatus.FAILED, new LatentLabException(msg, e), msg);
+        }
+    }
+
+    private ModelBackend chooseBackend(ModelSpec spec) {
+        if (spec.backend() != null) {
+            return catalog.require(ModelBackend.class, spec.backend());
+        }
+        List<CapabilityInfo> backends = new ArrayList<>(catalog.list().stream()
+                .filter(i -> i.kind() == CapabilityKind.BACKEND).toList());
+        backends.sort(Comparator.comparing(CapabilityInfo::id));
+        for (CapabilityInfo info : backends) {
+            Optional<ModelBackend> b = catalog.find(ModelBackend.class, info.id());
+            if (b.isPresent() && b.get().accepts(spec)) {
+                return b.get();
+            }
+        }
+        throw new LatentLabException("no registered backend accepts " + spec.encoder() + " / " + spec.decoder()
+                + " (registered backends: " + backends.stream().map(CapabilityInfo::id).toList()
+                + "); install one, or set \"backend\" in model.json");
+    }
+
+    private <T extends org.latentlab.api.Capability> Analysis.Choice<T> choice(Class<T> type, String kind, String id,
+            Map<String, String> given) {
+        T service = catalog.require(type, id);
+        Parameters p = Parameters.resolve(kind + " '" + id + "'", service.parameters(), given == null ? Map.of() : given);
+        return new Analysis.Choice<>(id, service, p);
+    }
+}

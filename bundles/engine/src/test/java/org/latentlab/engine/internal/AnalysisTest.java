@@ -1,0 +1,182 @@
+package org.latentlab.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.latentlab.api.Capability;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.Attractor;
+import org.latentlab.api.attractor.AttractorClusterer;
+import org.latentlab.api.attractor.FixedPointKind;
+import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.clusterers.internal.EuclideanClusterer;
+import org.latentlab.strategies.internal.NewtonIteration;
+import org.latentlab.strategies.internal.PicardIteration;
+import org.junit.jupiter.api.Test;
+
+/** The whole analysis on maps whose fixed points, eigenvalues and norms are known in closed form. */
+class AnalysisTest {
+
+    static final Analysis.Listener QUIET = new Analysis.Listener() {
+        public void stage(String stage, long total, String message) {}
+
+        public void advance(long units) {}
+
+        public boolean cancelled() {
+            return false;
+        }
+    };
+
+    static <T extends Capability> Analysis.Choice<T> choice(String id, T s, Map<String, String> p) {
+        return new Analysis.Choice<>(id, s, Parameters.resolve(id, s.parameters(), p));
+    }
+
+    static Analysis.Outcome analyse(LatentMap f, float[][] seeds, IterationStrategy s, Map<String, String> sp) {
+        return Analysis.run(new Analysis.Inputs(f, Tensor.ofRows(seeds), choice("s", s, sp),
+                choice("euclidean", (AttractorClusterer) new EuclideanClusterer(), Map.of()), List.of(), Optional.empty(),
+                Optional.empty(), 7, 1e-3), QUIET);
+    }
+
+    /** f(z) = A (z − c) + c, A row-major 2×2. */
+    static LatentMap affine2(double[] a, double[] c) {
+        return z -> {
+            float[] o = new float[z.data().length];
+            for (int r = 0; r < z.rows(); r++) {
+                double x = z.data()[2 * r] - c[0];
+                double y = z.data()[2 * r + 1] - c[1];
+                o[2 * r] = (float) (a[0] * x + a[1] * y + c[0]);
+                o[2 * r + 1] = (float) (a[2] * x + a[3] * y + c[1]);
+            }
+            return Tensor.matrix(z.rows(), 2, o);
+        };
+    }
+
+    static float[][] gaussianSeeds(int n, int k, long seed, double scale) {
+        Random r = new Random(seed);
+        float[][] s = new float[n][k];
+        for (float[] row : s) {
+            for (int j = 0; j < k; j++) {
+                row[j] = (float) (r.nextGaussian() * scale);
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void affineContractionHasOneAttractorWithTheAnalyticSpectrumAndNorm() {
+        double[] a = {0.5, 0.4, 0, 0.8}; // eigenvalues 0.5, 0.8
+        double[] c = {1.5, -2};
+        Analysis.Outcome o = analyse(affine2(a, c), gaussianSeeds(50, 2, 1, 3), new PicardIteration(), Map.of());
+        assertEquals(1, o.attractors().size());
+        Attractor at = o.attractors().get(0);
+        assertEquals(50, at.basinSize());
+        assertEquals(1.5, at.latent()[0], 5e-3);
+        assertEquals(-2, at.latent()[1], 5e-3);
+        assertEquals(0.8, at.spectralRadius(), 1e-3);
+        // ||A||_2 = sqrt(largest eigenvalue of A'A) = sqrt((t + sqrt(t^2 - 4 d^2)) / 2), t = trace(A'A), d = det A
+        double t = 0.25 + 0.16 + 0.64;
+        double d = 0.5 * 0.8;
+        assertEquals(Math.sqrt((t + Math.sqrt(t * t - 4 * d * d)) / 2), at.spectralNorm(), 1e-3);
+        assertTrue(at.stable());
+        assertEquals(FixedPointKind.ATTRACTOR, at.kind());
+        double[] re = ((double[]) at.metrics().get("eigenvaluesReal")).clone();
+        Arrays.sort(re);
+        assertEquals(0.5, re[0], 1e-3);
+        assertEquals(0.8, re[1], 1e-3);
+        // predicted steps (rate 0.8) are close to what the seeds took
+        assertEquals(at.meanSteps(), at.predictedSteps(), 0.1 * at.meanSteps());
+        assertTrue(Arrays.stream(o.labels()).allMatch(l -> l == 0));
+    }
+
+    @Test
+    void complexEigenvaluesOfARotatingContractionAreFound() {
+        double th = 0.7;
+        double r = 0.9;
+        double[] a = {r * Math.cos(th), -r * Math.sin(th), r * Math.sin(th), r * Math.cos(th)};
+        Analysis.Outcome o = analyse(affine2(a, new double[] {0, 0}), gaussianSeeds(10, 2, 2, 1), new PicardIteration(), Map.of());
+        Attractor at = o.attractors().get(0);
+        assertEquals(0.9, at.spectralRadius(), 1e-3);
+        double[] im = ((double[]) at.metrics().get("eigenvaluesImag")).clone();
+        Arrays.sort(im);
+        assertEquals(-r * Math.sin(th), im[0], 1e-3);
+        assertEquals(r * Math.sin(th), im[1], 1e-3);
+    }
+
+    /** f(x, y) = (x + ½(x − x³), ½ y): attractors (±1, 0), saddle (0, 0). */
+    static final LatentMap DOUBLE_WELL = z -> {
+        float[] out = new float[z.data().length];
+        for (int r = 0; r < z.rows(); r++) {
+            float x = z.data()[2 * r];
+            out[2 * r] = x + 0.5f * (x - x * x * x);
+            out[2 * r + 1] = 0.5f * z.data()[2 * r + 1];
+        }
+        return Tensor.matrix(z.rows(), 2, out);
+    };
+
+    @Test
+    void doubleWellHasTwoAttractorsWhoseBasinsSplitBySignAndNewtonAlsoFindsTheSaddle() {
+        // uniform in [-1.2, 1.2]^2: there f keeps the sign of x, so each half-plane is one basin
+        float[][] seeds = gaussianSeeds(200, 2, 3, 1);
+        Random u = new Random(4);
+        for (float[] s : seeds) {
+            s[0] = (float) (u.nextDouble() * 2.4 - 1.2);
+            s[1] = (float) (u.nextDouble() * 2.4 - 1.2);
+        }
+        Analysis.Outcome picard = analyse(DOUBLE_WELL, seeds, new PicardIteration(), Map.of());
+        assertEquals(2, picard.attractors().size());
+        for (Attractor at : picard.attractors()) {
+            assertEquals(1.0, Math.abs(at.latent()[0]), 1e-3);
+            assertEquals(FixedPointKind.ATTRACTOR, at.kind());
+            assertEquals(0.5, at.spectralRadius(), 1e-3); // eigenvalues {0, 1/2}
+        }
+        for (int i = 0; i < seeds.length; i++) {
+            float sign = Math.signum(picard.attractors().get(picard.labels()[i]).latent()[0]);
+            assertEquals(Math.signum(seeds[i][0]), sign, "seed " + i + " went to the other well");
+        }
+        assertEquals(200, picard.attractors().get(0).basinSize() + picard.attractors().get(1).basinSize());
+        assertTrue(picard.attractors().get(0).basinSize() >= picard.attractors().get(1).basinSize(), "largest basin first");
+
+        float[][] nearSaddle = {{0.1f, 0.3f}, {-0.12f, -0.2f}, {0.05f, 0.5f}};
+        Analysis.Outcome newton = analyse(DOUBLE_WELL, nearSaddle, new NewtonIteration(), Map.of());
+        assertEquals(1, newton.attractors().size());
+        Attractor saddle = newton.attractors().get(0);
+        assertEquals(0.0, saddle.latent()[0], 1e-5);
+        assertEquals(FixedPointKind.SADDLE, saddle.kind());
+        assertFalse(saddle.stable());
+        assertEquals(1.5, saddle.spectralRadius(), 1e-3);
+    }
+
+    @Test
+    void aRepellerIsClassifiedAsSuch() {
+        Analysis.Outcome o = analyse(affine2(new double[] {2, 0, 0, 1.5}, new double[] {1, 1}),
+                new float[][] {{1.2f, 0.7f}, {3, 3}}, new NewtonIteration(), Map.of());
+        assertEquals(1, o.attractors().size());
+        assertEquals(FixedPointKind.REPELLER, o.attractors().get(0).kind());
+        assertEquals(2.0, o.attractors().get(0).spectralRadius(), 1e-3);
+    }
+
+    @Test
+    void nonConvergedSeedsGetLabelMinusOneAndAreKept() {
+        double[] rot = {0, -1, 1, 0};
+        Analysis.Outcome o = analyse(affine2(rot, new double[] {0, 0}), new float[][] {{1, 0}, {0, 2}},
+                new PicardIteration(), Map.of("maxSteps", "20"));
+        assertEquals(0, o.attractors().size());
+        assertEquals(2, o.trajectories().size());
+        assertTrue(Arrays.stream(o.labels()).allMatch(l -> l == -1));
+    }
+
+    @Test
+    void predictedStepsFollowTheLinearRate() {
+        assertEquals(Math.log(1e-3) / Math.log(0.5), StabilityAnalysis.predictedSteps(1, 1e-3, 0.5), 1e-12);
+        assertEquals(0, StabilityAnalysis.predictedSteps(1e-4, 1e-3, 0.5));
+        assertEquals(Double.POSITIVE_INFINITY, StabilityAnalysis.predictedSteps(1, 1e-3, 1.2));
+    }
+}
