@@ -50,6 +50,11 @@ public record Parameters(Map<String, Object> values) {
         return v instanceof Number n ? Math.toIntExact(n.longValue()) : def;
     }
 
+    public long getLong(String name, long def) {
+        Object v = values.get(name);
+        return v instanceof Number n ? n.longValue() : def;
+    }
+
     public boolean getBoolean(String name, boolean def) {
         Object v = values.get(name);
         return v instanceof Boolean b ? b : def;

@@ -1,0 +1,61 @@
+package org.latentlab.exporters.internal;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.ServiceProperties;
+import org.latentlab.api.attractor.Attractor;
+import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.engine.AnalysisResult;
+import org.latentlab.api.export.Exporter;
+import org.osgi.service.component.annotations.Component;
+
+/** attractors.csv (one row per attractor, latent coordinates z0..z{k-1} last) and trajectories.csv. */
+@Component(property = {ServiceProperties.ID + "=csv",
+        ServiceProperties.DESCRIPTION + "=attractors.csv and trajectories.csv for spreadsheets and pandas"})
+public class CsvExporter implements Exporter {
+
+    @Override
+    public List<Path> export(AnalysisResult r, Path outDir, Parameters params) throws IOException {
+        int k = r.model().latentDim();
+        Path att = AtomicFiles.write(outDir.resolve("attractors.csv"), out -> {
+            PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            StringBuilder h = new StringBuilder("id,basinSize,spectralRadius,spectralNorm,stable,kind,meanSteps,predictedSteps");
+            for (int j = 0; j < k; j++) {
+                h.append(",z").append(j);
+            }
+            w.println(h);
+            for (Attractor a : r.attractors()) {
+                StringBuilder s = new StringBuilder();
+                s.append(a.id()).append(',').append(a.basinSize()).append(',').append(num(a.spectralRadius())).append(',')
+                        .append(num(a.spectralNorm())).append(',').append(a.stable()).append(',')
+                        .append(a.kind().name().toLowerCase(Locale.ROOT)).append(',').append(num(a.meanSteps())).append(',')
+                        .append(num(a.predictedSteps()));
+                for (float v : a.latent()) {
+                    s.append(',').append(num(v));
+                }
+                w.println(s);
+            }
+            w.flush();
+        });
+        Path tr = AtomicFiles.write(outDir.resolve("trajectories.csv"), out -> {
+            PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            w.println("seed,attractor,steps,converged,diverged,pathLength,finalResidual");
+            for (Trajectory t : r.trajectories()) {
+                w.println(t.seed() + "," + r.labels()[t.seed()] + "," + t.steps() + "," + t.converged() + "," + t.diverged()
+                        + "," + num(t.pathLength()) + "," + num(t.finalResidual()));
+            }
+            w.flush();
+        });
+        return List.of(att, tr);
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+    }
+}

@@ -1,0 +1,184 @@
+package org.latentlab.exporters.internal;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.ServiceProperties;
+import org.latentlab.api.attractor.Attractor;
+import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.engine.AnalysisResult;
+import org.latentlab.api.export.Exporter;
+import org.latentlab.api.model.ModelSpec;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code result.json}, the contract of DESIGN.md: the model, the seeds' origin and count, strategy
+ * and clusterer with every parameter in force, the attractors with their fields (metric fields
+ * merged in), and one record per trajectory. Streamed, so 10^6 trajectories do not build a tree.
+ * Values that are not finite are written as null (JSON has no NaN).
+ */
+@Component(property = {ServiceProperties.ID + "=json", ServiceProperties.DESCRIPTION + "=result.json: attractors, trajectories and every setting"})
+public class JsonExporter implements Exporter {
+
+    static final String FORMAT_VERSION = "1.0";
+
+    @Override
+    public List<Path> export(AnalysisResult r, Path outDir, Parameters params) throws IOException {
+        Path file = outDir.resolve("result.json");
+        AtomicFiles.write(file, out -> {
+            try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
+                g.useDefaultPrettyPrinter();
+                write(g, r);
+            }
+        });
+        return List.of(file);
+    }
+
+    static void write(JsonGenerator g, AnalysisResult r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("format", "latentlab-result/" + FORMAT_VERSION);
+        g.writeStringField("created", Instant.now().toString());
+        ModelSpec m = r.model();
+        g.writeObjectFieldStart("model");
+        g.writeStringField("name", m.name());
+        g.writeStringField("folder", m.folder().toAbsolutePath().toString());
+        g.writeArrayFieldStart("inputShape");
+        for (int d : m.inputShape()) {
+            g.writeNumber(d);
+        }
+        g.writeEndArray();
+        g.writeNumberField("latentDim", m.latentDim());
+        g.writeStringField("encoder", m.encoder());
+        g.writeStringField("decoder", m.decoder());
+        if (m.backend() != null) {
+            g.writeStringField("backend", m.backend());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("seeds");
+        g.writeStringField("origin", r.seedOrigin());
+        g.writeNumberField("count", r.seeds().rows());
+        g.writeEndObject();
+        choice(g, "strategy", r.strategy(), r.strategyParams());
+        choice(g, "clusterer", r.clusterer(), r.clustererParams());
+        long converged = r.trajectories().stream().filter(Trajectory::converged).count();
+        long diverged = r.trajectories().stream().filter(Trajectory::diverged).count();
+        g.writeObjectFieldStart("summary");
+        g.writeNumberField("attractors", r.attractors().size());
+        g.writeNumberField("converged", converged);
+        g.writeNumberField("diverged", diverged);
+        g.writeNumberField("notConverged", r.trajectories().size() - converged - diverged);
+        g.writeNumberField("elapsedMillis", r.elapsedMillis());
+        g.writeEndObject();
+        g.writeFieldName("metrics");
+        value(g, r.metricSummaries());
+        g.writeArrayFieldStart("attractors");
+        for (Attractor a : r.attractors()) {
+            g.writeStartObject();
+            g.writeNumberField("id", a.id());
+            g.writeFieldName("latent");
+            value(g, a.latent());
+            g.writeNumberField("basinSize", a.basinSize());
+            number(g, "spectralRadius", a.spectralRadius());
+            number(g, "spectralNorm", a.spectralNorm());
+            g.writeBooleanField("stable", a.stable());
+            g.writeStringField("kind", a.kind().name().toLowerCase());
+            number(g, "meanSteps", a.meanSteps());
+            number(g, "predictedSteps", a.predictedSteps());
+            for (Map.Entry<String, Object> e : a.metrics().entrySet()) {
+                g.writeFieldName(e.getKey());
+                value(g, e.getValue());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("trajectories");
+        for (Trajectory t : r.trajectories()) {
+            g.writeStartObject();
+            g.writeNumberField("seed", t.seed());
+            g.writeNumberField("attractor", r.labels()[t.seed()]);
+            g.writeNumberField("steps", t.steps());
+            g.writeBooleanField("converged", t.converged());
+            g.writeBooleanField("diverged", t.diverged());
+            number(g, "pathLength", t.pathLength());
+            number(g, "finalResidual", t.finalResidual());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void choice(JsonGenerator g, String field, String id, Parameters p) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeStringField("id", id);
+        g.writeFieldName("parameters");
+        value(g, p.values());
+        g.writeEndObject();
+    }
+
+    private static void number(JsonGenerator g, String field, double v) throws IOException {
+        g.writeFieldName(field);
+        value(g, v);
+    }
+
+    /** Numbers, strings, booleans, arrays, lists and maps; non-finite numbers become null. */
+    static void value(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Double d) {
+            if (Double.isFinite(d)) {
+                g.writeNumber(d);
+            } else {
+                g.writeNull();
+            }
+        } else if (v instanceof Float f) {
+            value(g, (double) f);
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.longValue());
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof float[] a) {
+            g.writeStartArray();
+            for (float x : a) {
+                if (Float.isFinite(x)) {
+                    g.writeNumber(x);
+                } else {
+                    g.writeNull();
+                }
+            }
+            g.writeEndArray();
+        } else if (v instanceof double[] a) {
+            g.writeStartArray();
+            for (double x : a) {
+                value(g, x);
+            }
+            g.writeEndArray();
+        } else if (v instanceof int[] a) {
+            g.writeStartArray();
+            for (int x : a) {
+                g.writeNumber(x);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Iterable<?> it) {
+            g.writeStartArray();
+            for (Object o : it) {
+                value(g, o);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                value(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            g.writeString(v.toString());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.latentlab.exporters.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.Attractor;
+import org.latentlab.api.attractor.FixedPointKind;
+import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.engine.AnalysisResult;
+import org.latentlab.api.model.ModelSpec;
+import org.latentlab.npy.Npy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportersTest {
+
+    @TempDir
+    Path out;
+
+    static AnalysisResult result() {
+        ModelSpec spec = new ModelSpec(Path.of("/models/m"), "m", new int[] {4}, 2, "e.onnx", "d.onnx", null);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("mem", 0.97);
+        List<Attractor> atts = List.of(new Attractor(0, new float[] {1, 2}, 2, 0.5, 0.6, true, FixedPointKind.ATTRACTOR, 10,
+                Double.POSITIVE_INFINITY, fields));
+        List<Trajectory> ts = List.of(new Trajectory(0, new float[] {1, 2}, 10, true, false, 3.5, 1e-4, null),
+                new Trajectory(1, new float[] {1.001f, 2}, 11, true, false, 2.5, 2e-4, null),
+                new Trajectory(2, new float[] {Float.NaN, 0}, 3, false, true, Double.NaN, Double.NaN, null));
+        return new AnalysisResult(spec, "gaussian{count=3}", Tensor.matrix(3, 2, new float[6]), "picard",
+                new Parameters(Map.of("tolerance", 1e-6, "maxSteps", 3000L)), "cosine", new Parameters(Map.of("threshold", 0.99)),
+                atts, ts, new int[] {0, 0, -1}, Map.of("path-length", Map.of("meanPathLength", 3.0)), 42);
+    }
+
+    @Test
+    void resultJsonFollowsTheContract() throws Exception {
+        new JsonExporter().export(result(), out, Parameters.EMPTY);
+        JsonNode j = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        assertEquals("m", j.at("/model/name").asText());
+        assertEquals(2, j.at("/model/latentDim").asInt());
+        assertEquals(3, j.at("/seeds/count").asInt());
+        assertEquals("picard", j.at("/strategy/id").asText());
+        assertEquals(3000, j.at("/strategy/parameters/maxSteps").asInt());
+        assertEquals(0.99, j.at("/clusterer/parameters/threshold").asDouble());
+        JsonNode a = j.at("/attractors/0");
+        assertEquals(0, a.get("id").asInt());
+        assertEquals(2.0, a.get("latent").get(1).asDouble());
+        assertEquals(2, a.get("basinSize").asInt());
+        assertTrue(a.get("stable").asBoolean());
+        assertEquals("attractor", a.get("kind").asText());
+        assertTrue(a.get("predictedSteps").isNull(), "infinite written as null");
+        assertEquals(0.97, a.get("mem").asDouble(), "metric fields merged into the attractor");
+        assertEquals(3, j.get("trajectories").size());
+        assertEquals(-1, j.at("/trajectories/2/attractor").asInt());
+        assertTrue(j.at("/trajectories/2/diverged").asBoolean());
+        assertTrue(j.at("/trajectories/2/pathLength").isNull());
+        assertEquals(3.0, j.at("/metrics/path-length/meanPathLength").asDouble());
+        assertEquals(1, j.at("/summary/diverged").asInt());
+    }
+
+    @Test
+    void npyFilesHoldAttractorsEndpointsAndLabels() throws Exception {
+        new NpyExporter().export(result(), out, Parameters.EMPTY);
+        Npy.FloatArray a = Npy.readFloats(out.resolve("attractors.npy"));
+        assertArrayEquals(new int[] {1, 2}, a.shape());
+        assertArrayEquals(new float[] {1, 2}, a.data());
+        assertArrayEquals(new int[] {3, 2}, Npy.readFloats(out.resolve("endpoints.npy")).shape());
+        assertArrayEquals(new float[] {0, 0, -1}, Npy.readFloats(out.resolve("labels.npy")).data());
+    }
+
+    @Test
+    void csvFilesHaveAHeaderAndOneLinePerRow() throws Exception {
+        new CsvExporter().export(result(), out, Parameters.EMPTY);
+        List<String> att = Files.readAllLines(out.resolve("attractors.csv"));
+        assertEquals("id,basinSize,spectralRadius,spectralNorm,stable,kind,meanSteps,predictedSteps,z0,z1", att.get(0));
+        assertEquals("0,2,0.5,0.6,true,attractor,10.0,inf,1.0,2.0", att.get(1));
+        List<String> tr = Files.readAllLines(out.resolve("trajectories.csv"));
+        assertEquals(4, tr.size());
+        assertEquals("2,-1,3,false,true,nan,nan", tr.get(3));
+        try (var s = Files.list(out)) {
+            assertTrue(s.noneMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.latentlab.seeds.internal;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.latentlab.api.ParameterSpec;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.ServiceProperties;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.data.SeedSource;
+import org.latentlab.api.model.LatentModel;
+import org.osgi.service.component.annotations.Component;
+
+/** Gaussian noise in latent space, z ~ N(mean, sigma² I), reproducible from {@code seed}. */
+@Component(property = {ServiceProperties.ID + "=gaussian",
+        ServiceProperties.DESCRIPTION + "=Gaussian noise in latent space, N(mean, sigma^2 I)"})
+public class GaussianLatentSeeds implements SeedSource {
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(ParameterSpec.integer("count", 1000, 1, Integer.MAX_VALUE, "number of seeds"),
+                ParameterSpec.real("mean", 0, -1e6, 1e6, "mean of every coordinate"),
+                ParameterSpec.real("sigma", 1, 0, 1e6, "standard deviation of every coordinate"),
+                ParameterSpec.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "random seed"));
+    }
+
+    @Override
+    public Tensor seeds(LatentModel model, Parameters p) {
+        return gaussian(p.getInt("count", 1000), model.spec().latentDim(), p.getDouble("mean", 0), p.getDouble("sigma", 1),
+                p.getLong("seed", 0));
+    }
+
+    static Tensor gaussian(int n, int k, double mean, double sigma, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] z = new float[n * k];
+        for (int i = 0; i < z.length; i += 2) { // Box–Muller, two values per draw
+            double u1 = 1 - r.nextDouble();
+            double u2 = r.nextDouble();
+            double rad = Math.sqrt(-2 * Math.log(u1));
+            z[i] = (float) (mean + sigma * rad * Math.cos(2 * Math.PI * u2));
+            if (i + 1 < z.length) {
+                z[i + 1] = (float) (mean + sigma * rad * Math.sin(2 * Math.PI * u2));
+            }
+        }
+        return Tensor.matrix(n, k, z);
+    }
+}
