@@ -96,6 +96,18 @@ final class LabFixture implements AutoCloseable {
         return out;
     }
 
+    /** Exit code and both outputs of a subcommand. */
+    record Result(int code, String out, String err) {}
+
+    /** Runs a {@code latentlab} subcommand in the lab, whatever its exit code. */
+    Result runAny(String command, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = lab.run(command, Arrays.asList(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     /** Runs a {@code latentlab} subcommand in the lab and returns its standard output. */
     String run(String command, String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

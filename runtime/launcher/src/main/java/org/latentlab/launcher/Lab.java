@@ -111,11 +111,15 @@ public final class Lab implements AutoCloseable {
 
         // Install every bundle first, then start: start order follows the features' start-order.
         List<Bundle> installed = new ArrayList<>();
+        java.util.Set<String> locations = new java.util.HashSet<>(); // features may share bundles
         for (Feature f : features) {
             for (Feature.Artifact a : f.bundles()) {
                 Path jar = a.in(config.bundleRepository());
                 if (!Files.isRegularFile(jar)) {
                     throw new IOException("feature " + f.id() + " names bundle " + a + " but " + jar + " does not exist");
+                }
+                if (!locations.add(jar.toUri().toString())) {
+                    continue;
                 }
                 Bundle b = ctx.installBundle(jar.toUri().toString());
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
@@ -152,6 +156,7 @@ public final class Lab implements AutoCloseable {
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         // ONNX Runtime warns on every engine start that this CPU-only machine has no CUDA.
         setDefault("org.slf4j.simpleLogger.log.ai.djl.onnxruntime.engine.OrtEngine", "error");
+        setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
     }
 
     private static void setDefault(String key, String value) {

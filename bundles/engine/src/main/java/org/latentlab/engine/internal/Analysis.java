@@ -126,6 +126,8 @@ final class Analysis {
             System.arraycopy(clustering.centers().data(), order.get(i) * k, centers, i * k, k);
         }
         checkCancelled(listener);
+        listener.stage("polishing", -1, "refining " + order.size() + " fixed points");
+        centers = polish(in.map(), centers, order.size(), k);
 
         listener.stage("stability", order.size(), "Jacobian spectra of " + order.size() + " attractors");
         StabilityAnalysis.Spectrum[] spectra = StabilityAnalysis.analyse(in.map(), Tensor.matrix(order.size(), k, centers),
@@ -178,6 +180,57 @@ final class Analysis {
             }
         }
         return new Outcome(attractors, trajectories, labels, summaries);
+    }
+
+    /**
+     * A cluster's mean is only as close to the fixed point as the stopping tolerance allows. Refine
+     * each by plain iteration (at most 1000 updates, until ‖f(z) − z‖² &lt; 1e-14) and keep the
+     * refined point only where that lowered the residual without moving more than 100 times the
+     * initial residual, so saddles and repellers (which plain iteration leaves) keep their mean.
+     */
+    static float[] polish(LatentMap f, float[] centers, int m, int k) {
+        if (m == 0) {
+            return centers;
+        }
+        float[] fc = f.apply(Tensor.matrix(m, k, centers)).data();
+        double[] r0 = residuals(centers, fc, m, k);
+        float[] p = centers;
+        float[] fp = fc;
+        for (int it = 0; it < 1000; it++) {
+            double[] r = residuals(p, fp, m, k);
+            if (java.util.Arrays.stream(r).allMatch(x -> x < 1e-14)) {
+                break;
+            }
+            p = fp;
+            fp = f.apply(Tensor.matrix(m, k, p)).data();
+        }
+        double[] r = residuals(p, fp, m, k);
+        float[] out = centers.clone();
+        for (int a = 0; a < m; a++) {
+            double moved = 0;
+            for (int j = 0; j < k; j++) {
+                double d = p[a * k + j] - centers[a * k + j];
+                moved += d * d;
+            }
+            if (r[a] < r0[a] && Math.sqrt(moved) < 100 * Math.sqrt(r0[a])) {
+                System.arraycopy(p, a * k, out, a * k, k);
+            }
+        }
+        return out;
+    }
+
+    private static double[] residuals(float[] z, float[] fz, int m, int k) {
+        double[] r = new double[m];
+        for (int a = 0; a < m; a++) {
+            for (int j = 0; j < k; j++) {
+                double d = fz[a * k + j] - z[a * k + j];
+                r[a] += d * d;
+            }
+            if (!Double.isFinite(r[a])) {
+                r[a] = Double.POSITIVE_INFINITY;
+            }
+        }
+        return r;
     }
 
     private static MetricContext context(Inputs in, List<Trajectory> ts, List<Attractor> as, int[] labels) {

@@ -2,13 +2,10 @@ package org.latentlab.engine.internal;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import org.latentlab.api.CapabilityInfo;
-import org.latentlab.api.CapabilityKind;
 import org.latentlab.api.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Parameters;
@@ -21,7 +18,6 @@ import org.latentlab.api.engine.JobStatus;
 import org.latentlab.api.export.Exporter;
 import org.latentlab.api.metric.Metric;
 import org.latentlab.api.model.LatentModel;
-import org.latentlab.api.model.ModelBackend;
 import org.latentlab.api.model.ModelSpec;
 
 /**
@@ -51,9 +47,9 @@ final class JobRunner {
         AnalysisRequest r = job.request();
         try {
             job.stage("loading", -1, "reading " + r.modelFolder());
-            ModelSpec spec = ModelFolders.read(r.modelFolder());
-            ModelBackend backend = chooseBackend(spec);
-            try (LatentModel model = backend.load(spec)) {
+            CatalogModelLoader loader = new CatalogModelLoader(catalog);
+            ModelSpec spec = loader.read(r.modelFolder());
+            try (LatentModel model = loader.backendFor(spec).load(spec)) {
                 job.stage("seeds", -1, r.seeds().origin());
                 Tensor seeds = SeedReader.latentSeeds(r.seeds(), model, catalog, modelBatch);
                 Analysis.Choice<IterationStrategy> strategy = choice(IterationStrategy.class, "strategy", r.strategy(), r.strategyParams());
@@ -83,24 +79,6 @@ final class JobRunner {
             String msg = "job failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             job.fail(JobStatus.FAILED, new LatentLabException(msg, e), msg);
         }
-    }
-
-    private ModelBackend chooseBackend(ModelSpec spec) {
-        if (spec.backend() != null) {
-            return catalog.require(ModelBackend.class, spec.backend());
-        }
-        List<CapabilityInfo> backends = new ArrayList<>(catalog.list().stream()
-                .filter(i -> i.kind() == CapabilityKind.BACKEND).toList());
-        backends.sort(Comparator.comparing(CapabilityInfo::id));
-        for (CapabilityInfo info : backends) {
-            Optional<ModelBackend> b = catalog.find(ModelBackend.class, info.id());
-            if (b.isPresent() && b.get().accepts(spec)) {
-                return b.get();
-            }
-        }
-        throw new LatentLabException("no registered backend accepts " + spec.encoder() + " / " + spec.decoder()
-                + " (registered backends: " + backends.stream().map(CapabilityInfo::id).toList()
-                + "); install one, or set \"backend\" in model.json");
     }
 
     private <T extends org.latentlab.api.Capability> Analysis.Choice<T> choice(Class<T> type, String kind, String id,

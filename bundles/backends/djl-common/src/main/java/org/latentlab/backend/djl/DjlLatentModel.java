@@ -59,12 +59,30 @@ public final class DjlLatentModel implements LatentModel {
             throw e;
         }
         DjlLatentModel m = withEngine(() -> new DjlLatentModel(spec, engine, em, dm), "model " + spec.folder());
-        try { // probe: one latent through D then E checks both networks' shapes against model.json
-            m.encode(m.decode(Tensor.matrix(1, spec.latentDim(), new float[spec.latentDim()])));
+        try { // probe both networks with one zero row, so shape mismatches are reported before any analysis
+            int[] in = new int[spec.inputShape().length + 1];
+            in[0] = 1;
+            System.arraycopy(spec.inputShape(), 0, in, 1, spec.inputShape().length);
+            probe(() -> m.encode(new Tensor(in, new float[spec.inputSize()])), "encoder " + spec.encoderFile()
+                    + " rejected an input of shape " + Arrays.toString(in) + " (inputShape in model.json)");
+            probe(() -> m.decode(Tensor.matrix(1, spec.latentDim(), new float[spec.latentDim()])), "decoder "
+                    + spec.decoderFile() + " rejected a latent of shape [1, " + spec.latentDim() + "] (latentDim in model.json)");
             return m;
         } catch (RuntimeException e) {
             m.close();
             throw e;
+        }
+    }
+
+    private static void probe(Runnable call, String what) {
+        try {
+            call.run();
+        } catch (LatentLabException e) {
+            if (e.getMessage().contains("returned shape")) {
+                throw e; // already says what is wrong
+            }
+            Throwable root = e.getCause() == null ? e : e.getCause();
+            throw new LatentLabException(what + ": " + firstLine(root), e);
         }
     }
 

@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""Makes the 'memorizer' fixture and its independent reference attractors.
+
+A 16 -> 32 -> 4 -> 32 -> 16 MLP autoencoder trained (Adam, 3000 steps, torch.manual_seed(0)) on 6
+random binary patterns, so E(D(z)) has several attractors. Exported as ONNX (opset 13) to memorizer/
+and as TorchScript to memorizer-torchscript/. Then, in PyTorch alone, the analysis LatentLab performs is redone for 400 Gaussian
+latent seeds (seeds.npy):
+  - plain iteration z <- f(z), stopping when ||f(z) - z||^2 < 1e-6 (checked after every update,
+    the paper's rule) or after 3000 updates;
+  - converged end points merged in seed order by the cosine leader rule (cos > 0.99 with a
+    cluster's first member), cluster position = mean of its members;
+  - each position polished by plain iteration (at most 1000 updates, until ||f(z) - z||^2 < 1e-14),
+    kept only if that lowered the residual and moved less than 100 x the initial residual;
+  - clusters ordered by basin size, largest first, ties by first seed.
+Writes reference_attractors.npy, reference_labels.npy and reference.json.
+
+Run with Debian's python3-torch 1.13:  /usr/bin/python3 make_memorizer.py
+"""
+import json, os
+import numpy as np
+import torch
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = os.path.join(here, "memorizer")
+os.makedirs(out, exist_ok=True)
+torch.manual_seed(0)
+np.random.seed(0)
+
+D_IN, H, K = 16, 32, 4
+data = torch.tensor((np.random.rand(6, D_IN) > 0.5).astype(np.float32))
+enc = torch.nn.Sequential(torch.nn.Linear(D_IN, H), torch.nn.Tanh(), torch.nn.Linear(H, K))
+dec = torch.nn.Sequential(torch.nn.Linear(K, H), torch.nn.Tanh(), torch.nn.Linear(H, D_IN), torch.nn.Sigmoid())
+opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-2)
+for step in range(3000):
+    opt.zero_grad()
+    loss = ((dec(enc(data)) - data) ** 2).mean()
+    loss.backward()
+    opt.step()
+enc.eval(); dec.eval()
+print("final loss", float(loss))
+
+for name, net, example in (("encoder", enc, torch.zeros(1, D_IN)), ("decoder", dec, torch.zeros(1, K))):
+    torch.onnx.export(net, example, os.path.join(out, name + ".onnx"), opset_version=13,
+                      input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    ts_dir = os.path.join(here, "memorizer-torchscript")
+    os.makedirs(ts_dir, exist_ok=True)
+    torch.jit.trace(net, example).save(os.path.join(ts_dir, name + ".pt"))
+json.dump({"name": "memorizer", "inputShape": [D_IN], "latentDim": K,
+           "encoder": "encoder.onnx", "decoder": "decoder.onnx"}, open(os.path.join(out, "model.json"), "w"), indent=2)
+json.dump({"name": "memorizer", "inputShape": [D_IN], "latentDim": K,
+           "encoder": "encoder.pt", "decoder": "decoder.pt"},
+          open(os.path.join(ts_dir, "model.json"), "w"), indent=2)
+
+with torch.no_grad():
+    z_data = enc(data)
+    scale = float(z_data.std())
+seeds = (np.random.randn(400, K) * scale * 1.5).astype(np.float32)
+np.save(os.path.join(out, "seeds.npy"), seeds)
+
+def f(z):
+    with torch.no_grad():
+        return enc(dec(z))
+
+TOL, MAX = 1e-6, 3000
+z = torch.tensor(seeds)
+fz = f(z)
+n = z.shape[0]
+steps = np.zeros(n, dtype=int)
+state = np.zeros(n, dtype=int)  # 0 active, 1 converged, 3 out of steps
+while (state == 0).any():
+    idx = np.nonzero(state == 0)[0]
+    nxt = fz[idx]
+    fnx = f(nxt)
+    z[idx] = nxt
+    fz[idx] = fnx
+    steps[idx] += 1
+    r2 = ((fnx - nxt) ** 2).sum(dim=1).numpy()
+    for a, i in enumerate(idx):
+        if r2[a] < TOL:
+            state[i] = 1
+        elif steps[i] >= MAX:
+            state[i] = 3
+
+ends = z.numpy()
+leaders, members = [], []
+labels = -np.ones(n, dtype=int)
+for i in np.nonzero(state == 1)[0]:
+    e = ends[i].astype(np.float64)
+    for c, l in enumerate(leaders):
+        if e @ l / (np.linalg.norm(e) * np.linalg.norm(l)) > 0.99:
+            members[c].append(i); labels[i] = c; break
+    else:
+        leaders.append(e); members.append([i]); labels[i] = len(leaders) - 1
+centers = np.array([ends[m].astype(np.float64).mean(axis=0) for m in members], dtype=np.float32)
+
+def residual2(x):
+    return ((f(x) - x) ** 2).sum(dim=1)
+
+polished = torch.tensor(centers)
+r0 = residual2(polished)
+p = polished.clone()
+for _ in range(1000):
+    if (residual2(p) < 1e-14).all():
+        break
+    p = f(p)
+better = (residual2(p) < r0) & ((p - polished).norm(dim=1) < 100 * r0.sqrt())
+polished[better] = p[better]
+
+order = sorted(range(len(members)), key=lambda c: (-len(members[c]), min(members[c])))
+remap = {c: i for i, c in enumerate(order)}
+labels = np.array([remap[l] if l >= 0 else -1 for l in labels], dtype=np.int32)
+att = polished.numpy()[order]
+np.save(os.path.join(out, "reference_attractors.npy"), att)
+np.save(os.path.join(out, "reference_labels.npy"), labels)
+json.dump({"seeds": n, "converged": int((state == 1).sum()), "attractors": len(order),
+           "basinSizes": [len(members[c]) for c in order], "torch": torch.__version__},
+          open(os.path.join(out, "reference.json"), "w"), indent=2)
+print(json.load(open(os.path.join(out, "reference.json"))))
