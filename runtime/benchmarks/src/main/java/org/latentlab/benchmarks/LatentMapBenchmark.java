@@ -1,0 +1,93 @@
+package org.latentlab.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.dynamics.Progress;
+import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.model.ModelSpec;
+import org.latentlab.backend.djl.DjlLatentModel;
+import org.latentlab.strategies.internal.PicardIteration;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Seed-steps per second of the latent map f = E∘D on a 784-512-256-32 MLP autoencoder, per backend:
+ * one map evaluation of a 1024-seed batch (the engine's inner loop), and plain iteration of the same
+ * batch for 20 steps through {@link PicardIteration} (adds the strategy's bookkeeping). Scores are
+ * seed-steps per second.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 5, time = 3)
+public class LatentMapBenchmark {
+
+    static final int BATCH = 1024;
+    static final int STEPS = 20;
+
+    @Param({"onnx", "torchscript"})
+    public String backend;
+
+    private DjlLatentModel model;
+    private Tensor seeds;
+    private Parameters picardParams;
+    private final PicardIteration picard = new PicardIteration();
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        System.setProperty("ai.djl.offline", "true");
+        Path cache = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "latentlab-bench-djl"));
+        System.setProperty("DJL_CACHE_DIR", cache.toString());
+        System.setProperty("ENGINE_CACHE_DIR", cache.toString());
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        Path dir = Path.of(System.getProperty("latentlab.benchmark.models", "runtime/benchmarks/models"), "mlp784-" + backend);
+        String ext = backend.equals("onnx") ? ".onnx" : ".pt";
+        ModelSpec spec = new ModelSpec(dir, "mlp784", new int[] {784}, 32, "encoder" + ext, "decoder" + ext, backend);
+        model = DjlLatentModel.load(spec, backend.equals("onnx") ? "OnnxRuntime" : "PyTorch");
+        Random r = new Random(0);
+        float[] z = new float[BATCH * 32];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) r.nextGaussian();
+        }
+        seeds = Tensor.matrix(BATCH, 32, z);
+        // tolerance 0: no seed stops early, so every run is exactly STEPS steps per seed
+        picardParams = Parameters.resolve("picard", picard.parameters(), Map.of("tolerance", "1e-300", "maxSteps", "" + STEPS));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        model.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Tensor mapEvaluation() {
+        return model.encode(model.decode(seeds));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH * STEPS)
+    public List<Trajectory> picardIteration() {
+        return picard.iterate(z -> model.encode(model.decode(z)), seeds, picardParams, Progress.NONE);
+    }
+}
