@@ -34,8 +34,31 @@ public final class Npy {
         }
     }
 
-    /** Reads a numeric .npy file as float32. */
-    public static FloatArray readFloats(Path file) throws IOException {
+    /**
+     * The header of a .npy file: shape, element type and where the data starts.
+     *
+     * @param type   {@code f4}, {@code f8}, {@code i4}, {@code i8} or {@code u1}
+     * @param offset byte offset of the first value
+     */
+    public record Header(int[] shape, String type, ByteOrder order, long offset) {
+
+        /** Bytes per value. */
+        public int itemSize() {
+            return Integer.parseInt(type.substring(1));
+        }
+
+        /** Values per row (product of the shape after the first dimension). */
+        public long rowSize() {
+            long n = 1;
+            for (int i = 1; i < shape.length; i++) {
+                n *= shape[i];
+            }
+            return n;
+        }
+    }
+
+    /** Reads and checks the header only. */
+    public static Header header(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file");
         }
@@ -46,11 +69,14 @@ public final class Npy {
             }
             int major = head[6] & 0xff;
             int headerLen;
+            long offset;
             if (major == 1) {
                 headerLen = (head[8] & 0xff) | (head[9] & 0xff) << 8;
+                offset = 10 + headerLen;
             } else if (major == 2 || major == 3) {
                 byte[] more = in.readNBytes(2);
                 headerLen = (head[8] & 0xff) | (head[9] & 0xff) << 8 | (more[0] & 0xff) << 16 | (more[1] & 0xff) << 24;
+                offset = 12 + headerLen;
             } else {
                 throw new IOException(file + ": unsupported .npy format version " + major);
             }
@@ -64,39 +90,71 @@ public final class Npy {
             if (f.group(1).equals("True")) {
                 throw new IOException(file + ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
             }
-            int[] shape = parseShape(file, s.group(1));
-            long count = 1;
-            for (int dim : shape) {
-                count *= dim;
-            }
-            if (count > Integer.MAX_VALUE - 8) {
-                throw new IOException(file + ": array of " + count + " values is too large to read at once");
-            }
-            char kind = d.group(2).charAt(0);
-            int size = Integer.parseInt(d.group(3));
-            ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-            String type = "" + kind + size;
+            String type = d.group(2) + d.group(3);
             if (!Arrays.asList("f4", "f8", "i4", "i8", "u1").contains(type)) {
                 throw new IOException(file + ": dtype '" + d.group(1) + type + "' is not supported; use float32");
             }
-            byte[] raw = in.readNBytes((int) count * size);
-            if (raw.length != count * size) {
-                throw new IOException(file + ": truncated: shape " + Arrays.toString(shape) + " needs " + count * size
-                        + " data bytes, found " + raw.length);
+            ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+            Header h = new Header(parseShape(file, s.group(1)), type, order, offset);
+            long count = 1;
+            for (int dim : h.shape()) {
+                count *= dim;
             }
-            ByteBuffer buf = ByteBuffer.wrap(raw).order(order);
-            float[] out = new float[(int) count];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = switch (type) {
-                    case "f4" -> buf.getFloat();
-                    case "f8" -> (float) buf.getDouble();
-                    case "i4" -> buf.getInt();
-                    case "i8" -> buf.getLong();
-                    default -> buf.get() & 0xff;
-                };
+            long need = offset + count * h.itemSize();
+            if (Files.size(file) < need) {
+                throw new IOException(file + ": truncated: shape " + Arrays.toString(h.shape()) + " needs " + count * h.itemSize()
+                        + " data bytes, found " + Math.max(0, Files.size(file) - offset));
             }
-            return new FloatArray(shape, out);
+            return h;
         }
+    }
+
+    /** Reads a numeric .npy file as float32. */
+    public static FloatArray readFloats(Path file) throws IOException {
+        Header h = header(file);
+        int rows = h.shape().length == 0 ? 1 : h.shape()[0];
+        FloatArray all = readRows(file, h, 0, rows);
+        return new FloatArray(h.shape(), all.data());
+    }
+
+    /**
+     * Reads rows {@code [from, to)} (along the first dimension) as float32, so a file larger than
+     * memory can be processed in chunks.
+     */
+    public static FloatArray readRows(Path file, Header h, int from, int to) throws IOException {
+        long rowSize = h.shape().length == 0 ? 1 : h.rowSize();
+        long count = (long) (to - from) * rowSize;
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IOException(file + ": " + count + " values are too many to read at once; read fewer rows");
+        }
+        int item = h.itemSize();
+        ByteBuffer buf = ByteBuffer.allocate((int) count * item).order(h.order());
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long pos = h.offset() + from * rowSize * item;
+            while (buf.hasRemaining()) {
+                int r = ch.read(buf, pos + buf.position());
+                if (r < 0) {
+                    throw new IOException(file + ": truncated at byte " + (pos + buf.position()));
+                }
+            }
+        }
+        buf.flip();
+        float[] out = new float[(int) count];
+        String type = h.type();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (type) {
+                case "f4" -> buf.getFloat();
+                case "f8" -> (float) buf.getDouble();
+                case "i4" -> buf.getInt();
+                case "i8" -> buf.getLong();
+                default -> buf.get() & 0xff;
+            };
+        }
+        int[] shape = h.shape().length == 0 ? new int[0] : h.shape().clone();
+        if (shape.length > 0) {
+            shape[0] = to - from;
+        }
+        return new FloatArray(shape, out);
     }
 
     private static int[] parseShape(Path file, String text) throws IOException {

@@ -31,22 +31,31 @@ final class SeedReader {
                 yield Tensor.matrix(a.shape()[0], spec.latentDim(), a.data());
             }
             case INPUTS -> {
-                Npy.FloatArray a = read(seeds);
+                // Streamed: only one batch of inputs (e.g. 1024 images) is in memory at a time.
+                Npy.Header h = header(seeds);
                 int[] want = spec.inputShape();
                 int rowSize = spec.inputSize();
-                boolean exact = a.shape().length == want.length + 1
-                        && Arrays.equals(Arrays.copyOfRange(a.shape(), 1, a.shape().length), want);
-                boolean flat = a.shape().length == 2 && a.shape()[1] == rowSize;
+                int[] shape = h.shape();
+                boolean exact = shape.length == want.length + 1 && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), want);
+                boolean flat = shape.length == 2 && shape[1] == rowSize;
                 if (!exact && !flat) {
-                    throw new LatentLabException("inputs " + seeds.file() + " have shape " + Arrays.toString(a.shape())
+                    throw new LatentLabException("inputs " + seeds.file() + " have shape " + Arrays.toString(shape)
                             + "; model '" + spec.name() + "' takes [n, " + Arrays.toString(want).replaceAll("[\\[\\]]", "") + "]");
                 }
-                checkFinite(seeds.file().toString(), a.data(), rowSize);
-                int n = a.shape()[0];
-                int[] shape = new int[want.length + 1];
-                shape[0] = n;
-                System.arraycopy(want, 0, shape, 1, want.length);
-                yield encodeAll(model, new Tensor(shape, a.data()), encodeBatch);
+                int n = shape[0];
+                int k = spec.latentDim();
+                float[] z = new float[n * k];
+                int[] batchShape = new int[want.length + 1];
+                System.arraycopy(want, 0, batchShape, 1, want.length);
+                for (int from = 0; from < n; from += encodeBatch) {
+                    int to = Math.min(n, from + encodeBatch);
+                    float[] x = readRows(seeds, h, from, to).data();
+                    checkFinite(seeds.file().toString(), x, rowSize, from);
+                    batchShape[0] = to - from;
+                    Tensor part = model.encode(new Tensor(batchShape.clone(), x));
+                    System.arraycopy(part.data(), 0, z, from * k, (to - from) * k);
+                }
+                yield Tensor.matrix(n, k, z);
             }
             case SOURCE -> {
                 SeedSource source = catalog.require(SeedSource.class, seeds.source());
@@ -62,6 +71,22 @@ final class SeedReader {
         return out;
     }
 
+    private static Npy.Header header(SeedSpec seeds) {
+        try {
+            return Npy.header(seeds.file());
+        } catch (IOException e) {
+            throw new LatentLabException("cannot read seeds: " + e.getMessage());
+        }
+    }
+
+    private static Npy.FloatArray readRows(SeedSpec seeds, Npy.Header h, int from, int to) {
+        try {
+            return Npy.readRows(seeds.file(), h, from, to);
+        } catch (IOException e) {
+            throw new LatentLabException("cannot read seeds: " + e.getMessage());
+        }
+    }
+
     private static Npy.FloatArray read(SeedSpec seeds) {
         try {
             return Npy.readFloats(seeds.file());
@@ -70,22 +95,14 @@ final class SeedReader {
         }
     }
 
-    static Tensor encodeAll(LatentModel model, Tensor inputs, int batch) {
-        int n = inputs.rows();
-        int k = model.spec().latentDim();
-        float[] z = new float[n * k];
-        for (int from = 0; from < n; from += batch) {
-            int to = Math.min(n, from + batch);
-            Tensor part = model.encode(inputs.slice(from, to));
-            System.arraycopy(part.data(), 0, z, from * k, (to - from) * k);
-        }
-        return Tensor.matrix(n, k, z);
+    static void checkFinite(String what, float[] data, int width) {
+        checkFinite(what, data, width, 0);
     }
 
-    static void checkFinite(String what, float[] data, int width) {
+    static void checkFinite(String what, float[] data, int width, int firstRow) {
         for (int i = 0; i < data.length; i++) {
             if (!Float.isFinite(data[i])) {
-                throw new LatentLabException(what + ": row " + i / width + ", column " + i % width + " is "
+                throw new LatentLabException(what + ": row " + (firstRow + i / width) + ", column " + i % width + " is "
                         + (Float.isNaN(data[i]) ? "NaN" : "infinite") + "; seeds must be finite");
             }
         }
