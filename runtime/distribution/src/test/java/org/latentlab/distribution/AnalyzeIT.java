@@ -42,42 +42,55 @@ class AnalyzeIT {
 
     @Test
     void attractorsMatchTheIndependentPyTorchRunOnBothBackends() throws Exception {
-        Npy.FloatArray ref = Npy.readFloats(MEMORIZER.resolve("reference_attractors.npy"));
-        float[] refLabels = Npy.readFloats(MEMORIZER.resolve("reference_labels.npy")).data();
-        JsonNode refJson = new ObjectMapper().readTree(MEMORIZER.resolve("reference.json").toFile());
         for (String folder : List.of("memorizer", "memorizer-torchscript")) {
             Path out = out(folder);
             String text = lab.run("analyze", "--model", MODELS.resolve(folder).toString(), "--seeds",
                     MEMORIZER.resolve("seeds.npy").toString(), "--out", out.toString(), "--quiet");
-            assertTrue(text.contains(refJson.get("attractors").asInt() + " distinct fixed points"), text);
-
-            Npy.FloatArray att = Npy.readFloats(out.resolve("attractors.npy"));
-            assertArrayEquals(ref.shape(), att.shape(), folder + ": same number of attractors under the same rule");
-            int k = ref.shape()[1];
-            for (int a = 0; a < ref.shape()[0]; a++) {
-                double diff = 0;
-                double norm = 0;
-                for (int j = 0; j < k; j++) {
-                    double d = att.data()[a * k + j] - ref.data()[a * k + j];
-                    diff += d * d;
-                    norm += (double) ref.data()[a * k + j] * ref.data()[a * k + j];
-                }
-                assertTrue(Math.sqrt(diff / norm) < 1e-4, folder + " attractor " + a + " relative error " + Math.sqrt(diff / norm));
-            }
-            assertArrayEquals(refLabels, Npy.readFloats(out.resolve("labels.npy")).data(), folder + ": every seed's attractor");
-
+            assertMatchesReference(MEMORIZER, out, folder, text);
             JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
             assertEquals(400, result.at("/seeds/count").asInt());
             assertEquals("picard", result.at("/strategy/id").asText());
             assertEquals(1e-6, result.at("/strategy/parameters/tolerance").asDouble());
             assertEquals("cosine", result.at("/clusterer/id").asText());
-            for (int a = 0; a < ref.shape()[0]; a++) {
-                assertEquals(refJson.get("basinSizes").get(a).asInt(), result.at("/attractors/" + a + "/basinSize").asInt());
-            }
             assertEquals(400, result.get("trajectories").size());
-            assertArrayEquals(new int[] {400, k}, Npy.readFloats(out.resolve("endpoints.npy")).shape());
-            assertTrue(Files.readAllLines(out.resolve("attractors.csv")).size() == ref.shape()[0] + 1);
+            assertArrayEquals(new int[] {400, 4}, Npy.readFloats(out.resolve("endpoints.npy")).shape());
         }
+    }
+
+    @Test
+    void convolutionalAutoencoderFromEncodedInputsMatchesThePyTorchRun() throws Exception {
+        Path conv = MODELS.resolve("conv-memorizer");
+        Path out = out("conv");
+        String text = lab.run("analyze", "--model", conv.toString(), "--inputs", conv.resolve("inputs.npy").toString(),
+                "--out", out.toString(), "--quiet");
+        assertMatchesReference(conv, out, "conv-memorizer", text);
+    }
+
+    /** Same count, same attractor for every seed, same basins, positions within 1e-4 relative. */
+    static void assertMatchesReference(Path refDir, Path out, String what, String summary) throws Exception {
+        Npy.FloatArray ref = Npy.readFloats(refDir.resolve("reference_attractors.npy"));
+        float[] refLabels = Npy.readFloats(refDir.resolve("reference_labels.npy")).data();
+        JsonNode refJson = new ObjectMapper().readTree(refDir.resolve("reference.json").toFile());
+        assertTrue(summary.contains(refJson.get("attractors").asInt() + " distinct fixed points"), summary);
+        Npy.FloatArray att = Npy.readFloats(out.resolve("attractors.npy"));
+        assertArrayEquals(ref.shape(), att.shape(), what + ": same number of attractors under the same rule");
+        int k = ref.shape()[1];
+        for (int a = 0; a < ref.shape()[0]; a++) {
+            double diff = 0;
+            double norm = 0;
+            for (int j = 0; j < k; j++) {
+                double d = att.data()[a * k + j] - ref.data()[a * k + j];
+                diff += d * d;
+                norm += (double) ref.data()[a * k + j] * ref.data()[a * k + j];
+            }
+            assertTrue(Math.sqrt(diff / norm) < 1e-4, what + " attractor " + a + " relative error " + Math.sqrt(diff / norm));
+        }
+        assertArrayEquals(refLabels, Npy.readFloats(out.resolve("labels.npy")).data(), what + ": every seed's attractor");
+        JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        for (int a = 0; a < ref.shape()[0]; a++) {
+            assertEquals(refJson.get("basinSizes").get(a).asInt(), result.at("/attractors/" + a + "/basinSize").asInt());
+        }
+        assertEquals(ref.shape()[0] + 1, Files.readAllLines(out.resolve("attractors.csv")).size());
     }
 
     @Test

@@ -11,7 +11,11 @@ import org.latentlab.api.export.Exporter;
 import org.latentlab.npy.Npy;
 import org.osgi.service.component.annotations.Component;
 
-/** attractors.npy [m, k] float32, endpoints.npy [n, k] float32, labels.npy [n] int32 (-1: no attractor). */
+/**
+ * attractors.npy [m, k] float32, endpoints.npy [n, k] float32, labels.npy [n] int32 (-1: no
+ * attractor); when the strategy recorded paths ({@code recordPaths=true}), also paths.npy
+ * [n, longest + 1, k] float32, each path padded with NaN after its end.
+ */
 @Component(property = {ServiceProperties.ID + "=npy",
         ServiceProperties.DESCRIPTION + "=attractors.npy, endpoints.npy, labels.npy for NumPy"})
 public class NpyExporter implements Exporter {
@@ -33,6 +37,25 @@ public class NpyExporter implements Exporter {
         Npy.writeFloats(a, new int[] {m, k}, att);
         Npy.writeFloats(e, new int[] {n, k}, ends);
         Npy.writeInts(l, new int[] {n}, r.labels());
-        return List.of(a, e, l);
+        int longest = r.trajectories().stream().filter(t -> t.path() != null).mapToInt(t -> t.path().length).max().orElse(0);
+        if (longest == 0) {
+            return List.of(a, e, l);
+        }
+        if ((long) n * longest * k > Integer.MAX_VALUE - 8) {
+            throw new IOException("recorded paths of " + n + " seeds x " + longest + " points are too large for one "
+                    + "paths.npy; record fewer seeds or steps");
+        }
+        float[] paths = new float[n * longest * k];
+        java.util.Arrays.fill(paths, Float.NaN);
+        for (var t : r.trajectories()) {
+            if (t.path() != null) {
+                for (int s = 0; s < t.path().length; s++) {
+                    System.arraycopy(t.path()[s], 0, paths, (t.seed() * longest + s) * k, k);
+                }
+            }
+        }
+        Path p = outDir.resolve("paths.npy");
+        Npy.writeFloats(p, new int[] {n, longest, k}, paths);
+        return List.of(a, e, l, p);
     }
 }

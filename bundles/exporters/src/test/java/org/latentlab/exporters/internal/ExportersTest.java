@@ -78,6 +78,21 @@ class ExportersTest {
     }
 
     @Test
+    void recordedPathsArePaddedWithNan() throws Exception {
+        AnalysisResult r = result();
+        List<Trajectory> ts = List.of(new Trajectory(0, new float[] {1, 2}, 1, true, false, 1, 0, new float[][] {{0, 0}, {1, 2}}),
+                new Trajectory(1, new float[] {1, 2}, 0, true, false, 0, 0, new float[][] {{1, 2}}));
+        AnalysisResult withPaths = new AnalysisResult(r.model(), r.seedOrigin(), Tensor.matrix(2, 2, new float[4]), r.strategy(),
+                r.strategyParams(), r.clusterer(), r.clustererParams(), r.attractors(), ts, new int[] {0, 0}, Map.of(), 1);
+        new NpyExporter().export(withPaths, out, Parameters.EMPTY);
+        Npy.FloatArray p = Npy.readFloats(out.resolve("paths.npy"));
+        assertArrayEquals(new int[] {2, 2, 2}, p.shape());
+        assertArrayEquals(new float[] {0, 0, 1, 2, 1, 2, Float.NaN, Float.NaN}, p.data());
+        new NpyExporter().export(result(), out.resolve("none"), Parameters.EMPTY);
+        assertTrue(Files.notExists(out.resolve("none/paths.npy")), "no paths file when nothing was recorded");
+    }
+
+    @Test
     void csvFilesHaveAHeaderAndOneLinePerRow() throws Exception {
         new CsvExporter().export(result(), out, Parameters.EMPTY);
         List<String> att = Files.readAllLines(out.resolve("attractors.csv"));
