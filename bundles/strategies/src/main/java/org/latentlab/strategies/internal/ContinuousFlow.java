@@ -32,14 +32,11 @@ public class ContinuousFlow implements IterationStrategy {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(
-                ParameterSpec.real("tolerance", 1e-6, 0, Double.MAX_VALUE, "stop when ||f(z) - z||^2 falls below this"),
-                ParameterSpec.real("maxTime", 1000, 1e-6, Double.MAX_VALUE, "give up at this flow time"),
-                ParameterSpec.integer("maxSteps", 100000, 1, Integer.MAX_VALUE, "give up after this many accepted steps"),
-                ParameterSpec.real("divergenceNorm", 1e6, 0, Double.MAX_VALUE, "a trajectory with ||z|| above this has diverged"),
-                ParameterSpec.real("checkInterval", 0.5, 1e-6, Double.MAX_VALUE, "flow time between convergence checks"),
-                ParameterSpec.real("integratorTolerance", 1e-6, 1e-14, 1, "absolute and relative error per step"),
-                ParameterSpec.bool("recordPaths", false, "keep the point at every accepted step"));
+        List<ParameterSpec> all = new ArrayList<>(FixedPointLoop.common(1e-6, 100000));
+        all.add(ParameterSpec.real("maxTime", 1000, 1e-6, Double.MAX_VALUE, "give up at this flow time"));
+        all.add(ParameterSpec.real("checkInterval", 0.5, 1e-6, Double.MAX_VALUE, "flow time between convergence checks"));
+        all.add(ParameterSpec.real("integratorTolerance", 1e-6, 1e-14, 1, "absolute and relative error per step"));
+        return List.copyOf(all);
     }
 
     @Override

@@ -36,12 +36,17 @@ final class FixedPointLoop {
         float[] next(LatentMap f, int[] rows, float[] z, float[] fz, int k);
     }
 
-    static final List<ParameterSpec> COMMON = List.of(
-            ParameterSpec.real("tolerance", 1e-6, 0, Double.MAX_VALUE,
-                    "stop when ||f(z) - z||^2 falls below this (the paper's rule; 1e-5 for large models)"),
-            ParameterSpec.integer("maxSteps", 3000, 1, Integer.MAX_VALUE, "give up after this many steps (500 for large models)"),
-            ParameterSpec.real("divergenceNorm", 1e6, 0, Double.MAX_VALUE, "a trajectory with ||z|| above this has diverged"),
-            ParameterSpec.bool("recordPaths", false, "keep every visited point (memory: steps x k floats per seed)"));
+    static final List<ParameterSpec> COMMON = common(1e-6, 3000);
+
+    /** The parameters every strategy has, with its own defaults for tolerance and maxSteps. */
+    static List<ParameterSpec> common(double tolerance, int maxSteps) {
+        return List.of(
+                ParameterSpec.real("tolerance", tolerance, 0, Double.MAX_VALUE,
+                        "stop when ||f(z) - z||^2 falls below this (the paper's rule: 1e-6, 1e-5 for large models)"),
+                ParameterSpec.integer("maxSteps", maxSteps, 1, Integer.MAX_VALUE, "give up after this many steps"),
+                ParameterSpec.real("divergenceNorm", 1e6, 0, Double.MAX_VALUE, "a trajectory with ||z|| above this has diverged"),
+                ParameterSpec.bool("recordPaths", false, "keep every visited point (memory: steps x k floats per seed)"));
+    }
 
     private FixedPointLoop() {}
 

@@ -29,13 +29,10 @@ public class NewtonIteration implements IterationStrategy {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(
-                ParameterSpec.real("tolerance", 1e-10, 0, Double.MAX_VALUE, "stop when ||f(z) - z||^2 falls below this"),
-                ParameterSpec.integer("maxSteps", 100, 1, Integer.MAX_VALUE, "give up after this many Newton steps"),
-                ParameterSpec.real("divergenceNorm", 1e6, 0, Double.MAX_VALUE, "a trajectory with ||z|| above this has diverged"),
-                ParameterSpec.bool("recordPaths", false, "keep every visited point"),
-                ParameterSpec.real("fdStep", 1e-3, 1e-12, 1, "finite-difference step for the Jacobian, relative to max(1, |z_j|)"),
-                ParameterSpec.integer("maxHalvings", 8, 0, 30, "line-search halvings of the Newton step"));
+        List<ParameterSpec> all = new java.util.ArrayList<>(FixedPointLoop.common(1e-10, 100));
+        all.add(ParameterSpec.real("fdStep", 1e-3, 1e-12, 1, "finite-difference step for the Jacobian, relative to max(1, |z_j|)"));
+        all.add(ParameterSpec.integer("maxHalvings", 8, 0, 30, "line-search halvings of the Newton step"));
+        return List.copyOf(all);
     }
 
     @Override
