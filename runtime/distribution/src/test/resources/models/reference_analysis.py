@@ -7,7 +7,8 @@ reference the integration tests compare with (see make_memorizer.py, make_conv_m
     cluster's first member), cluster position = mean of its members;
   - each position polished by plain iteration (at most 1000 updates, until ||f(z) - z||^2 < 1e-14),
     kept only if that lowered the residual and moved less than 100 x the initial residual;
-  - clusters ordered by basin size, largest first, ties by first seed.
+  - clusters ordered by basin size, largest first, ties by first seed;
+  - at each attractor, the Jacobian of f by autograd: spectral radius and norm (reference.json).
 """
 import json, os
 import numpy as np
@@ -70,8 +71,15 @@ def analyse(enc, dec, seeds, out, extra=None):
     att = polished.numpy()[order]
     np.save(os.path.join(out, "reference_attractors.npy"), att)
     np.save(os.path.join(out, "reference_labels.npy"), labels)
+    # Jacobians of f at the attractors by autograd: spectral radius and spectral norm
+    radii, norms = [], []
+    for a in att:
+        J = torch.autograd.functional.jacobian(lambda x: enc(dec(x[None]))[0], torch.tensor(a)).double().numpy()
+        radii.append(float(np.abs(np.linalg.eigvals(J)).max()))
+        norms.append(float(np.linalg.svd(J, compute_uv=False)[0]))
     summary = {"seeds": n, "converged": int((state == 1).sum()), "attractors": len(order),
-               "basinSizes": [len(members[c]) for c in order], "torch": torch.__version__}
+               "basinSizes": [len(members[c]) for c in order], "spectralRadius": radii, "spectralNorm": norms,
+               "torch": torch.__version__}
     summary.update(extra or {})
     json.dump(summary, open(os.path.join(out, "reference.json"), "w"), indent=2)
     return summary

@@ -53,6 +53,8 @@ class AnalyzeIT {
             assertEquals(1e-6, result.at("/strategy/parameters/tolerance").asDouble());
             assertEquals("cosine", result.at("/clusterer/id").asText());
             assertEquals(400, result.get("trajectories").size());
+            assertEquals(folder.endsWith("torchscript") ? "autodiff" : "central-differences",
+                    result.at("/attractors/0/jacobian").asText(), "TorchScript has autograd, ONNX Runtime does not");
             assertArrayEquals(new int[] {400, 4}, Npy.readFloats(out.resolve("endpoints.npy")).shape());
         }
     }
@@ -88,7 +90,14 @@ class AnalyzeIT {
         assertArrayEquals(refLabels, Npy.readFloats(out.resolve("labels.npy")).data(), what + ": every seed's attractor");
         JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
         for (int a = 0; a < ref.shape()[0]; a++) {
-            assertEquals(refJson.get("basinSizes").get(a).asInt(), result.at("/attractors/" + a + "/basinSize").asInt());
+            JsonNode at = result.at("/attractors/" + a);
+            assertEquals(refJson.get("basinSizes").get(a).asInt(), at.get("basinSize").asInt());
+            // Jacobian spectra against PyTorch autograd: exact with autodiff, ~1e-4 with central differences
+            double tol = at.get("jacobian").asText().equals("autodiff") ? 1e-5 : 2e-3;
+            assertEquals(refJson.get("spectralRadius").get(a).asDouble(), at.get("spectralRadius").asDouble(), tol,
+                    what + " spectral radius of attractor " + a + " (" + at.get("jacobian").asText() + ")");
+            assertEquals(refJson.get("spectralNorm").get(a).asDouble(), at.get("spectralNorm").asDouble(), tol,
+                    what + " spectral norm of attractor " + a);
         }
         assertEquals(ref.shape()[0] + 1, Files.readAllLines(out.resolve("attractors.csv")).size());
     }

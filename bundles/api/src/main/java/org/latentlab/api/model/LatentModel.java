@@ -19,6 +19,17 @@ public interface LatentModel extends AutoCloseable {
     /** D: latents [n, latentDim] to reconstructions [n, ...inputShape]. */
     Tensor decode(Tensor latents);
 
+    /**
+     * The Jacobian of the latent map f = E∘D at each point, by automatic differentiation, when the
+     * engine has it (the engine falls back to finite differences otherwise).
+     *
+     * @param points [m, latentDim]
+     * @return [m, latentDim, latentDim] with J[a][i][j] = ∂f_i/∂z_j at point a, or empty
+     */
+    default java.util.Optional<Tensor> latentJacobian(Tensor points) {
+        return java.util.Optional.empty();
+    }
+
     /** Releases native memory. */
     @Override
     void close();

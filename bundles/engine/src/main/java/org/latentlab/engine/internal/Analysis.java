@@ -130,8 +130,13 @@ final class Analysis {
         centers = polish(in.map(), centers, order.size(), k);
 
         listener.stage("stability", order.size(), "Jacobian spectra of " + order.size() + " attractors");
-        StabilityAnalysis.Spectrum[] spectra = StabilityAnalysis.analyse(in.map(), Tensor.matrix(order.size(), k, centers),
-                in.jacobianStep());
+        Tensor fixedPoints = Tensor.matrix(order.size(), k, centers);
+        Optional<Tensor> autodiff = order.isEmpty() ? Optional.empty()
+                : in.model().flatMap(model -> model.latentJacobian(fixedPoints))
+                        .filter(j -> StabilityAnalysis.agrees(in.map(), fixedPoints, j, in.jacobianStep()));
+        StabilityAnalysis.Spectrum[] spectra = autodiff.isPresent() ? StabilityAnalysis.fromJacobians(autodiff.get())
+                : StabilityAnalysis.analyse(in.map(), fixedPoints, in.jacobianStep());
+        String jacobianMethod = autodiff.isPresent() ? "autodiff" : "central-differences";
         double residualTol = Math.sqrt(in.strategy().params().getDouble("tolerance", 1e-6));
         double[] stepSum = new double[order.size()];
         double[] predictedSum = new double[order.size()];
@@ -156,6 +161,7 @@ final class Analysis {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("eigenvaluesReal", s.real());
             fields.put("eigenvaluesImag", s.imag());
+            fields.put("jacobian", jacobianMethod);
             attractors.add(new Attractor(a, java.util.Arrays.copyOfRange(centers, a * k, a * k + k), basin,
                     s.spectralRadius(), s.spectralNorm(), s.stable(), s.kind(), stepSum[a] / basin, predictedSum[a] / basin,
                     fields));

@@ -26,6 +26,73 @@ final class StabilityAnalysis {
     private StabilityAnalysis() {}
 
     /**
+     * Spectra from Jacobians given as [m, k, k] (e.g. by automatic differentiation).
+     */
+    static Spectrum[] fromJacobians(Tensor jacobians) {
+        int m = jacobians.shape()[0];
+        int k = jacobians.shape()[1];
+        Spectrum[] out = new Spectrum[m];
+        for (int a = 0; a < m; a++) {
+            double[][] jac = new double[k][k];
+            boolean finite = true;
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    jac[i][j] = jacobians.data()[(a * k + i) * k + j];
+                    finite &= Double.isFinite(jac[i][j]);
+                }
+            }
+            out[a] = finite ? spectrum(jac) : undetermined(k);
+        }
+        return out;
+    }
+
+    /**
+     * Whether Jacobians from automatic differentiation agree with the map: J·e against the central
+     * difference of f along one fixed pseudo-random unit direction e per point, within 1e-2 relative
+     * (plus an absolute 1e-4 for tiny derivatives). Guards against models whose layers behave
+     * differently in the mode autodiff ran in (dropout, batch norm).
+     */
+    static boolean agrees(LatentMap f, Tensor points, Tensor jacobians, double relStep) {
+        int m = points.rows();
+        int k = points.width();
+        java.util.Random r = new java.util.Random(42);
+        float[] pts = new float[2 * m * k];
+        double[][] e = new double[m][k];
+        double[] h = new double[m];
+        for (int a = 0; a < m; a++) {
+            double norm = 0;
+            for (int j = 0; j < k; j++) {
+                e[a][j] = r.nextGaussian();
+                norm += e[a][j] * e[a][j];
+            }
+            double zn = 0;
+            for (int j = 0; j < k; j++) {
+                e[a][j] /= Math.sqrt(norm);
+                zn = Math.max(zn, Math.abs(points.data()[a * k + j]));
+            }
+            h[a] = relStep * Math.max(1, zn);
+            for (int j = 0; j < k; j++) {
+                pts[(2 * a) * k + j] = (float) (points.data()[a * k + j] + h[a] * e[a][j]);
+                pts[(2 * a + 1) * k + j] = (float) (points.data()[a * k + j] - h[a] * e[a][j]);
+            }
+        }
+        float[] fp = f.apply(Tensor.matrix(2 * m, k, pts)).data();
+        for (int a = 0; a < m; a++) {
+            for (int i = 0; i < k; i++) {
+                double fd = ((double) fp[(2 * a) * k + i] - fp[(2 * a + 1) * k + i]) / (2 * h[a]);
+                double je = 0;
+                for (int j = 0; j < k; j++) {
+                    je += jacobians.data()[(a * k + i) * k + j] * e[a][j];
+                }
+                if (!(Math.abs(fd - je) <= 1e-2 * Math.abs(fd) + 1e-4)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
      * @param points  [m, k] fixed points
      * @param relStep difference step relative to max(1, |z_j|)
      */

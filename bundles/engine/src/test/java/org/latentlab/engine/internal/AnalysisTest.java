@@ -173,6 +173,52 @@ class AnalysisTest {
         assertTrue(Arrays.stream(o.labels()).allMatch(l -> l == -1));
     }
 
+    /** A model whose decoder is the identity and whose encoder is affine, claiming the given Jacobian. */
+    static org.latentlab.api.model.LatentModel affineModel(double[] a, double[] c, float[] claimedJacobian) {
+        LatentMap f = affine2(a, c);
+        return new org.latentlab.api.model.LatentModel() {
+            public org.latentlab.api.model.ModelSpec spec() {
+                return new org.latentlab.api.model.ModelSpec(java.nio.file.Path.of("."), "affine", new int[] {2}, 2, "e", "d", null);
+            }
+
+            public Tensor encode(Tensor x) {
+                return f.apply(x);
+            }
+
+            public Tensor decode(Tensor z) {
+                return z;
+            }
+
+            public Optional<Tensor> latentJacobian(Tensor points) {
+                float[] j = new float[points.rows() * 4];
+                for (int p = 0; p < points.rows(); p++) {
+                    System.arraycopy(claimedJacobian, 0, j, p * 4, 4);
+                }
+                return Optional.of(new Tensor(new int[] {points.rows(), 2, 2}, j));
+            }
+
+            public void close() {}
+        };
+    }
+
+    @Test
+    void autodiffJacobiansAreUsedWhenTheyAgreeWithTheMapAndIgnoredOtherwise() {
+        double[] a = {0.5, 0.4, 0, 0.8};
+        double[] c = {1, 1};
+        for (boolean right : new boolean[] {true, false}) {
+            float[] claimed = right ? new float[] {0.5f, 0.4f, 0, 0.8f} : new float[] {0.9f, 0, 0, 0.1f};
+            org.latentlab.api.model.LatentModel model = affineModel(a, c, claimed);
+            LatentMap f = z -> model.encode(model.decode(z));
+            Analysis.Outcome o = Analysis.run(new Analysis.Inputs(f, Tensor.ofRows(gaussianSeeds(5, 2, 9, 1)),
+                    choice("picard", (IterationStrategy) new PicardIteration(), Map.of()),
+                    choice("euclidean", (AttractorClusterer) new EuclideanClusterer(), Map.of()), List.of(), Optional.of(model),
+                    Optional.empty(), 100, 1e-3), QUIET);
+            Attractor at = o.attractors().get(0);
+            assertEquals(right ? "autodiff" : "central-differences", at.metrics().get("jacobian"));
+            assertEquals(0.8, at.spectralRadius(), 1e-3, "the spectrum is right either way");
+        }
+    }
+
     @Test
     void predictedStepsFollowTheLinearRate() {
         assertEquals(Math.log(1e-3) / Math.log(0.5), StabilityAnalysis.predictedSteps(1, 1e-3, 0.5), 1e-12);

@@ -95,7 +95,8 @@ public final class DjlLatentModel implements LatentModel {
         return withEngine(() -> {
             Model m = Model.newInstance(prefix, engine);
             try {
-                m.load(file.getParent(), prefix);
+                // PyTorch: load parameters as ordinary tensors (not inference tensors) so autograd can use them
+                m.load(file.getParent(), prefix, "PyTorch".equals(engine) ? java.util.Map.of("trainParam", "true") : null);
                 return m;
             } catch (Exception | Error e) {
                 m.close();
@@ -120,6 +121,9 @@ public final class DjlLatentModel implements LatentModel {
         } catch (LatentLabException e) {
             throw e;
         } catch (Exception e) {
+            if (System.getenv("LATENTLAB_DEBUG") != null) {
+                e.printStackTrace();
+            }
             throw new LatentLabException((what == null ? "" : what + ": ") + firstLine(e), e);
         } finally {
             t.setContextClassLoader(saved);
@@ -184,6 +188,44 @@ public final class DjlLatentModel implements LatentModel {
                 return new Tensor(is, values);
             }
         }, file);
+    }
+
+    /**
+     * With the PyTorch engine: autograd through the TorchScript modules. Each point is repeated k
+     * times; row i of copy a keeps only output i, so one backward pass of their sum yields every row
+     * of every Jacobian. Other engines (ONNX Runtime) have no autodiff: empty.
+     */
+    @Override
+    public java.util.Optional<Tensor> latentJacobian(Tensor points) {
+        if (!"PyTorch".equals(engine)) {
+            return java.util.Optional.empty();
+        }
+        int m = points.rows();
+        int k = spec.latentDim();
+        float[] rep = new float[m * k * k];
+        float[] mask = new float[m * k * k];
+        for (int a = 0; a < m; a++) {
+            for (int i = 0; i < k; i++) {
+                System.arraycopy(points.data(), a * k, rep, (a * k + i) * k, k);
+                mask[(a * k + i) * k + i] = 1;
+            }
+        }
+        return java.util.Optional.of(withEngine(() -> {
+            try (NDManager scope = manager.newSubManager();
+                    ai.djl.training.GradientCollector gc = Engine.getEngine(engine).newGradientCollector()) {
+                NDArray z = scope.create(rep, new Shape(m * k, k));
+                z.setRequiresGradient(true);
+                ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(scope, false);
+                // DJL runs TorchScript without autograd unless asked for a training forward; the engine checks
+                // the result against a finite-difference directional derivative (train-mode layers would differ).
+                NDArray x = decoderModel.getBlock().forward(ps, new NDList(z), true).singletonOrThrow();
+                NDArray y = encoderModel.getBlock().forward(ps, new NDList(x), true).singletonOrThrow();
+                NDArray selected = y.reshape(m * k, k).mul(scope.create(mask, new Shape(m * k, k))).sum();
+                gc.backward(selected);
+                float[] g = z.getGradient().toFloatArray();
+                return new Tensor(new int[] {m, k, k}, g);
+            }
+        }, "Jacobian of " + spec.name()));
     }
 
     @Override
