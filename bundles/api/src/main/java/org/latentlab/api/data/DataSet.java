@@ -17,4 +17,9 @@ public interface DataSet extends Capability {
 
     /** The first {@code limit} inputs of a split (all when limit &lt; 0). */
     Tensor load(String split, int limit);
+
+    /** Class labels of the first {@code limit} inputs of a split, or an empty array when unlabelled. */
+    default int[] labels(String split, int limit) {
+        return new int[0];
+    }
 }
