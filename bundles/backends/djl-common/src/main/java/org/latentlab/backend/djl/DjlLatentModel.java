@@ -112,7 +112,8 @@ public final class DjlLatentModel implements LatentModel {
         return nl > 0 ? msg.substring(0, nl) : msg;
     }
 
-    static <T> T withEngine(Callable<T> work, String what) {
+    /** Runs DJL work with the thread context class loader DJL needs; errors become a LatentLabException naming {@code what}. */
+    public static <T> T withEngine(Callable<T> work, String what) {
         Thread t = Thread.currentThread();
         ClassLoader saved = t.getContextClassLoader();
         t.setContextClassLoader(Engine.class.getClassLoader());

@@ -1,0 +1,113 @@
+package org.latentlab.backend.layers;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import java.util.Optional;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.model.ModelSpec;
+import org.latentlab.backend.djl.DjlLatentModel;
+
+/** A model whose encoder and decoder are {@link LayerStack}s, run on libtorch, with autograd Jacobians. */
+public final class LayersLatentModel implements LatentModel {
+
+    static final String ENGINE = "PyTorch";
+
+    private final ModelSpec spec;
+    private final NDManager manager;
+    private final LayerStack encoder;
+    private final LayerStack decoder;
+
+    private LayersLatentModel(ModelSpec spec, NDManager manager, LayerStack encoder, LayerStack decoder) {
+        this.spec = spec;
+        this.manager = manager;
+        this.encoder = encoder;
+        this.decoder = decoder;
+    }
+
+    /** Loads both stacks and probes them with one zero row. */
+    public static LayersLatentModel load(ModelSpec spec) {
+        NDManager manager = DjlLatentModel.withEngine(() -> NDManager.newBaseManager(ENGINE), "PyTorch engine");
+        try {
+            LayerStack e = DjlLatentModel.withEngine(() -> LayerStack.load(spec.encoderFile(), manager), "encoder");
+            LayerStack d = DjlLatentModel.withEngine(() -> LayerStack.load(spec.decoderFile(), manager), "decoder");
+            LayersLatentModel m = new LayersLatentModel(spec, manager, e, d);
+            int[] in = new int[spec.inputShape().length + 1];
+            in[0] = 1;
+            System.arraycopy(spec.inputShape(), 0, in, 1, spec.inputShape().length);
+            m.encode(new Tensor(in, new float[spec.inputSize()]));
+            m.decode(Tensor.matrix(1, spec.latentDim(), new float[spec.latentDim()]));
+            return m;
+        } catch (RuntimeException ex) {
+            manager.close();
+            throw ex;
+        }
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Tensor encode(Tensor inputs) {
+        return run(encoder, inputs, "encoder " + spec.encoderFile(), new int[] {spec.latentDim()});
+    }
+
+    @Override
+    public Tensor decode(Tensor latents) {
+        return run(decoder, latents, "decoder " + spec.decoderFile(), spec.inputShape());
+    }
+
+    private Tensor run(LayerStack stack, Tensor in, String what, int[] outRow) {
+        return DjlLatentModel.withEngine(() -> {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.create(in.data(), new Shape(Arrays.stream(in.shape()).asLongStream().toArray()));
+                NDArray y = stack.forward(x);
+                long size = y.size();
+                int expected = in.rows() * Arrays.stream(outRow).reduce(1, (a, b) -> a * b);
+                if (size != expected) {
+                    throw new LatentLabException(what + " returned shape " + y.getShape() + " for " + in.rows()
+                            + " rows; model.json says " + Arrays.toString(outRow) + " per row");
+                }
+                int[] shape = new int[outRow.length + 1];
+                shape[0] = in.rows();
+                System.arraycopy(outRow, 0, shape, 1, outRow.length);
+                return new Tensor(shape, y.toFloatArray());
+            }
+        }, what);
+    }
+
+    @Override
+    public Optional<Tensor> latentJacobian(Tensor points) {
+        int m = points.rows();
+        int k = spec.latentDim();
+        float[] rep = new float[m * k * k];
+        float[] mask = new float[m * k * k];
+        for (int a = 0; a < m; a++) {
+            for (int i = 0; i < k; i++) {
+                System.arraycopy(points.data(), a * k, rep, (a * k + i) * k, k);
+                mask[(a * k + i) * k + i] = 1;
+            }
+        }
+        return Optional.of(DjlLatentModel.withEngine(() -> {
+            try (NDManager scope = manager.newSubManager(); GradientCollector gc = Engine.getEngine(ENGINE).newGradientCollector()) {
+                NDArray z = scope.create(rep, new Shape(m * k, k));
+                z.setRequiresGradient(true);
+                NDArray y = encoder.forward(decoder.forward(z)).reshape(m * k, k);
+                gc.backward(y.mul(scope.create(mask, new Shape(m * k, k))).sum());
+                return new Tensor(new int[] {m, k, k}, z.getGradient().toFloatArray());
+            }
+        }, "Jacobian of " + spec.name()));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,7 @@
+/** Training autoencoders in-process: configuration, result, and the {@link AutoencoderTraining} service. */
+@Export
+@Version("1.0.0")
+package org.latentlab.training;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,120 @@
+package org.latentlab.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.model.ModelSpec;
+import org.latentlab.backend.layers.LayersLatentModel;
+import org.latentlab.training.internal.DjlAutoencoderTraining;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real training on libtorch, on small data: seconds, not minutes. */
+class TrainingTest {
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void offlineEngine() {
+        System.setProperty("ai.djl.offline", "true");
+        String cache = Path.of(System.getProperty("java.io.tmpdir"), "latentlab-test-djl").toString();
+        System.setProperty("DJL_CACHE_DIR", cache);
+        System.setProperty("ENGINE_CACHE_DIR", cache);
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+    }
+
+    /** 96 noisy copies of 3 binary 1x8x8 patterns. */
+    static Tensor data() {
+        Random r = new Random(3);
+        float[][] protos = new float[3][64];
+        for (float[] p : protos) {
+            for (int j = 0; j < 64; j++) {
+                p[j] = r.nextBoolean() ? 1 : 0;
+            }
+        }
+        float[] x = new float[96 * 64];
+        for (int i = 0; i < 96; i++) {
+            for (int j = 0; j < 64; j++) {
+                x[i * 64 + j] = (float) Math.min(1, Math.max(0, protos[i % 3][j] + 0.1 * r.nextGaussian()));
+            }
+        }
+        return new Tensor(new int[] {96, 1, 8, 8}, x);
+    }
+
+    static TrainingConfig config(String arch, long seed) {
+        return new TrainingConfig(arch, 3, arch.equals("mlp") ? new int[] {32} : new int[] {4, 8}, "relu", "kaiming-uniform",
+                1e-5, 0.05, 0.1, 96, 25, 16, 1e-2, seed);
+    }
+
+    @Test
+    void mlpTrainingLowersTheLossIsDeterministicAndSavesALoadableModel() throws Exception {
+        DjlAutoencoderTraining t = new DjlAutoencoderTraining();
+        List<AutoencoderTraining.Progress> steps = new ArrayList<>();
+        TrainingResult a = t.train(data(), config("mlp", 7), "tiny", dir.resolve("a"), steps::add);
+        TrainingResult b = t.train(data(), config("mlp", 7), "tiny", dir.resolve("b"), p -> {});
+        TrainingResult c = t.train(data(), config("mlp", 8), "tiny", dir.resolve("c"), p -> {});
+        List<Double> l = a.epochLosses();
+        assertEquals(25, l.size());
+        assertTrue(l.get(24) < 0.5 * l.get(0), "loss fell from " + l.get(0) + " to " + l.get(24));
+        assertEquals(25 * 6, steps.size(), "one progress report per step");
+        assertEquals(a.epochLosses(), b.epochLosses(), "same seed, same run");
+        assertArrayEquals(Files.readAllBytes(a.modelFolder().resolve("encoder.0.weight.npy").getParent().resolve("encoder.1.weight.npy")),
+                Files.readAllBytes(b.modelFolder().resolve("encoder.1.weight.npy")), "same seed, same weights");
+        assertTrue(!a.epochLosses().equals(c.epochLosses()), "another seed, another run");
+
+        ModelSpec spec = new ModelSpec(a.modelFolder(), "tiny", new int[] {1, 8, 8}, 3, "encoder.layers.json",
+                "decoder.layers.json", null);
+        try (LayersLatentModel m = LayersLatentModel.load(spec)) {
+            Tensor x = data().slice(0, 6);
+            Tensor rec = m.decode(m.encode(x));
+            assertArrayEquals(new int[] {6, 1, 8, 8}, rec.shape());
+            double mse = 0;
+            for (int i = 0; i < rec.data().length; i++) {
+                mse += Math.pow(rec.data()[i] - x.data()[i], 2);
+            }
+            assertTrue(mse / rec.data().length < l.get(0), "the saved model reconstructs");
+
+            // autograd Jacobian of E(D(z)) against central differences
+            Tensor z = m.encode(x.slice(0, 2));
+            float[] jac = m.latentJacobian(z).orElseThrow().data();
+            double h = 1e-2;
+            for (int a2 = 0; a2 < 2; a2++) {
+                for (int j = 0; j < 3; j++) {
+                    float[] plus = z.row(a2);
+                    float[] minus = z.row(a2);
+                    plus[j] += h;
+                    minus[j] -= h;
+                    float[] fp = m.encode(m.decode(Tensor.matrix(1, 3, plus))).data();
+                    float[] fm = m.encode(m.decode(Tensor.matrix(1, 3, minus))).data();
+                    for (int i = 0; i < 3; i++) {
+                        double fd = (fp[i] - fm[i]) / (2 * h);
+                        assertEquals(fd, jac[(a2 * 3 + i) * 3 + j], 2e-2 * Math.max(1, Math.abs(fd)), "J[" + i + "][" + j + "]");
+                    }
+                }
+            }
+        }
+        String modelJson = Files.readString(a.modelFolder().resolve("model.json"));
+        assertTrue(modelJson.contains("\"latentDim\" : 3"), modelJson);
+        assertTrue(Files.readString(a.modelFolder().resolve("training.json")).contains("epochLosses"));
+    }
+
+    @Test
+    void convolutionalAutoencoderTrainsToo() {
+        TrainingResult r = new DjlAutoencoderTraining().train(data(), config("conv", 1), "conv", dir.resolve("conv"), p -> {});
+        assertTrue(r.epochLosses().get(24) < r.epochLosses().get(0));
+        ModelSpec spec = new ModelSpec(r.modelFolder(), "conv", new int[] {1, 8, 8}, 3, "encoder.layers.json",
+                "decoder.layers.json", null);
+        try (LayersLatentModel m = LayersLatentModel.load(spec)) {
+            assertArrayEquals(new int[] {2, 1, 8, 8}, m.decode(Tensor.matrix(2, 3, new float[6])).shape());
+        }
+    }
+}
