@@ -2,7 +2,6 @@ package org.latentlab.datasets.internal;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.latentlab.api.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
@@ -36,8 +35,19 @@ public final class DatasetSeeds {
             ServiceProperties.DESCRIPTION + "=encodings of a data set split, e.g. dataset=mnist, split=test"})
     public static class Split implements SeedSource {
 
-        @Reference
-        Catalog catalog;
+        // Data sets bound directly, keyed by id: going through the Catalog would make a reference cycle
+        // (the catalog binds this seed source).
+        private final java.util.Map<String, DataSet> dataSets = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.MULTIPLE,
+                policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+        void addDataSet(DataSet ds, java.util.Map<String, Object> props) {
+            dataSets.put(String.valueOf(props.get(ServiceProperties.ID)), ds);
+        }
+
+        void removeDataSet(DataSet ds, java.util.Map<String, Object> props) {
+            dataSets.remove(String.valueOf(props.get(ServiceProperties.ID)), ds);
+        }
 
         @Override
         public List<ParameterSpec> parameters() {
@@ -48,7 +58,12 @@ public final class DatasetSeeds {
 
         @Override
         public Tensor seeds(LatentModel model, Parameters p) {
-            DataSet ds = catalog.require(DataSet.class, p.getString("dataset", "mnist"));
+            String id = p.getString("dataset", "mnist");
+            DataSet ds = dataSets.get(id);
+            if (ds == null) {
+                throw new LatentLabException("no dataset with id '" + id + "' is registered; registered: "
+                        + new java.util.TreeSet<>(dataSets.keySet()));
+            }
             Tensor x = ds.load(p.getString("split", "test"), p.getInt("count", 1000));
             if (x.width() != model.spec().inputSize()) {
                 throw new LatentLabException("data set '" + p.getString("dataset", "") + "' has inputs of "
