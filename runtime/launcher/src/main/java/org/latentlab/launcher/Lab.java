@@ -154,6 +154,7 @@ public final class Lab implements AutoCloseable {
         setDefault("ENGINE_CACHE_DIR", cache.resolve("djl").toString());
         setDefault("org.bytedeco.javacpp.cachedir", cache.resolve("javacpp").toString());
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setDefault("java.awt.headless", "true"); // the report draws PNGs; no display needed
         // ONNX Runtime warns on every engine start that this CPU-only machine has no CUDA.
         setDefault("org.slf4j.simpleLogger.log.ai.djl.onnxruntime.engine.OrtEngine", "error");
         setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");

@@ -17,10 +17,11 @@ import java.util.Map;
  * @param metrics          metric ids with their parameters
  * @param exporters        exporter ids with their parameters
  * @param outDir           output folder for the result files
+ * @param training         the model's training inputs for metrics that need them, or {@code null}
  */
 public record AnalysisRequest(Path modelFolder, SeedSpec seeds, String strategy, Map<String, String> strategyParams,
         String clusterer, Map<String, String> clustererParams, Map<String, Map<String, String>> metrics,
-        Map<String, Map<String, String>> exporters, Path outDir) {
+        Map<String, Map<String, String>> exporters, Path outDir, TrainingData training) {
 
     /** Metric ids in the order given. */
     public List<String> metricIds() {

@@ -17,6 +17,7 @@ import org.latentlab.api.engine.Job;
 import org.latentlab.api.engine.JobProgress;
 import org.latentlab.api.engine.JobStatus;
 import org.latentlab.api.engine.SeedSpec;
+import org.latentlab.api.engine.TrainingData;
 import org.latentlab.launcher.spi.Subcommand;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -40,8 +41,9 @@ public class AnalyzeCommand implements Subcommand {
               --strategy-param K=V    e.g. tolerance=1e-5,maxSteps=500 (repeatable)
               --clusterer ID          merge rule (default cosine: the paper's cos > 0.99)
               --clusterer-param K=V   e.g. threshold=0.995
-              --metric ID[:K=V,...]   a metric to run (repeatable)
-              --exporters LIST        default json,npy,csv
+              --metric ID[:K=V,...]   a metric to run (repeatable), e.g. memorization, latent-field
+              --training D[:S[:N]]    the model's training inputs, for memorization (e.g. mnist:train:10000)
+              --exporters LIST        default json,npy,csv (html: a report with pictures)
             Output:
               --out DIR               result.json, attractors.npy, endpoints.npy, labels.npy, *.csv
               --quiet                 no progress display
@@ -64,7 +66,7 @@ public class AnalyzeCommand implements Subcommand {
             Args a = new Args(argv, List.of("--quiet"));
             a.allow(List.of("--model", "--seeds", "--inputs", "--noise", "--noise-sigma", "--random-seed", "--seed-source",
                     "--seed-param", "--strategy", "--strategy-param", "--clusterer", "--clusterer-param", "--metric",
-                    "--exporters", "--out"));
+                    "--exporters", "--out", "--training"));
             quiet = a.flag("--quiet");
             request = request(a);
         } catch (Args.UsageException e) {
@@ -140,7 +142,8 @@ public class AnalyzeCommand implements Subcommand {
         }
         return new AnalysisRequest(Path.of(model).toAbsolutePath(), seeds, a.get("--strategy", "picard"),
                 Args.keyValues(a.all("--strategy-param")), a.get("--clusterer", "cosine"),
-                Args.keyValues(a.all("--clusterer-param")), metrics, exporters, Path.of(outDir).toAbsolutePath());
+                Args.keyValues(a.all("--clusterer-param")), metrics, exporters, Path.of(outDir).toAbsolutePath(),
+                a.get("--training") == null ? null : TrainingData.parse(a.get("--training")));
     }
 
     static void print(PrintStream out, AnalysisResult r, Path outDir) {

@@ -118,6 +118,9 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         params(AttractorClusterer.class, "clusterer", r.clusterer(), r.clustererParams());
         r.metrics().forEach((id, p) -> params(Metric.class, "metric", id, p));
         r.exporters().forEach((id, p) -> params(Exporter.class, "exporter", id, p));
+        if (r.training() != null) {
+            catalog.require(org.latentlab.api.data.DataSet.class, r.training().dataset());
+        }
     }
 
     private <T extends Capability> Parameters params(Class<T> type, String kind, String id, Map<String, String> given) {

