@@ -44,7 +44,11 @@ public class MetricsProbeCommand implements Subcommand {
             if (info.kind() == CapabilityKind.METRIC) {
                 Metric m = catalog.require(Metric.class, info.id());
                 Parameters p = Parameters.resolve("metric '" + info.id() + "'", m.parameters(), Map.of());
-                out.println(info.id() + " " + info.bundleVersion() + " " + m.compute(ctx, p).summary());
+                try {
+                    out.println(info.id() + " " + info.bundleVersion() + " " + m.compute(ctx, p).summary());
+                } catch (org.latentlab.api.LatentLabException e) { // e.g. metrics that need a model
+                    out.println(info.id() + " " + info.bundleVersion() + " skipped: " + e.getMessage());
+                }
             }
         }
         return 0;
