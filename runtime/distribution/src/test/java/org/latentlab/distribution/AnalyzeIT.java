@@ -66,6 +66,22 @@ class AnalyzeIT {
         String text = lab.run("analyze", "--model", conv.toString(), "--inputs", conv.resolve("inputs.npy").toString(),
                 "--out", out.toString(), "--quiet");
         assertMatchesReference(conv, out, "conv-memorizer", text);
+
+        // the same inputs as CSV (one flattened image per row, with a header) give the same result
+        Npy.FloatArray in = Npy.readFloats(conv.resolve("inputs.npy"));
+        StringBuilder csv = new StringBuilder("pixels\n");
+        for (int i = 0; i < in.shape()[0]; i++) {
+            for (int j = 0; j < 64; j++) {
+                csv.append(j == 0 ? "" : ",").append(in.data()[i * 64 + j]);
+            }
+            csv.append('\n');
+        }
+        Path csvFile = lab.home.resolve("conv-inputs.csv");
+        Files.writeString(csvFile, csv);
+        Path outCsv = out("conv-csv");
+        String text2 = lab.run("analyze", "--model", conv.toString(), "--inputs", csvFile.toString(), "--out", outCsv.toString(),
+                "--quiet");
+        assertMatchesReference(conv, outCsv, "conv-memorizer from CSV", text2);
     }
 
     /** Same count, same attractor for every seed, same basins, positions within 1e-4 relative. */

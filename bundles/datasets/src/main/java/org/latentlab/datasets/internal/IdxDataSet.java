@@ -12,6 +12,7 @@ import java.util.Map;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.data.DataSet;
+import org.latentlab.io.Idx;
 
 /**
  * A data set of IDX image / label files kept in the data folder ({@code $LATENTLAB_HOME/datasets/ID}),

@@ -31,6 +31,9 @@ final class SeedReader {
                 yield Tensor.matrix(a.shape()[0], spec.latentDim(), a.data());
             }
             case INPUTS -> {
+                if (!org.latentlab.io.InputFiles.isNpy(seeds.file())) {
+                    yield otherInputs(seeds, model, encodeBatch);
+                }
                 // Streamed: only one batch of inputs (e.g. 1024 images) is in memory at a time.
                 Npy.Header h = header(seeds);
                 int[] want = spec.inputShape();
@@ -69,6 +72,34 @@ final class SeedReader {
         }
         checkFinite(seeds.origin() + " (encoded)", out.data(), out.width());
         return out;
+    }
+
+    /** CSV, IDX or a folder of PNG images: read whole, then encoded in batches. */
+    private static Tensor otherInputs(SeedSpec seeds, LatentModel model, int batch) {
+        ModelSpec spec = model.spec();
+        Tensor x;
+        try {
+            x = org.latentlab.io.InputFiles.read(seeds.file());
+        } catch (IOException e) {
+            throw new LatentLabException("cannot read inputs: " + e.getMessage());
+        }
+        if (x.width() != spec.inputSize()) {
+            throw new LatentLabException("inputs " + seeds.file() + " have shape " + Arrays.toString(x.shape()) + "; model '"
+                    + spec.name() + "' takes " + Arrays.toString(spec.inputShape()) + " per input");
+        }
+        checkFinite(seeds.file().toString(), x.data(), x.width());
+        int n = x.rows();
+        int k = spec.latentDim();
+        int[] shape = new int[spec.inputShape().length + 1];
+        shape[0] = n;
+        System.arraycopy(spec.inputShape(), 0, shape, 1, spec.inputShape().length);
+        Tensor reshaped = new Tensor(shape, x.data());
+        float[] z = new float[n * k];
+        for (int from = 0; from < n; from += batch) {
+            int to = Math.min(n, from + batch);
+            System.arraycopy(model.encode(reshaped.slice(from, to)).data(), 0, z, from * k, (to - from) * k);
+        }
+        return Tensor.matrix(n, k, z);
     }
 
     private static Npy.Header header(SeedSpec seeds) {

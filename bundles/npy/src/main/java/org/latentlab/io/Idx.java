@@ -1,4 +1,4 @@
-package org.latentlab.datasets.internal;
+package org.latentlab.io;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -15,17 +15,17 @@ import org.latentlab.api.Tensor;
  * the data. Unsigned-byte images become float32 in [0, 1], shaped [n, 1, rows, cols]. Files ending
  * in .gz are gunzipped on the fly.
  */
-final class Idx {
+public final class Idx {
 
     private Idx() {}
 
-    static InputStream open(Path file) throws IOException {
+    public static InputStream open(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         return file.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
     /** Images as [n, 1, rows, cols] in [0, 1]; at most {@code limit} of them (all when negative). */
-    static Tensor images(Path file, int limit) throws IOException {
+    public static Tensor images(Path file, int limit) throws IOException {
         try (DataInputStream in = new DataInputStream(open(file))) {
             int[] dims = header(in, file, 3);
             int n = limit < 0 ? dims[0] : Math.min(limit, dims[0]);
@@ -45,7 +45,7 @@ final class Idx {
     }
 
     /** Labels (unsigned bytes). */
-    static int[] labels(Path file, int limit) throws IOException {
+    public static int[] labels(Path file, int limit) throws IOException {
         try (DataInputStream in = new DataInputStream(open(file))) {
             int[] dims = header(in, file, 1);
             int n = limit < 0 ? dims[0] : Math.min(limit, dims[0]);

@@ -1,0 +1,35 @@
+package org.latentlab.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every capability of the default runtime is registered and listed: a component that fails to
+ * activate (a reference cycle, a missing import) shows up here instead of as a missing option later.
+ */
+class DefaultServicesIT {
+
+    @Test
+    void theDefaultRuntimeRegistersEveryCapabilityAndCommand() throws Exception {
+        try (LabFixture lab = LabFixture.start("services")) {
+            Map<String, Set<String>> byKind = new TreeMap<>();
+            for (String line : lab.run("services").lines().skip(1).toList()) {
+                String[] cols = line.trim().split("\\s+");
+                byKind.computeIfAbsent(cols[0], k -> new TreeSet<>()).add(cols[1]);
+            }
+            assertEquals(Set.of("layers", "onnx", "torchscript"), byKind.get("backend"));
+            assertEquals(Set.of("anderson", "damped", "flow", "newton", "picard"), byKind.get("strategy"));
+            assertEquals(Set.of("cosine", "dbscan", "euclidean"), byKind.get("clusterer"));
+            assertEquals(Set.of("latent-field", "memorization"), byKind.get("metric"));
+            assertEquals(Set.of("csv", "html", "json", "npy"), byKind.get("exporter"));
+            assertEquals(Set.of("fashion-mnist", "mnist"), byKind.get("dataset"));
+            assertEquals(Set.of("dataset", "gaussian", "grid", "noise-images", "uniform"), byKind.get("seeds"));
+            assertEquals(Set.of("analyze", "demo", "field", "services", "train"), lab.lab.subcommands().keySet());
+        }
+    }
+}
