@@ -54,7 +54,7 @@ final class LabFixture implements AutoCloseable {
             Files.copy(pluginJar(p), home.resolve("plugins").resolve(p + ".jar"));
         }
         Path dist = Path.of(System.getProperty("latentlab.distribution"));
-        Lab lab = Lab.start(new LabConfig(home, dist, List.of(), 200, false, Map.of()));
+        Lab lab = Lab.start(new LabConfig(home, dist, List.of(), "serve", 200, false, Map.of()));
         lab.awaitSettled(TIMEOUT);
         return new LabFixture(lab, home);
     }

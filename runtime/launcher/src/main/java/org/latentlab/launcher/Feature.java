@@ -11,10 +11,15 @@ import java.util.List;
 
 /**
  * A feature: a named group of bundles, read from an OSGi Feature JSON file (OSGi Compendium R8,
- * chapter 159). Only the parts the launcher acts on are read: id, name, description and bundles
- * with their start order.
+ * chapter 159). Only the parts the launcher acts on are read: id, name, description, bundles with
+ * their start order, and the optional extension {@value #LAUNCH_EXTENSION}: whether the feature
+ * starts by default, and which commands need it (the server feature starts only for 'serve').
  */
-record Feature(String id, String name, String description, List<Artifact> bundles) {
+record Feature(String id, String name, String description, List<Artifact> bundles, boolean byDefault,
+        List<String> commands) {
+
+    /** Name of the optional JSON extension with LatentLab's launch hints: {"default": false, "commands": ["serve"]}. */
+    static final String LAUNCH_EXTENSION = "latentlab-launch:JSON|optional";
 
     /** A bundle of a feature: Maven coordinates {@code group:artifact[:type[:classifier]]:version}. */
     record Artifact(String groupId, String artifactId, String type, String classifier, String version, int startOrder) {
@@ -68,7 +73,17 @@ record Feature(String id, String name, String description, List<Artifact> bundle
                 }
             }
         }
-        return new Feature(json.get("id").getAsString(), text(json, "name"), text(json, "description"), List.copyOf(bundles));
+        boolean byDefault = true;
+        List<String> commands = new ArrayList<>();
+        if (json.has("extensions") && json.getAsJsonObject("extensions").has(LAUNCH_EXTENSION)) {
+            JsonObject launch = json.getAsJsonObject("extensions").getAsJsonObject(LAUNCH_EXTENSION);
+            byDefault = !launch.has("default") || launch.get("default").getAsBoolean();
+            if (launch.has("commands")) {
+                launch.getAsJsonArray("commands").forEach(c -> commands.add(c.getAsString()));
+            }
+        }
+        return new Feature(json.get("id").getAsString(), text(json, "name"), text(json, "description"), List.copyOf(bundles),
+                byDefault, List.copyOf(commands));
     }
 
     private static String text(JsonObject json, String key) {

@@ -55,7 +55,7 @@ public final class Lab implements AutoCloseable {
     /** Starts the framework and the features' bundles; returns once all are started. */
     public static Lab start(LabConfig config) throws IOException, BundleException {
         Path home = config.home();
-        for (String dir : List.of("plugins", "config", "cache", "run")) {
+        for (String dir : List.of("plugins", "etc", "config", "cache", "run")) {
             Files.createDirectories(home.resolve(dir));
         }
         List<Feature> features = resolveFeatures(config);
@@ -72,7 +72,12 @@ public final class Lab implements AutoCloseable {
         props.put("latentlab.home", home.toString());
         props.put("latentlab.distribution", config.distribution().toString());
         props.put("felix.cm.dir", home.resolve("config").toString());
-        props.put("felix.fileinstall.dir", config.plugins().toString());
+        // plugins/: bundles; etc/: ConfigAdmin files (PID.cfg, factoryPID-name.cfg), applied and updated live
+        props.put("felix.fileinstall.dir", config.plugins() + "," + home.resolve("etc"));
+        props.put("felix.fileinstall.enableConfigSave", "false");
+        // Felix HTTP (server feature): loopback and a free port until 'serve' configures the real one
+        props.put("org.apache.felix.http.host", "127.0.0.1");
+        props.put("org.osgi.service.http.port", "0");
         props.put("felix.fileinstall.poll", Long.toString(config.pollMillis()));
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.bundles.new.start", "true");
@@ -176,9 +181,17 @@ public final class Lab implements AutoCloseable {
             s.filter(p -> p.toString().endsWith(".json")).sorted()
                     .forEach(p -> available.put(p.getFileName().toString().replaceFirst("\\.json$", ""), p));
         }
-        List<String> wanted = config.features().isEmpty() ? List.copyOf(available.keySet()) : config.features();
         List<Feature> out = new ArrayList<>();
-        for (String name : wanted) {
+        if (config.features().isEmpty()) {
+            for (Path p : available.values()) {
+                Feature f = Feature.read(p);
+                if (f.byDefault() || (config.command() != null && f.commands().contains(config.command()))) {
+                    out.add(f);
+                }
+            }
+            return out;
+        }
+        for (String name : config.features()) {
             Path p = available.get(name);
             if (p == null) {
                 throw new IOException("unknown feature '" + name + "'; available: " + available.keySet());

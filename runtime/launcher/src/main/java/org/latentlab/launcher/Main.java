@@ -22,7 +22,8 @@ public final class Main {
 
             Global options:
               --home DIR       data folder (default: $LATENTLAB_HOME or ~/.latentlab)
-              --features LIST  comma-separated features to start (default: all in the distribution's features/)
+              --features LIST  comma-separated features to start (default: the distribution's default features,
+                               plus those a command needs, e.g. server for 'serve')
               --poll MS        how often the plugins folder is scanned for new, changed or removed jars (default 1000)
 
             Commands of the launcher:
@@ -77,7 +78,7 @@ public final class Main {
             return 1;
         }
         boolean shell = command.equals("shell");
-        LabConfig config = new LabConfig(home, distribution, features, poll, shell, Map.of());
+        LabConfig config = new LabConfig(home, distribution, features, command, poll, shell, Map.of());
         try (Lab lab = Lab.start(config)) {
             lab.awaitSettled(Duration.ofSeconds(20));
             if (command.equals("--help") || command.equals("help")) {

@@ -1,0 +1,233 @@
+package org.latentlab.server.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.latentlab.api.LatentLabException;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The REST API under {@code /api/}. Every call needs the token ({@code Authorization: Bearer TOKEN},
+ * or {@code ?token=} for links and images). Errors are JSON {@code {"error": "..."}} with a 4xx
+ * status that says whose fault it is.
+ */
+@Component(service = Servlet.class, property = {"osgi.http.whiteboard.servlet.pattern=/api/*",
+        "osgi.http.whiteboard.servlet.name=latentlab-api"})
+public class ApiServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Reference
+    transient LabServer lab;
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setHeader("Cache-Control", "no-store");
+        try {
+            if (!authorised(req, resp)) {
+                resp.setHeader("WWW-Authenticate", "Bearer");
+                throw new LabServer.ApiException(401, "missing or wrong token: send 'Authorization: Bearer TOKEN' "
+                        + "(printed by 'latentlab serve' at first start; 'latentlab serve --new-token' makes a new one)");
+            }
+            route(req, resp);
+        } catch (LabServer.ApiException e) {
+            error(resp, e.status, e.getMessage());
+        } catch (LatentLabException e) {
+            error(resp, 400, e.getMessage());
+        } catch (JsonProcessingException e) {
+            error(resp, 400, "the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (Exception e) {
+            error(resp, 500, "internal error: " + e);
+        }
+    }
+
+    static final String COOKIE = "latentlab_token";
+
+    /**
+     * Bearer header, or {@code ?token=} (then also remembered in a SameSite=Strict, HttpOnly cookie
+     * so a report's own images load), or that cookie, for GET requests only.
+     */
+    private boolean authorised(HttpServletRequest req, HttpServletResponse resp) {
+        String h = req.getHeader("Authorization");
+        if (h != null && h.startsWith("Bearer ")) {
+            return lab.tokens().matches(h.substring(7).trim());
+        }
+        String q = req.getParameter("token");
+        if (q != null) {
+            boolean ok = lab.tokens().matches(q);
+            if (ok) {
+                resp.addHeader("Set-Cookie", COOKIE + "=" + q + "; Path=/api/; HttpOnly; SameSite=Strict");
+            }
+            return ok;
+        }
+        if ("GET".equals(req.getMethod()) && req.getCookies() != null) {
+            for (jakarta.servlet.http.Cookie c : req.getCookies()) {
+                if (COOKIE.equals(c.getName())) {
+                    return lab.tokens().matches(c.getValue());
+                }
+            }
+        }
+        return false;
+    }
+
+    private void route(HttpServletRequest req, HttpServletResponse resp) throws Exception {
+        String path = Optional.ofNullable(req.getPathInfo()).orElse("/");
+        List<String> p = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        String m = req.getMethod();
+        if (p.isEmpty()) {
+            throw new LabServer.ApiException(404, "see /api/services, /api/models, /api/jobs");
+        }
+        switch (p.get(0)) {
+            case "services" -> {
+                method(m, "GET");
+                json(resp, 200, lab.services());
+            }
+            case "status" -> {
+                method(m, "GET");
+                json(resp, 200, LabServer.JSON.createObjectNode().put("home", lab.home().toString())
+                        .put("interruptedAtStart", lab.interruptedAtStart())
+                        .set("modelRoots", LabServer.JSON.valueToTree(lab.roots().stream().map(Path::toString).toList())));
+            }
+            case "models" -> {
+                if (m.equals("GET")) {
+                    json(resp, 200, lab.listModels());
+                } else {
+                    method(m, "POST");
+                    json(resp, 201, lab.registerModel(body(req)));
+                }
+            }
+            case "jobs" -> jobs(req, resp, p, m);
+            default -> throw new LabServer.ApiException(404, "no API resource '" + p.get(0) + "'");
+        }
+    }
+
+    private void jobs(HttpServletRequest req, HttpServletResponse resp, List<String> p, String m) throws Exception {
+        if (p.size() == 1) {
+            if (m.equals("GET")) {
+                int limit = parseInt(req.getParameter("limit"), 100);
+                json(resp, 200, lab.jobs(limit));
+            } else {
+                method(m, "POST");
+                json(resp, 201, lab.submit(body(req)));
+            }
+            return;
+        }
+        String id = p.get(1);
+        if (id.equals("compare")) {
+            method(m, "GET");
+            String ids = req.getParameter("ids");
+            if (ids == null || ids.isBlank()) {
+                throw new LabServer.ApiException(400, "compare needs ?ids=JOB1,JOB2");
+            }
+            json(resp, 200, lab.compare(Arrays.asList(ids.split(","))));
+            return;
+        }
+        if (p.size() == 2) {
+            method(m, "GET");
+            json(resp, 200, lab.job(id));
+            return;
+        }
+        switch (p.get(2)) {
+            case "cancel" -> {
+                method(m, "POST");
+                json(resp, 200, lab.cancel(id));
+            }
+            case "rerun" -> {
+                method(m, "POST");
+                json(resp, 201, lab.rerun(id));
+            }
+            case "events" -> {
+                method(m, "GET");
+                events(resp, id);
+            }
+            case "files" -> {
+                method(m, "GET");
+                if (p.size() == 3) {
+                    json(resp, 200, lab.files(id));
+                } else {
+                    String name = String.join("/", p.subList(3, p.size()));
+                    Path f = lab.file(id, name).orElseThrow(() -> new LabServer.ApiException(404,
+                            "job '" + id + "' has no file '" + name + "'"));
+                    String type = Files.probeContentType(f);
+                    resp.setContentType(name.endsWith(".html") ? "text/html; charset=utf-8"
+                            : name.endsWith(".json") ? "application/json" : type != null ? type : "application/octet-stream");
+                    resp.setContentLengthLong(Files.size(f));
+                    Files.copy(f, resp.getOutputStream());
+                }
+            }
+            default -> throw new LabServer.ApiException(404, "no job action '" + p.get(2) + "'");
+        }
+    }
+
+    /** Server-sent events: the job's state every half second until it has finished. */
+    private void events(HttpServletResponse resp, String id) throws Exception {
+        lab.job(id); // 404 before the stream starts
+        resp.setStatus(200);
+        resp.setContentType("text/event-stream");
+        resp.setCharacterEncoding("utf-8");
+        PrintWriter w = resp.getWriter();
+        for (int i = 0; i < 7200; i++) {
+            JsonNode j = lab.job(id);
+            w.write("event: progress\ndata: " + j.toString().replace("\n", " ") + "\n\n");
+            w.flush();
+            if (w.checkError()) {
+                return; // client went away
+            }
+            String s = j.path("status").asText();
+            if (!s.equals("queued") && !s.equals("running")) {
+                w.write("event: done\ndata: " + s + "\n\n");
+                w.flush();
+                return;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static JsonNode body(HttpServletRequest req) throws IOException {
+        JsonNode n = LabServer.JSON.readTree(req.getInputStream());
+        if (n == null) {
+            throw new LabServer.ApiException(400, "the request body is empty; send a JSON object");
+        }
+        return n;
+    }
+
+    private static void method(String actual, String expected) {
+        if (!actual.equals(expected)) {
+            throw new LabServer.ApiException(405, "use " + expected + " here, not " + actual);
+        }
+    }
+
+    private static int parseInt(String s, int def) {
+        try {
+            return s == null ? def : Math.max(1, Math.min(10000, Integer.parseInt(s)));
+        } catch (NumberFormatException e) {
+            throw new LabServer.ApiException(400, "'" + s + "' is not a number");
+        }
+    }
+
+    private static void json(HttpServletResponse resp, int status, JsonNode body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("utf-8");
+        LabServer.JSON.writerWithDefaultPrettyPrinter().writeValue(resp.getWriter(), body);
+    }
+
+    private static void error(HttpServletResponse resp, int status, String message) throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.reset();
+        json(resp, status, LabServer.JSON.createObjectNode().put("error", message));
+    }
+}

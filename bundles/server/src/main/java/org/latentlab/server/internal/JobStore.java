@@ -1,0 +1,134 @@
+package org.latentlab.server.internal;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * Job records and registered model folders in an embedded, file-backed H2 database. H2 writes
+ * through its transaction log, so a kill -9 loses no committed record; on start, jobs that were
+ * queued or running are marked interrupted.
+ */
+final class JobStore implements AutoCloseable {
+
+    /** One job as stored. */
+    record JobRecord(String id, Instant created, String status, String request, String message, Instant finished,
+            String outDir) {}
+
+    private final JdbcDataSource ds;
+    private final Connection keepOpen; // keeps the database open (and its file lock held) while the server runs
+
+    JobStore(Path file) throws SQLException {
+        ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + file.toAbsolutePath() + ";DB_CLOSE_DELAY=-1");
+        keepOpen = ds.getConnection();
+        try (Statement s = keepOpen.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS jobs (id VARCHAR(64) PRIMARY KEY, created TIMESTAMP NOT NULL, "
+                    + "status VARCHAR(16) NOT NULL, request CLOB NOT NULL, message VARCHAR(4000), finished TIMESTAMP, "
+                    + "out_dir VARCHAR(1024) NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS models (name VARCHAR(200) PRIMARY KEY, path VARCHAR(1024) NOT NULL)");
+        }
+    }
+
+    synchronized int markInterrupted() throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+                "UPDATE jobs SET status = 'INTERRUPTED', message = 'the server stopped while this job was queued or running', "
+                        + "finished = ? WHERE status IN ('QUEUED', 'RUNNING')")) {
+            p.setTimestamp(1, Timestamp.from(Instant.now()));
+            return p.executeUpdate();
+        }
+    }
+
+    synchronized void insert(JobRecord r) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+                "INSERT INTO jobs (id, created, status, request, message, finished, out_dir) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            p.setString(1, r.id());
+            p.setTimestamp(2, Timestamp.from(r.created()));
+            p.setString(3, r.status());
+            p.setString(4, r.request());
+            p.setString(5, r.message());
+            p.setTimestamp(6, r.finished() == null ? null : Timestamp.from(r.finished()));
+            p.setString(7, r.outDir());
+            p.executeUpdate();
+        }
+    }
+
+    synchronized void update(String id, String status, String message, boolean finished) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+                "UPDATE jobs SET status = ?, message = ?, finished = ? WHERE id = ?")) {
+            p.setString(1, status);
+            p.setString(2, message == null ? null : message.length() > 3900 ? message.substring(0, 3900) : message);
+            p.setTimestamp(3, finished ? Timestamp.from(Instant.now()) : null);
+            p.setString(4, id);
+            p.executeUpdate();
+        }
+    }
+
+    synchronized List<JobRecord> list(int limit) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+                "SELECT * FROM jobs ORDER BY created DESC, id DESC LIMIT ?")) {
+            p.setInt(1, limit);
+            return read(p.executeQuery());
+        }
+    }
+
+    synchronized Optional<JobRecord> get(String id) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement("SELECT * FROM jobs WHERE id = ?")) {
+            p.setString(1, id);
+            List<JobRecord> r = read(p.executeQuery());
+            return r.isEmpty() ? Optional.empty() : Optional.of(r.get(0));
+        }
+    }
+
+    synchronized void putModel(String name, String path) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement("MERGE INTO models KEY (name) VALUES (?, ?)")) {
+            p.setString(1, name);
+            p.setString(2, path);
+            p.executeUpdate();
+        }
+    }
+
+    synchronized Map<String, String> models() throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name, path FROM models ORDER BY name")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private static List<JobRecord> read(ResultSet rs) throws SQLException {
+        List<JobRecord> out = new ArrayList<>();
+        try (rs) {
+            while (rs.next()) {
+                Timestamp f = rs.getTimestamp("finished");
+                out.add(new JobRecord(rs.getString("id"), rs.getTimestamp("created").toInstant(), rs.getString("status"),
+                        rs.getString("request"), rs.getString("message"), f == null ? null : f.toInstant(), rs.getString("out_dir")));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        try (Statement s = keepOpen.createStatement()) {
+            s.execute("SHUTDOWN");
+        } catch (SQLException ignored) {
+            // already closed
+        }
+        keepOpen.close();
+    }
+}

@@ -1,0 +1,143 @@
+package org.latentlab.server.internal;
+
+import java.io.PrintStream;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.latentlab.launcher.spi.Subcommand;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code latentlab serve}: sets Felix HTTP's address through ConfigAdmin (PID org.apache.felix.http),
+ * waits for the servlet runtime to listen there, prints the address (and the token when it is
+ * new), and serves until the process is stopped.
+ */
+@Component(property = {Subcommand.NAME + "=serve",
+        Subcommand.SUMMARY + "=run the lab server: REST API under /api/, web page at /"})
+public class ServeCommand implements Subcommand {
+
+    static final String HELP = """
+            Usage: latentlab serve [--port N] [--host ADDRESS] [--new-token]
+
+              --port N        TCP port (default 8090; 0 picks a free one)
+              --host ADDRESS  address to bind (default 127.0.0.1: this machine only)
+              --new-token     replace the API token (the old one stops working)
+
+            Configuration files in DATA/etc are applied live: org.latentlab.server.cfg (modelRoots,
+            maxQueuedJobs), org.latentlab.engine.cfg (maxConcurrentJobs, ...), org.latentlab.backends.cfg.
+            """;
+
+    @Reference
+    LabServer lab;
+
+    @Reference
+    ConfigurationAdmin configAdmin;
+
+    private BundleContext ctx;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Activate
+    void activate(BundleContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopped.countDown();
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        int port = 8090;
+        String host = "127.0.0.1";
+        boolean newToken = false;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "-h", "--help" -> {
+                    out.print(HELP);
+                    return 0;
+                }
+                case "--new-token" -> newToken = true;
+                case "--port", "--host" -> {
+                    if (i + 1 >= args.size()) {
+                        err.println("serve: " + args.get(i) + " needs a value");
+                        return 2;
+                    }
+                    String v = args.get(++i);
+                    if (args.get(i - 1).equals("--host")) {
+                        host = v;
+                    } else {
+                        try {
+                            port = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            port = -1;
+                        }
+                        if (port < 0 || port > 65535) {
+                            err.println("serve: --port must be 0..65535");
+                            return 2;
+                        }
+                    }
+                }
+                default -> {
+                    err.println("serve: unknown argument " + args.get(i) + "\n\n" + HELP);
+                    return 2;
+                }
+            }
+        }
+        Configuration http = configAdmin.getConfiguration("org.apache.felix.http", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("org.osgi.service.http.port", Integer.toString(port));
+        props.put("org.apache.felix.http.host", host);
+        http.update(props);
+        String endpoint = awaitEndpoint(port, 30_000);
+        if (endpoint == null) {
+            err.println("serve: the HTTP server did not start on " + host + ":" + port + " (port in use?)");
+            return 1;
+        }
+        String token = null;
+        if (newToken || !lab.tokens().exists()) {
+            token = lab.tokens().create();
+        }
+        out.println("LatentLab server listening on " + endpoint);
+        out.println("  web page: " + endpoint + (token != null ? "#token=" + token : ""));
+        out.println("  REST API: " + endpoint + "api/ (header 'Authorization: Bearer TOKEN')");
+        if (token != null) {
+            out.println("  token:    " + token + "   (shown once; only its hash is stored)");
+        } else {
+            out.println("  token:    set earlier; 'latentlab serve --new-token' replaces it");
+        }
+        if (lab.interruptedAtStart() > 0) {
+            out.println("  " + lab.interruptedAtStart() + " job(s) were interrupted by the last stop; POST /api/jobs/ID/rerun");
+        }
+        out.flush();
+        stopped.await(); // until the framework stops (Ctrl-C) or this bundle goes away
+        return 0;
+    }
+
+    /** The whiteboard runtime's endpoint once it listens on the wanted port (any port when 0). */
+    private String awaitEndpoint(int port, long millis) throws Exception {
+        long end = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < end) {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
+            if (refs != null) {
+                for (ServiceReference<?> r : refs) {
+                    Object ep = r.getProperty("osgi.http.endpoint");
+                    String e = ep instanceof String[] a && a.length > 0 ? a[0] : ep instanceof String s ? s : null;
+                    if (e != null && (port == 0 ? !e.endsWith(":0/") : e.contains(":" + port + "/"))) {
+                        return e;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,125 @@
+// LatentLab web page: talks to the REST API with the bearer token kept in this browser.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromHash) { localStorage.setItem('latentlab-token', fromHash); history.replaceState(null, '', location.pathname); }
+  let token = localStorage.getItem('latentlab-token');
+  let current = null;
+
+  async function api(path, opts = {}) {
+    const r = await fetch('/api/' + path, { ...opts, headers: { 'Authorization': 'Bearer ' + token,
+      'Content-Type': 'application/json', ...(opts.headers || {}) } });
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok) { throw new Error(body.error || ('HTTP ' + r.status)); }
+    return body;
+  }
+  const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
+
+  async function refreshServices() {
+    const list = await api('services');
+    $('services').tBodies[0].innerHTML = list.map((s) => `<tr><td>${esc(s.kind)}</td><td>${esc(s.id)}</td>` +
+      `<td>${esc(s.description)}</td><td class="muted">${esc(s.bundle)} ${esc(s.version)}</td></tr>`).join('');
+    fill('strategy', list.filter((s) => s.kind === 'strategy').map((s) => s.id), 'picard');
+    fill('clusterer', list.filter((s) => s.kind === 'clusterer').map((s) => s.id), 'cosine');
+    const metrics = list.filter((s) => s.kind === 'metric').map((s) => s.id);
+    const box = $('metric-boxes');
+    const checked = new Set([...box.querySelectorAll('input:checked')].map((i) => i.value));
+    if (box.dataset.ids !== metrics.join(',')) {
+      box.dataset.ids = metrics.join(',');
+      box.innerHTML = 'Metrics: ' + metrics.map((m) => `<label><input type="checkbox" value="${esc(m)}" ` +
+        `${checked.has(m) || m === 'latent-field' ? 'checked' : ''}> ${esc(m)}</label>`).join('');
+    }
+    $('conn').textContent = 'connected · ' + list.length + ' services';
+  }
+  function fill(id, values, preferred) {
+    const sel = $(id);
+    const keep = sel.value || preferred;
+    if (sel.dataset.ids === values.join(',')) { return; }
+    sel.dataset.ids = values.join(',');
+    sel.innerHTML = values.map((v) => `<option ${v === keep ? 'selected' : ''}>${esc(v)}</option>`).join('');
+  }
+  async function refreshModels() {
+    const models = await api('models');
+    $('models').innerHTML = Object.keys(models).map((n) => `<option value="${esc(n)}">`).join('');
+  }
+  async function refreshJobs() {
+    const jobs = await api('jobs?limit=20');
+    $('jobs').tBodies[0].innerHTML = jobs.map((j) => `<tr><td>${esc(j.id)}</td>` +
+      `<td><span class="badge ${esc(j.status)}">${esc(j.status)}</span></td>` +
+      `<td>${j.summary ? j.summary.attractors : ''}</td><td>${esc(j.message || '')}</td>` +
+      `<td><a href="#" data-job="${esc(j.id)}">show</a>${j.status === 'interrupted' || j.status === 'failed' ?
+        ` · <a href="#" data-rerun="${esc(j.id)}">re-run</a>` : ''}</td></tr>`).join('');
+  }
+  $('jobs').addEventListener('click', async (e) => {
+    const t = e.target;
+    if (t.dataset.job) { e.preventDefault(); watch(t.dataset.job); }
+    if (t.dataset.rerun) { e.preventDefault(); const j = await api(`jobs/${t.dataset.rerun}/rerun`, { method: 'POST' }); watch(j.id); }
+  });
+
+  $('job-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('form-error').textContent = '';
+    const metrics = [...document.querySelectorAll('#metric-boxes input:checked')].map((i) => i.value);
+    const body = { model: $('model').value.trim(), seeds: { noise: Number($('noise').value), sigma: Number($('sigma').value) },
+      strategy: $('strategy').value, clusterer: $('clusterer').value, metrics: metrics,
+      exporters: ['json', 'npy', 'csv', 'html'] };
+    if ($('training').value.trim()) { body.training = $('training').value.trim(); }
+    try {
+      const job = await api('jobs', { method: 'POST', body: JSON.stringify(body) });
+      watch(job.id);
+    } catch (err) { $('form-error').textContent = err.message; }
+  });
+  $('cancel').addEventListener('click', async () => { if (current) { await api(`jobs/${current}/cancel`, { method: 'POST' }).catch(() => {}); } });
+
+  function watch(id) {
+    current = id;
+    $('current').hidden = false;
+    $('result').hidden = true;
+    $('job-id').textContent = id;
+    const poll = async () => {
+      if (current !== id) { return; }
+      const j = await api('jobs/' + id);
+      $('job-status').textContent = j.status;
+      $('job-status').className = 'badge ' + j.status;
+      const p = j.progress || {};
+      $('bar').value = j.status === 'succeeded' ? 1 : (p.fraction > 0 ? p.fraction : 0);
+      $('job-stage').textContent = (p.stage || '') + ' ' + (p.message || j.message || '');
+      $('cancel').hidden = !(j.status === 'queued' || j.status === 'running');
+      if (j.status === 'queued' || j.status === 'running') { setTimeout(poll, 500); return; }
+      refreshJobs();
+      if (j.status === 'succeeded') { showResult(id, j); }
+    };
+    poll().catch((e) => { $('job-stage').textContent = e.message; });
+  }
+  async function showResult(id, j) {
+    const files = await api(`jobs/${id}/files`);
+    const s = j.summary || {};
+    $('result-summary').textContent = `${s.converged} converged, ${s.diverged} diverged, ${s.notConverged} not converged: ` +
+      `${s.attractors} attractors in ${(s.elapsedMillis / 1000).toFixed(1)} s.`;
+    const imgs = files.filter((f) => /^report\/attractor-\d+\.png$/.test(f)).slice(0, 24);
+    $('gallery').innerHTML = imgs.map((f) => `<figure><img alt="${esc(f)}" src="/api/jobs/${id}/files/${f}?token=` +
+      `${encodeURIComponent(token)}"><figcaption>${esc(f.replace('report/attractor-', '#').replace('.png', ''))}</figcaption></figure>`).join('');
+    const report = `/api/jobs/${id}/files/report.html?token=${encodeURIComponent(token)}`;
+    $('report-link').href = report;
+    $('report').src = files.includes('report.html') ? report : 'about:blank';
+    $('result').hidden = false;
+  }
+
+  async function start() {
+    if (!token) { $('login').hidden = false; return; }
+    try {
+      await refreshServices();
+    } catch (e) {
+      $('login').hidden = false;
+      $('conn').textContent = e.message;
+      return;
+    }
+    $('login').hidden = true;
+    $('app').hidden = false;
+    refreshModels().catch(() => {});
+    refreshJobs().catch(() => {});
+    setInterval(() => { refreshServices().catch((e) => { $('conn').textContent = e.message; }); refreshJobs().catch(() => {}); }, 3000);
+  }
+  $('save-token').addEventListener('click', () => { token = $('token').value.trim(); localStorage.setItem('latentlab-token', token); start(); });
+  start();
+})();
