@@ -27,7 +27,7 @@
     if (box.dataset.ids !== metrics.join(',')) {
       box.dataset.ids = metrics.join(',');
       box.innerHTML = 'Metrics: ' + metrics.map((m) => `<label><input type="checkbox" value="${esc(m)}" ` +
-        `${checked.has(m) || m === 'latent-field' ? 'checked' : ''}> ${esc(m)}</label>`).join('');
+        `${checked.has(m) || m === 'latent-field' || m === 'memorization' ? 'checked' : ''}> ${esc(m)}</label>`).join('');
     }
     $('conn').textContent = 'connected · ' + list.length + ' services';
   }

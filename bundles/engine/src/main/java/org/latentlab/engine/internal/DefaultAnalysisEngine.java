@@ -60,6 +60,9 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
     @Reference
     Catalog catalog;
 
+    @Reference
+    org.latentlab.api.model.ModelLoader modelLoader;
+
     private Config config;
     private ExecutorService pool;
     private final Map<String, EngineJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -93,7 +96,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
             jobs.put(id, job);
             trimHistory();
         }
-        pool.submit(() -> new JobRunner(catalog, config.chunkSize(), config.modelBatch(), config.jacobianStep()).run(job));
+        pool.submit(() -> new JobRunner(catalog, loader(), config.chunkSize(), config.modelBatch(), config.jacobianStep()).run(job));
         return job;
     }
 
@@ -137,6 +140,11 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                 excess--;
             }
         }
+    }
+
+    /** The configured loader when it is ours, else one without configuration. */
+    private CatalogModelLoader loader() {
+        return modelLoader instanceof CatalogModelLoader c ? c : new CatalogModelLoader(catalog);
     }
 
     @Override

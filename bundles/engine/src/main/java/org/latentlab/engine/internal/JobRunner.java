@@ -28,12 +28,14 @@ import org.latentlab.api.model.ModelSpec;
 final class JobRunner {
 
     private final Catalog catalog;
+    private final CatalogModelLoader loader;
     private final int chunkSize;
     private final int modelBatch;
     private final double jacobianStep;
 
-    JobRunner(Catalog catalog, int chunkSize, int modelBatch, double jacobianStep) {
+    JobRunner(Catalog catalog, CatalogModelLoader loader, int chunkSize, int modelBatch, double jacobianStep) {
         this.catalog = catalog;
+        this.loader = loader;
         this.chunkSize = chunkSize;
         this.modelBatch = modelBatch;
         this.jacobianStep = jacobianStep;
@@ -47,7 +49,6 @@ final class JobRunner {
         AnalysisRequest r = job.request();
         try {
             job.stage("loading", -1, "reading " + r.modelFolder());
-            CatalogModelLoader loader = new CatalogModelLoader(catalog);
             ModelSpec spec = loader.read(r.modelFolder());
             try (LatentModel model = loader.backendFor(spec).load(spec)) {
                 job.stage("seeds", -1, r.seeds().origin());
@@ -82,9 +83,27 @@ final class JobRunner {
             job.fail(JobStatus.FAILED, e, e.getMessage());
         } catch (Exception | LinkageError e) {
             // A plugin that went away mid-job, or a bug: fail this job with a clear message, keep the engine.
-            String msg = "job failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            String cause = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            List<String> gone = removed(r);
+            String msg = gone.isEmpty() ? "job failed: " + cause
+                    : "job failed because " + String.join(", ", gone) + " was removed while it ran (" + cause + ")";
             job.fail(JobStatus.FAILED, new LatentLabException(msg, e), msg);
         }
+    }
+
+    /** Capabilities the request named that are not registered any more, e.g. "strategy 'x'". */
+    private List<String> removed(AnalysisRequest r) {
+        List<String> out = new ArrayList<>();
+        if (catalog.find(IterationStrategy.class, r.strategy()).isEmpty()) {
+            out.add("strategy '" + r.strategy() + "'");
+        }
+        if (catalog.find(AttractorClusterer.class, r.clusterer()).isEmpty()) {
+            out.add("clusterer '" + r.clusterer() + "'");
+        }
+        r.metrics().keySet().stream().filter(id -> catalog.find(Metric.class, id).isEmpty()).forEach(id -> out.add("metric '" + id + "'"));
+        r.exporters().keySet().stream().filter(id -> catalog.find(Exporter.class, id).isEmpty())
+                .forEach(id -> out.add("exporter '" + id + "'"));
+        return out;
     }
 
     private <T extends org.latentlab.api.Capability> Analysis.Choice<T> choice(Class<T> type, String kind, String id,

@@ -1,0 +1,201 @@
+package org.latentlab.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The lab server started for real (Felix HTTP, H2), exercised through its REST API. */
+class ServerIT {
+
+    static final Path MODELS = Path.of(System.getProperty("latentlab.it.models"));
+    static LabFixture lab;
+    static ServerClient api;
+    static Thread serve;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lab = LabFixture.start("server");
+        Files.writeString(lab.home.resolve("etc/org.latentlab.server.cfg"), "modelRoots = " + MODELS + "," + lab.home + "\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        serve = new Thread(() -> {
+            try {
+                lab.lab.run("serve", List.of("--port", "0"), ps, ps);
+            } catch (Exception e) {
+                e.printStackTrace(ps);
+            }
+        }, "serve");
+        serve.setDaemon(true);
+        serve.start();
+        LabFixture.await("server address", () -> out.toString(StandardCharsets.UTF_8).contains("token:"));
+        api = ServerClient.fromServeOutput(out.toString(StandardCharsets.UTF_8), null);
+        LabFixture.await("model roots configured from etc/", () -> {
+            try {
+                return api.get("api/status").body().contains(MODELS.toString());
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        lab.close();
+    }
+
+    static String memorizer() {
+        return MODELS.resolve("memorizer").toString();
+    }
+
+    @Test
+    void everyCallNeedsTheToken() throws Exception {
+        assertEquals(401, api.getWithoutToken("api/services").status());
+        assertEquals(401, new ServerClient(api.base, "wrong-token").get("api/services").status());
+        ServerClient.Response ok = api.get("api/services");
+        assertEquals(200, ok.status());
+        assertTrue(ok.body().contains("\"picard\""), ok.body());
+        assertEquals(200, api.getWithoutToken("").status(), "the page itself loads without a token");
+        assertTrue(api.getWithoutToken("").body().contains("LatentLab"));
+    }
+
+    @Test
+    void badRequestsGetAClear4xx() throws Exception {
+        expect(api.post("api/jobs", "{ not json"), 400, "not valid JSON");
+        expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 10}, \"strategy\": \"nope\"}"),
+                400, "no strategy with id 'nope'");
+        expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 10}, "
+                + "\"strategyParams\": {\"maxSteps\": 0}}"), 400, "out of range");
+        expect(api.post("api/jobs", "{\"model\": \"/etc\", \"seeds\": {\"noise\": 10}}"), 403, "outside the configured model roots");
+        expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\"}"), 400, "\\\"seeds\\\" must be an object");
+        expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 10}, \"colour\": 1}"), 400,
+                "unknown field 'colour'");
+        expect(api.post("api/models", "{\"path\": \"/tmp\"}"), 403, "outside the configured model roots");
+        expect(api.get("api/jobs/no-such-job"), 404, "no job 'no-such-job'");
+        expect(api.get("api/nothing"), 404, "no API resource");
+        expect(api.post("api/services", "{}"), 405, "use GET");
+    }
+
+    @Test
+    void aJobRunsIsWatchedAndItsFilesAndSummaryAreServed() throws Exception {
+        ServerClient.Response reg = api.post("api/models", "{\"path\": \"" + memorizer() + "\"}");
+        assertEquals(201, reg.status(), reg.body());
+        assertEquals("memorizer", reg.json().path("name").asText());
+        assertTrue(api.get("api/models").body().contains("memorizer"));
+
+        String body = "{\"model\": \"memorizer\", \"seeds\": {\"latents\": \"" + MODELS.resolve("memorizer/seeds.npy")
+                + "\"}, \"metrics\": [\"latent-field\", \"memorization\"]}";
+        ServerClient.Response created = api.post("api/jobs", body);
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("id").asText();
+        String events = api.get("api/jobs/" + id + "/events").body();
+        assertTrue(events.contains("event: done") && events.contains("succeeded"), events);
+        JsonNode done = api.awaitFinished(id, Duration.ofSeconds(60));
+        assertEquals("succeeded", done.path("status").asText(), done.toString());
+        assertEquals(7, done.at("/summary/attractors").asInt(), "same attractors as the CLI and PyTorch");
+
+        String files = api.get("api/jobs/" + id + "/files").body();
+        assertTrue(files.contains("result.json") && files.contains("report.html") && files.contains("report/attractor-0.png"), files);
+        JsonNode result = api.get("api/jobs/" + id + "/files/result.json").json();
+        assertEquals(400, result.at("/seeds/count").asInt());
+        ServerClient.Response png = api.get("api/jobs/" + id + "/files/report/attractor-0.png");
+        assertEquals(200, png.status());
+        for (String escape : List.of("../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd")) {
+            ServerClient.Response r = api.get("api/jobs/" + id + "/files/" + escape);
+            assertTrue(r.status() == 400 || r.status() == 404, escape + " -> " + r.status());
+            assertFalse(r.body().contains("root:"), "no file outside the job folder is served");
+        }
+
+        String id2 = api.post("api/jobs", "{\"model\": \"memorizer\", \"seeds\": {\"noise\": 50}, \"strategy\": \"anderson\"}")
+                .json().path("id").asText();
+        api.awaitFinished(id2, Duration.ofSeconds(60));
+        JsonNode cmp = api.get("api/jobs/compare?ids=" + id + "," + id2).json();
+        assertEquals(2, cmp.size());
+        assertEquals("anderson", cmp.get(1).path("strategy").asText());
+        assertTrue(api.get("api/jobs").body().contains(id2));
+    }
+
+    @Test
+    void aRunningJobCanBeCancelled() throws Exception {
+        String id = api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 20000}, "
+                + "\"strategyParams\": {\"tolerance\": 1e-300, \"maxSteps\": 100000}, \"exporters\": [\"json\"]}").json().path("id").asText();
+        api.awaitStatus(id, "running", Duration.ofSeconds(30));
+        assertEquals(200, api.post("api/jobs/" + id + "/cancel", "").status());
+        JsonNode j = api.awaitFinished(id, Duration.ofSeconds(30));
+        assertEquals("cancelled", j.path("status").asText());
+        expect(api.post("api/jobs/" + id + "/cancel", ""), 409, "is not queued or running");
+    }
+
+    @Test
+    void aHotDeployedMetricIsListedUsedByAJobAndGoneWhenRemoved() throws Exception {
+        String sample = "latentlab-sample-path-length-metric";
+        lab.deploy(LabFixture.pluginJar(sample), sample + ".jar");
+        LabFixture.await("path-length in /api/services", () -> body("api/services").contains("\"path-length\""));
+        String id = api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 100}, "
+                + "\"metrics\": {\"path-length\": {\"quantile\": 0.5}}, \"exporters\": [\"json\"]}").json().path("id").asText();
+        assertEquals("succeeded", api.awaitFinished(id, Duration.ofSeconds(60)).path("status").asText());
+        JsonNode result = api.get("api/jobs/" + id + "/files/result.json").json();
+        assertTrue(result.at("/metrics/path-length/meanPathLength").asDouble() > 0, result.path("metrics").toString());
+
+        Files.delete(lab.plugins().resolve(sample + ".jar"));
+        LabFixture.await("path-length gone from /api/services", () -> !body("api/services").contains("\"path-length\""));
+        expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 10}, "
+                + "\"metrics\": [\"path-length\"]}"), 400, "no metric with id 'path-length'");
+        assertEquals(200, api.get("api/services").status(), "the server keeps serving");
+    }
+
+    @Test
+    void whichBackendServesAFormatIsAConfigurationChangeForTheNextJob() throws Exception {
+        Path cfg = lab.home.resolve("etc/org.latentlab.backends.cfg");
+        Files.writeString(cfg, "extension.onnx = torchscript\n");
+        try {
+            LabFixture.await("mapping applied", () -> {
+                try {
+                    JsonNode j = api.awaitFinished(submitSmall(), Duration.ofSeconds(60));
+                    return j.path("status").asText().equals("failed") && j.path("message").asText().contains("PyTorch");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        } finally {
+            Files.delete(cfg);
+        }
+        LabFixture.await("mapping removed", () -> {
+            try {
+                return api.awaitFinished(submitSmall(), Duration.ofSeconds(60)).path("status").asText().equals("succeeded");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static String submitSmall() throws Exception {
+        return api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 5}, \"exporters\": [\"json\"]}")
+                .json().path("id").asText();
+    }
+
+    private static String body(String path) {
+        try {
+            return api.get(path).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    static void expect(ServerClient.Response r, int status, String words) {
+        assertEquals(status, r.status(), r.body());
+        assertTrue(r.body().contains(words), "expected '" + words + "' in " + r.body());
+        assertFalse(r.body().contains("\tat "), "no stack trace: " + r.body());
+    }
+}
