@@ -31,7 +31,8 @@ final class JobStore implements AutoCloseable {
 
     JobStore(Path file) throws SQLException {
         ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + file.toAbsolutePath() + ";DB_CLOSE_DELAY=-1");
+        // WRITE_DELAY=0: every commit reaches the file before the call returns, so kill -9 loses nothing committed
+        ds.setURL("jdbc:h2:file:" + file.toAbsolutePath() + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0");
         keepOpen = ds.getConnection();
         try (Statement s = keepOpen.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS jobs (id VARCHAR(64) PRIMARY KEY, created TIMESTAMP NOT NULL, "
