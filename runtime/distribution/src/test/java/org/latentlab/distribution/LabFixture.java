@@ -79,6 +79,14 @@ final class LabFixture implements AutoCloseable {
         Files.move(tmp, plugins().resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Writes DATA/etc/NAME atomically (FileInstall must never see half a file). */
+    static void writeConfig(Path home, String name, String content) throws IOException {
+        Path etc = Files.createDirectories(home.resolve("etc"));
+        Path tmp = Files.createTempFile(home, "cfg-", ".part");
+        Files.writeString(tmp, content);
+        Files.move(tmp, etc.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** A copy of {@code jar} whose manifest says {@code Bundle-Version: version}: a new build of the plugin. */
     Path withVersion(Path jar, String version) throws IOException {
         Path out = Files.createTempFile(home, "variant-", ".jar");

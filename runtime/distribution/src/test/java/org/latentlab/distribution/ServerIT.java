@@ -27,7 +27,7 @@ class ServerIT {
     @BeforeAll
     static void start() throws Exception {
         lab = LabFixture.start("server");
-        Files.writeString(lab.home.resolve("etc/org.latentlab.server.cfg"), "modelRoots = " + MODELS + "," + lab.home + "\n");
+        LabFixture.writeConfig(lab.home, "org.latentlab.server.cfg", "modelRoots = " + MODELS + "," + lab.home + "\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         serve = new Thread(() -> {
@@ -158,7 +158,7 @@ class ServerIT {
     @Test
     void whichBackendServesAFormatIsAConfigurationChangeForTheNextJob() throws Exception {
         Path cfg = lab.home.resolve("etc/org.latentlab.backends.cfg");
-        Files.writeString(cfg, "extension.onnx = torchscript\n");
+        LabFixture.writeConfig(lab.home, "org.latentlab.backends.cfg", "extension.onnx = torchscript\n");
         try {
             LabFixture.await("mapping applied", () -> {
                 try {

@@ -56,7 +56,7 @@ class ServerRestartIT {
     void killedServerKeepsFinishedResultsAndMarksRunningJobsInterrupted() throws Exception {
         Path home = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("latentlab.it.work"))), "restart-");
         Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/org.latentlab.server.cfg"), "modelRoots = " + MODELS + "\nmaxQueuedJobs = 2\n");
+        LabFixture.writeConfig(home, "org.latentlab.server.cfg", "modelRoots = " + MODELS + "\nmaxQueuedJobs = 2\n");
         Server first = serve(home, null);
         String token = first.api().token;
         try {

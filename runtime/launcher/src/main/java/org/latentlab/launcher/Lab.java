@@ -75,9 +75,9 @@ public final class Lab implements AutoCloseable {
         // plugins/: bundles; etc/: ConfigAdmin files (PID.cfg, factoryPID-name.cfg), applied and updated live
         props.put("felix.fileinstall.dir", config.plugins() + "," + home.resolve("etc"));
         props.put("felix.fileinstall.enableConfigSave", "false");
-        // Felix HTTP (server feature): loopback and a free port until 'serve' configures the real one
+        // Felix HTTP (server feature): off (negative port) until 'serve' configures address and port
         props.put("org.apache.felix.http.host", "127.0.0.1");
-        props.put("org.osgi.service.http.port", "0");
+        props.put("org.osgi.service.http.port", "-1");
         props.put("felix.fileinstall.poll", Long.toString(config.pollMillis()));
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.bundles.new.start", "true");

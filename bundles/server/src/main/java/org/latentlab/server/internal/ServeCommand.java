@@ -92,12 +92,18 @@ public class ServeCommand implements Subcommand {
                 }
             }
         }
+        java.util.Set<String> before = endpoints(); // a persisted configuration may have started Jetty already
         Configuration http = configAdmin.getConfiguration("org.apache.felix.http", "?");
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("org.osgi.service.http.port", Integer.toString(port));
         props.put("org.apache.felix.http.host", host);
-        http.update(props);
-        String endpoint = awaitEndpoint(port, 30_000);
+        Dictionary<String, Object> current = http.getProperties();
+        boolean unchanged = current != null && props.get("org.osgi.service.http.port").equals(current.get("org.osgi.service.http.port"))
+                && host.equals(current.get("org.apache.felix.http.host"));
+        if (!unchanged) { // an unchanged configuration (persisted from the last run) does not restart Jetty
+            http.update(props);
+        }
+        String endpoint = awaitEndpoint(port, unchanged ? java.util.Set.of() : before, 30_000);
         if (endpoint == null) {
             err.println("serve: the HTTP server did not start on " + host + ":" + port + " (port in use?)");
             return 1;
@@ -122,22 +128,38 @@ public class ServeCommand implements Subcommand {
         return 0;
     }
 
-    /** The whiteboard runtime's endpoint once it listens on the wanted port (any port when 0). */
-    private String awaitEndpoint(int port, long millis) throws Exception {
+    /**
+     * The whiteboard runtime's endpoint once it listens on the wanted port; for port 0, a new
+     * endpoint (not one that existed before the configuration changed).
+     */
+    private String awaitEndpoint(int port, java.util.Set<String> before, long millis) throws Exception {
         long end = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < end) {
-            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
-            if (refs != null) {
-                for (ServiceReference<?> r : refs) {
-                    Object ep = r.getProperty("osgi.http.endpoint");
-                    String e = ep instanceof String[] a && a.length > 0 ? a[0] : ep instanceof String s ? s : null;
-                    if (e != null && (port == 0 ? !e.endsWith(":0/") : e.contains(":" + port + "/"))) {
-                        return e;
-                    }
+            for (String e : endpoints()) {
+                boolean right = port == 0 ? !before.contains(e) && !e.endsWith(":0/") && !e.contains(":-1/")
+                        : e.contains(":" + port + "/");
+                if (right) {
+                    return e;
                 }
             }
             Thread.sleep(100);
         }
         return null;
+    }
+
+    private java.util.Set<String> endpoints() throws Exception {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
+        if (refs != null) {
+            for (ServiceReference<?> r : refs) {
+                Object ep = r.getProperty("osgi.http.endpoint");
+                if (ep instanceof String[] a) {
+                    out.addAll(java.util.Arrays.asList(a));
+                } else if (ep instanceof String s) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
     }
 }

@@ -1,0 +1,116 @@
+package org.latentlab.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web page in a real headless Chromium (Debian's chromium and chromedriver): the catalog of
+ * services loads, a job started from the form runs, and its decoded attractors and report appear.
+ */
+class WebPageIT {
+
+    static final Path MODELS = Path.of(System.getProperty("latentlab.it.models"));
+
+    @Test
+    void aJobStartedFromThePageShowsItsResult() throws Exception {
+        boolean browser = Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver"));
+        if (System.getenv("CI") != null) {
+            assertTrue(browser, "CI must install chromium and chromium-driver (.ci/run does)");
+        }
+        assumeTrue(browser, "chromium and chromedriver are not installed");
+        try (LabFixture lab = LabFixture.start("webpage")) {
+            LabFixture.writeConfig(lab.home, "org.latentlab.server.cfg", "modelRoots = " + MODELS + "\n");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+            Thread serve = new Thread(() -> {
+                try {
+                    lab.lab.run("serve", List.of("--port", "0"), ps, ps);
+                } catch (Exception e) {
+                    e.printStackTrace(ps);
+                }
+            });
+            serve.setDaemon(true);
+            serve.start();
+            LabFixture.await("server", () -> out.toString(StandardCharsets.UTF_8).contains("token:"));
+            ServerClient api = ServerClient.fromServeOutput(out.toString(StandardCharsets.UTF_8), null);
+            StringBuffer last = new StringBuffer();
+            try {
+                LabFixture.await("roots", () -> {
+                    try {
+                        String b = api.get("api/status").body();
+                        last.setLength(0);
+                        last.append(b);
+                        return b.contains(MODELS.toString());
+                    } catch (Exception e) {
+                        last.setLength(0);
+                        last.append(e);
+                        return false;
+                    }
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError("last: " + last + " / " + out, e);
+            }
+
+            ChromeOptions o = new ChromeOptions();
+            o.setBinary("/usr/bin/chromium");
+            o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1200,1600",
+                    "--user-data-dir=" + Files.createTempDirectory(lab.home, "chrome-"));
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                    .usingAnyFreePort().build();
+            ChromeDriver driver = new ChromeDriver(service, o);
+            try {
+                driver.get(api.base + "#token=" + api.token);
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+                wait.until(d -> d.findElements(By.cssSelector("#services tbody tr")).size() > 5);
+                String catalog = driver.findElement(By.id("services")).getText();
+                assertTrue(catalog.contains("picard") && catalog.contains("onnx"), catalog);
+
+                driver.findElement(By.id("model")).sendKeys(MODELS.resolve("memorizer").toString());
+                WebElement noise = driver.findElement(By.id("noise"));
+                noise.clear();
+                noise.sendKeys("300");
+                new Select(driver.findElement(By.id("strategy"))).selectByVisibleText("anderson");
+                driver.findElement(By.id("submit")).click();
+
+                wait.until(ExpectedConditions.textToBe(By.id("job-status"), "succeeded"));
+                wait.until(d -> d.findElements(By.cssSelector("#gallery img")).size() > 0);
+                wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                        "return [...document.querySelectorAll('#gallery img')].every(i => i.complete && i.naturalWidth > 0)"));
+                assertTrue(driver.findElement(By.id("result-summary")).getText().contains("attractors"));
+                // the full report (with its own images, loaded through the cookie set by ?token=) in the frame
+                driver.switchTo().frame("report");
+                wait.until(d -> d.findElements(By.cssSelector(".card img")).size() > 0);
+                Boolean loaded = (Boolean) ((JavascriptExecutor) driver).executeScript(
+                        "return [...document.querySelectorAll('.card img')].every(i => i.complete && i.naturalWidth > 0)");
+                assertEquals(Boolean.TRUE, loaded, "report images load inside the page");
+                driver.switchTo().defaultContent();
+                Path shot = Path.of(System.getProperty("latentlab.it.work"), "webpage.png");
+                Files.write(shot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+}
