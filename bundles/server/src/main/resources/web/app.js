@@ -96,7 +96,8 @@
     const s = j.summary || {};
     $('result-summary').textContent = `${s.converged} converged, ${s.diverged} diverged, ${s.notConverged} not converged: ` +
       `${s.attractors} attractors in ${(s.elapsedMillis / 1000).toFixed(1)} s.`;
-    const imgs = files.filter((f) => /^report\/attractor-\d+\.png$/.test(f)).slice(0, 24);
+    const num = (f) => Number(f.replace(/\D/g, ''));
+    const imgs = files.filter((f) => /^report\/attractor-\d+\.png$/.test(f)).sort((a, b) => num(a) - num(b)).slice(0, 24);
     $('gallery').innerHTML = imgs.map((f) => `<figure><img alt="${esc(f)}" src="/api/jobs/${id}/files/${f}?token=` +
       `${encodeURIComponent(token)}"><figcaption>${esc(f.replace('report/attractor-', '#').replace('.png', ''))}</figcaption></figure>`).join('');
     const report = `/api/jobs/${id}/files/report.html?token=${encodeURIComponent(token)}`;

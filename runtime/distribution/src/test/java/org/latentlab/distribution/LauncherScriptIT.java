@@ -76,6 +76,45 @@ class LauncherScriptIT {
     }
 
     @Test
+    void serverGogoCommandsWorkInTheShell() throws Exception {
+        Path home = freshHome("gogo");
+        Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
+        Process p = new ProcessBuilder(script.toString(), "--home", home.toString(), "--features", "core,analysis,onnx,server",
+                "shell").redirectErrorStream(true).start();
+        StringBuffer buf = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    buf.append(line).append('\n');
+                }
+            } catch (java.io.IOException ignored) {
+                // ended
+            }
+        });
+        reader.start();
+        String model = Path.of(System.getProperty("latentlab.it.models"), "memorizer").toString();
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.latentlab.server.cfg"), "modelRoots = " + model + "\n");
+        String submit = "lab:submit '{\"model\": \"" + model + "\", \"seeds\": {\"noise\": 20}, \"exporters\": [\"json\"]}'";
+        p.getOutputStream().write(("lab:jobs\n" + submit + "\n").getBytes());
+        p.getOutputStream().flush();
+        long end = System.nanoTime() + 60_000_000_000L;
+        do { // until the job has finished, then list again
+            Thread.sleep(500);
+            p.getOutputStream().write("lab:jobs\n".getBytes());
+            p.getOutputStream().flush();
+        } while (!buf.toString().contains("succeeded") && System.nanoTime() < end);
+        p.getOutputStream().write("exit 0\n".getBytes());
+        p.getOutputStream().flush();
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "shell did not exit");
+        reader.join(5000);
+        String text = buf.toString();
+        assertTrue(text.contains("no jobs"), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("job-") || l.contains("job-2")), text);
+        assertTrue(text.contains("succeeded"), text);
+    }
+
+    @Test
     void shellRunsGogoCommandsAgainstTheLab() throws Exception {
         Path home = freshHome("shell");
         Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");

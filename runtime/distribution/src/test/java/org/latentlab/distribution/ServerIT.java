@@ -148,8 +148,16 @@ class ServerIT {
         JsonNode result = api.get("api/jobs/" + id + "/files/result.json").json();
         assertTrue(result.at("/metrics/path-length/meanPathLength").asDouble() > 0, result.path("metrics").toString());
 
+        // removed while a job that uses it runs: that job fails, naming it; the server keeps serving
+        String using = api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 20000}, "
+                + "\"strategyParams\": {\"tolerance\": 1e-300, \"maxSteps\": 3000}, \"metrics\": [\"path-length\"], "
+                + "\"exporters\": [\"json\"]}").json().path("id").asText();
+        api.awaitStatus(using, "running", Duration.ofSeconds(30));
         Files.delete(lab.plugins().resolve(sample + ".jar"));
         LabFixture.await("path-length gone from /api/services", () -> !body("api/services").contains("\"path-length\""));
+        JsonNode failed = api.awaitFinished(using, Duration.ofSeconds(120));
+        assertEquals("failed", failed.path("status").asText(), failed.toString());
+        assertTrue(failed.path("message").asText().contains("metric 'path-length' was removed while it ran"), failed.toString());
         expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 10}, "
                 + "\"metrics\": [\"path-length\"]}"), 400, "no metric with id 'path-length'");
         assertEquals(200, api.get("api/services").status(), "the server keeps serving");

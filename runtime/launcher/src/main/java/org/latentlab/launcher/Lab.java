@@ -163,6 +163,7 @@ public final class Lab implements AutoCloseable {
         // ONNX Runtime warns on every engine start that this CPU-only machine has no CUDA.
         setDefault("org.slf4j.simpleLogger.log.ai.djl.onnxruntime.engine.OrtEngine", "error");
         setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        setDefault("org.slf4j.simpleLogger.log.org.apache.felix.http", "error"); // "Jetty not started" until serve
     }
 
     private static void setDefault(String key, String value) {

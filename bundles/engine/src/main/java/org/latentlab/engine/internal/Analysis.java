@@ -48,6 +48,9 @@ final class Analysis {
         void advance(long units);
 
         boolean cancelled();
+
+        /** Called between stages and chunks: throws to stop the run (e.g. a service it uses was removed). */
+        default void checkpoint() {}
     }
 
     private Analysis() {}
@@ -70,6 +73,7 @@ final class Analysis {
         for (int c = 0; c < chunks; c++) {
             int from = c * in.chunkSize();
             int to = Math.min(n, from + in.chunkSize());
+            checkCancelled(listener);
             listener.stage("iterating", -1, "seeds " + from + "-" + (to - 1) + " of " + n + " (chunk " + (c + 1) + "/" + chunks + ")");
             List<Trajectory> part = in.strategy().service().iterate(in.map(), seeds.slice(from, to), in.strategy().params(), progress);
             if (part.size() != to - from) {
@@ -271,5 +275,6 @@ final class Analysis {
         if (l.cancelled()) {
             throw new CancellationException("cancelled");
         }
+        l.checkpoint();
     }
 }

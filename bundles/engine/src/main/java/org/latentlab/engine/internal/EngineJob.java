@@ -23,6 +23,7 @@ final class EngineJob implements Job, Analysis.Listener {
     private volatile String stage = "queued";
     private volatile long total = -1;
     private volatile String message = "";
+    private volatile Runnable checkpoint = () -> {};
 
     EngineJob(String id, AnalysisRequest request) {
         this.id = id;
@@ -88,7 +89,16 @@ final class EngineJob implements Job, Analysis.Listener {
         return cancelled.get();
     }
 
+    @Override
+    public void checkpoint() {
+        checkpoint.run();
+    }
+
     // used by the runner
+
+    void onCheckpoint(Runnable r) {
+        checkpoint = r;
+    }
 
     boolean start() {
         if (status != JobStatus.QUEUED) {

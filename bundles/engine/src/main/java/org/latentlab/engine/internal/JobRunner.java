@@ -47,6 +47,12 @@ final class JobRunner {
         }
         long t0 = System.currentTimeMillis();
         AnalysisRequest r = job.request();
+        job.onCheckpoint(() -> {
+            List<String> gone = removed(r);
+            if (!gone.isEmpty()) {
+                throw new LatentLabException("job stopped: " + String.join(", ", gone) + " was removed while it ran");
+            }
+        });
         try {
             job.stage("loading", -1, "reading " + r.modelFolder());
             ModelSpec spec = loader.read(r.modelFolder());
@@ -68,6 +74,7 @@ final class JobRunner {
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), seeds, strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metricSummaries(),
                         System.currentTimeMillis() - t0);
+                job.checkpoint();
                 job.stage("exporting", r.exporters().size(), "writing " + r.outDir());
                 Files.createDirectories(r.outDir());
                 for (Map.Entry<String, Map<String, String>> e : r.exporters().entrySet()) {
