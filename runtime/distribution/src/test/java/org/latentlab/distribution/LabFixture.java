@@ -79,6 +79,35 @@ final class LabFixture implements AutoCloseable {
         Files.move(tmp, plugins().resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Runs {@code serve --port 0} in this lab on a background thread, with model roots set in
+     * DATA/etc, and returns a client once the server answers with those roots.
+     */
+    ServerClient serve(Path modelRoots) throws Exception {
+        writeConfig(home, "org.latentlab.server.cfg", "modelRoots = " + modelRoots + "," + home + "\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Thread serve = new Thread(() -> {
+            try {
+                lab.run("serve", List.of("--port", "0"), ps, ps);
+            } catch (Exception e) {
+                e.printStackTrace(ps);
+            }
+        }, "serve");
+        serve.setDaemon(true);
+        serve.start();
+        await("server address", () -> out.toString(StandardCharsets.UTF_8).contains("token:"));
+        ServerClient api = ServerClient.fromServeOutput(out.toString(StandardCharsets.UTF_8), null);
+        await("model roots from etc/", () -> {
+            try {
+                return api.get("api/status").body().contains(modelRoots.toString());
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return api;
+    }
+
     /** Writes DATA/etc/NAME atomically (FileInstall must never see half a file). */
     static void writeConfig(Path home, String name, String content) throws IOException {
         Path etc = Files.createDirectories(home.resolve("etc"));

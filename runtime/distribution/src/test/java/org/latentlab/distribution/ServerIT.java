@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,32 +19,11 @@ class ServerIT {
     static final Path MODELS = Path.of(System.getProperty("latentlab.it.models"));
     static LabFixture lab;
     static ServerClient api;
-    static Thread serve;
 
     @BeforeAll
     static void start() throws Exception {
         lab = LabFixture.start("server");
-        LabFixture.writeConfig(lab.home, "org.latentlab.server.cfg", "modelRoots = " + MODELS + "," + lab.home + "\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        serve = new Thread(() -> {
-            try {
-                lab.lab.run("serve", List.of("--port", "0"), ps, ps);
-            } catch (Exception e) {
-                e.printStackTrace(ps);
-            }
-        }, "serve");
-        serve.setDaemon(true);
-        serve.start();
-        LabFixture.await("server address", () -> out.toString(StandardCharsets.UTF_8).contains("token:"));
-        api = ServerClient.fromServeOutput(out.toString(StandardCharsets.UTF_8), null);
-        LabFixture.await("model roots configured from etc/", () -> {
-            try {
-                return api.get("api/status").body().contains(MODELS.toString());
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        api = lab.serve(MODELS);
     }
 
     @AfterAll

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -40,37 +36,7 @@ class WebPageIT {
         }
         assumeTrue(browser, "chromium and chromedriver are not installed");
         try (LabFixture lab = LabFixture.start("webpage")) {
-            LabFixture.writeConfig(lab.home, "org.latentlab.server.cfg", "modelRoots = " + MODELS + "\n");
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-            Thread serve = new Thread(() -> {
-                try {
-                    lab.lab.run("serve", List.of("--port", "0"), ps, ps);
-                } catch (Exception e) {
-                    e.printStackTrace(ps);
-                }
-            });
-            serve.setDaemon(true);
-            serve.start();
-            LabFixture.await("server", () -> out.toString(StandardCharsets.UTF_8).contains("token:"));
-            ServerClient api = ServerClient.fromServeOutput(out.toString(StandardCharsets.UTF_8), null);
-            StringBuffer last = new StringBuffer();
-            try {
-                LabFixture.await("roots", () -> {
-                    try {
-                        String b = api.get("api/status").body();
-                        last.setLength(0);
-                        last.append(b);
-                        return b.contains(MODELS.toString());
-                    } catch (Exception e) {
-                        last.setLength(0);
-                        last.append(e);
-                        return false;
-                    }
-                });
-            } catch (AssertionError e) {
-                throw new AssertionError("last: " + last + " / " + out, e);
-            }
+            ServerClient api = lab.serve(MODELS);
 
             ChromeOptions o = new ChromeOptions();
             o.setBinary("/usr/bin/chromium");

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +35,9 @@ public class FashionMnistDataSet extends IdxDataSet {
             "t10k-labels-idx1-ubyte.gz", "0d30e22e447f3c33dab9ed536400ac01");
 
     @Activate
+    @Override
     void activate(BundleContext ctx) {
-        String home = ctx.getProperty("latentlab.home");
-        setDirectory(Path.of(home == null ? System.getProperty("user.home") + "/.latentlab" : home, "datasets", "fashion-mnist"));
+        super.activate(ctx);
     }
 
     @Override
@@ -52,11 +51,8 @@ public class FashionMnistDataSet extends IdxDataSet {
     }
 
     @Override
-    Map<String, Split> files() {
-        Map<String, Split> m = new LinkedHashMap<>();
-        m.put("train", new Split("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"));
-        m.put("test", new Split("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"));
-        return m;
+    String suffix() {
+        return ".gz";
     }
 
     @Override

@@ -29,7 +29,22 @@ abstract class IdxDataSet implements DataSet {
     /** File name to MD5 (hex) of every file the data set needs. */
     abstract Map<String, String> checksums();
 
-    abstract Map<String, Split> files();
+    /** File name suffix: "" for plain IDX files, ".gz" for gzipped ones. */
+    abstract String suffix();
+
+    /** The MNIST file layout, shared by MNIST and Fashion-MNIST. */
+    Map<String, Split> files() {
+        Map<String, Split> m = new java.util.LinkedHashMap<>();
+        m.put("train", new Split("train-images-idx3-ubyte" + suffix(), "train-labels-idx1-ubyte" + suffix()));
+        m.put("test", new Split("t10k-images-idx3-ubyte" + suffix(), "t10k-labels-idx1-ubyte" + suffix()));
+        return m;
+    }
+
+    /** DATA/datasets/NAME, DATA from the framework property latentlab.home. */
+    void activate(org.osgi.framework.BundleContext ctx) {
+        String home = ctx.getProperty("latentlab.home");
+        setDirectory(Path.of(home == null ? System.getProperty("user.home") + "/.latentlab" : home, "datasets", name()));
+    }
 
     /** Puts the files into {@code dir} (or throws a {@link LatentLabException} saying how to get them). */
     abstract void fetch(Path dir) throws IOException;

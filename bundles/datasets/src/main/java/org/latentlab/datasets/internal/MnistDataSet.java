@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +39,9 @@ public class MnistDataSet extends IdxDataSet {
     String npm = "npm";
 
     @Activate
+    @Override
     void activate(BundleContext ctx) {
-        String home = ctx.getProperty("latentlab.home");
-        setDirectory(Path.of(home == null ? System.getProperty("user.home") + "/.latentlab" : home, "datasets", "mnist"));
+        super.activate(ctx);
     }
 
     @Override
@@ -56,11 +55,8 @@ public class MnistDataSet extends IdxDataSet {
     }
 
     @Override
-    Map<String, Split> files() {
-        Map<String, Split> m = new LinkedHashMap<>();
-        m.put("train", new Split("train-images-idx3-ubyte", "train-labels-idx1-ubyte"));
-        m.put("test", new Split("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"));
-        return m;
+    String suffix() {
+        return "";
     }
 
     @Override

@@ -99,6 +99,11 @@ class IdxDataSetTest {
             return md5;
         }
 
+        String suffix() {
+            return "";
+        }
+
+        @Override
         Map<String, Split> files() {
             return Map.of("train", new Split("img", "lab"));
         }

@@ -201,32 +201,13 @@ public final class DjlLatentModel implements LatentModel {
         if (!"PyTorch".equals(engine)) {
             return java.util.Optional.empty();
         }
-        int m = points.rows();
-        int k = spec.latentDim();
-        float[] rep = new float[m * k * k];
-        float[] mask = new float[m * k * k];
-        for (int a = 0; a < m; a++) {
-            for (int i = 0; i < k; i++) {
-                System.arraycopy(points.data(), a * k, rep, (a * k + i) * k, k);
-                mask[(a * k + i) * k + i] = 1;
-            }
-        }
-        return java.util.Optional.of(withEngine(() -> {
-            try (NDManager scope = manager.newSubManager();
-                    ai.djl.training.GradientCollector gc = Engine.getEngine(engine).newGradientCollector()) {
-                NDArray z = scope.create(rep, new Shape(m * k, k));
-                z.setRequiresGradient(true);
-                ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(scope, false);
-                // DJL runs TorchScript without autograd unless asked for a training forward; the engine checks
-                // the result against a finite-difference directional derivative (train-mode layers would differ).
-                NDArray x = decoderModel.getBlock().forward(ps, new NDList(z), true).singletonOrThrow();
-                NDArray y = encoderModel.getBlock().forward(ps, new NDList(x), true).singletonOrThrow();
-                NDArray selected = y.reshape(m * k, k).mul(scope.create(mask, new Shape(m * k, k))).sum();
-                gc.backward(selected);
-                float[] g = z.getGradient().toFloatArray();
-                return new Tensor(new int[] {m, k, k}, g);
-            }
-        }, "Jacobian of " + spec.name()));
+        // DJL runs TorchScript without autograd unless asked for a training forward; the engine checks the
+        // result against a finite-difference directional derivative (train-mode layers would differ).
+        return java.util.Optional.of(withEngine(() -> AutogradJacobian.of(engine, manager, points, z -> {
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(z.getManager(), false);
+            NDArray x = decoderModel.getBlock().forward(ps, new NDList(z), true).singletonOrThrow();
+            return encoderModel.getBlock().forward(ps, new NDList(x), true).singletonOrThrow();
+        }), "Jacobian of " + spec.name()));
     }
 
     @Override

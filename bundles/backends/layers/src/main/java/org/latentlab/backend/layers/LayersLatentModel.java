@@ -1,16 +1,15 @@
 package org.latentlab.backend.layers;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.Optional;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.backend.djl.AutogradJacobian;
 import org.latentlab.backend.djl.DjlLatentModel;
 
 /** A model whose encoder and decoder are {@link LayerStack}s, run on libtorch, with autograd Jacobians. */
@@ -85,25 +84,8 @@ public final class LayersLatentModel implements LatentModel {
 
     @Override
     public Optional<Tensor> latentJacobian(Tensor points) {
-        int m = points.rows();
-        int k = spec.latentDim();
-        float[] rep = new float[m * k * k];
-        float[] mask = new float[m * k * k];
-        for (int a = 0; a < m; a++) {
-            for (int i = 0; i < k; i++) {
-                System.arraycopy(points.data(), a * k, rep, (a * k + i) * k, k);
-                mask[(a * k + i) * k + i] = 1;
-            }
-        }
-        return Optional.of(DjlLatentModel.withEngine(() -> {
-            try (NDManager scope = manager.newSubManager(); GradientCollector gc = Engine.getEngine(ENGINE).newGradientCollector()) {
-                NDArray z = scope.create(rep, new Shape(m * k, k));
-                z.setRequiresGradient(true);
-                NDArray y = encoder.forward(decoder.forward(z)).reshape(m * k, k);
-                gc.backward(y.mul(scope.create(mask, new Shape(m * k, k))).sum());
-                return new Tensor(new int[] {m, k, k}, z.getGradient().toFloatArray());
-            }
-        }, "Jacobian of " + spec.name()));
+        return Optional.of(DjlLatentModel.withEngine(() -> AutogradJacobian.of(ENGINE, manager, points,
+                z -> encoder.forward(decoder.forward(z))), "Jacobian of " + spec.name()));
     }
 
     @Override
