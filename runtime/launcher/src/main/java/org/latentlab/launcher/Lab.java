@@ -172,6 +172,17 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** Every feature of the distribution. */
+    static List<Feature> features(LabConfig config) throws IOException {
+        List<Feature> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(config.featuresDir())) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                out.add(Feature.read(p));
+            }
+        }
+        return out;
+    }
+
     private static List<Feature> resolveFeatures(LabConfig config) throws IOException {
         Path dir = config.featuresDir();
         if (!Files.isDirectory(dir)) {
