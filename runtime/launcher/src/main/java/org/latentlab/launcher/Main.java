@@ -86,7 +86,7 @@ public final class Main {
                 lab.subcommands().forEach((name, summary) -> out.printf("  %-16s %s%n", name, summary));
                 for (Feature f : Lab.features(config)) { // commands of features started on demand (serve)
                     f.commands().stream().filter(c -> !lab.subcommands().containsKey(c))
-                            .forEach(c -> out.printf("  %-16s starts the feature \x27%s\x27; see \x27latentlab %s --help\x27%n", c, f.name(), c));
+                            .forEach(c -> out.printf("  %-16s starts the feature '%s'; see 'latentlab %s --help'%n", c, f.name(), c));
                 }
                 return 0;
             }
