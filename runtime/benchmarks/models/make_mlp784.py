@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Makes the benchmark model: a 784-512-256-32 MLP encoder and its mirror decoder (ReLU, sigmoid
 output), PyTorch default initialisation with torch.manual_seed(0), untrained (throughput does not
-depend on the weights). Writes mlp784-onnx/ (opset 13) and mlp784-torchscript/.
+depend on the weights). Writes mlp784-onnx/ (opset 13), mlp784-torchscript/ and mlp784-layers/
+(LatentLab's layer-stack format, the same weights).
 
 Run with Debian's python3-torch 1.13:  /usr/bin/python3 make_mlp784.py
 """
@@ -26,4 +27,23 @@ for kind, ext in (("onnx", ".onnx"), ("torchscript", ".pt")):
             torch.jit.trace(net, ex).save(path)
     json.dump({"name": "mlp784", "inputShape": [784], "latentDim": 32, "encoder": "encoder" + ext,
                "decoder": "decoder" + ext}, open(os.path.join(d, "model.json"), "w"), indent=2)
+# the same weights in LatentLab's layer-stack format (what 'latentlab train' writes)
+import numpy as np
+d = os.path.join(here, "mlp784-layers")
+os.makedirs(d, exist_ok=True)
+for name, net, act_last in (("encoder", enc, None), ("decoder", dec, "sigmoid")):
+    layers = []
+    for i, m in enumerate(net):
+        if isinstance(m, torch.nn.Linear):
+            w, b = "%s.%d.weight.npy" % (name, i), "%s.%d.bias.npy" % (name, i)
+            np.save(os.path.join(d, w), m.weight.detach().numpy().astype(np.float32))
+            np.save(os.path.join(d, b), m.bias.detach().numpy().astype(np.float32))
+            layers.append({"type": "linear", "in": m.in_features, "out": m.out_features, "weight": w, "bias": b})
+        elif isinstance(m, torch.nn.ReLU):
+            layers.append({"type": "relu"})
+        elif isinstance(m, torch.nn.Sigmoid):
+            layers.append({"type": "sigmoid"})
+    json.dump({"format": "latentlab-layers/1", "layers": layers}, open(os.path.join(d, name + ".layers.json"), "w"), indent=2)
+json.dump({"name": "mlp784", "inputShape": [784], "latentDim": 32, "encoder": "encoder.layers.json",
+           "decoder": "decoder.layers.json"}, open(os.path.join(d, "model.json"), "w"), indent=2)
 print("wrote", here)

@@ -174,6 +174,15 @@ public final class Npy {
         return shape;
     }
 
+    /** Temporary files are created owner-only; results are ordinary files (rw-r--r--). */
+    public static void readableByAll(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep its default
+        }
+    }
+
     /** Writes float32 values (little-endian, C order) atomically. */
     public static void writeFloats(Path file, int[] shape, float[] data) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -200,6 +209,7 @@ public final class Npy {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        readableByAll(tmp);
         try (OutputStream out = Files.newOutputStream(tmp)) {
             out.write(MAGIC);
             out.write(new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});

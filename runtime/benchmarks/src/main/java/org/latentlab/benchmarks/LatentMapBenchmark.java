@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Seed-steps per second of the latent map f = E∘D on a 784-512-256-32 MLP autoencoder, per backend:
  * one map evaluation of a 1024-seed batch (the engine's inner loop), and plain iteration of the same
  * batch for 20 steps through {@link PicardIteration} (adds the strategy's bookkeeping). Scores are
- * seed-steps per second.
+ * seed-steps per second. Backends: ONNX Runtime, TorchScript on libtorch, and LatentLab's own layer
+ * stacks on libtorch (what 'latentlab train' writes), all with the same weights.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -45,10 +46,10 @@ public class LatentMapBenchmark {
     static final int BATCH = 1024;
     static final int STEPS = 20;
 
-    @Param({"onnx", "torchscript"})
+    @Param({"onnx", "torchscript", "layers"})
     public String backend;
 
-    private DjlLatentModel model;
+    private org.latentlab.api.model.LatentModel model;
     private Tensor seeds;
     private Parameters picardParams;
     private final PicardIteration picard = new PicardIteration();
@@ -61,9 +62,14 @@ public class LatentMapBenchmark {
         System.setProperty("ENGINE_CACHE_DIR", cache.toString());
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         Path dir = Path.of(System.getProperty("latentlab.benchmark.models", "runtime/benchmarks/models"), "mlp784-" + backend);
-        String ext = backend.equals("onnx") ? ".onnx" : ".pt";
+        String ext = switch (backend) {
+            case "onnx" -> ".onnx";
+            case "torchscript" -> ".pt";
+            default -> ".layers.json";
+        };
         ModelSpec spec = new ModelSpec(dir, "mlp784", new int[] {784}, 32, "encoder" + ext, "decoder" + ext, backend);
-        model = DjlLatentModel.load(spec, backend.equals("onnx") ? "OnnxRuntime" : "PyTorch");
+        model = backend.equals("layers") ? org.latentlab.backend.layers.LayersLatentModel.load(spec)
+                : DjlLatentModel.load(spec, backend.equals("onnx") ? "OnnxRuntime" : "PyTorch");
         Random r = new Random(0);
         float[] z = new float[BATCH * 32];
         for (int i = 0; i < z.length; i++) {

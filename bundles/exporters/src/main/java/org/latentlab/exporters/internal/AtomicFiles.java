@@ -20,6 +20,7 @@ final class AtomicFiles {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        org.latentlab.npy.Npy.readableByAll(tmp);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             writer.write(out);
         } catch (IOException | RuntimeException e) {

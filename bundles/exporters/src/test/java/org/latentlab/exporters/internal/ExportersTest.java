@@ -104,5 +104,7 @@ class ExportersTest {
         try (var s = Files.list(out)) {
             assertTrue(s.noneMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left");
         }
+        assertTrue(Files.getPosixFilePermissions(out.resolve("attractors.csv"))
+                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ), "results are ordinary readable files");
     }
 }

@@ -123,6 +123,11 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
             }
             Path tmpDir = Files.createTempDirectory(outDir.toAbsolutePath().getParent() == null ? Path.of(".")
                     : Files.createDirectories(outDir.toAbsolutePath().getParent()), "." + outDir.getFileName() + "-");
+            try { // temporary folders are owner-only; a model folder is an ordinary folder
+                Files.setPosixFilePermissions(tmpDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException ignored) {
+                // not POSIX
+            }
             enc.save(tmpDir, "encoder");
             dec.save(tmpDir, "decoder");
             writeModelJson(tmpDir, name, inputShape, c, losses, System.currentTimeMillis() - t0, n);
