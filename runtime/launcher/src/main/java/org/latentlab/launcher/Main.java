@@ -78,6 +78,11 @@ public final class Main {
             return 1;
         }
         boolean shell = command.equals("shell");
+        if (shell && (args.contains("--help") || args.contains("-h"))) {
+            out.println("Usage: latentlab [--features LIST] shell\n\nThe Gogo console of a running lab: lab:services, "
+                    + "lab:jobs (with the server feature), lb (bundles), scr:list (components), exit 0 to quit.");
+            return 0;
+        }
         LabConfig config = new LabConfig(home, distribution, features, command, poll, shell, Map.of());
         try (Lab lab = Lab.start(config)) {
             lab.awaitSettled(Duration.ofSeconds(20));

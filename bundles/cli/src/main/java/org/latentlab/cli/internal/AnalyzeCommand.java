@@ -192,7 +192,7 @@ public class AnalyzeCommand implements Subcommand {
             if (console) {
                 err.print("\r" + String.format("%-100.100s", what));
                 err.flush();
-            } else if (!p.stage().equals(lastStage) || !p.message().equals(lastMessage)) {
+            } else if ((!p.stage().equals(lastStage) || !p.message().equals(lastMessage)) && !p.message().isEmpty()) {
                 err.println(p.stage() + ": " + p.message());
             }
             lastStage = p.stage();

@@ -210,7 +210,8 @@ public class HtmlReportExporter implements Exporter {
                     stable, m, rho.length > 0 ? String.format(Locale.ROOT, "; median spectral radius %.3f", rho[rho.length / 2]) : ""));
             long saddles = r.attractors().stream().filter(a -> a.kind() == FixedPointKind.SADDLE).count();
             if (saddles > 0) {
-                out.add(saddles + " fixed points are saddles: the strategy reached unstable points too.");
+                out.add(saddles == 1 ? "1 fixed point is a saddle: the strategy reached an unstable point too."
+                        : saddles + " fixed points are saddles: the strategy reached unstable points too.");
             }
         }
         Map<String, Object> mem = r.metricSummaries().get("memorization");
@@ -219,10 +220,11 @@ public class HtmlReportExporter implements Exporter {
             out.add(String.format(Locale.ROOT, "Memorization: mean %.3f; <b>%d of %d</b> attractors decode to a near-copy of a "
                     + "training example (cosine &gt; %s), out of %s training examples.", mean, memorized, m, mem.get("threshold"),
                     mem.get("trainingExamples")));
-            out.add(memorized > m / 2 ? "Most attractors reproduce training examples: the model behaves like an associative "
-                    + "memory of its training set (memorization)."
-                    : "Few attractors reproduce training examples: the model's attractors are prototypes rather than stored "
-                            + "examples (generalization).");
+            out.add((memorized > m / 2 ? "By this measure most attractors reproduce training examples, as an associative "
+                    + "memory of the training set would (memorization)."
+                    : "By this measure few attractors reproduce training examples: they are prototypes rather than stored "
+                            + "examples (generalization).")
+                    + " Cosine similarity of non-negative images is high even for blurred prototypes: compare the pictures below.");
         }
         if (groups.size() > 1 && m > 0) {
             for (Group g : groups) {
