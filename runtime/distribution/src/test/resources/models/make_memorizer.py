@@ -58,5 +58,31 @@ with torch.no_grad():
 seeds = (np.random.randn(400, K) * scale * 1.5).astype(np.float32)
 np.save(os.path.join(out, "seeds.npy"), seeds)
 
+# the same weights in LatentLab's layer-stack format: run by the 'layers' backend (libtorch) in
+# memorizer-layers/ and, with "backend": "nd4j" in model.json, by the ND4J backend in memorizer-nd4j/
+def save_layers(folder, backend):
+    os.makedirs(folder, exist_ok=True)
+    for name, net in (("encoder", enc), ("decoder", dec)):
+        layers = []
+        for i, m in enumerate(net):
+            if isinstance(m, torch.nn.Linear):
+                w, b = "%s.%d.weight.npy" % (name, i), "%s.%d.bias.npy" % (name, i)
+                np.save(os.path.join(folder, w), m.weight.detach().numpy().astype(np.float32))
+                np.save(os.path.join(folder, b), m.bias.detach().numpy().astype(np.float32))
+                layers.append({"type": "linear", "in": m.in_features, "out": m.out_features, "weight": w, "bias": b})
+            else:
+                layers.append({"type": type(m).__name__.lower()})
+        json.dump({"format": "latentlab-layers/1", "layers": layers},
+                  open(os.path.join(folder, name + ".layers.json"), "w"), indent=2)
+    spec = {"name": "memorizer", "inputShape": [D_IN], "latentDim": K,
+            "encoder": "encoder.layers.json", "decoder": "decoder.layers.json"}
+    if backend:
+        spec["backend"] = backend
+    json.dump(spec, open(os.path.join(folder, "model.json"), "w"), indent=2)
+
+
+save_layers(os.path.join(here, "memorizer-layers"), None)
+save_layers(os.path.join(here, "memorizer-nd4j"), "nd4j")
+
 from reference_analysis import analyse
 print(analyse(enc, dec, seeds, out))

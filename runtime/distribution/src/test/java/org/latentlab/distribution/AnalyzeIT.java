@@ -42,7 +42,8 @@ class AnalyzeIT {
 
     @Test
     void attractorsMatchTheIndependentPyTorchRunOnBothBackends() throws Exception {
-        for (String folder : List.of("memorizer", "memorizer-torchscript")) {
+        // four engines: ONNX Runtime, TorchScript and layer stacks on libtorch, layer stacks on ND4J
+        for (String folder : List.of("memorizer", "memorizer-torchscript", "memorizer-layers", "memorizer-nd4j")) {
             Path out = out(folder);
             String text = lab.run("analyze", "--model", MODELS.resolve(folder).toString(), "--seeds",
                     MEMORIZER.resolve("seeds.npy").toString(), "--out", out.toString(), "--quiet");
@@ -53,8 +54,9 @@ class AnalyzeIT {
             assertEquals(1e-6, result.at("/strategy/parameters/tolerance").asDouble());
             assertEquals("cosine", result.at("/clusterer/id").asText());
             assertEquals(400, result.get("trajectories").size());
-            assertEquals(folder.endsWith("torchscript") ? "autodiff" : "central-differences",
-                    result.at("/attractors/0/jacobian").asText(), "TorchScript has autograd, ONNX Runtime does not");
+            boolean libtorch = folder.endsWith("torchscript") || folder.endsWith("layers");
+            assertEquals(libtorch ? "autodiff" : "central-differences", result.at("/attractors/0/jacobian").asText(),
+                    "libtorch has autograd, ONNX Runtime and ND4J here do not");
             assertArrayEquals(new int[] {400, 4}, Npy.readFloats(out.resolve("endpoints.npy")).shape());
         }
     }

@@ -22,7 +22,7 @@ class DefaultServicesIT {
                 String[] cols = line.trim().split("\\s+");
                 byKind.computeIfAbsent(cols[0], k -> new TreeSet<>()).add(cols[1]);
             }
-            assertEquals(Set.of("layers", "onnx", "torchscript"), byKind.get("backend"));
+            assertEquals(Set.of("layers", "nd4j", "onnx", "torchscript"), byKind.get("backend"));
             assertEquals(Set.of("anderson", "damped", "flow", "newton", "picard"), byKind.get("strategy"));
             assertEquals(Set.of("cosine", "dbscan", "euclidean"), byKind.get("clusterer"));
             assertEquals(Set.of("latent-field", "memorization"), byKind.get("metric"));

@@ -183,8 +183,14 @@ public final class LayerStack {
         return json;
     }
 
-    /** Reads a {@code .layers.json} file and its weights. Errors name the file and the problem. */
-    public static LayerStack load(Path json, NDManager manager) {
+    /** A layer as read from a file: its description and, for weighted layers, weight and bias values. */
+    public record LoadedLayer(Layer layer, float[] weight, float[] bias) {}
+
+    /**
+     * Reads a {@code .layers.json} file and its weight files without any engine, so other backends
+     * (ND4J) can run the same format. Errors name the file and the problem.
+     */
+    public static List<LoadedLayer> read(Path json) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(json.toFile());
@@ -194,9 +200,7 @@ public final class LayerStack {
         if (root == null || !FORMAT.equals(root.path("format").asText())) {
             throw new LatentLabException(json + ": \"format\" must be \"" + FORMAT + "\"");
         }
-        List<Layer> layers = new ArrayList<>();
-        Map<Integer, NDArray[]> params = new LinkedHashMap<>();
-        int i = 0;
+        List<LoadedLayer> out = new ArrayList<>();
         for (JsonNode n : root.path("layers")) {
             String type = n.path("type").asText();
             int[] shape = n.has("shape") ? toIntArray(n.get("shape")) : null;
@@ -204,20 +208,35 @@ public final class LayerStack {
                     n.path("stride").asInt(1), n.path("padding").asInt(), n.path("outputPadding").asInt(), shape,
                     n.path("alpha").asDouble(0.01));
             if (l.hasWeights()) {
-                NDArray w = weight(json, n.path("weight").asText(), l.weightShape(), manager);
-                NDArray b = weight(json, n.path("bias").asText(), new long[] {l.out()}, manager);
-                params.put(i, new NDArray[] {w, b});
+                out.add(new LoadedLayer(l, weight(json, n.path("weight").asText(), l.weightShape()),
+                        weight(json, n.path("bias").asText(), new long[] {l.out()})));
+            } else {
+                out.add(new LoadedLayer(l, null, null));
             }
-            layers.add(l);
-            i++;
         }
-        if (layers.isEmpty()) {
+        if (out.isEmpty()) {
             throw new LatentLabException(json + " has no layers");
+        }
+        return out;
+    }
+
+    /** Reads a {@code .layers.json} file and its weights into NDArrays of {@code manager}. */
+    public static LayerStack load(Path json, NDManager manager) {
+        List<Layer> layers = new ArrayList<>();
+        Map<Integer, NDArray[]> params = new LinkedHashMap<>();
+        List<LoadedLayer> read = read(json);
+        for (int i = 0; i < read.size(); i++) {
+            LoadedLayer l = read.get(i);
+            layers.add(l.layer());
+            if (l.weight() != null) {
+                params.put(i, new NDArray[] {manager.create(l.weight(), new Shape(l.layer().weightShape())),
+                        manager.create(l.bias(), new Shape(l.layer().out()))});
+            }
         }
         return new LayerStack(layers, params);
     }
 
-    private static NDArray weight(Path json, String file, long[] shape, NDManager manager) {
+    private static float[] weight(Path json, String file, long[] shape) {
         Path p = json.resolveSibling(file);
         try {
             Npy.FloatArray a = Npy.readFloats(p);
@@ -225,7 +244,7 @@ public final class LayerStack {
                 throw new LatentLabException(p + " has shape " + Arrays.toString(a.shape()) + ", " + json.getFileName()
                         + " needs " + Arrays.toString(shape));
             }
-            return manager.create(a.data(), new Shape(shape));
+            return a.data();
         } catch (IOException e) {
             throw new LatentLabException(json.getFileName() + " names " + file + ": " + e.getMessage());
         }
