@@ -43,9 +43,10 @@ public class AnalyzeCommand implements Subcommand {
               --clusterer-param K=V   e.g. threshold=0.995
               --metric ID[:K=V,...]   a metric to run (repeatable), e.g. memorization, latent-field
               --training D[:S[:N]]    the model's training inputs, for memorization (e.g. mnist:train:10000)
-              --exporters LIST        default json,npy,csv (html: a report with pictures)
+              --exporters LIST        default json,npy,csv,html (report.html; pictures with --metric memorization
+                                      and --metric latent-field)
             Output:
-              --out DIR               result.json, attractors.npy, endpoints.npy, labels.npy, *.csv
+              --out DIR               result.json, attractors.npy, endpoints.npy, labels.npy, *.csv, report.html
               --quiet                 no progress display
 
             Parameters of every strategy, clusterer and metric: latentlab services --params
@@ -135,7 +136,7 @@ public class AnalyzeCommand implements Subcommand {
                     colon < 0 ? Map.of() : Args.keyValues(List.of(m.substring(colon + 1))));
         }
         Map<String, Map<String, String>> exporters = new LinkedHashMap<>();
-        for (String e : a.get("--exporters", "json,npy,csv").split(",")) {
+        for (String e : a.get("--exporters", "json,npy,csv,html").split(",")) {
             if (!e.isBlank()) {
                 exporters.put(e.trim(), Map.of());
             }

@@ -108,10 +108,17 @@ public class HtmlReportExporter implements Exporter {
             }
         }
 
+        if (!r.attractors().isEmpty() && !r.attractors().get(0).metrics().containsKey("decoded")) {
+            h.append("<p class='note'>No pictures of the attractors: run with the metric <code>memorization</code> ")
+                    .append("(and training data) for decoded attractors beside their nearest training examples.</p>");
+        }
         h.append("<h2>Basins</h2>").append(basinChart(r, groups));
         Object field = r.metricSummaries().getOrDefault("latent-field", Map.of()).get("field");
         if (field != null) {
             h.append("<h2>Latent field on the PCA plane</h2>").append(fieldPlot(r));
+        } else {
+            h.append("<p class='note'>Run with the metric <code>latent-field</code> for a picture of the latent field ")
+                    .append("and the trajectories on the PCA plane.</p>");
         }
         if (!r.attractors().isEmpty()) {
             h.append("<h2>Stability</h2><div class='row'>").append(spectrumChart(r)).append(stepsChart(r)).append("</div>");
