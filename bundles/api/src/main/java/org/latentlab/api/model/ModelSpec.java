@@ -27,6 +27,23 @@ public record ModelSpec(Path folder, String name, int[] inputShape, int latentDi
         return n;
     }
 
+    /** Shape of a batch of {@code n} inputs: [n, ...inputShape]. */
+    public int[] batchShape(int n) {
+        int[] s = new int[inputShape.length + 1];
+        s[0] = n;
+        System.arraycopy(inputShape, 0, s, 1, inputShape.length);
+        return s;
+    }
+
+    /**
+     * Runs one zero input through the encoder and one zero latent through the decoder, so that a
+     * model whose files disagree with model.json fails at load time, not in the middle of a job.
+     */
+    public void probe(LatentModel model) {
+        model.encode(new org.latentlab.api.Tensor(batchShape(1), new float[inputSize()]));
+        model.decode(org.latentlab.api.Tensor.matrix(1, latentDim, new float[latentDim]));
+    }
+
     public Path encoderFile() {
         return folder.resolve(encoder);
     }

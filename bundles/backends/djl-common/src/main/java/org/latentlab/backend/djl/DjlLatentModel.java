@@ -60,9 +60,7 @@ public final class DjlLatentModel implements LatentModel {
         }
         DjlLatentModel m = withEngine(() -> new DjlLatentModel(spec, engine, em, dm), "model " + spec.folder());
         try { // probe both networks with one zero row, so shape mismatches are reported before any analysis
-            int[] in = new int[spec.inputShape().length + 1];
-            in[0] = 1;
-            System.arraycopy(spec.inputShape(), 0, in, 1, spec.inputShape().length);
+            int[] in = spec.batchShape(1);
             probe(() -> m.encode(new Tensor(in, new float[spec.inputSize()])), "encoder " + spec.encoderFile()
                     + " rejected an input of shape " + Arrays.toString(in) + " (inputShape in model.json)");
             probe(() -> m.decode(Tensor.matrix(1, spec.latentDim(), new float[spec.latentDim()])), "decoder "

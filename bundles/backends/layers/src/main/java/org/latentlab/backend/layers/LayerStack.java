@@ -46,6 +46,12 @@ public final class LayerStack {
         this.params = params;
     }
 
+    /** Whether a model folder's encoder and decoder are layer-stack files. */
+    public static boolean isLayerStack(org.latentlab.api.model.ModelSpec spec) {
+        return spec.encoder().toLowerCase(java.util.Locale.ROOT).endsWith(".layers.json")
+                && spec.decoder().toLowerCase(java.util.Locale.ROOT).endsWith(".layers.json");
+    }
+
     public List<Layer> layers() {
         return layers;
     }

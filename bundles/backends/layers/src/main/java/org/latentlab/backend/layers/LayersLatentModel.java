@@ -36,11 +36,7 @@ public final class LayersLatentModel implements LatentModel {
             LayerStack e = DjlLatentModel.withEngine(() -> LayerStack.load(spec.encoderFile(), manager), "encoder");
             LayerStack d = DjlLatentModel.withEngine(() -> LayerStack.load(spec.decoderFile(), manager), "decoder");
             LayersLatentModel m = new LayersLatentModel(spec, manager, e, d);
-            int[] in = new int[spec.inputShape().length + 1];
-            in[0] = 1;
-            System.arraycopy(spec.inputShape(), 0, in, 1, spec.inputShape().length);
-            m.encode(new Tensor(in, new float[spec.inputSize()]));
-            m.decode(Tensor.matrix(1, spec.latentDim(), new float[spec.latentDim()]));
+            spec.probe(m);
             return m;
         } catch (RuntimeException ex) {
             manager.close();

@@ -1,6 +1,5 @@
 package org.latentlab.backend.nd4j.internal;
 
-import java.util.Locale;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelBackend;
@@ -14,8 +13,7 @@ public class Nd4jBackend implements ModelBackend {
 
     @Override
     public boolean accepts(ModelSpec spec) {
-        return spec.encoder().toLowerCase(Locale.ROOT).endsWith(".layers.json")
-                && spec.decoder().toLowerCase(Locale.ROOT).endsWith(".layers.json");
+        return org.latentlab.backend.layers.LayerStack.isLayerStack(spec);
     }
 
     @Override

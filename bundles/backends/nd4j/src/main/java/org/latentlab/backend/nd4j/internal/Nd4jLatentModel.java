@@ -36,11 +36,7 @@ final class Nd4jLatentModel implements LatentModel {
     static Nd4jLatentModel load(ModelSpec spec) {
         return nd4j(() -> {
             Nd4jLatentModel m = new Nd4jLatentModel(spec, ops(spec, spec.encoderFile()), ops(spec, spec.decoderFile()));
-            int[] in = new int[spec.inputShape().length + 1];
-            in[0] = 1;
-            System.arraycopy(spec.inputShape(), 0, in, 1, spec.inputShape().length);
-            m.encode(new Tensor(in, new float[spec.inputSize()]));
-            m.decode(Tensor.matrix(1, spec.latentDim(), new float[spec.latentDim()]));
+            spec.probe(m);
             return m;
         });
     }
