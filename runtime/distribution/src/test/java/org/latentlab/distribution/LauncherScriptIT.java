@@ -54,7 +54,7 @@ class LauncherScriptIT {
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("metric") && l.contains("path-length")), r.out());
         assertTrue(Files.isDirectory(home.resolve("config")), "data folder laid out");
         try (var s = Files.list(home.resolve("run"))) {
-            assertEquals(0, s.count(), "framework storage of the finished process was removed");
+            assertEquals(0, s.count(), "framework storage (and its pid file) of the finished process was removed");
         }
     }
 

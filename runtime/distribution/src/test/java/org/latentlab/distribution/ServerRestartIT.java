@@ -95,6 +95,9 @@ class ServerRestartIT {
                 ServerClient api = second.api();
                 assertEquals(401, api.getWithoutToken("api/jobs").status());
                 assertEquals(2, api.get("api/status").json().path("interruptedAtStart").asInt());
+                try (var dirs = Files.list(home.resolve("run"))) {
+                    assertEquals(1, dirs.filter(Files::isDirectory).count(), "the killed process's framework storage was removed");
+                }
                 JsonNode ok = api.get("api/jobs/" + done).json();
                 assertEquals("succeeded", ok.path("status").asText());
                 assertEquals(7, ok.at("/summary/attractors").asInt(), "finished results intact");

@@ -62,7 +62,10 @@ public final class Lab implements AutoCloseable {
         configureNativeEngines(home);
 
         // One framework storage per process: several commands may share a home (a running server and a CLI call).
+        removeStaleStorage(home.resolve("run"));
         Path storage = Files.createTempDirectory(home.resolve("run"), "framework-");
+        // beside the storage, not in it: Felix cleans the storage folder on first init
+        Files.writeString(pidFile(storage), Long.toString(ProcessHandle.current().pid()));
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -354,7 +357,39 @@ public final class Lab implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             deleteTree(storage);
+            try {
+                Files.deleteIfExists(pidFile(storage));
+            } catch (IOException ignored) {
+                // best effort
+            }
         }
+    }
+
+    /** Framework storage left by processes that were killed (kill -9 runs no shutdown hook). */
+    static void removeStaleStorage(Path run) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(run, "framework-*")) {
+            for (Path dir : ds) {
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                Path pid = pidFile(dir);
+                boolean alive;
+                try {
+                    alive = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).map(ProcessHandle::isAlive).orElse(false);
+                } catch (IOException | NumberFormatException e) {
+                    // no pid file: a storage being created right now, or one from before pid files; keep young ones
+                    alive = Files.getLastModifiedTime(dir).toMillis() > System.currentTimeMillis() - 24 * 3600_000L;
+                }
+                if (!alive) {
+                    deleteTree(dir);
+                    Files.deleteIfExists(pid);
+                }
+            }
+        }
+    }
+
+    private static Path pidFile(Path storage) {
+        return storage.resolveSibling(storage.getFileName() + ".pid");
     }
 
     private static void deleteTree(Path root) {
