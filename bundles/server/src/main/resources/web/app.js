@@ -85,7 +85,10 @@
       $('bar').value = j.status === 'succeeded' ? 1 : (p.fraction > 0 ? p.fraction : 0);
       $('job-stage').textContent = (p.stage || '') + ' ' + (p.message || j.message || '');
       $('cancel').hidden = !(j.status === 'queued' || j.status === 'running');
-      if (j.status === 'queued' || j.status === 'running') { setTimeout(poll, 500); return; }
+      if (j.status === 'queued' || j.status === 'running') {
+        setTimeout(() => poll().catch((e) => { $('job-stage').textContent = e.message; setTimeout(poll, 2000); }), 500);
+        return;
+      }
       refreshJobs();
       if (j.status === 'succeeded') { showResult(id, j); }
     };

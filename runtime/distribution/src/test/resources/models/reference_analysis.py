@@ -6,7 +6,9 @@ reference the integration tests compare with (see make_memorizer.py, make_conv_m
   - converged end points merged in seed order by the cosine leader rule (cos > 0.99 with a
     cluster's first member), cluster position = mean of its members;
   - each position polished by plain iteration (at most 1000 updates, until ||f(z) - z||^2 < 1e-14),
-    kept only if that lowered the residual and moved less than 100 x the initial residual;
+    kept only if that lowered the residual and moved less than 100 x the initial residual / (1 - rate),
+    rate = sqrt(r1 / r0) from the first update, at most 0.999;
+  - clusters whose polished points coincide (within 1e-4 relative) merged;
   - clusters ordered by basin size, largest first, ties by first seed;
   - at each attractor, the Jacobian of f by autograd: spectral radius and norm (reference.json).
 """
@@ -62,10 +64,26 @@ def analyse(enc, dec, seeds, out, extra=None):
         if (residual2(p) < 1e-14).all():
             break
         p = f(p)
-    better = (residual2(p) < r0) & ((p - polished).norm(dim=1) < 100 * r0.sqrt())
+    r1 = residual2(f(polished))
+    rate = torch.clamp(torch.sqrt(r1 / torch.clamp(r0, min=1e-300)), max=0.999)
+    better = (residual2(p) < r0) & ((p - polished).norm(dim=1) < 100 * r0.sqrt() / (1 - rate))
     polished[better] = p[better]
 
-    order = sorted(range(len(members)), key=lambda c: (-len(members[c]), min(members[c])))
+    # merge clusters that polished to the same point
+    rep = list(range(len(members)))
+    P = polished.double().numpy()
+    for c in range(len(members)):
+        for b in range(c):
+            if rep[b] == b and np.linalg.norm(P[b] - P[c]) <= 1e-4 * max(1.0, np.linalg.norm(P[b])):
+                rep[c] = b
+                break
+    merged = {}
+    for c in range(len(members)):
+        merged.setdefault(rep[c], []).extend(members[c])
+    labels = np.array([rep[l] if l >= 0 else -1 for l in labels])
+    members = [sorted(merged[c]) if c in merged else [] for c in range(len(members))]
+
+    order = sorted([c for c in range(len(members)) if members[c]], key=lambda c: (-len(members[c]), min(members[c])))
     remap = {c: i for i, c in enumerate(order)}
     labels = np.array([remap[l] if l >= 0 else -1 for l in labels], dtype=np.int32)
     att = polished.numpy()[order]

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /** A small client of the lab server's REST API, as any HTTP client would use it. */
 final class ServerClient {
 
-    record Response(int status, String body) {
+    record Response(int status, String body, java.net.http.HttpHeaders headers) {
         JsonNode json() throws Exception {
             return new ObjectMapper().readTree(body);
         }
@@ -56,7 +56,7 @@ final class ServerClient {
             b.header("Authorization", "Bearer " + token);
         }
         HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(r.statusCode(), r.body());
+        return new Response(r.statusCode(), r.body(), r.headers());
     }
 
     /** Polls a job until it has finished; returns its final record. */

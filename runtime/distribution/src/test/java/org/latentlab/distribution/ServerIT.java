@@ -37,7 +37,10 @@ class ServerIT {
 
     @Test
     void everyCallNeedsTheToken() throws Exception {
-        assertEquals(401, api.getWithoutToken("api/services").status());
+        ServerClient.Response denied = api.getWithoutToken("api/services");
+        assertEquals(401, denied.status());
+        assertEquals("Bearer", denied.headers().firstValue("WWW-Authenticate").orElse(""), "401 says how to authenticate");
+        assertEquals("no-store", denied.headers().firstValue("Cache-Control").orElse(""));
         assertEquals(401, new ServerClient(api.base, "wrong-token").get("api/services").status());
         ServerClient.Response ok = api.get("api/services");
         assertEquals(200, ok.status());
@@ -58,6 +61,9 @@ class ServerIT {
         expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 10}, \"colour\": 1}"), 400,
                 "unknown field 'colour'");
         expect(api.post("api/models", "{\"path\": \"/tmp\"}"), 403, "outside the configured model roots");
+        expect(api.post("api/models", "{\"path\": \"/x\\u0000y\"}"), 400, "is not a valid path");
+        expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 10}, \"training\": \":\"}"), 400,
+                "is not DATASET[:SPLIT[:COUNT]]");
         expect(api.get("api/jobs/no-such-job"), 404, "no job 'no-such-job'");
         expect(api.get("api/nothing"), 404, "no API resource");
         expect(api.post("api/services", "{}"), 405, "use GET");

@@ -16,8 +16,10 @@ import org.osgi.service.component.annotations.Component;
  * DBSCAN (Ester et al. 1996) on end points. End points pile up on few attractors, so the points are
  * first compressed into leaders of radius eps/4 (weighted by how many points each stands for);
  * DBSCAN then runs on the leaders, a point's neighbourhood weight being the summed weights of the
- * leaders within eps. Exact DBSCAN on distinct points; on piles it can only merge points that are
- * within eps + eps/2 of each other. Noise gets label -1.
+ * leaders within eps. This is DBSCAN on cells of radius eps/4, not on the points themselves:
+ * neighbourhoods are measured between cell means, so a point near the edge of a neighbourhood (within
+ * eps/2 of its boundary) can be counted differently than exact DBSCAN would. Noise gets label -1; its
+ * seeds count as converged without an attractor.
  */
 @Component(property = {ServiceProperties.ID + "=dbscan",
         ServiceProperties.DESCRIPTION + "=density clustering (DBSCAN) of end points; sparse points are noise (-1)"})

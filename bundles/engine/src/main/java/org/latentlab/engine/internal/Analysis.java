@@ -24,8 +24,8 @@ import org.latentlab.api.model.LatentModel;
 
 /**
  * The analysis itself, independent of OSGi and of where the map comes from: iterate the seeds in
- * chunks, merge converged end points into attractors, measure each attractor's stability, run the
- * metrics. Attractor ids are ordered by basin size, largest first (ties: first reached first).
+ * chunks, merge converged end points into clusters, polish each cluster to its fixed point (merging
+ * clusters that polish to the same point), measure each attractor's stability, run the metrics. Attractor ids are ordered by basin size, largest first (ties: first reached first).
  */
 final class Analysis {
 
@@ -99,8 +99,28 @@ final class Analysis {
         for (int a = 0; a < convergedIdx.length; a++) {
             raw[convergedIdx[a]] = clustering.labels()[a];
         }
-        // Order clusters by basin size (largest first), then by first appearance.
+        // Polish each cluster's mean to its fixed point, then merge clusters that polish to the same point
+        // (a slow attractor's end points can spread over more than one cluster).
         int m = clustering.count();
+        checkCancelled(listener);
+        listener.stage("polishing", -1, "refining " + m + " fixed points");
+        float[] polished = polish(in.map(), clustering.centers().data(), m, k);
+        int[] rep = new int[m];
+        for (int c = 0; c < m; c++) {
+            rep[c] = c;
+            for (int b = 0; b < c; b++) {
+                if (rep[b] == b && samePoint(polished, b, c, k)) {
+                    rep[c] = b;
+                    break;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (raw[i] >= 0) {
+                raw[i] = rep[raw[i]];
+            }
+        }
+        // Order attractors by basin size (largest first), then by first appearance.
         int[] size = new int[m];
         int[] first = new int[m];
         java.util.Arrays.fill(first, Integer.MAX_VALUE);
@@ -127,11 +147,9 @@ final class Analysis {
         }
         float[] centers = new float[order.size() * k];
         for (int i = 0; i < order.size(); i++) {
-            System.arraycopy(clustering.centers().data(), order.get(i) * k, centers, i * k, k);
+            System.arraycopy(polished, order.get(i) * k, centers, i * k, k);
         }
         checkCancelled(listener);
-        listener.stage("polishing", -1, "refining " + order.size() + " fixed points");
-        centers = polish(in.map(), centers, order.size(), k);
 
         listener.stage("stability", order.size(), "Jacobian spectra of " + order.size() + " attractors");
         Tensor fixedPoints = Tensor.matrix(order.size(), k, centers);
@@ -195,8 +213,10 @@ final class Analysis {
     /**
      * A cluster's mean is only as close to the fixed point as the stopping tolerance allows. Refine
      * each by plain iteration (at most 1000 updates, until ‖f(z) − z‖² &lt; 1e-14) and keep the
-     * refined point only where that lowered the residual without moving more than 100 times the
-     * initial residual, so saddles and repellers (which plain iteration leaves) keep their mean.
+     * refined point only where that lowered the residual without moving more than
+     * 100·‖f(c) − c‖ / (1 − ρ̂), ρ̂ the contraction rate seen in the first update (at most 0.999):
+     * a mean is about ‖f(c) − c‖/(1 − ρ) from an attractor, while saddles and repellers, which plain
+     * iteration leaves, keep their mean.
      */
     static float[] polish(LatentMap f, float[] centers, int m, int k) {
         if (m == 0) {
@@ -206,6 +226,7 @@ final class Analysis {
         double[] r0 = residuals(centers, fc, m, k);
         float[] p = centers;
         float[] fp = fc;
+        double[] r1 = residuals(fc, f.apply(Tensor.matrix(m, k, fc)).data(), m, k); // after one update: the rate
         for (int it = 0; it < 1000; it++) {
             double[] r = residuals(p, fp, m, k);
             if (java.util.Arrays.stream(r).allMatch(x -> x < 1e-14)) {
@@ -222,11 +243,24 @@ final class Analysis {
                 double d = p[a * k + j] - centers[a * k + j];
                 moved += d * d;
             }
-            if (r[a] < r0[a] && Math.sqrt(moved) < 100 * Math.sqrt(r0[a])) {
+            double rate = r0[a] > 0 ? Math.min(0.999, Math.sqrt(r1[a] / r0[a])) : 0;
+            if (r[a] < r0[a] && Math.sqrt(moved) < 100 * Math.sqrt(r0[a]) / (1 - (Double.isFinite(rate) ? rate : 0.999))) {
                 System.arraycopy(p, a * k, out, a * k, k);
             }
         }
         return out;
+    }
+
+    /** Polished points a and b coincide: within 1e-4 relative (float32 polishing leaves ~1e-6). */
+    static boolean samePoint(float[] p, int a, int b, int k) {
+        double d = 0;
+        double na = 0;
+        for (int j = 0; j < k; j++) {
+            double t = p[a * k + j] - p[b * k + j];
+            d += t * t;
+            na += (double) p[a * k + j] * p[a * k + j];
+        }
+        return Math.sqrt(d) <= 1e-4 * Math.max(1, Math.sqrt(na));
     }
 
     private static double[] residuals(float[] z, float[] fz, int m, int k) {

@@ -28,6 +28,11 @@ final class StabilityAnalysis {
     /**
      * Spectra from Jacobians given as [m, k, k] (e.g. by automatic differentiation).
      */
+    /** |λ| this close to 1 is "undetermined": autodiff Jacobians are exact to float precision. */
+    static final double AUTODIFF_BAND = 1e-5;
+    /** Central differences in float32 are accurate to about 1e-4: a wider band. */
+    static final double FINITE_DIFFERENCE_BAND = 1e-3;
+
     static Spectrum[] fromJacobians(Tensor jacobians) {
         int m = jacobians.shape()[0];
         int k = jacobians.shape()[1];
@@ -131,17 +136,33 @@ final class StabilityAnalysis {
                     finite &= Double.isFinite(jac[i][j]);
                 }
             }
-            out[a] = finite ? spectrum(jac) : undetermined(k);
+            out[a] = finite ? spectrum(jac, FINITE_DIFFERENCE_BAND) : undetermined(k);
         }
         return out;
     }
 
     static Spectrum spectrum(double[][] jac) {
+        return spectrum(jac, AUTODIFF_BAND);
+    }
+
+    /** @param band |λ| within this of 1 is classified undetermined (the Jacobian's own error) */
+    static Spectrum spectrum(double[][] jac, double band) {
         int k = jac.length;
         RealMatrix J = new Array2DRowRealMatrix(jac, false);
-        EigenDecomposition eig = new EigenDecomposition(J);
-        double[] re = eig.getRealEigenvalues();
-        double[] im = eig.getImagEigenvalues();
+        double[] re;
+        double[] im;
+        if (J.getNorm() <= 1e-12) { // Commons Math refuses a (numerically) zero matrix: its eigenvalues are 0
+            re = new double[k];
+            im = new double[k];
+        } else {
+            try {
+                EigenDecomposition eig = new EigenDecomposition(J);
+                re = eig.getRealEigenvalues();
+                im = eig.getImagEigenvalues();
+            } catch (RuntimeException e) { // no convergence: say so rather than fail the analysis
+                return undetermined(k);
+            }
+        }
         double[] moduli = new double[k];
         double rho = 0;
         for (int i = 0; i < k; i++) {
@@ -153,7 +174,7 @@ final class StabilityAnalysis {
         for (int i = 0; i < k; i++) {
             System.arraycopy(jac[i], 0, flat, i * k, k);
         }
-        return new Spectrum(flat, re, im, rho, norm, FixedPointKind.of(moduli, 1e-6));
+        return new Spectrum(flat, re, im, rho, norm, FixedPointKind.of(moduli, band));
     }
 
     private static Spectrum undetermined(int k) {
@@ -167,11 +188,11 @@ final class StabilityAnalysis {
      * log(ε/‖e₀‖) / log ρ; 0 when already within ε, infinite when ρ ≥ 1.
      */
     static double predictedSteps(double e0, double eps, double rho) {
-        if (e0 <= eps) {
-            return 0;
-        }
         if (!(rho < 1)) {
             return Double.POSITIVE_INFINITY;
+        }
+        if (e0 <= eps) {
+            return 0;
         }
         if (rho <= 0) {
             return 1;

@@ -224,5 +224,42 @@ class AnalysisTest {
         assertEquals(Math.log(1e-3) / Math.log(0.5), StabilityAnalysis.predictedSteps(1, 1e-3, 0.5), 1e-12);
         assertEquals(0, StabilityAnalysis.predictedSteps(1e-4, 1e-3, 0.5));
         assertEquals(Double.POSITIVE_INFINITY, StabilityAnalysis.predictedSteps(1, 1e-3, 1.2));
+        assertEquals(Double.POSITIVE_INFINITY, StabilityAnalysis.predictedSteps(1e-4, 1e9, 1.5), "never for a saddle");
+    }
+
+    /** f(z) = 1 + 0.98 (z − 1) + 0.3 (z − 1)²: a slow attractor at 1 (f' = 0.98), a repeller at 1 + 1/15. */
+    static final LatentMap SLOW = z -> {
+        float[] o = new float[z.rows()];
+        for (int r = 0; r < z.rows(); r++) {
+            double d = z.data()[r] - 1;
+            o[r] = (float) (1 + 0.98 * d + 0.3 * d * d);
+        }
+        return Tensor.matrix(z.rows(), 1, o);
+    };
+
+    @Test
+    void aSlowAttractorIsPolishedToItsFixedPointAndClassifiedThere() {
+        float[][] seeds = new float[40][1];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i][0] = 0.5f + 0.5f * i / seeds.length; // 0.5 .. 0.99, all in the basin of 1
+        }
+        Analysis.Outcome o = analyse(SLOW, seeds, new PicardIteration(), Map.of());
+        assertEquals(1, o.attractors().size());
+        Attractor a = o.attractors().get(0);
+        assertEquals(1.0, a.latent()[0], 1e-4, "polished to the fixed point, not left at the stopping distance");
+        assertEquals(0.98, a.spectralRadius(), 1e-3);
+        assertEquals(FixedPointKind.ATTRACTOR, a.kind());
+    }
+
+    @Test
+    void unitModulusFromFiniteDifferencesIsUndeterminedAndAZeroJacobianIsAnAttractor() {
+        double[][] rotation = {{0, -1}, {1, 0}};
+        StabilityAnalysis.Spectrum s = StabilityAnalysis.spectrum(new double[][] {{0, -0.999997}, {0.999997, 0}},
+                StabilityAnalysis.FINITE_DIFFERENCE_BAND);
+        assertEquals(FixedPointKind.UNDETERMINED, s.kind(), "within the error of central differences");
+        assertEquals(FixedPointKind.UNDETERMINED, StabilityAnalysis.spectrum(rotation).kind());
+        StabilityAnalysis.Spectrum zero = StabilityAnalysis.spectrum(new double[][] {{0, 1e-14}, {0, 0}});
+        assertEquals(0.0, zero.spectralRadius());
+        assertEquals(FixedPointKind.ATTRACTOR, zero.kind());
     }
 }

@@ -47,8 +47,12 @@ public class ApiServlet extends HttpServlet {
             error(resp, 400, e.getMessage());
         } catch (JsonProcessingException e) {
             error(resp, 400, "the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
-            error(resp, 500, "internal error: " + e);
+            java.util.logging.Logger.getLogger(ApiServlet.class.getName()).log(java.util.logging.Level.WARNING,
+                    "internal error on " + req.getMethod() + " " + req.getRequestURI(), e);
+            error(resp, 500, "internal error (" + e.getClass().getSimpleName() + "); see the server's log");
         }
     }
 
@@ -170,9 +174,24 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
-    /** Server-sent events: the job's state every half second until it has finished. */
+    /** Open event streams at most: each holds a server thread. */
+    static final int MAX_STREAMS = 32;
+    private final transient java.util.concurrent.Semaphore streams = new java.util.concurrent.Semaphore(MAX_STREAMS);
+
+    /** Server-sent events: the job's state every half second until it has finished (one hour at most). */
     private void events(HttpServletResponse resp, String id) throws Exception {
         lab.job(id); // 404 before the stream starts
+        if (!streams.tryAcquire()) {
+            throw new LabServer.ApiException(429, MAX_STREAMS + " event streams are open; poll GET /api/jobs/" + id + " instead");
+        }
+        try {
+            stream(resp, id);
+        } finally {
+            streams.release();
+        }
+    }
+
+    private void stream(HttpServletResponse resp, String id) throws Exception {
         resp.setStatus(200);
         resp.setContentType("text/event-stream");
         resp.setCharacterEncoding("utf-8");
@@ -227,7 +246,11 @@ public class ApiServlet extends HttpServlet {
         if (resp.isCommitted()) {
             return;
         }
-        resp.reset();
+        resp.reset(); // drops a half-written body and its length; then the headers every answer needs again
+        resp.setHeader("Cache-Control", "no-store");
+        if (status == 401) {
+            resp.setHeader("WWW-Authenticate", "Bearer");
+        }
         json(resp, status, LabServer.JSON.createObjectNode().put("error", message));
     }
 }

@@ -24,7 +24,7 @@ final class JobStore implements AutoCloseable {
 
     /** One job as stored. */
     record JobRecord(String id, Instant created, String status, String request, String message, Instant finished,
-            String outDir) {}
+            String outDir, String summary) {}
 
     private final JdbcDataSource ds;
     private final Connection keepOpen; // keeps the database open (and its file lock held) while the server runs
@@ -39,6 +39,7 @@ final class JobStore implements AutoCloseable {
                     + "status VARCHAR(16) NOT NULL, request CLOB NOT NULL, message VARCHAR(4000), finished TIMESTAMP, "
                     + "out_dir VARCHAR(1024) NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS models (name VARCHAR(200) PRIMARY KEY, path VARCHAR(1024) NOT NULL)");
+            s.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS summary CLOB");
         }
     }
 
@@ -61,6 +62,34 @@ final class JobStore implements AutoCloseable {
             p.setString(5, r.message());
             p.setTimestamp(6, r.finished() == null ? null : Timestamp.from(r.finished()));
             p.setString(7, r.outDir());
+            p.executeUpdate();
+        }
+    }
+
+    /** QUEUED -> RUNNING only: never overwrites a status the job reached meanwhile. */
+    synchronized void markRunning(String id) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+                "UPDATE jobs SET status = 'RUNNING' WHERE id = ? AND status = 'QUEUED'")) {
+            p.setString(1, id);
+            p.executeUpdate();
+        }
+    }
+
+    synchronized void finish(String id, String status, String message, String summary) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+                "UPDATE jobs SET status = ?, message = ?, finished = ?, summary = ? WHERE id = ?")) {
+            p.setString(1, status);
+            p.setString(2, message == null ? null : message.length() > 3900 ? message.substring(0, 3900) : message);
+            p.setTimestamp(3, Timestamp.from(Instant.now()));
+            p.setString(4, summary);
+            p.setString(5, id);
+            p.executeUpdate();
+        }
+    }
+
+    synchronized void delete(String id) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+            p.setString(1, id);
             p.executeUpdate();
         }
     }
@@ -117,7 +146,8 @@ final class JobStore implements AutoCloseable {
             while (rs.next()) {
                 Timestamp f = rs.getTimestamp("finished");
                 out.add(new JobRecord(rs.getString("id"), rs.getTimestamp("created").toInstant(), rs.getString("status"),
-                        rs.getString("request"), rs.getString("message"), f == null ? null : f.toInstant(), rs.getString("out_dir")));
+                        rs.getString("request"), rs.getString("message"), f == null ? null : f.toInstant(), rs.getString("out_dir"),
+                        rs.getString("summary")));
             }
         }
         return out;

@@ -181,7 +181,12 @@ public class LabServer {
     }
 
     Path underRoots(String path, String what) {
-        Path p = Path.of(path).toAbsolutePath().normalize();
+        Path p;
+        try {
+            p = Path.of(path).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ApiException(400, what + " '" + path + "' is not a valid path: " + e.getReason());
+        }
         for (Path r : roots) {
             if (p.startsWith(r)) {
                 try {
@@ -207,30 +212,49 @@ public class LabServer {
 
     // ---- jobs
 
-    ObjectNode submit(JsonNode body) throws SQLException {
+    synchronized ObjectNode submit(JsonNode body) throws SQLException {
         long active = live.values().stream().filter(j -> !j.status().finished()).count();
         if (active >= maxQueued) {
             throw new ApiException(429, active + " jobs are queued or running (at most " + maxQueued + "); try later");
         }
-        String id = String.format("job-%1$tY%1$tm%1$td-%1$tH%1$tM%1$tS-%2$03d", new java.util.Date(), counter.incrementAndGet() % 1000);
+        String id = String.format("job-%1$tY%1$tm%1$td-%1$tH%1$tM%1$tS-%2$04x", new java.util.Date(),
+                new java.security.SecureRandom().nextInt(0x10000));
         Path out = home.resolve("jobs").resolve(id);
         AnalysisRequest request = request(body, out);
-        Job job = engine.submit(request); // validates ids and parameters: LatentLabException -> 400
-        store.insert(new JobStore.JobRecord(id, Instant.now(), JobStatus.QUEUED.name(), body.toString(), null, null, out.toString()));
+        // The record first, so a job never runs without one; removed again if the engine refuses the request.
+        store.insert(new JobStore.JobRecord(id, Instant.now(), JobStatus.QUEUED.name(), body.toString(), null, null,
+                out.toString(), null));
+        Job job;
+        try {
+            job = engine.submit(request); // validates ids and parameters: LatentLabException -> 400
+        } catch (RuntimeException e) {
+            store.delete(id);
+            throw e;
+        }
         live.put(id, job);
         job.completion().whenComplete((result, error) -> {
             try {
-                JobStatus s = job.status();
                 String msg = error == null ? job.progress().message()
-                        : error.getCause() != null && error instanceof java.util.concurrent.CompletionException
+                        : error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                                 ? error.getCause().getMessage() : error.getMessage();
-                store.update(id, s.name(), msg, true);
+                store.finish(id, job.status().name(), msg, result == null ? null : summary(result).toString());
             } catch (SQLException e) {
                 // the record stays RUNNING and is marked interrupted at the next start
+            } finally {
+                live.remove(id); // finished jobs are served from the database; their results are on disk
             }
         });
         markRunningWhenStarted(id, job);
         return job(id);
+    }
+
+    /** The numbers shown in job lists, kept in the database so listing never parses result.json. */
+    static ObjectNode summary(org.latentlab.api.engine.AnalysisResult r) {
+        long converged = r.trajectories().stream().filter(t -> t.converged()).count();
+        long diverged = r.trajectories().stream().filter(t -> t.diverged()).count();
+        return JSON.createObjectNode().put("attractors", r.attractors().size()).put("converged", converged)
+                .put("diverged", diverged).put("notConverged", r.trajectories().size() - converged - diverged)
+                .put("elapsedMillis", r.elapsedMillis());
     }
 
     private void markRunningWhenStarted(String id, Job job) {
@@ -242,12 +266,10 @@ public class LabServer {
                     return;
                 }
             }
-            if (job.status() == JobStatus.RUNNING) {
-                try {
-                    store.update(id, JobStatus.RUNNING.name(), null, false);
-                } catch (SQLException ignored) {
-                    // best effort
-                }
+            try {
+                store.markRunning(id);
+            } catch (SQLException ignored) {
+                // best effort
             }
         }, "latentlab-server-watch-" + id);
         t.setDaemon(true);
@@ -378,15 +400,13 @@ public class LabServer {
         } catch (IOException e) {
             o.put("request", r.request());
         }
-        if ("SUCCEEDED".equals(status)) {
-            Path result = Path.of(r.outDir()).resolve("result.json");
+        if (r.summary() == null && j != null && j.result().isPresent()) {
+            o.set("summary", summary(j.result().get())); // finished a moment ago; the record follows
+        } else if (r.summary() != null) {
             try {
-                JsonNode s = JSON.readTree(result.toFile()).get("summary");
-                if (s != null) {
-                    o.set("summary", s);
-                }
+                o.set("summary", JSON.readTree(r.summary()));
             } catch (IOException e) {
-                o.put("message", "result.json is missing or unreadable: " + e.getMessage());
+                o.put("summaryError", e.getMessage());
             }
         }
         return o;

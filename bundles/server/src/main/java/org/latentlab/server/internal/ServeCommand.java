@@ -52,6 +52,14 @@ public class ServeCommand implements Subcommand {
     @Deactivate
     void deactivate() {
         stopped.countDown();
+        try { // the address is for this serve run only: other commands must not start Jetty with it
+            Configuration http = configAdmin.getConfiguration("org.apache.felix.http", "?");
+            if (http.getProperties() != null) {
+                http.delete();
+            }
+        } catch (Exception ignored) {
+            // ConfigAdmin already stopping
+        }
     }
 
     @Override

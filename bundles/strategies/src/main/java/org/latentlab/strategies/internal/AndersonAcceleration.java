@@ -78,10 +78,13 @@ public class AndersonAcceleration implements IterationStrategy {
                 h.lastR = r;
                 h.lastG = g;
                 double[] step = andersonStep(h, x, g, r, lambda, beta);
-                if (step == null) { // singular or non-finite: plain step, fresh history
+                if (step == null) { // singular or non-finite: a plain (beta-damped) step, fresh history
                     h.dR.clear();
                     h.dG.clear();
-                    step = g;
+                    step = new double[k];
+                    for (int j = 0; j < k; j++) {
+                        step[j] = x[j] + beta * r[j];
+                    }
                 }
                 for (int j = 0; j < k; j++) {
                     next[a * k + j] = (float) step[j];

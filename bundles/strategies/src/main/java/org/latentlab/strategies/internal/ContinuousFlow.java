@@ -60,7 +60,19 @@ public class ContinuousFlow implements IterationStrategy {
             paths.add(record ? new ArrayList<>(List.of(seeds.row(i))) : null);
         }
         double t = 0;
-        int[] active = range(n);
+        for (int i = 0; i < n; i++) { // seeds that are already broken never enter the ODE system
+            double norm2 = 0;
+            boolean finite = true;
+            for (int j = 0; j < k; j++) {
+                finite &= Float.isFinite(z[i * k + j]);
+                norm2 += (double) z[i * k + j] * z[i * k + j];
+            }
+            if (!finite || Math.sqrt(norm2) > divergence) {
+                state[i] = 2;
+                residual[i] = Double.NaN;
+            }
+        }
+        int[] active = java.util.Arrays.stream(range(n)).filter(i -> state[i] == 0).toArray();
         while (active.length > 0) {
             if (progress.cancelled()) {
                 throw new CancellationException("cancelled");
@@ -73,6 +85,7 @@ public class ContinuousFlow implements IterationStrategy {
                     y[a * k + j] = z[rows[a] * k + j];
                 }
             }
+            boolean[] bad = new boolean[m]; // rows whose f turned NaN / infinite: frozen, then reported diverged
             FirstOrderDifferentialEquations ode = new FirstOrderDifferentialEquations() {
                 public int getDimension() {
                     return m * k;
@@ -84,8 +97,15 @@ public class ContinuousFlow implements IterationStrategy {
                         zz[i] = (float) yy[i];
                     }
                     float[] fzz = Maps.apply(f, zz, m, k);
-                    for (int i = 0; i < yy.length; i++) {
-                        yDot[i] = fzz[i] - zz[i];
+                    for (int a = 0; a < m; a++) {
+                        boolean finite = true;
+                        for (int j = 0; j < k; j++) {
+                            finite &= Float.isFinite(fzz[a * k + j]) && Float.isFinite(zz[a * k + j]);
+                        }
+                        bad[a] |= !finite;
+                        for (int j = 0; j < k; j++) {
+                            yDot[a * k + j] = bad[a] ? 0 : fzz[a * k + j] - zz[a * k + j];
+                        }
                     }
                 }
             };
@@ -120,12 +140,12 @@ public class ContinuousFlow implements IterationStrategy {
             try {
                 integrator.integrate(ode, t, y, tEnd, y);
             } catch (MaxCountExceededException | org.apache.commons.math3.exception.NumberIsTooSmallException e) {
-                // step size collapsed (stiff or blowing up): the check below marks the seeds diverged or stuck
+                // step size collapsed (stiff or blowing up): continue from the last accepted step
             }
             t = tEnd;
             float[] za = new float[m * k];
             for (int i = 0; i < za.length; i++) {
-                za[i] = (float) y[i];
+                za[i] = (float) prev[i]; // the last accepted state, also when integrate() gave up
             }
             float[] fa = Maps.apply(f, za, m, k);
             for (int a = 0; a < m; a++) {
@@ -141,7 +161,7 @@ public class ContinuousFlow implements IterationStrategy {
                     norm2 += (double) za[a * k + j] * za[a * k + j];
                 }
                 residual[i] = Math.sqrt(r2);
-                if (!finite || Math.sqrt(norm2) > divergence) {
+                if (bad[a] || !finite || Math.sqrt(norm2) > divergence) {
                     state[i] = 2;
                 } else if (r2 < tol) {
                     state[i] = 1;

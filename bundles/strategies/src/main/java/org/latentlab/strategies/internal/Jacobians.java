@@ -12,6 +12,17 @@ final class Jacobians {
      * @return per point, J row-major [k × k] with J[i][j] = ∂f_i/∂z_j
      */
     static float[][] forward(LatentMap f, float[] z, float[] fz, int n, int k, double relStep) {
+        int group = Math.max(1, (1 << 22) / (k * k)); // at most ~4M floats of perturbed points per map call
+        if (n > group) {
+            float[][] out = new float[n][];
+            for (int from = 0; from < n; from += group) {
+                int to = Math.min(n, from + group);
+                float[][] part = forward(f, java.util.Arrays.copyOfRange(z, from * k, to * k),
+                        java.util.Arrays.copyOfRange(fz, from * k, to * k), to - from, k, relStep);
+                System.arraycopy(part, 0, out, from, to - from);
+            }
+            return out;
+        }
         float[] pts = new float[n * k * k];
         float[] steps = new float[n * k];
         for (int a = 0; a < n; a++) {
@@ -19,7 +30,8 @@ final class Jacobians {
                 int row = a * k + j;
                 System.arraycopy(z, a * k, pts, row * k, k);
                 float zj = z[a * k + j];
-                float hj = (float) (relStep * Math.max(1, Math.abs(zj)));
+                // never below float32 resolution at zj, or the difference would be 0 and the Jacobian infinite
+                float hj = (float) Math.max(relStep * Math.max(1, Math.abs(zj)), 64 * Math.ulp(zj));
                 float moved = zj + hj;
                 steps[row] = moved - zj; // the step actually representable in float32
                 pts[row * k + j] = moved;

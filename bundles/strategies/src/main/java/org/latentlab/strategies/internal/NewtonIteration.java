@@ -30,7 +30,7 @@ public class NewtonIteration implements IterationStrategy {
     @Override
     public List<ParameterSpec> parameters() {
         List<ParameterSpec> all = new java.util.ArrayList<>(FixedPointLoop.common(1e-10, 100));
-        all.add(ParameterSpec.real("fdStep", 1e-3, 1e-12, 1, "finite-difference step for the Jacobian, relative to max(1, |z_j|)"));
+        all.add(ParameterSpec.real("fdStep", 1e-3, 1e-6, 1, "finite-difference step for the Jacobian, relative to max(1, |z_j|)"));
         all.add(ParameterSpec.integer("maxHalvings", 8, 0, 30, "line-search halvings of the Newton step"));
         return List.copyOf(all);
     }

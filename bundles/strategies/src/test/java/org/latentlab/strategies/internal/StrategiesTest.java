@@ -151,6 +151,32 @@ class StrategiesTest {
     }
 
     @Test
+    void aNanSeedIsReportedWithoutStallingTheOthers() {
+        LatentMap half = affine(new double[][] {{0.5, 0}, {0, 0.5}}, new double[] {0, 0});
+        float[][] seeds = {{1, 0}, {3, 1}, {Float.NaN, 0}};
+        for (IterationStrategy s : List.of(new PicardIteration(), new DampedIteration(), new AndersonAcceleration(),
+                new NewtonIteration(), new ContinuousFlow())) {
+            List<Trajectory> t = run(s, half, seeds, Map.of());
+            assertTrue(t.get(0).converged() && t.get(1).converged(), s.getClass().getSimpleName());
+            assertTrue(t.get(2).diverged(), s.getClass().getSimpleName());
+            assertEquals(0.0, t.get(1).endpoint()[0], 1e-2, s.getClass().getSimpleName());
+        }
+        // a map that turns NaN for one row only, mid-flow: that row is frozen and reported, the others finish
+        LatentMap poisoned = z -> {
+            float[] o = half.apply(z).data().clone();
+            for (int r = 0; r < z.rows(); r++) {
+                if (z.data()[2 * r] > 2.5f) {
+                    o[2 * r] = Float.NaN;
+                }
+            }
+            return Tensor.matrix(z.rows(), 2, o);
+        };
+        List<Trajectory> t = run(new ContinuousFlow(), poisoned, seeds, Map.of());
+        assertTrue(t.get(0).converged());
+        assertTrue(t.get(1).diverged());
+    }
+
+    @Test
     void recordedPathsStartAtTheSeedAndSumToThePathLength() {
         LatentMap f = affine(new double[][] {{0.5, 0}, {0, 0.25}}, new double[] {0, 0});
         Trajectory t = run(new PicardIteration(), f, new float[][] {{1, 1}}, Map.of("recordPaths", "true")).get(0);
