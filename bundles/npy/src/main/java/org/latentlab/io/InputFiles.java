@@ -24,7 +24,7 @@ public final class InputFiles {
 
     private InputFiles() {}
 
-    /** Whether {@link #read} handles this path without {@link Npy} streaming (everything but .npy). */
+    /** Whether the path is a NumPy file (which callers can stream with {@link Npy#readRows} instead of {@link #read}). */
     public static boolean isNpy(Path p) {
         return p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
     }

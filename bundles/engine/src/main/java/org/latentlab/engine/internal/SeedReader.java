@@ -45,20 +45,11 @@ final class SeedReader {
                     throw new LatentLabException("inputs " + seeds.file() + " have shape " + Arrays.toString(shape)
                             + "; model '" + spec.name() + "' takes [n, " + Arrays.toString(want).replaceAll("[\\[\\]]", "") + "]");
                 }
-                int n = shape[0];
-                int k = spec.latentDim();
-                float[] z = new float[n * k];
-                int[] batchShape = new int[want.length + 1];
-                System.arraycopy(want, 0, batchShape, 1, want.length);
-                for (int from = 0; from < n; from += encodeBatch) {
-                    int to = Math.min(n, from + encodeBatch);
+                yield encodeInBatches(model, shape[0], encodeBatch, (from, to) -> {
                     float[] x = readRows(seeds, h, from, to).data();
                     checkFinite(seeds.file().toString(), x, rowSize, from);
-                    batchShape[0] = to - from;
-                    Tensor part = model.encode(new Tensor(batchShape.clone(), x));
-                    System.arraycopy(part.data(), 0, z, from * k, (to - from) * k);
-                }
-                yield Tensor.matrix(n, k, z);
+                    return new Tensor(spec.batchShape(to - from), x);
+                });
             }
             case SOURCE -> {
                 SeedSource source = catalog.require(SeedSource.class, seeds.source());
@@ -88,16 +79,17 @@ final class SeedReader {
                     + spec.name() + "' takes " + Arrays.toString(spec.inputShape()) + " per input");
         }
         checkFinite(seeds.file().toString(), x.data(), x.width());
-        int n = x.rows();
-        int k = spec.latentDim();
-        int[] shape = new int[spec.inputShape().length + 1];
-        shape[0] = n;
-        System.arraycopy(spec.inputShape(), 0, shape, 1, spec.inputShape().length);
-        Tensor reshaped = new Tensor(shape, x.data());
+        Tensor inputs = new Tensor(spec.batchShape(x.rows()), x.data());
+        return encodeInBatches(model, x.rows(), batch, inputs::slice);
+    }
+
+    /** E of n inputs, {@code batch} rows at a time; {@code rows} gives inputs [from, to). */
+    static Tensor encodeInBatches(LatentModel model, int n, int batch, java.util.function.BiFunction<Integer, Integer, Tensor> rows) {
+        int k = model.spec().latentDim();
         float[] z = new float[n * k];
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
-            System.arraycopy(model.encode(reshaped.slice(from, to)).data(), 0, z, from * k, (to - from) * k);
+            System.arraycopy(model.encode(rows.apply(from, to)).data(), 0, z, from * k, (to - from) * k);
         }
         return Tensor.matrix(n, k, z);
     }

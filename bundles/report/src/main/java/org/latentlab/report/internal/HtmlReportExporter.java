@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -393,8 +392,4 @@ public class HtmlReportExporter implements Exporter {
             .caption{font-size:12px;margin-top:4px;line-height:1.35} .row{display:flex;gap:16px;flex-wrap:wrap}
             .legend{font-size:13px} svg.plot{max-width:100%;height:auto}
             """;
-
-    static String arrays(double[] a) {
-        return Arrays.toString(a);
-    }
 }

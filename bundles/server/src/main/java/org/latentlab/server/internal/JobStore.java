@@ -94,17 +94,6 @@ final class JobStore implements AutoCloseable {
         }
     }
 
-    synchronized void update(String id, String status, String message, boolean finished) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
-                "UPDATE jobs SET status = ?, message = ?, finished = ? WHERE id = ?")) {
-            p.setString(1, status);
-            p.setString(2, message == null ? null : message.length() > 3900 ? message.substring(0, 3900) : message);
-            p.setTimestamp(3, finished ? Timestamp.from(Instant.now()) : null);
-            p.setString(4, id);
-            p.executeUpdate();
-        }
-    }
-
     synchronized List<JobRecord> list(int limit) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
                 "SELECT * FROM jobs ORDER BY created DESC, id DESC LIMIT ?")) {
