@@ -20,12 +20,48 @@ public record Tensor(int[] shape, float[] data) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             }
-            size *= d;
+            size = size > Integer.MAX_VALUE ? size : size * d; // stays above any array length once too big
         }
         if (data == null || size != data.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + size
                     + " values, got " + (data == null ? "none" : data.length));
         }
+    }
+
+    /** The largest array the JVM allocates (a little under 2^31 elements). */
+    public static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+
+    /**
+     * A zero-filled array for a tensor of the given dimensions, with the size computed in long and
+     * checked: a product beyond {@link #MAX_VALUES} fails with a message naming {@code what}, never
+     * with an int overflow ({@code NegativeArraySizeException}) deep inside a job.
+     */
+    public static float[] allocate(String what, long... dims) {
+        return new float[(int) checkedSize(what, dims)];
+    }
+
+    /** The product of {@code dims}, checked to fit in one Java array. */
+    public static long checkedSize(String what, long... dims) {
+        long size = 1;
+        StringBuilder shown = new StringBuilder();
+        boolean overflow = false;
+        for (long d : dims) {
+            if (d < 0) {
+                throw new LatentLabException(what + ": negative dimension " + d);
+            }
+            shown.append(shown.length() == 0 ? "" : " x ").append(d);
+            try {
+                size = Math.multiplyExact(size, d);
+            } catch (ArithmeticException e) {
+                overflow = true;
+            }
+        }
+        if (overflow || size > MAX_VALUES) {
+            throw new LatentLabException(what + ": " + shown + " = " + (overflow ? "more than 2^63" : String.format("%,d", size))
+                    + " values do not fit in one array (at most " + String.format("%,d", MAX_VALUES)
+                    + "); use fewer rows or a smaller batch");
+        }
+        return size;
     }
 
     /** A [rows, width] matrix. */
@@ -36,7 +72,7 @@ public record Tensor(int[] shape, float[] data) {
     /** A [rows.length, width] matrix made from equal-length rows. */
     public static Tensor ofRows(float[][] rows) {
         int width = rows.length == 0 ? 0 : rows[0].length;
-        float[] data = new float[rows.length * width];
+        float[] data = allocate("rows", rows.length, width);
         for (int i = 0; i < rows.length; i++) {
             if (rows[i].length != width) {
                 throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values, row 0 has " + width);
@@ -55,7 +91,7 @@ public record Tensor(int[] shape, float[] data) {
     public int width() {
         int w = 1;
         for (int i = 1; i < shape.length; i++) {
-            w *= shape[i];
+            w *= shape[i]; // cannot overflow: the constructor checked the whole product against data.length
         }
         return w;
     }

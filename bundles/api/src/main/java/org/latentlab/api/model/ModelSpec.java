@@ -18,13 +18,17 @@ import java.util.Arrays;
 public record ModelSpec(Path folder, String name, int[] inputShape, int latentDim, String encoder, String decoder,
         String backend) {
 
-    /** Number of values in one input. */
+    /**
+     * Number of values in one input.
+     *
+     * @throws org.latentlab.api.LatentLabException when the product does not fit in one array
+     */
     public int inputSize() {
-        int n = 1;
-        for (int d : inputShape) {
-            n *= d;
+        long[] dims = new long[inputShape.length];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = inputShape[i];
         }
-        return n;
+        return (int) org.latentlab.api.Tensor.checkedSize("model '" + name + "': inputShape " + Arrays.toString(inputShape), dims);
     }
 
     /** Shape of a batch of {@code n} inputs: [n, ...inputShape]. */

@@ -22,7 +22,7 @@ public final class DatasetSeeds {
     static Tensor encode(LatentModel model, Tensor inputs, int batch) {
         int n = inputs.rows();
         int k = model.spec().latentDim();
-        float[] z = new float[n * k];
+        float[] z = org.latentlab.api.Tensor.allocate("seeds", n, k);
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
             System.arraycopy(model.encode(inputs.slice(from, to)).data(), 0, z, from * k, (to - from) * k);
@@ -93,7 +93,7 @@ public final class DatasetSeeds {
             int n = p.getInt("count", 1000);
             int size = model.spec().inputSize();
             SplittableRandom r = new SplittableRandom(p.getLong("seed", 0));
-            float[] x = new float[n * size];
+            float[] x = org.latentlab.api.Tensor.allocate("noise images", n, size);
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) r.nextDouble();
             }

@@ -89,7 +89,7 @@ final class Analysis {
 
         listener.stage("clustering", -1, "merging end points with '" + in.clusterer().id() + "'");
         int[] convergedIdx = trajectories.stream().filter(Trajectory::converged).mapToInt(Trajectory::seed).toArray();
-        float[] ends = new float[convergedIdx.length * k];
+        float[] ends = org.latentlab.api.Tensor.allocate("end points", convergedIdx.length, k);
         for (int a = 0; a < convergedIdx.length; a++) {
             System.arraycopy(trajectories.get(convergedIdx[a]).endpoint(), 0, ends, a * k, k);
         }

@@ -15,6 +15,8 @@ import org.latentlab.api.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.attractor.AttractorClusterer;
+import org.latentlab.api.data.DataSet;
+import org.latentlab.api.data.SeedSource;
 import org.latentlab.api.dynamics.IterationStrategy;
 import org.latentlab.api.engine.AnalysisEngine;
 import org.latentlab.api.engine.AnalysisRequest;
@@ -22,6 +24,7 @@ import org.latentlab.api.engine.Job;
 import org.latentlab.api.engine.SeedSpec;
 import org.latentlab.api.export.Exporter;
 import org.latentlab.api.metric.Metric;
+import org.latentlab.api.model.ModelSpec;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -63,7 +66,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
     @Reference
     org.latentlab.api.model.ModelLoader modelLoader;
 
-    private Config config;
+    private volatile Config config;
     private ExecutorService pool;
     private final Map<String, EngineJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicInteger counter = new AtomicInteger();
@@ -89,23 +92,31 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
 
     @Override
     public Job submit(AnalysisRequest request) {
-        validate(request);
+        Bound bound = validate(request);
         String id = String.format("job-%tY%<tm%<td-%<tH%<tM%<tS-%d", new java.util.Date(), counter.incrementAndGet());
         EngineJob job = new EngineJob(id, request);
         synchronized (jobs) {
             jobs.put(id, job);
             trimHistory();
         }
-        pool.submit(() -> new JobRunner(catalog, loader(), config.chunkSize(), config.modelBatch(), config.jacobianStep()).run(job));
+        Config c = config;
+        pool.submit(() -> new JobRunner(catalog, loader(), c.chunkSize(), c.modelBatch(), c.jacobianStep()).run(job, bound));
         return job;
     }
 
+    /**
+     * The services a job was accepted with, bound when it is accepted: a job runs with these (or fails
+     * saying one was removed), never with whatever is registered under the same id when it starts.
+     */
+    record Bound(Analysis.Choice<IterationStrategy> strategy, Analysis.Choice<AttractorClusterer> clusterer,
+            List<Analysis.Choice<Metric>> metrics, Analysis.Choice<SeedSource> seedSource, DataSet training) {}
+
     /** Fails fast, before queueing, on anything that can be checked without loading the model. */
-    void validate(AnalysisRequest r) {
+    Bound validate(AnalysisRequest r) {
         if (r.modelFolder() == null) {
             throw new LatentLabException("no model folder given");
         }
-        ModelFolders.read(r.modelFolder());
+        ModelSpec spec = ModelFolders.read(r.modelFolder());
         SeedSpec s = r.seeds();
         if (s == null) {
             throw new LatentLabException("no seeds given");
@@ -117,18 +128,52 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         if (r.outDir() == null) {
             throw new LatentLabException("no output folder given");
         }
-        params(IterationStrategy.class, "strategy", r.strategy(), r.strategyParams());
-        params(AttractorClusterer.class, "clusterer", r.clusterer(), r.clustererParams());
-        r.metrics().forEach((id, p) -> params(Metric.class, "metric", id, p));
-        r.exporters().forEach((id, p) -> params(Exporter.class, "exporter", id, p));
-        if (r.training() != null) {
-            catalog.require(org.latentlab.api.data.DataSet.class, r.training().dataset());
+        Analysis.Choice<IterationStrategy> strategy = choice(IterationStrategy.class, "strategy", r.strategy(), r.strategyParams());
+        Analysis.Choice<AttractorClusterer> clusterer = choice(AttractorClusterer.class, "clusterer", r.clusterer(),
+                r.clustererParams());
+        List<Analysis.Choice<Metric>> metrics = new ArrayList<>();
+        r.metrics().forEach((id, p) -> metrics.add(choice(Metric.class, "metric", id, p)));
+        r.exporters().forEach((id, p) -> choice(Exporter.class, "exporter", id, p));
+        Analysis.Choice<SeedSource> source = s.kind() == SeedSpec.Kind.SOURCE
+                ? choice(SeedSource.class, "seed source", s.source(), s.params()) : null;
+        DataSet training = r.training() == null ? null : catalog.require(DataSet.class, r.training().dataset());
+        Config c = config;
+        long available = MemoryBudget.available();
+        MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
+        long count = seedCount(s, source);
+        if (count > 0) {
+            MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), available);
         }
+        return new Bound(strategy, clusterer, List.copyOf(metrics), source, training);
     }
 
-    private <T extends Capability> Parameters params(Class<T> type, String kind, String id, Map<String, String> given) {
+    /** How many seeds a request asks for, when that is known before running it; else -1. */
+    static long seedCount(SeedSpec s, Analysis.Choice<SeedSource> source) {
+        if (source != null) {
+            Parameters p = source.params();
+            if (p.values().containsKey("count")) {
+                return p.getLong("count", -1);
+            }
+            if (p.values().containsKey("nx") && p.values().containsKey("ny")) {
+                return p.getLong("nx", 1) * p.getLong("ny", 1);
+            }
+            return -1;
+        }
+        if (org.latentlab.io.InputFiles.isNpy(s.file())) {
+            try {
+                int[] shape = org.latentlab.npy.Npy.header(s.file()).shape();
+                return shape.length == 0 ? -1 : shape[0];
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1; // the job reports an unreadable file with its own message
+            }
+        }
+        return -1;
+    }
+
+    private <T extends Capability> Analysis.Choice<T> choice(Class<T> type, String kind, String id, Map<String, String> given) {
         T service = catalog.require(type, id);
-        return Parameters.resolve(kind + " '" + id + "'", service.parameters(), given == null ? Map.of() : given);
+        return new Analysis.Choice<>(id, service,
+                Parameters.resolve(kind + " '" + id + "'", service.parameters(), given == null ? Map.of() : given));
     }
 
     private void trimHistory() {

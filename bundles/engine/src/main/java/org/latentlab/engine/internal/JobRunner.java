@@ -41,10 +41,26 @@ final class JobRunner {
         this.jacobianStep = jacobianStep;
     }
 
-    void run(EngineJob job) {
+    /**
+     * Runs the job to its end: whatever happens inside, including an {@link Error} such as
+     * OutOfMemoryError, the job finishes failed with a message, never stays running.
+     */
+    void run(EngineJob job, DefaultAnalysisEngine.Bound bound) {
         if (!job.start()) {
             return;
         }
+        try {
+            runStarted(job, bound);
+        } catch (Throwable e) { // the job boundary: nothing escapes into the pool thread unreported
+            job.fail(JobStatus.FAILED, e, "job failed: " + describe(e));
+        } finally {
+            if (!job.status().finished()) {
+                job.fail(JobStatus.FAILED, new IllegalStateException("ended without a result"), "job failed: ended without a result");
+            }
+        }
+    }
+
+    private void runStarted(EngineJob job, DefaultAnalysisEngine.Bound bound) {
         long t0 = System.currentTimeMillis();
         AnalysisRequest r = job.request();
         job.onCheckpoint(() -> {
@@ -54,22 +70,23 @@ final class JobRunner {
             }
         });
         try {
+            job.checkpoint(); // a service bound at acceptance may have gone while the job waited in the queue
             job.stage("loading", -1, "reading " + r.modelFolder());
             ModelSpec spec = loader.read(r.modelFolder());
+            int batch = MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch, MemoryBudget.available());
             try (LatentModel model = loader.backendFor(spec).load(spec)) {
                 job.stage("seeds", -1, r.seeds().origin());
-                Tensor seeds = SeedReader.latentSeeds(r.seeds(), model, catalog, modelBatch);
-                Analysis.Choice<IterationStrategy> strategy = choice(IterationStrategy.class, "strategy", r.strategy(), r.strategyParams());
-                Analysis.Choice<AttractorClusterer> clusterer = choice(AttractorClusterer.class, "clusterer", r.clusterer(), r.clustererParams());
-                List<Analysis.Choice<Metric>> metrics = new ArrayList<>();
-                r.metrics().forEach((id, p) -> metrics.add(choice(Metric.class, "metric", id, p)));
+                Tensor seeds = SeedReader.latentSeeds(r.seeds(), model, bound.seedSource(), batch);
+                Analysis.Choice<IterationStrategy> strategy = bound.strategy();
+                Analysis.Choice<AttractorClusterer> clusterer = bound.clusterer();
+                List<Analysis.Choice<Metric>> metrics = bound.metrics();
                 Optional<Tensor> training = Optional.empty();
                 if (r.training() != null) {
+                    job.checkpoint();
                     job.stage("training data", -1, r.training().dataset() + ":" + r.training().split());
-                    training = Optional.of(catalog.require(org.latentlab.api.data.DataSet.class, r.training().dataset())
-                            .load(r.training().split(), r.training().limit()));
+                    training = Optional.of(bound.training().load(r.training().split(), r.training().limit()));
                 }
-                Analysis.Outcome o = Analysis.run(new Analysis.Inputs(new ModelLatentMap(model, modelBatch), seeds, strategy,
+                Analysis.Outcome o = Analysis.run(new Analysis.Inputs(new ModelLatentMap(model, batch), seeds, strategy,
                         clusterer, metrics, Optional.of(model), training, chunkSize, jacobianStep), job);
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), seeds, strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metricSummaries(),
@@ -88,14 +105,22 @@ final class JobRunner {
             job.fail(JobStatus.CANCELLED, e, "cancelled");
         } catch (LatentLabException e) {
             job.fail(JobStatus.FAILED, e, e.getMessage());
-        } catch (Exception | LinkageError e) {
+        } catch (OutOfMemoryError e) {
+            job.fail(JobStatus.FAILED, e, "job failed: out of memory in stage '" + job.progress().stage()
+                    + "'; use fewer seeds or a smaller chunkSize / modelBatch (DATA/etc/org.latentlab.engine.cfg), "
+                    + "or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)");
+        } catch (Exception | LinkageError | StackOverflowError e) {
             // A plugin that went away mid-job, or a bug: fail this job with a clear message, keep the engine.
-            String cause = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            String cause = describe(e);
             List<String> gone = removed(r);
             String msg = gone.isEmpty() ? "job failed: " + cause
                     : "job failed because " + String.join(", ", gone) + " was removed while it ran (" + cause + ")";
             job.fail(JobStatus.FAILED, new LatentLabException(msg, e), msg);
         }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /** Capabilities the request named that are not registered any more, e.g. "strategy 'x'". */
@@ -110,6 +135,13 @@ final class JobRunner {
         r.metrics().keySet().stream().filter(id -> catalog.find(Metric.class, id).isEmpty()).forEach(id -> out.add("metric '" + id + "'"));
         r.exporters().keySet().stream().filter(id -> catalog.find(Exporter.class, id).isEmpty())
                 .forEach(id -> out.add("exporter '" + id + "'"));
+        if (r.seeds().kind() == org.latentlab.api.engine.SeedSpec.Kind.SOURCE
+                && catalog.find(org.latentlab.api.data.SeedSource.class, r.seeds().source()).isEmpty()) {
+            out.add("seed source '" + r.seeds().source() + "'");
+        }
+        if (r.training() != null && catalog.find(org.latentlab.api.data.DataSet.class, r.training().dataset()).isEmpty()) {
+            out.add("data set '" + r.training().dataset() + "'");
+        }
         return out;
     }
 

@@ -22,7 +22,7 @@ final class ModelLatentMap implements LatentMap {
             return model.encode(model.decode(z));
         }
         int k = z.width();
-        float[] out = new float[n * k];
+        float[] out = org.latentlab.api.Tensor.allocate("f(z)", n, k);
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
             Tensor part = model.encode(model.decode(z.slice(from, to)));

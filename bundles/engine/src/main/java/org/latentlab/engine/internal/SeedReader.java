@@ -2,10 +2,7 @@ package org.latentlab.engine.internal;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Map;
-import org.latentlab.api.Catalog;
 import org.latentlab.api.LatentLabException;
-import org.latentlab.api.Parameters;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.data.SeedSource;
 import org.latentlab.api.engine.SeedSpec;
@@ -18,7 +15,8 @@ final class SeedReader {
 
     private SeedReader() {}
 
-    static Tensor latentSeeds(SeedSpec seeds, LatentModel model, Catalog catalog, int encodeBatch) {
+    /** @param source the seed source bound when the job was accepted (for {@link SeedSpec.Kind#SOURCE}) */
+    static Tensor latentSeeds(SeedSpec seeds, LatentModel model, Analysis.Choice<SeedSource> source, int encodeBatch) {
         ModelSpec spec = model.spec();
         Tensor out = switch (seeds.kind()) {
             case LATENTS -> {
@@ -52,10 +50,12 @@ final class SeedReader {
                 });
             }
             case SOURCE -> {
-                SeedSource source = catalog.require(SeedSource.class, seeds.source());
-                Parameters p = Parameters.resolve("seed source '" + seeds.source() + "'", source.parameters(),
-                        seeds.params() == null ? Map.of() : seeds.params());
-                yield source.seeds(model, p);
+                Tensor z = source.service().seeds(model, source.params());
+                if (z == null || z.shape().length != 2 || z.width() != spec.latentDim()) {
+                    throw new LatentLabException("seed source '" + source.id() + "' returned " + z + " for model '" + spec.name()
+                            + "'; latent seeds must be [n, " + spec.latentDim() + "]");
+                }
+                yield z;
             }
         };
         if (out.rows() == 0) {
@@ -86,7 +86,7 @@ final class SeedReader {
     /** E of n inputs, {@code batch} rows at a time; {@code rows} gives inputs [from, to). */
     static Tensor encodeInBatches(LatentModel model, int n, int batch, java.util.function.BiFunction<Integer, Integer, Tensor> rows) {
         int k = model.spec().latentDim();
-        float[] z = new float[n * k];
+        float[] z = Tensor.allocate("encoded inputs", n, k);
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
             System.arraycopy(model.encode(rows.apply(from, to)).data(), 0, z, from * k, (to - from) * k);

@@ -61,7 +61,7 @@ final class StabilityAnalysis {
         int m = points.rows();
         int k = points.width();
         java.util.Random r = new java.util.Random(42);
-        float[] pts = new float[2 * m * k];
+        float[] pts = org.latentlab.api.Tensor.allocate("Jacobian points", 2, m, k);
         double[][] e = new double[m][k];
         double[] h = new double[m];
         for (int a = 0; a < m; a++) {
@@ -108,8 +108,8 @@ final class StabilityAnalysis {
             return new Spectrum[0];
         }
         float[] z = points.data();
-        float[] pts = new float[2 * m * k * k];
-        float[] width = new float[m * k];
+        float[] pts = org.latentlab.api.Tensor.allocate("Jacobian points", 2L * m, k, k);
+        float[] width = org.latentlab.api.Tensor.allocate("Jacobian steps", m, k);
         for (int a = 0; a < m; a++) {
             for (int j = 0; j < k; j++) {
                 int plus = (2 * (a * k + j)) * k;

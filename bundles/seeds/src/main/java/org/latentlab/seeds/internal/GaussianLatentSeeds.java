@@ -31,7 +31,7 @@ public class GaussianLatentSeeds implements SeedSource {
 
     static Tensor gaussian(int n, int k, double mean, double sigma, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        float[] z = new float[n * k];
+        float[] z = org.latentlab.api.Tensor.allocate("gaussian seeds", n, k);
         for (int i = 0; i < z.length; i += 2) { // Box–Muller, two values per draw
             double u1 = 1 - r.nextDouble();
             double u2 = r.nextDouble();

@@ -33,7 +33,7 @@ public class UniformLatentSeeds implements SeedSource {
             throw new org.latentlab.api.LatentLabException("uniform seeds: high " + hi + " is below low " + lo);
         }
         SplittableRandom r = new SplittableRandom(p.getLong("seed", 0));
-        float[] z = new float[n * k];
+        float[] z = org.latentlab.api.Tensor.allocate("uniform seeds", n, k);
         for (int i = 0; i < z.length; i++) {
             z[i] = (float) (lo + (hi - lo) * r.nextDouble());
         }

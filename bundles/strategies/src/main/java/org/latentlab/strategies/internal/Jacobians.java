@@ -23,8 +23,8 @@ final class Jacobians {
             }
             return out;
         }
-        float[] pts = new float[n * k * k];
-        float[] steps = new float[n * k];
+        float[] pts = org.latentlab.api.Tensor.allocate("Jacobian points", n, k, k);
+        float[] steps = org.latentlab.api.Tensor.allocate("Jacobian steps", n, k);
         for (int a = 0; a < n; a++) {
             for (int j = 0; j < k; j++) {
                 int row = a * k + j;

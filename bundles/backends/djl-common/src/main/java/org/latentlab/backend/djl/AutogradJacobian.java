@@ -25,8 +25,8 @@ public final class AutogradJacobian {
     public static Tensor of(String engine, NDManager manager, Tensor points, UnaryOperator<NDArray> f) {
         int m = points.rows();
         int k = points.width();
-        float[] rep = new float[m * k * k];
-        float[] mask = new float[m * k * k];
+        float[] rep = org.latentlab.api.Tensor.allocate("Jacobian rows", m, k, k);
+        float[] mask = org.latentlab.api.Tensor.allocate("Jacobian rows", m, k, k);
         for (int a = 0; a < m; a++) {
             for (int i = 0; i < k; i++) {
                 System.arraycopy(points.data(), a * k, rep, (a * k + i) * k, k);

@@ -1,0 +1,74 @@
+package org.latentlab.engine.internal;
+
+import java.util.Locale;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Tensor;
+
+/**
+ * What a job will hold in the Java heap, estimated before it runs, so a request that cannot fit is
+ * refused at once with what it needs and what to change, instead of dying of OutOfMemoryError an
+ * hour in. The numbers are upper-bound estimates of the engine's own arrays; native memory of the
+ * engines (libtorch, ONNX Runtime) is not in the Java heap and not counted.
+ */
+final class MemoryBudget {
+
+    /** Per seed: the seed row, its end point and trajectory record, the clustering copy, labels. */
+    static long perSeedBytes(int k) {
+        return 4L * k * 4 + 160;
+    }
+
+    /** Per model row: input batch in Java, its copy to the engine, the decoded batch, the re-encoded batch. */
+    static long perModelRowBytes(long inputSize, int k) {
+        return 4L * inputSize * 3 + 4L * k * 4;
+    }
+
+    /** The heap this job may still use: the maximum heap less what is in use now, with a margin. */
+    static long available() {
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        return Math.max(0, (long) (rt.maxMemory() * 0.85) - used);
+    }
+
+    private MemoryBudget() {}
+
+    /**
+     * Refuses {@code seeds} seeds of dimension {@code k} when they cannot fit in one array or in the
+     * heap left, with a message that says how many would fit.
+     */
+    static void checkSeeds(String origin, long seeds, int k, int chunkSize, long available) {
+        Tensor.checkedSize(origin + ": " + seeds + " seeds of dimension " + k, seeds, k);
+        long need = seeds * perSeedBytes(k) + (long) Math.min(seeds, chunkSize) * 4L * k * 8;
+        if (need > available) {
+            long fit = Math.max(0, (available - (long) chunkSize * 4L * k * 8) / perSeedBytes(k));
+            throw new LatentLabException(String.format(Locale.ROOT,
+                    "%s: %,d seeds of dimension %d need about %s of memory, but this lab can use %s; use at most "
+                            + "about %,d seeds per job, or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)",
+                    origin, seeds, k, bytes(need), bytes(available), fit));
+        }
+    }
+
+    /**
+     * The model batch to use: the configured one, lowered so that one batch fits in an array and in a
+     * quarter of the heap left; refuses a model whose single input does not fit.
+     */
+    static int modelBatch(String model, long inputSize, int k, int configured, long available) {
+        long perRow = perModelRowBytes(inputSize, k);
+        long byMemory = available / 4 / perRow;
+        long byArray = Tensor.MAX_VALUES / Math.max(inputSize, k);
+        long batch = Math.min(configured, Math.min(byMemory, byArray));
+        if (batch < 1) {
+            throw new LatentLabException(String.format(Locale.ROOT,
+                    "model '%s': one input of %,d values needs about %s of memory per model call, but this lab can use %s; "
+                            + "check inputShape in model.json, or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)",
+                    model, inputSize, bytes(perRow), bytes(available)));
+        }
+        return (int) batch;
+    }
+
+    static String bytes(long b) {
+        if (b >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GB", b / (double) (1L << 30));
+        }
+        return String.format(Locale.ROOT, "%.0f MB", Math.max(1, b / (double) (1L << 20)));
+    }
+}

@@ -1,0 +1,184 @@
+package org.latentlab.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every job ends, with a message: an {@link Error} inside a job (a plugin's AssertionError,
+ * StackOverflowError, a real OutOfMemoryError) fails the job instead of leaving it running;
+ * requests that cannot fit in memory, or whose sizes overflow an int, are refused before they run
+ * with what they need; a job keeps the services it was accepted with.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // a job that never ends fails the test instead of hanging the build
+class JobBoundaryIT {
+
+    static final Path MODELS = Path.of(System.getProperty("latentlab.it.models"));
+    static final Path MEMORIZER = MODELS.resolve("memorizer");
+    static final String METRIC = "org.latentlab.api.metric.Metric";
+    static LabFixture lab;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lab = LabFixture.start("job-boundary", "latentlab-it-faults");
+        LabFixture.await("the it-fault metric", () -> lab.service(METRIC, "it-fault").isPresent());
+    }
+
+    @AfterAll
+    static void stop() {
+        lab.close();
+    }
+
+    private static Path out(String name) throws Exception {
+        return Files.createTempDirectory(lab.home, name + "-").resolve("out");
+    }
+
+    private static LabFixture.Result analyze(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--model", MEMORIZER.toString(), "--out", out("a").toString(), "--quiet"));
+        args.addAll(List.of(extra));
+        return lab.runAny("analyze", args.toArray(String[]::new));
+    }
+
+    private static void assertFailedClearly(LabFixture.Result r, String words) {
+        assertEquals(1, r.code(), "out: " + r.out() + "\nerr: " + r.err());
+        assertTrue(r.err().contains(words), "message should contain '" + words + "': " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void anErrorThrownInsideAJobFailsTheJobWithItsMessage() throws Exception {
+        assertFailedClearly(analyze("--noise", "20", "--metric", "it-fault:mode=error"),
+                "AssertionError: it-fault: an Error thrown on purpose");
+        assertFailedClearly(analyze("--noise", "20", "--metric", "it-fault:mode=stackoverflow"), "StackOverflowError");
+        // the engine is still healthy: the next job runs
+        LabFixture.Result ok = analyze("--noise", "20", "--metric", "it-fault:mode=ok");
+        assertEquals(0, ok.code(), ok.err());
+    }
+
+    @Test
+    void requestsThatCannotFitAreRefusedBeforeTheyRunSayingWhatTheyNeed() throws Exception {
+        // 5e8 seeds of dimension 4: many GB of trajectories; refused at submission, not an OutOfMemoryError later
+        LabFixture.Result big = analyze("--noise", "500000000");
+        assertFailedClearly(big, "500,000,000 seeds of dimension 4 need about");
+        assertTrue(big.err().contains("-Xmx"), big.err());
+        // 2e9 x 4 values overflow an int: the message says so instead of NegativeArraySizeException
+        assertFailedClearly(analyze("--noise", "2000000000"), "do not fit in one array");
+
+        Path huge = Files.createDirectories(lab.home.resolve("huge-input"));
+        Files.copy(MEMORIZER.resolve("encoder.onnx"), huge.resolve("encoder.onnx"));
+        Files.copy(MEMORIZER.resolve("decoder.onnx"), huge.resolve("decoder.onnx"));
+        Files.writeString(huge.resolve("model.json"), "{\"name\": \"huge\", \"inputShape\": [2000000000], \"latentDim\": 4, "
+                + "\"encoder\": \"encoder.onnx\", \"decoder\": \"decoder.onnx\"}");
+        LabFixture.Result r = lab.runAny("analyze", "--model", huge.toString(), "--noise", "10", "--out", out("h").toString());
+        assertFailedClearly(r, "model 'huge': one input of 2,000,000,000 values");
+
+        Files.writeString(huge.resolve("model.json"), "{\"name\": \"huge\", \"inputShape\": [100000, 100000], \"latentDim\": 4, "
+                + "\"encoder\": \"encoder.onnx\", \"decoder\": \"decoder.onnx\"}");
+        assertFailedClearly(lab.runAny("analyze", "--model", huge.toString(), "--noise", "10", "--out", out("h2").toString()),
+                "do not fit in one array");
+    }
+
+    @Test
+    void aJobRunsWithTheServicesItWasAcceptedWithOrFailsNamingTheOneRemoved() throws Exception {
+        Path dir = Files.createTempDirectory(lab.home, "bind-");
+        Path entered = dir.resolve("entered");
+        Path release = dir.resolve("release");
+        // The first job blocks in its metric stage, so the second one waits in the queue (one job at a time).
+        CompletableFuture<LabFixture.Result> first = CompletableFuture.supplyAsync(() -> analyzeQuietly("--noise", "20", "--metric",
+                "it-fault:mode=block,entered=" + entered + ",release=" + release));
+        LabFixture.await("the first job reached its metric", () -> Files.exists(entered));
+        CompletableFuture<LabFixture.Result> second = CompletableFuture.supplyAsync(() -> analyzeQuietly("--noise", "20",
+                "--metric", "it-fault:mode=ok"));
+        LabFixture.await("the second job is queued", () -> queuedJobs() == 1);
+
+        Files.delete(lab.plugins().resolve("latentlab-it-faults.jar"));
+        LabFixture.await("the metric is gone", () -> lab.service(METRIC, "it-fault").isEmpty());
+        Files.writeString(release, "go");
+
+        LabFixture.Result r1 = first.get(120, TimeUnit.SECONDS);
+        LabFixture.Result r2 = second.get(120, TimeUnit.SECONDS);
+        assertFailedClearly(r1, "metric 'it-fault' was removed while it ran");
+        assertFailedClearly(r2, "metric 'it-fault' was removed while it ran");
+
+        // put it back for the other tests
+        lab.deploy(LabFixture.pluginJar("latentlab-it-faults"), "latentlab-it-faults.jar");
+        LabFixture.await("the it-fault metric is back", () -> lab.service(METRIC, "it-fault").isPresent());
+    }
+
+    private static LabFixture.Result analyzeQuietly(String... args) {
+        try {
+            return analyze(args);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Jobs the engine holds in state QUEUED (by reflection: the api classes of this JVM's class path are not the lab's). */
+    private static long queuedJobs() {
+        try {
+            var ref = lab.lab.context().getAllServiceReferences("org.latentlab.api.engine.AnalysisEngine", null)[0];
+            Object engine = lab.lab.context().getService(ref);
+            try {
+                ClassLoader api = engine.getClass().getClassLoader();
+                Class<?> engineType = Class.forName("org.latentlab.api.engine.AnalysisEngine", false, api);
+                var status = Class.forName("org.latentlab.api.engine.Job", false, api).getMethod("status");
+                List<?> jobs = (List<?>) engineType.getMethod("jobs").invoke(engine);
+                long n = 0;
+                for (Object j : jobs) {
+                    var m = status;
+                    if (String.valueOf(m.invoke(j)).equals("QUEUED")) {
+                        n++;
+                    }
+                }
+                return n;
+            } finally {
+                lab.lab.context().ungetService(ref);
+            }
+        } catch (ReflectiveOperationException | org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aRealOutOfMemoryErrorFailsTheJobAndTheCommandEnds() throws Exception {
+        // Its own process with a small heap: an OutOfMemoryError must not hit the other tests' lab.
+        Path home = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("latentlab.it.work"))), "oom-");
+        Files.createDirectories(home.resolve("plugins"));
+        Files.copy(LabFixture.pluginJar("latentlab-it-faults"), home.resolve("plugins/latentlab-it-faults.jar"));
+        Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "--home", home.toString(), "analyze", "--model",
+                MEMORIZER.toString(), "--noise", "20", "--metric", "it-fault:mode=oom", "--out", home.resolve("out").toString(),
+                "--quiet");
+        pb.environment().put("LATENTLAB_JAVA_OPTS", "-Xmx320m");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> quietly(p.getErrorStream()));
+        CompletableFuture.supplyAsync(() -> quietly(p.getInputStream()));
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("analyze with an OutOfMemoryError in a job did not end");
+        }
+        assertEquals(1, p.exitValue(), err.get());
+        assertTrue(err.get().contains("out of memory in stage 'metrics'"), err.get());
+        assertFalse(err.get().contains("\tat "), err.get());
+    }
+
+    private static String quietly(java.io.InputStream in) {
+        try {
+            return LabFixture.read(in);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}
