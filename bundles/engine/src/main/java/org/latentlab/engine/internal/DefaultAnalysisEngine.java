@@ -128,6 +128,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         if (r.outDir() == null) {
             throw new LatentLabException("no output folder given");
         }
+        SeedReader.checkBeforeRun(s, spec);
         Analysis.Choice<IterationStrategy> strategy = choice(IterationStrategy.class, "strategy", r.strategy(), r.strategyParams());
         Analysis.Choice<AttractorClusterer> clusterer = choice(AttractorClusterer.class, "clusterer", r.clusterer(),
                 r.clustererParams());

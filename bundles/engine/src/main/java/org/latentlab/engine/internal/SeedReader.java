@@ -65,6 +65,42 @@ final class SeedReader {
         return out;
     }
 
+    /** Latent seed files up to this size are read whole when a job is submitted, to refuse NaNs at once. */
+    static final long CHECK_WHOLE_BYTES = 256L << 20;
+
+    /**
+     * What can be checked of a seed file before the model is loaded: its header against the model's
+     * shapes, and (for latent seeds of moderate size) every value finite. Throws with the file name.
+     */
+    static void checkBeforeRun(SeedSpec seeds, ModelSpec spec) {
+        if ((seeds.kind() != SeedSpec.Kind.LATENTS && seeds.kind() != SeedSpec.Kind.INPUTS)
+                || !org.latentlab.io.InputFiles.isNpy(seeds.file())) {
+            return;
+        }
+        Npy.Header h = header(seeds);
+        int[] shape = h.shape();
+        if (seeds.kind() == SeedSpec.Kind.LATENTS) {
+            if (shape.length != 2 || shape[1] != spec.latentDim()) {
+                throw new LatentLabException("seeds " + seeds.file() + " have shape " + Arrays.toString(shape)
+                        + "; latent seeds for model '" + spec.name() + "' must be [n, " + spec.latentDim() + "]");
+            }
+        } else {
+            int[] want = spec.inputShape();
+            boolean exact = shape.length == want.length + 1 && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), want);
+            boolean flat = shape.length == 2 && shape[1] == spec.inputSize();
+            if (!exact && !flat) {
+                throw new LatentLabException("inputs " + seeds.file() + " have shape " + Arrays.toString(shape) + "; model '"
+                        + spec.name() + "' takes [n, " + Arrays.toString(want).replaceAll("[\\[\\]]", "") + "]");
+            }
+        }
+        if (shape[0] == 0) {
+            throw new LatentLabException("no seeds: " + seeds.file() + " holds 0 rows");
+        }
+        if (seeds.kind() == SeedSpec.Kind.LATENTS && (long) shape[0] * shape[1] * h.itemSize() <= CHECK_WHOLE_BYTES) {
+            checkFinite(seeds.file().toString(), read(seeds).data(), spec.latentDim());
+        }
+    }
+
     /** CSV, IDX or a folder of PNG images: read whole, then encoded in batches. */
     private static Tensor otherInputs(SeedSpec seeds, LatentModel model, int batch) {
         ModelSpec spec = model.spec();
