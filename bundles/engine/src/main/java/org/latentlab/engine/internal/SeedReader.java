@@ -23,7 +23,8 @@ final class SeedReader {
                 Npy.FloatArray a = read(seeds);
                 if (a.shape().length != 2 || a.shape()[1] != spec.latentDim()) {
                     throw new LatentLabException("seeds " + seeds.file() + " have shape " + Arrays.toString(a.shape())
-                            + "; latent seeds for model '" + spec.name() + "' must be [n, " + spec.latentDim() + "]");
+                            + "; latent seeds for model '" + spec.name() + "' (latentDim " + spec.latentDim() + " in model.json) must be [n, "
+                        + spec.latentDim() + "]");
                 }
                 checkFinite(seeds.file().toString(), a.data(), spec.latentDim());
                 yield Tensor.matrix(a.shape()[0], spec.latentDim(), a.data());
@@ -82,7 +83,8 @@ final class SeedReader {
         if (seeds.kind() == SeedSpec.Kind.LATENTS) {
             if (shape.length != 2 || shape[1] != spec.latentDim()) {
                 throw new LatentLabException("seeds " + seeds.file() + " have shape " + Arrays.toString(shape)
-                        + "; latent seeds for model '" + spec.name() + "' must be [n, " + spec.latentDim() + "]");
+                        + "; latent seeds for model '" + spec.name() + "' (latentDim " + spec.latentDim() + " in model.json) must be [n, "
+                        + spec.latentDim() + "]");
             }
         } else {
             int[] want = spec.inputShape();

@@ -107,33 +107,14 @@ final class StabilityAnalysis {
         if (m == 0) {
             return new Spectrum[0];
         }
-        float[] z = points.data();
-        float[] pts = org.latentlab.api.Tensor.allocate("Jacobian points", 2L * m, k, k);
-        float[] width = org.latentlab.api.Tensor.allocate("Jacobian steps", m, k);
-        for (int a = 0; a < m; a++) {
-            for (int j = 0; j < k; j++) {
-                int plus = (2 * (a * k + j)) * k;
-                int minus = plus + k;
-                System.arraycopy(z, a * k, pts, plus, k);
-                System.arraycopy(z, a * k, pts, minus, k);
-                float zj = z[a * k + j];
-                float h = (float) (relStep * Math.max(1, Math.abs(zj)));
-                pts[plus + j] = zj + h;
-                pts[minus + j] = zj - h;
-                width[a * k + j] = pts[plus + j] - pts[minus + j]; // the float32 difference actually taken
-            }
-        }
-        float[] fp = f.apply(Tensor.matrix(2 * m * k, k, pts)).data();
+        double[][][] jacobians = org.latentlab.numerics.FiniteDifferences.central(f, points.data(), m, k, relStep);
         Spectrum[] out = new Spectrum[m];
         for (int a = 0; a < m; a++) {
-            double[][] jac = new double[k][k];
+            double[][] jac = jacobians[a];
             boolean finite = true;
-            for (int j = 0; j < k; j++) {
-                int plus = (2 * (a * k + j)) * k;
-                int minus = plus + k;
-                for (int i = 0; i < k; i++) {
-                    jac[i][j] = ((double) fp[plus + i] - fp[minus + i]) / width[a * k + j];
-                    finite &= Double.isFinite(jac[i][j]);
+            for (double[] row : jac) {
+                for (double v : row) {
+                    finite &= Double.isFinite(v);
                 }
             }
             out[a] = finite ? spectrum(jac, FINITE_DIFFERENCE_BAND) : undetermined(k);

@@ -30,17 +30,8 @@ public class GaussianLatentSeeds implements SeedSource {
     }
 
     static Tensor gaussian(int n, int k, double mean, double sigma, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
         float[] z = org.latentlab.api.Tensor.allocate("gaussian seeds", n, k);
-        for (int i = 0; i < z.length; i += 2) { // Box–Muller, two values per draw
-            double u1 = 1 - r.nextDouble();
-            double u2 = r.nextDouble();
-            double rad = Math.sqrt(-2 * Math.log(u1));
-            z[i] = (float) (mean + sigma * rad * Math.cos(2 * Math.PI * u2));
-            if (i + 1 < z.length) {
-                z[i + 1] = (float) (mean + sigma * rad * Math.sin(2 * Math.PI * u2));
-            }
-        }
+        org.latentlab.numerics.Gaussian.fill(new SplittableRandom(seed), z, mean, sigma);
         return Tensor.matrix(n, k, z);
     }
 }

@@ -41,7 +41,7 @@ public class NewtonIteration implements IterationStrategy {
         int halvings = params.getInt("maxHalvings", 8);
         return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k) -> {
             int n = rows.length;
-            float[][] jac = Jacobians.forward(f, z, fz, n, k, h);
+            float[][] jac = org.latentlab.numerics.FiniteDifferences.forward(f, z, fz, n, k, h);
             double[][] delta = new double[n][];
             for (int a = 0; a < n; a++) {
                 delta[a] = newtonStep(jac[a], z, fz, a, k);

@@ -113,7 +113,7 @@ public final class LayerStack {
     }
 
     private static double gaussian(SplittableRandom r) {
-        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+        return org.latentlab.numerics.Gaussian.next(r);
     }
 
     /** Applies the layers to a batch. */
