@@ -49,7 +49,9 @@ class ClusterersTest {
         Clustering c = run(new DbscanClusterer(), pts, Map.of("eps", "0.05", "minPoints", "5"));
         assertEquals(2, c.count());
         assertEquals(-1, c.labels()[200]);
+        assertEquals(-1, c.labels()[201]);
         assertEquals(-1, c.labels()[202]);
+        assertTrue(c.labels()[0] >= 0 && c.labels()[100] >= 0 && c.labels()[0] != c.labels()[100], "two different blobs");
         for (int i = 0; i < 100; i++) {
             assertEquals(c.labels()[0], c.labels()[i]);
             assertEquals(c.labels()[100], c.labels()[100 + i]);
@@ -80,9 +82,17 @@ class ClusterersTest {
         for (AttractorClusterer c : new AttractorClusterer[] {new CosineClusterer(), new EuclideanClusterer(), new DbscanClusterer()}) {
             Clustering cl = c.cluster(t, Parameters.resolve("t", c.parameters(), Map.of()));
             assertEquals(10, cl.count(), c.getClass().getSimpleName());
-            for (int i = 1; i < n; i++) { // same truth <=> same label
-                assertEquals(truth[i] == truth[0], cl.labels()[i] == cl.labels()[0]);
+            // the labels are the true partition: one label per true centre, different centres different labels
+            int[] labelOf = new int[10];
+            java.util.Arrays.fill(labelOf, -2);
+            for (int i = 0; i < n; i++) {
+                if (labelOf[truth[i]] == -2) {
+                    labelOf[truth[i]] = cl.labels()[i];
+                }
+                assertEquals(labelOf[truth[i]], cl.labels()[i], c.getClass().getSimpleName() + ": point " + i);
             }
+            assertEquals(10, java.util.Arrays.stream(labelOf).filter(l -> l >= 0).distinct().count(),
+                    c.getClass().getSimpleName() + ": ten distinct labels");
         }
     }
 }
