@@ -40,6 +40,12 @@ public final class OutputFolder implements AutoCloseable {
     /** The marker file: {@code {"format", "kind", "files", "complete", "created"}}. */
     public static final String MARKER = ".latentlab-output.json";
 
+    /** Kinds of output: a trained model folder, an analysis, a latent field, the demo's folder. */
+    public static final String MODEL = "model";
+    public static final String ANALYSIS = "analysis";
+    public static final String FIELD = "field";
+    public static final String DEMO = "demo";
+
     private static final String FORMAT = "latentlab-output/1";
     private static final String STAGING = ".latentlab-staging-";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -229,6 +235,37 @@ public final class OutputFolder implements AutoCloseable {
             throw new LatentLabException("cannot gather the results for " + target + ": " + IoErrors.describe(e), e);
         }
         deleteTree(o);
+    }
+
+    /**
+     * Marks a folder that an earlier LatentLab version wrote (before outputs carried a marker) as
+     * an output of {@code kind}, so it can be replaced: only when it has no marker, holds files only
+     * (no links), and {@code ours} accepts every file name (relative, '/' separators). Adds the
+     * marker and changes nothing else.
+     *
+     * @return whether the folder is now marked as {@code kind}
+     */
+    public static boolean adopt(Path folder, String kind, java.util.function.Predicate<String> ours) {
+        Path t = normalise(folder, kind);
+        if (!Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS) || Files.exists(t.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            List<String> files;
+            try (Stream<Path> s = Files.walk(t)) {
+                if (s.anyMatch(p -> !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+                    return false;
+                }
+            }
+            files = listFiles(t);
+            if (files.isEmpty() || !files.stream().allMatch(ours)) {
+                return false;
+            }
+            writeMarker(t, new Marker(kind, files, true, Instant.now().toString()));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The marker of a folder, if it has a readable one. */
