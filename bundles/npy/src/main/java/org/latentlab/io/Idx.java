@@ -29,8 +29,12 @@ public final class Idx {
         try (DataInputStream in = new DataInputStream(open(file))) {
             int[] dims = header(in, file, 3);
             int n = limit < 0 ? dims[0] : Math.min(limit, dims[0]);
-            int size = dims[1] * dims[2];
-            byte[] raw = new byte[n * size];
+            long values = (long) n * dims[1] * dims[2];
+            if (values > Integer.MAX_VALUE - 8) {
+                throw new IOException(file + ": " + n + " images of " + dims[1] + "x" + dims[2] + " are too many to read at once"
+                        + " (" + values + " values); read fewer");
+            }
+            byte[] raw = new byte[(int) values];
             try {
                 in.readFully(raw);
             } catch (EOFException e) {
@@ -64,6 +68,14 @@ public final class Idx {
     }
 
     private static int[] header(DataInputStream in, Path file, int ndim) throws IOException {
+        try {
+            return readHeader(in, file, ndim);
+        } catch (EOFException e) {
+            throw new IOException(file + ": truncated IDX header");
+        }
+    }
+
+    private static int[] readHeader(DataInputStream in, Path file, int ndim) throws IOException {
         int magic = in.readInt();
         int type = (magic >> 8) & 0xff;
         int dims = magic & 0xff;

@@ -1,6 +1,11 @@
-/** Readers for model inputs: IDX (MNIST format), CSV, folders of PNG images, and a dispatcher by file kind. */
+/**
+ * Readers for model inputs (IDX, CSV, folders of PNG images, and a dispatcher by file kind), the
+ * safe way to write results ({@link org.latentlab.io.OutputFolder}, {@link org.latentlab.io.AtomicFile}),
+ * the shared check of latent point files ({@link org.latentlab.io.LatentPoints}) and readable
+ * messages for I/O errors ({@link org.latentlab.io.IoErrors}).
+ */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.latentlab.io;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,13 +2,11 @@ package org.latentlab.npy;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,35 +55,43 @@ public final class Npy {
         }
     }
 
-    /** Reads and checks the header only. */
+    /** Reads and checks the header only: every error names the file and what is wrong. */
     public static Header header(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file");
         }
+        long fileSize = Files.size(file);
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(10);
             if (head.length < 10 || !Arrays.equals(Arrays.copyOf(head, 6), MAGIC)) {
                 throw new IOException(file + ": not a NumPy .npy file (bad magic bytes)");
             }
             int major = head[6] & 0xff;
-            int headerLen;
+            long headerLen;
             long offset;
             if (major == 1) {
                 headerLen = (head[8] & 0xff) | (head[9] & 0xff) << 8;
                 offset = 10 + headerLen;
             } else if (major == 2 || major == 3) {
                 byte[] more = in.readNBytes(2);
-                headerLen = (head[8] & 0xff) | (head[9] & 0xff) << 8 | (more[0] & 0xff) << 16 | (more[1] & 0xff) << 24;
+                if (more.length < 2) {
+                    throw new IOException(file + ": truncated .npy header");
+                }
+                headerLen = (head[8] & 0xffL) | (head[9] & 0xffL) << 8 | (more[0] & 0xffL) << 16 | (more[1] & 0xffL) << 24;
                 offset = 12 + headerLen;
             } else {
                 throw new IOException(file + ": unsupported .npy format version " + major);
             }
-            String header = new String(in.readNBytes(headerLen), StandardCharsets.ISO_8859_1);
+            if (offset > fileSize) {
+                throw new IOException(file + ": truncated .npy header: it says " + headerLen + " header bytes, the file has "
+                        + fileSize + " bytes in all");
+            }
+            String header = new String(in.readNBytes((int) headerLen), StandardCharsets.ISO_8859_1);
             Matcher d = DESCR.matcher(header);
             Matcher f = FORTRAN.matcher(header);
             Matcher s = SHAPE.matcher(header);
             if (!d.find() || !f.find() || !s.find()) {
-                throw new IOException(file + ": malformed .npy header: " + header.trim());
+                throw new IOException(file + ": malformed .npy header: " + abbreviate(header.trim()));
             }
             if (f.group(1).equals("True")) {
                 throw new IOException(file + ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
@@ -96,17 +102,26 @@ public final class Npy {
             }
             ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             Header h = new Header(parseShape(file, s.group(1)), type, order, offset);
-            long count = 1;
-            for (int dim : h.shape()) {
-                count *= dim;
+            long bytes;
+            try {
+                long count = 1;
+                for (int dim : h.shape()) {
+                    count = Math.multiplyExact(count, dim);
+                }
+                bytes = Math.multiplyExact(count, h.itemSize());
+            } catch (ArithmeticException e) {
+                throw new IOException(file + ": shape " + Arrays.toString(h.shape()) + " has more values than any file can hold");
             }
-            long need = offset + count * h.itemSize();
-            if (Files.size(file) < need) {
-                throw new IOException(file + ": truncated: shape " + Arrays.toString(h.shape()) + " needs " + count * h.itemSize()
-                        + " data bytes, found " + Math.max(0, Files.size(file) - offset));
+            if (fileSize - offset < bytes) {
+                throw new IOException(file + ": truncated: shape " + Arrays.toString(h.shape()) + " needs " + bytes
+                        + " data bytes, found " + (fileSize - offset));
             }
             return h;
         }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
     /** Reads a numeric .npy file as float32. */
@@ -122,33 +137,50 @@ public final class Npy {
      * memory can be processed in chunks.
      */
     public static FloatArray readRows(Path file, Header h, int from, int to) throws IOException {
+        int rows = h.shape().length == 0 ? 1 : h.shape()[0];
+        if (from < 0 || to < from || to > rows) {
+            throw new IOException(file + ": rows " + from + " to " + to + " asked for, the file has " + rows);
+        }
         long rowSize = h.shape().length == 0 ? 1 : h.rowSize();
         long count = (long) (to - from) * rowSize;
         if (count > Integer.MAX_VALUE - 8) {
             throw new IOException(file + ": " + count + " values are too many to read at once; read fewer rows");
         }
-        int item = h.itemSize();
-        ByteBuffer buf = ByteBuffer.allocate((int) count * item).order(h.order());
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-            long pos = h.offset() + from * rowSize * item;
-            while (buf.hasRemaining()) {
-                int r = ch.read(buf, pos + buf.position());
-                if (r < 0) {
-                    throw new IOException(file + ": truncated at byte " + (pos + buf.position()));
-                }
-            }
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (4 * count > free) {
+            throw new IOException(file + ": reading " + count + " values needs " + (4 * count >> 20) + " MB of memory, "
+                    + (free >> 20) + " MB are free; use a smaller file or give Java more memory (LATENTLAB_JAVA_OPTS=-Xmx...)");
         }
-        buf.flip();
+        int item = h.itemSize();
         float[] out = new float[(int) count];
         String type = h.type();
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (type) {
-                case "f4" -> buf.getFloat();
-                case "f8" -> (float) buf.getDouble();
-                case "i4" -> buf.getInt();
-                case "i8" -> buf.getLong();
-                default -> buf.get() & 0xff;
-            };
+        // in chunks of whole values: a float64 file's rows may hold more bytes than one array can
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(count * item, 1 << 20)).order(h.order());
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long pos = h.offset() + from * rowSize * item;
+            int i = 0;
+            while (i < out.length) {
+                buf.clear();
+                buf.limit((int) Math.min(buf.capacity(), (long) (out.length - i) * item));
+                while (buf.hasRemaining()) {
+                    int r = ch.read(buf, pos);
+                    if (r < 0) {
+                        throw new IOException(file + ": truncated at byte " + pos);
+                    }
+                    pos += r;
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    out[i++] = switch (type) {
+                        case "f4" -> buf.getFloat();
+                        case "f8" -> (float) buf.getDouble();
+                        case "i4" -> buf.getInt();
+                        case "i8" -> buf.getLong();
+                        default -> buf.get() & 0xff;
+                    };
+                }
+            }
         }
         int[] shape = h.shape().length == 0 ? new int[0] : h.shape().clone();
         if (shape.length > 0) {
@@ -164,12 +196,21 @@ public final class Npy {
         }
         String[] parts = Arrays.stream(t.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toArray(String[]::new);
         int[] shape = new int[parts.length];
-        try {
-            for (int i = 0; i < parts.length; i++) {
-                shape[i] = Integer.parseInt(parts[i].replace("L", ""));
+        for (int i = 0; i < parts.length; i++) {
+            long dim;
+            try {
+                dim = Long.parseLong(parts[i].replace("L", ""));
+            } catch (NumberFormatException e) {
+                throw new IOException(file + ": bad shape (" + abbreviate(text) + ") in the .npy header");
             }
-        } catch (NumberFormatException e) {
-            throw new IOException(file + ": bad shape (" + text + ")");
+            if (dim < 0) {
+                throw new IOException(file + ": negative dimension " + dim + " in the shape (" + text + ")");
+            }
+            if (dim > Integer.MAX_VALUE) {
+                throw new IOException(file + ": dimension " + dim + " in the shape (" + text + ") is too large; at most "
+                        + Integer.MAX_VALUE + " per dimension");
+            }
+            shape[i] = (int) dim;
         }
         return shape;
     }
@@ -185,19 +226,31 @@ public final class Npy {
 
     /** Writes float32 values (little-endian, C order) atomically. */
     public static void writeFloats(Path file, int[] shape, float[] data) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(data);
-        write(file, "<f4", shape, buf.array());
+        write(file, "<f4", shape, data.length, (buf, i) -> buf.putFloat(data[i]));
     }
 
     /** Writes int32 values (little-endian, C order) atomically. */
     public static void writeInts(Path file, int[] shape, int[] data) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asIntBuffer().put(data);
-        write(file, "<i4", shape, buf.array());
+        write(file, "<i4", shape, data.length, (buf, i) -> buf.putInt(data[i]));
     }
 
-    private static void write(Path file, String descr, int[] shape, byte[] data) throws IOException {
+    /** Puts value {@code i} into the buffer. */
+    private interface Values {
+        void put(ByteBuffer buf, int i);
+    }
+
+    /** Streams the values through a small buffer: no second copy of a large array in memory. */
+    private static void write(Path file, String descr, int[] shape, int length, Values values) throws IOException {
+        long count = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException(file + ": negative dimension in shape " + Arrays.toString(shape));
+            }
+            count *= d;
+        }
+        if (count != length) {
+            throw new IllegalArgumentException(file + ": shape " + Arrays.toString(shape) + " does not match " + length + " values");
+        }
         StringBuilder sh = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             sh.append(shape[i]).append(shape.length == 1 ? "," : i + 1 < shape.length ? ", " : "");
@@ -206,19 +259,20 @@ public final class Npy {
         int unpadded = 10 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        readableByAll(tmp);
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        byte[] head = header.getBytes(StandardCharsets.ISO_8859_1);
+        org.latentlab.io.AtomicFile.write(file, out -> {
             out.write(MAGIC);
-            out.write(new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
-            out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-            out.write(data);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            out.write(new byte[] {1, 0, (byte) (head.length & 0xff), (byte) (head.length >> 8)});
+            out.write(head);
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < length; i++) {
+                values.put(buf, i);
+                if (!buf.hasRemaining()) {
+                    out.write(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+            }
+            out.write(buf.array(), 0, buf.position());
+        });
     }
 }

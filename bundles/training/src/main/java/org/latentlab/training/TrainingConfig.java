@@ -29,6 +29,58 @@ public record TrainingConfig(String architecture, int latentDim, int[] hidden, S
                 128, 1e-3, 0);
     }
 
+    /** Architectures, activations and initialisations that {@link #validate()} accepts. */
+    public static final java.util.List<String> ARCHITECTURES = java.util.List.of("mlp", "conv");
+    public static final java.util.List<String> ACTIVATIONS = java.util.List.of("relu", "tanh", "sigmoid", "leaky-relu", "gelu");
+    public static final java.util.List<String> INITS = java.util.List.of("kaiming-uniform", "xavier-normal", "normal");
+
+    /**
+     * Checks every value before any work: names, whole numbers &gt;= 1, finite reals in range. The
+     * message names the value by its {@code latentlab train} option, e.g. "--weight-decay NaN: ...".
+     *
+     * @throws IllegalArgumentException naming the first bad value
+     */
+    public void validate() {
+        oneOf("--architecture", architecture, ARCHITECTURES);
+        oneOf("--activation", activation, ACTIVATIONS);
+        oneOf("--init", init, INITS);
+        atLeastOne("--latent", latentDim);
+        if (hidden == null || hidden.length == 0) {
+            throw new IllegalArgumentException("--hidden needs at least one width, e.g. 512,128");
+        }
+        for (int h : hidden) {
+            if (h < 1) {
+                throw new IllegalArgumentException("--hidden " + Arrays.toString(hidden).replaceAll("[\\[\\] ]", "")
+                        + ": every width must be >= 1, found " + h);
+            }
+        }
+        atLeastOne("--train-size", trainSize);
+        atLeastOne("--epochs", epochs);
+        atLeastOne("--batch", batchSize);
+        finite("--weight-decay", weightDecay, weightDecay >= 0, "a finite number >= 0");
+        finite("--input-noise", inputNoise, inputNoise >= 0, "a finite number >= 0");
+        finite("--mask", maskFraction, maskFraction >= 0 && maskFraction < 1, "a fraction, 0 <= P < 1");
+        finite("--lr", learningRate, learningRate > 0, "a finite number > 0");
+    }
+
+    private static void oneOf(String option, String value, java.util.List<String> allowed) {
+        if (!allowed.contains(value)) {
+            throw new IllegalArgumentException(option + " '" + value + "' is unknown; use " + String.join(", ", allowed));
+        }
+    }
+
+    private static void atLeastOne(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " " + value + ": must be a whole number >= 1");
+        }
+    }
+
+    private static void finite(String option, double value, boolean inRange, String what) {
+        if (!Double.isFinite(value) || !inRange) {
+            throw new IllegalArgumentException(option + " " + value + ": must be " + what);
+        }
+    }
+
     /** A short stable name for caching: same config, same name. */
     public String key() {
         return String.format(java.util.Locale.ROOT, "%s-k%d-h%s-%s-%s-wd%g-n%g-m%g-t%d-e%d-b%d-lr%g-s%d", architecture,

@@ -1,6 +1,6 @@
 /** Training autoencoders in-process: configuration, result, and the {@link AutoencoderTraining} service. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.latentlab.training;
 
 import org.osgi.annotation.bundle.Export;

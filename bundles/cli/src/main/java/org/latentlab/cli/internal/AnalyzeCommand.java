@@ -18,6 +18,7 @@ import org.latentlab.api.engine.JobProgress;
 import org.latentlab.api.engine.JobStatus;
 import org.latentlab.api.engine.SeedSpec;
 import org.latentlab.api.engine.TrainingData;
+import org.latentlab.io.OutputFolder;
 import org.latentlab.launcher.spi.Subcommand;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -46,7 +47,9 @@ public class AnalyzeCommand implements Subcommand {
               --exporters LIST        default json,npy,csv,html (report.html; pictures with --metric memorization
                                       and --metric latent-field)
             Output:
-              --out DIR               result.json, attractors.npy, endpoints.npy, labels.npy, *.csv, report.html
+              --out DIR               result.json, attractors.npy, endpoints.npy, labels.npy, *.csv, report.html;
+                                      a new or empty folder, or an earlier analysis output (its files are replaced,
+                                      files of yours in it stay); any other folder is refused
               --quiet                 no progress display
 
             Parameters of every strategy, clusterer and metric: latentlab services --params
@@ -77,6 +80,7 @@ public class AnalyzeCommand implements Subcommand {
         }
         Job job;
         try {
+            OutputFolder.check(request.outDir(), OutputFolder.ANALYSIS); // before any work, not after it
             job = engine.submit(request);
         } catch (LatentLabException e) {
             err.println("analyze: " + e.getMessage());

@@ -2,7 +2,6 @@ package org.latentlab.cli.internal;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +9,9 @@ import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelLoader;
+import org.latentlab.io.IoErrors;
+import org.latentlab.io.LatentPoints;
+import org.latentlab.io.OutputFolder;
 import org.latentlab.launcher.spi.Subcommand;
 import org.latentlab.npy.Npy;
 import org.osgi.service.component.annotations.Component;
@@ -32,11 +34,15 @@ public class FieldCommand implements Subcommand {
                                   axes from the first to the second and third (orthonormalised); needed unless
                                   latentDim is 2
               --out DIR           points.npy [n, k], field.npy [n, k] (v = f(z) - z); with --grid also
-                                  grid.npy [n, 2] (a, b) and field2d.npy [n, 2] (v projected on the plane axes)
+                                  grid.npy [n, 2] (a, b) and field2d.npy [n, 2] (v projected on the plane axes);
+                                  a new or empty folder, or an earlier field output (its files are replaced)
             """;
 
     @Reference
     ModelLoader models;
+
+    /** Rows per call of the model: bounds the memory of the decoded inputs. */
+    static final int BATCH = 4096;
 
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
@@ -45,48 +51,51 @@ public class FieldCommand implements Subcommand {
             return 0;
         }
         Args a;
+        float[] ab = null;
         try {
             a = new Args(argv, List.of());
             a.allow(List.of("--model", "--points", "--grid", "--plane", "--out"));
             if (a.get("--model") == null || a.get("--out") == null || (a.get("--points") == null) == (a.get("--grid") == null)) {
                 throw new Args.UsageException("need --model, --out and one of --points or --grid");
             }
+            if (a.get("--plane") != null && a.get("--grid") == null) {
+                throw new Args.UsageException("--plane goes with --grid");
+            }
+            if (a.get("--grid") != null) {
+                ab = grid(a.get("--grid"));
+            }
         } catch (Args.UsageException e) {
             err.println("field: " + e.getMessage() + "\n");
             err.print(HELP);
             return 2;
         }
-        Path outDir = Path.of(a.get("--out"));
-        try (LatentModel model = models.load(Path.of(a.get("--model")).toAbsolutePath())) {
+        Path outDir = Path.of(a.get("--out")).toAbsolutePath();
+        try (OutputFolder folder = OutputFolder.open(outDir, OutputFolder.FIELD);
+                LatentModel model = models.load(Path.of(a.get("--model")).toAbsolutePath())) {
             int k = model.spec().latentDim();
             Plane plane = null;
             Tensor z;
-            float[] ab = null;
             if (a.get("--points") != null) {
-                Npy.FloatArray p = read(Path.of(a.get("--points")));
-                if (p.shape().length != 2 || p.shape()[1] != k) {
-                    throw new LatentLabException(a.get("--points") + " has shape " + java.util.Arrays.toString(p.shape())
-                            + "; points must be [n, " + k + "]");
-                }
-                z = Tensor.matrix(p.shape()[0], k, p.data());
+                z = LatentPoints.read(Path.of(a.get("--points")).toAbsolutePath(), "--points", -1, k);
             } else {
-                plane = a.get("--plane") != null ? Plane.through(read(Path.of(a.get("--plane"))), k) : Plane.identity(k);
-                ab = grid(a.get("--grid"));
+                plane = a.get("--plane") != null
+                        ? Plane.through(LatentPoints.read(Path.of(a.get("--plane")).toAbsolutePath(), "--plane", 3, k))
+                        : Plane.identity(k);
+                requireMemory(ab.length / 2, k);
                 z = plane.embed(ab);
+                LatentPoints.requireFinite("--grid " + a.get("--grid") + " in the latent space", z.data(), k, 0);
             }
-            Tensor fz = model.encode(model.decode(z));
-            float[] v = new float[z.data().length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = fz.data()[i] - z.data()[i];
-            }
-            Files.createDirectories(outDir);
             int n = z.rows();
-            Npy.writeFloats(outDir.resolve("points.npy"), new int[] {n, k}, z.data());
-            Npy.writeFloats(outDir.resolve("field.npy"), new int[] {n, k}, v);
+            requireMemory(n, k);
+            float[] v = field(model, z);
+            Path dir = folder.staging();
+            write(dir.resolve("points.npy"), new int[] {n, k}, z.data());
+            write(dir.resolve("field.npy"), new int[] {n, k}, v);
             if (plane != null) {
-                Npy.writeFloats(outDir.resolve("grid.npy"), new int[] {n, 2}, ab);
-                Npy.writeFloats(outDir.resolve("field2d.npy"), new int[] {n, 2}, plane.project(v, n));
+                write(dir.resolve("grid.npy"), new int[] {n, 2}, ab);
+                write(dir.resolve("field2d.npy"), new int[] {n, 2}, plane.project(v, n));
             }
+            folder.publish();
             double max = 0;
             double sum = 0;
             for (int r = 0; r < n; r++) {
@@ -105,30 +114,64 @@ public class FieldCommand implements Subcommand {
         }
     }
 
-    private static Npy.FloatArray read(Path p) {
+    /** v(z) = E(D(z)) - z, {@link #BATCH} points at a time. */
+    static float[] field(LatentModel model, Tensor z) {
+        int n = z.rows();
+        int k = z.width();
+        float[] v = new float[n * k];
+        for (int from = 0; from < n; from += BATCH) {
+            int to = Math.min(n, from + BATCH);
+            Tensor zb = z.slice(from, to);
+            float[] fz = model.encode(model.decode(zb)).data();
+            for (int i = 0; i < fz.length; i++) {
+                v[from * k + i] = fz[i] - zb.data()[i];
+            }
+        }
+        return v;
+    }
+
+    /** Points, field and grid arrays must fit in one Java array each and in the free memory. */
+    static void requireMemory(long n, int k) {
+        long values = n * k;
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long need = 4 * (2 * values + 4 * n);
+        if (values > Integer.MAX_VALUE - 8 || need > free) {
+            throw new LatentLabException(String.format(Locale.ROOT, "%d points of dimension %d need %d MB of memory, %d MB are"
+                    + " free: use fewer points or a coarser --grid", n, k, need >> 20, free >> 20));
+        }
+    }
+
+    private static void write(Path file, int[] shape, float[] data) {
         try {
-            return Npy.readFloats(p);
+            Npy.writeFloats(file, shape, data);
         } catch (IOException e) {
-            throw new LatentLabException(e.getMessage());
+            throw new LatentLabException("cannot write " + file.getFileName() + ": " + IoErrors.describe(e), e);
         }
     }
 
     /** "x0:x1:nx,y0:y1:ny" to row-major (a, b) pairs. */
-    static float[] grid(String spec) {
-        String[] axes = spec.split(",");
+    static float[] grid(String spec) throws Args.UsageException {
+        String[] axes = spec.split(",", -1);
         if (axes.length != 2) {
-            throw new LatentLabException("--grid must look like X0:X1:NX,Y0:Y1:NY, got " + spec);
+            throw new Args.UsageException("--grid must look like X0:X1:NX,Y0:Y1:NY, got " + spec);
         }
         double[][] ax = new double[2][];
         for (int i = 0; i < 2; i++) {
-            String[] p = axes[i].split(":");
+            String[] p = axes[i].split(":", -1);
             try {
-                ax[i] = new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1]), Integer.parseInt(p[2])};
-            } catch (RuntimeException e) {
-                throw new LatentLabException("--grid axis '" + axes[i] + "' must be FROM:TO:COUNT");
+                if (p.length != 3) {
+                    throw new NumberFormatException();
+                }
+                ax[i] = new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1]), Integer.parseInt(p[2].trim())};
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException("--grid axis '" + axes[i] + "' must be FROM:TO:COUNT");
+            }
+            if (!Double.isFinite(ax[i][0]) || !Double.isFinite(ax[i][1]) || Math.abs(ax[i][0]) > 1e30 || Math.abs(ax[i][1]) > 1e30) {
+                throw new Args.UsageException("--grid axis '" + axes[i] + "': FROM and TO must be finite numbers of magnitude at most 1e30");
             }
             if (ax[i][2] < 1 || ax[i][2] > 10000) {
-                throw new LatentLabException("--grid axis '" + axes[i] + "': COUNT must be 1..10000");
+                throw new Args.UsageException("--grid axis '" + axes[i] + "': COUNT must be 1..10000");
             }
         }
         int nx = (int) ax[0][2];
@@ -154,11 +197,9 @@ public class FieldCommand implements Subcommand {
             return new Plane(new double[] {0, 0}, new double[] {1, 0}, new double[] {0, 1});
         }
 
-        static Plane through(Npy.FloatArray p, int k) {
-            if (p.shape().length != 2 || p.shape()[0] != 3 || p.shape()[1] != k) {
-                throw new LatentLabException("--plane needs three latent points, shape [3, " + k + "], got "
-                        + java.util.Arrays.toString(p.shape()));
-            }
+        /** Through three checked latent points [3, k]. */
+        static Plane through(Tensor p) {
+            int k = p.width();
             double[] o = new double[k];
             double[] u = new double[k];
             double[] w = new double[k];

@@ -1,5 +1,6 @@
 package org.latentlab.demo.internal;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 import org.latentlab.api.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
@@ -22,6 +24,8 @@ import org.latentlab.api.engine.SeedSpec;
 import org.latentlab.api.engine.TrainingData;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelLoader;
+import org.latentlab.io.IoErrors;
+import org.latentlab.io.OutputFolder;
 import org.latentlab.launcher.spi.Subcommand;
 import org.latentlab.npy.Npy;
 import org.latentlab.training.AutoencoderTraining;
@@ -47,7 +51,8 @@ public class DemoCommand implements Subcommand {
 
             Fetches MNIST (first run), trains the default autoencoder (first run; cached in the data folder),
             analyses the attractors reached from N test encodings and N latent noise seeds (default 1000 each),
-            and writes report.html with the result files into DIR (default: DATA_FOLDER/demo).
+            and writes report.html with the result files into DIR (default: DATA_FOLDER/demo). DIR must be new,
+            empty or an earlier demo output (replaced at the end; other files in it stay).
             """;
 
     @Reference
@@ -67,7 +72,7 @@ public class DemoCommand implements Subcommand {
     @Activate
     void activate(BundleContext ctx) {
         String h = ctx.getProperty("latentlab.home");
-        home = Path.of(h == null ? System.getProperty("user.home") + "/.latentlab" : h);
+        home = Path.of(h == null ? System.getProperty("user.home") + "/.latentlab" : h).toAbsolutePath().normalize();
     }
 
     @Override
@@ -89,7 +94,7 @@ public class DemoCommand implements Subcommand {
                     }
                     String v = args.get(++i);
                     if (args.get(i - 1).equals("--out")) {
-                        outDir = Path.of(v).toAbsolutePath();
+                        outDir = Path.of(v).toAbsolutePath().normalize();
                     } else {
                         try {
                             count = Integer.parseInt(v);
@@ -109,14 +114,26 @@ public class DemoCommand implements Subcommand {
             }
         }
         long t0 = System.currentTimeMillis();
-        try {
-            TrainingConfig config = TrainingConfig.defaults();
+        TrainingConfig config = TrainingConfig.defaults();
+        Path modelDir = home.resolve("models").resolve("mnist-" + config.key());
+        // Folders an earlier version wrote into the data folder carry no marker: recognised by their files only.
+        if (outDir.equals(home.resolve("demo")) && Files.isRegularFile(outDir.resolve("result.json"))
+                && Files.isRegularFile(outDir.resolve("seeds.npy"))) {
+            OutputFolder.adopt(outDir, OutputFolder.DEMO, f -> OLD_DEMO.matcher(f).matches());
+        }
+        if (Files.isRegularFile(modelDir.resolve("model.json"))) {
+            OutputFolder.adopt(modelDir, OutputFolder.MODEL, f -> OLD_MODEL.matcher(f).matches());
+        }
+        // Checked before any work; the result is staged beside DIR and replaces an earlier demo output only at the end.
+        try (OutputFolder folder = OutputFolder.open(outDir, OutputFolder.DEMO)) {
+            if (retrain) {
+                OutputFolder.check(modelDir, OutputFolder.MODEL);
+            }
             DataSet mnist = catalog.require(DataSet.class, "mnist");
             err.println("demo: [1/4] MNIST (fetched into the data folder on first use)");
             Tensor train = mnist.load("train", config.trainSize());
             Tensor test = mnist.load("test", count);
 
-            Path modelDir = home.resolve("models").resolve("mnist-" + config.key());
             if (retrain || !Files.isRegularFile(modelDir.resolve("model.json"))) {
                 err.printf(Locale.ROOT, "demo: [2/4] training the default autoencoder (MLP 784-%s-%d, %d digits, %d epochs)%n",
                         java.util.Arrays.toString(config.hidden()).replaceAll("[\\[\\] ]", "").replace(",", "-"),
@@ -129,8 +146,7 @@ public class DemoCommand implements Subcommand {
             }
 
             err.println("demo: [3/4] seeds: " + count + " test encodings and " + count + " latent noise seeds");
-            Files.createDirectories(outDir);
-            Path seedsFile = outDir.resolve("seeds.npy");
+            Path seedsFile = folder.staging().resolve("seeds.npy");
             int k;
             try (LatentModel model = models.load(modelDir)) {
                 k = model.spec().latentDim();
@@ -157,7 +173,11 @@ public class DemoCommand implements Subcommand {
                         z[(count + i) * k + j] = (float) (mean[j] + Math.sqrt(sd[j]) * g);
                     }
                 }
-                Npy.writeFloats(seedsFile, new int[] {2 * count, k}, z);
+                try {
+                    Npy.writeFloats(seedsFile, new int[] {2 * count, k}, z);
+                } catch (IOException e) {
+                    throw new LatentLabException("cannot write the seeds for " + outDir + ": " + IoErrors.describe(e), e);
+                }
             }
 
             err.println("demo: [4/4] iterating z <- E(D(z)), clustering end points, Jacobian spectra, memorization, report");
@@ -170,8 +190,10 @@ public class DemoCommand implements Subcommand {
             exporters.put("csv", Map.of());
             exporters.put("html", Map.of("groups", "test digits:" + count + ",latent noise:" + count,
                     "title", "LatentLab demo: attractors of an MNIST autoencoder"));
+            // The engine publishes its analysis inside our staging folder; it joins seeds.npy there.
+            Path analysis = folder.staging().resolve(".analysis");
             AnalysisRequest request = new AnalysisRequest(modelDir, new SeedSpec(SeedSpec.Kind.LATENTS, seedsFile, null, Map.of()),
-                    "picard", Map.of(), "cosine", Map.of(), metrics, exporters, outDir,
+                    "picard", Map.of(), "cosine", Map.of(), metrics, exporters, analysis,
                     new TrainingData("mnist", "train", config.trainSize()));
             Job job = engine.submit(request);
             while (!job.status().finished()) {
@@ -182,6 +204,8 @@ public class DemoCommand implements Subcommand {
                 return 1;
             }
             AnalysisResult result = job.result().orElseThrow();
+            folder.moveIn(analysis);
+            folder.publish();
             print(out, result, outDir, System.currentTimeMillis() - t0);
             return 0;
         } catch (LatentLabException e) {
@@ -189,6 +213,12 @@ public class DemoCommand implements Subcommand {
             return 1;
         }
     }
+
+    /** Files an earlier (unmarked) demo output and model cache hold. */
+    static final Pattern OLD_DEMO = Pattern.compile("(seeds|attractors|endpoints|labels|paths)\\.npy|result\\.json"
+            + "|(attractors|trajectories)\\.csv|report\\.html|report/(attractor|nearest)-\\d+\\.png");
+    static final Pattern OLD_MODEL = Pattern.compile("(model|training|encoder\\.layers|decoder\\.layers)\\.json"
+            + "|(encoder|decoder)\\.\\d+\\.(weight|bias)\\.npy");
 
     static void print(PrintStream out, AnalysisResult r, Path outDir, long millis) {
         long conv = r.trajectories().stream().filter(t -> t.converged()).count();

@@ -93,11 +93,23 @@ final class JobRunner {
                         System.currentTimeMillis() - t0);
                 job.checkpoint();
                 job.stage("exporting", r.exporters().size(), "writing " + r.outDir());
-                Files.createDirectories(r.outDir());
-                for (Map.Entry<String, Map<String, String>> e : r.exporters().entrySet()) {
-                    Analysis.Choice<Exporter> ex = choice(Exporter.class, "exporter", e.getKey(), e.getValue());
-                    ex.service().export(result, r.outDir(), ex.params());
-                    job.advance(1);
+                // Exporters write into a staging folder; only a complete set is published (never over foreign files).
+                try (org.latentlab.io.OutputFolder out = org.latentlab.io.OutputFolder.open(r.outDir(),
+                        org.latentlab.io.OutputFolder.ANALYSIS)) {
+                    for (Map.Entry<String, Map<String, String>> e : r.exporters().entrySet()) {
+                        Analysis.Choice<Exporter> ex = choice(Exporter.class, "exporter", e.getKey(), e.getValue());
+                        try {
+                            ex.service().export(result, out.staging(), ex.params());
+                        } catch (java.io.IOException io) {
+                            throw new LatentLabException("exporter '" + e.getKey() + "' could not write its files: "
+                                    + org.latentlab.io.IoErrors.describe(io) + "; nothing was written to " + r.outDir(), io);
+                        }
+                        job.advance(1);
+                    }
+                    if (job.cancelled()) {
+                        throw new CancellationException("cancelled");
+                    }
+                    out.publish();
                 }
                 job.succeed(result);
             }

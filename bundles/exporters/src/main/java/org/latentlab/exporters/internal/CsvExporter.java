@@ -13,6 +13,7 @@ import org.latentlab.api.attractor.Attractor;
 import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.export.Exporter;
+import org.latentlab.io.AtomicFile;
 import org.osgi.service.component.annotations.Component;
 
 /** attractors.csv (one row per attractor, latent coordinates z0..z{k-1} last) and trajectories.csv. */
@@ -23,7 +24,7 @@ public class CsvExporter implements Exporter {
     @Override
     public List<Path> export(AnalysisResult r, Path outDir, Parameters params) throws IOException {
         int k = r.model().latentDim();
-        Path att = AtomicFiles.write(outDir.resolve("attractors.csv"), out -> {
+        Path att = AtomicFile.write(outDir.resolve("attractors.csv"), out -> {
             PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             StringBuilder h = new StringBuilder("id,basinSize,spectralRadius,spectralNorm,stable,kind,meanSteps,predictedSteps");
             for (int j = 0; j < k; j++) {
@@ -43,7 +44,7 @@ public class CsvExporter implements Exporter {
             }
             w.flush();
         });
-        Path tr = AtomicFiles.write(outDir.resolve("trajectories.csv"), out -> {
+        Path tr = AtomicFile.write(outDir.resolve("trajectories.csv"), out -> {
             PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             w.println("seed,attractor,steps,converged,diverged,pathLength,finalResidual");
             for (Trajectory t : r.trajectories()) {

@@ -15,6 +15,7 @@ import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.export.Exporter;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.io.AtomicFile;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -31,7 +32,7 @@ public class JsonExporter implements Exporter {
     @Override
     public List<Path> export(AnalysisResult r, Path outDir, Parameters params) throws IOException {
         Path file = outDir.resolve("result.json");
-        AtomicFiles.write(file, out -> {
+        AtomicFile.write(file, out -> {
             try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
                 g.useDefaultPrettyPrinter();
                 write(g, r);

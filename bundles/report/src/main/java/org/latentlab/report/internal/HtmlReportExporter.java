@@ -2,11 +2,7 @@ package org.latentlab.report.internal;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +17,7 @@ import org.latentlab.api.attractor.FixedPointKind;
 import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.export.Exporter;
+import org.latentlab.io.AtomicFile;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -47,7 +44,7 @@ public class HtmlReportExporter implements Exporter {
 
     @Override
     public List<Path> export(AnalysisResult r, Path outDir, Parameters params) throws IOException {
-        Path assets = Files.createDirectories(outDir.resolve("report"));
+        Path assets = outDir.resolve("report"); // created by the first picture written
         List<Path> written = new ArrayList<>();
         int n = r.trajectories().size();
         List<Group> groups = groups(params.getString("groups", ""), n);
@@ -128,11 +125,7 @@ public class HtmlReportExporter implements Exporter {
         h.append("<h2>Files</h2><p>result.json (every number above and each trajectory), attractors.npy, endpoints.npy, ")
                 .append("labels.npy, attractors.csv, trajectories.csv, where those exporters ran.</p>");
         h.append("</body></html>");
-        Path report = outDir.resolve("report.html");
-        Path tmp = outDir.resolve(".report.html.tmp");
-        Files.writeString(tmp, h, StandardCharsets.UTF_8);
-        Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        written.add(0, report);
+        written.add(0, AtomicFile.writeString(outDir.resolve("report.html"), h));
         return written;
     }
 
@@ -191,10 +184,7 @@ public class HtmlReportExporter implements Exporter {
                 }
             }
         }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            ImageIO.write(img, "png", out);
-        }
-        return file;
+        return AtomicFile.write(file, out -> ImageIO.write(img, "png", out));
     }
 
     static List<String> summary(AnalysisResult r, List<Group> groups) {

@@ -15,7 +15,7 @@ final class Architectures {
         List<Layer> l = new ArrayList<>();
         switch (c.architecture()) {
             case "mlp" -> {
-                int in = size(inputShape);
+                int in = fits(size(inputShape), "the input size");
                 l.add(Layer.flatten());
                 for (int h : c.hidden()) {
                     l.add(Layer.linear(in, h));
@@ -35,7 +35,7 @@ final class Architectures {
                     side = (side + 1) / 2;
                 }
                 l.add(Layer.flatten());
-                l.add(Layer.linear(ch * side * side, c.latentDim()));
+                l.add(Layer.linear(fits((long) ch * side * side, "the flattened conv output"), c.latentDim()));
             }
             default -> throw new LatentLabException("unknown architecture '" + c.architecture() + "'; use mlp or conv");
         }
@@ -53,7 +53,7 @@ final class Architectures {
                     l.add(Layer.activation(c.activation()));
                     in = hidden[i];
                 }
-                l.add(Layer.linear(in, size(inputShape)));
+                l.add(Layer.linear(in, fits(size(inputShape), "the input size")));
                 l.add(Layer.activation("sigmoid"));
                 l.add(Layer.reshape(inputShape));
             }
@@ -66,7 +66,7 @@ final class Architectures {
                 }
                 int ch = hidden[hidden.length - 1];
                 int side = sides[hidden.length];
-                l.add(Layer.linear(c.latentDim(), ch * side * side));
+                l.add(Layer.linear(c.latentDim(), fits((long) ch * side * side, "the conv decoder's first layer")));
                 l.add(Layer.activation(c.activation()));
                 l.add(Layer.reshape(ch, side, side));
                 for (int i = hidden.length - 1; i >= 0; i--) { // upsample x2, crop to size, 3x3 conv
@@ -95,11 +95,81 @@ final class Architectures {
         }
     }
 
-    static int size(int[] shape) {
-        int n = 1;
+    static long size(int[] shape) {
+        long n = 1;
         for (int d : shape) {
             n *= d;
         }
         return n;
+    }
+
+    private static int fits(long n, String what) {
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new LatentLabException(what + " would be " + n + " values, too many; use smaller --hidden or --latent");
+        }
+        return (int) n;
+    }
+
+    /**
+     * Refuses, before any work, a network whose weights cannot be held: one layer's weights must
+     * fit a Java array (they are initialised in Java), and weights, gradients and Adam's two
+     * moments (16 bytes per parameter) must fit this machine's memory.
+     */
+    static void requireFits(List<Layer> encoder, List<Layer> decoder) {
+        long params = 0;
+        long largest = 0;
+        for (Layer l : concat(encoder, decoder)) {
+            if (!l.hasWeights()) {
+                continue;
+            }
+            long w = 1;
+            for (long d : l.weightShape()) {
+                w = multiply(w, d);
+            }
+            if (w > Integer.MAX_VALUE - 8) {
+                throw new LatentLabException(String.format(java.util.Locale.ROOT, "a %s layer %d -> %d would have %,d weights,"
+                        + " more than one layer can hold (%,d): use smaller --hidden or --latent", l.type(), l.in(), l.out(), w,
+                        Integer.MAX_VALUE - 8));
+            }
+            params += w + l.out();
+            largest = Math.max(largest, w);
+        }
+        long need = multiply(params, 16);
+        long have = physicalMemory();
+        Runtime rt = Runtime.getRuntime();
+        long heapFree = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > have || 4 * largest > heapFree) {
+            throw new LatentLabException(String.format(java.util.Locale.ROOT, "the autoencoder would have %,d parameters and"
+                    + " need about %,d MB to train (%,d MB of memory here, %,d MB free for Java): use smaller --hidden or --latent",
+                    params, need >> 20, have >> 20, heapFree >> 20));
+        }
+    }
+
+    private static long multiply(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static List<Layer> concat(List<Layer> a, List<Layer> b) {
+        List<Layer> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** MemTotal of /proc/meminfo, or unlimited where that is not known. */
+    private static long physicalMemory() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return Long.MAX_VALUE;
     }
 }

@@ -8,7 +8,6 @@ import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +19,8 @@ import org.latentlab.api.Tensor;
 import org.latentlab.backend.djl.DjlLatentModel;
 import org.latentlab.backend.layers.Layer;
 import org.latentlab.backend.layers.LayerStack;
+import org.latentlab.io.IoErrors;
+import org.latentlab.io.OutputFolder;
 import org.latentlab.training.AutoencoderTraining;
 import org.latentlab.training.TrainingConfig;
 import org.latentlab.training.TrainingResult;
@@ -35,22 +36,57 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
 
     static final String ENGINE = "PyTorch";
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Everything is checked before training: the configuration, that there are as many inputs as
+     * {@code trainSize}, that the network fits in memory, and that {@code outDir} is new, empty or
+     * an earlier model folder written by LatentLab ({@link OutputFolder}); the model is written
+     * into a hidden sibling folder and moved into place at the end. Nothing else is ever deleted.
+     */
     @Override
     public TrainingResult train(Tensor inputs, TrainingConfig c, String name, Path outDir, Consumer<Progress> progress) {
-        return DjlLatentModel.withEngine(() -> run(inputs, c, name, outDir, progress), "training");
-    }
-
-    private TrainingResult run(Tensor inputs, TrainingConfig c, String name, Path outDir, Consumer<Progress> progress)
-            throws IOException {
-        long t0 = System.currentTimeMillis();
-        int n = Math.min(c.trainSize(), inputs.rows());
-        if (n < 1) {
-            throw new LatentLabException("no training inputs");
+        try {
+            c.validate();
+        } catch (IllegalArgumentException e) {
+            throw new LatentLabException(e.getMessage(), e);
+        }
+        if (inputs.rows() < c.trainSize()) {
+            throw new LatentLabException("--train-size " + c.trainSize() + ": only " + inputs.rows() + " training inputs given");
         }
         int[] inputShape = inputs.rowShape();
-        int width = inputs.width();
         List<Layer> encLayers = Architectures.encoder(c, inputShape);
         List<Layer> decLayers = Architectures.decoder(c, inputShape);
+        Architectures.requireFits(encLayers, decLayers);
+        try (OutputFolder folder = OutputFolder.open(outDir, OutputFolder.MODEL)) {
+            TrainingResult r = DjlLatentModel.withEngine(() -> {
+                try {
+                    return run(inputs, c, name, encLayers, decLayers, folder, progress);
+                } catch (IOException e) {
+                    throw new LatentLabException("cannot write the model for " + folder.target() + ": " + IoErrors.describe(e), e);
+                } catch (LatentLabException e) {
+                    throw e;
+                } catch (RuntimeException e) { // libtorch or a bug: say which, in one line
+                    String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+                    throw new LatentLabException("training failed (" + e.getClass().getSimpleName()
+                            + (msg.isEmpty() ? "" : ": " + msg) + ") with " + c.architecture() + " --hidden "
+                            + Arrays.toString(c.hidden()).replaceAll("[\\[\\] ]", "") + " --latent " + c.latentDim()
+                            + " --batch " + c.batchSize(), e);
+                }
+            }, "training failed");
+            folder.publish();
+            return r;
+        } catch (OutOfMemoryError e) {
+            throw new LatentLabException("training ran out of memory: use smaller --hidden, --latent or --batch", e);
+        }
+    }
+
+    private TrainingResult run(Tensor inputs, TrainingConfig c, String name, List<Layer> encLayers, List<Layer> decLayers,
+            OutputFolder folder, Consumer<Progress> progress) throws IOException {
+        long t0 = System.currentTimeMillis();
+        int n = c.trainSize();
+        int[] inputShape = inputs.rowShape();
+        int width = inputs.width();
         Engine engine = Engine.getEngine(ENGINE);
         SplittableRandom rng = new SplittableRandom(c.seed());
         List<Double> losses = new ArrayList<>();
@@ -66,7 +102,8 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
             }
             int[] order = new int[n];
             Arrays.setAll(order, i -> i);
-            int stepsPerEpoch = (n + c.batchSize() - 1) / c.batchSize();
+            int batch = Math.min(c.batchSize(), n); // a batch larger than the data is the whole data
+            int stepsPerEpoch = (n + batch - 1) / batch;
             long t = 0;
             long[] batchShape = new long[inputShape.length + 1];
             for (int i = 0; i < inputShape.length; i++) {
@@ -81,8 +118,8 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                 }
                 double sum = 0;
                 for (int s = 0; s < stepsPerEpoch; s++) {
-                    int from = s * c.batchSize();
-                    int b = Math.min(n, from + c.batchSize()) - from;
+                    int from = s * batch;
+                    int b = Math.min(n, from + batch) - from;
                     float[] clean = new float[b * width];
                     float[] noisy = new float[b * width];
                     for (int r = 0; r < b; r++) {
@@ -121,22 +158,12 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                 }
                 losses.add(sum / n);
             }
-            Path tmpDir = Files.createTempDirectory(outDir.toAbsolutePath().getParent() == null ? Path.of(".")
-                    : Files.createDirectories(outDir.toAbsolutePath().getParent()), "." + outDir.getFileName() + "-");
-            try { // temporary folders are owner-only; a model folder is an ordinary folder
-                Files.setPosixFilePermissions(tmpDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (UnsupportedOperationException ignored) {
-                // not POSIX
-            }
-            enc.save(tmpDir, "encoder");
-            dec.save(tmpDir, "decoder");
-            writeModelJson(tmpDir, name, inputShape, c, losses, System.currentTimeMillis() - t0, n);
-            if (Files.exists(outDir)) {
-                deleteTree(outDir);
-            }
-            Files.move(tmpDir, outDir);
+            Path dir = folder.staging();
+            enc.save(dir, "encoder");
+            dec.save(dir, "decoder");
+            writeModelJson(dir, name, inputShape, c, losses, System.currentTimeMillis() - t0, n);
         }
-        return new TrainingResult(outDir, List.copyOf(losses), System.currentTimeMillis() - t0, false);
+        return new TrainingResult(folder.target(), List.copyOf(losses), System.currentTimeMillis() - t0, false);
     }
 
     /** One Adam step with L2 weight decay, in place, temporaries in {@code scope}. */
@@ -179,13 +206,5 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         losses.forEach(l::add);
         training.put("millis", millis);
         om.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("training.json").toFile(), training);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var s = Files.walk(root)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -9,6 +9,7 @@ import org.latentlab.api.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.data.DataSet;
+import org.latentlab.io.OutputFolder;
 import org.latentlab.launcher.spi.Subcommand;
 import org.latentlab.training.AutoencoderTraining;
 import org.latentlab.training.TrainingConfig;
@@ -23,6 +24,9 @@ public class TrainCommand implements Subcommand {
 
     static final String HELP = """
             Usage: latentlab train --out DIR [options]
+
+              --out DIR           the model folder to write: a new or empty folder, or an earlier model folder
+                                  written by 'train' (its files are replaced); any other folder is refused
 
               --dataset ID        data set (default mnist; see 'latentlab services --kind dataset')
               --architecture A    mlp (default) or conv
@@ -68,9 +72,13 @@ public class TrainCommand implements Subcommand {
         int batch = d.batchSize();
         double lr = d.learningRate();
         long seed = d.seed();
+        TrainingConfig config;
         try {
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
+                if (!a.startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument '" + a + "'");
+                }
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException(a + " needs a value");
                 }
@@ -80,41 +88,58 @@ public class TrainCommand implements Subcommand {
                     case "--out" -> outDir = v;
                     case "--name" -> name = v;
                     case "--architecture" -> arch = v;
-                    case "--latent" -> latent = Integer.parseInt(v);
-                    case "--hidden" -> hidden = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+                    case "--latent" -> latent = whole(a, v);
+                    case "--hidden" -> {
+                        String[] parts = v.split(",", -1);
+                        hidden = new int[parts.length];
+                        for (int j = 0; j < parts.length; j++) {
+                            hidden[j] = whole(a, parts[j].trim());
+                        }
+                    }
                     case "--activation" -> activation = v;
                     case "--init" -> init = v;
-                    case "--weight-decay" -> wd = Double.parseDouble(v);
-                    case "--input-noise" -> noise = Double.parseDouble(v);
-                    case "--mask" -> mask = Double.parseDouble(v);
-                    case "--train-size" -> trainSize = Integer.parseInt(v);
-                    case "--epochs" -> epochs = Integer.parseInt(v);
-                    case "--batch" -> batch = Integer.parseInt(v);
-                    case "--lr" -> lr = Double.parseDouble(v);
-                    case "--seed" -> seed = Long.parseLong(v);
+                    case "--weight-decay" -> wd = real(a, v);
+                    case "--input-noise" -> noise = real(a, v);
+                    case "--mask" -> mask = real(a, v);
+                    case "--train-size" -> trainSize = whole(a, v);
+                    case "--epochs" -> epochs = whole(a, v);
+                    case "--batch" -> batch = whole(a, v);
+                    case "--lr" -> lr = real(a, v);
+                    case "--seed" -> {
+                        try {
+                            seed = Long.parseLong(v.trim());
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--seed '" + v + "' is not a whole number");
+                        }
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
             if (outDir == null) {
                 throw new IllegalArgumentException("--out DIR is required");
             }
-            if (latent < 1 || hidden.length == 0 || epochs < 1 || batch < 1 || trainSize < 1 || !(lr > 0)
-                    || mask < 0 || mask >= 1 || noise < 0 || wd < 0) {
-                throw new IllegalArgumentException("out of range: need latent, epochs, batch, train-size >= 1, lr > 0, "
-                        + "0 <= mask < 1, noise and weight decay >= 0");
+            if (name != null && name.isBlank()) {
+                throw new IllegalArgumentException("--name must not be empty");
             }
+            config = new TrainingConfig(arch, latent, hidden, activation, init, wd, noise, mask, trainSize, epochs, batch, lr,
+                    seed);
+            config.validate();
         } catch (IllegalArgumentException e) {
             err.println("train: " + e.getMessage() + "\n");
             err.print(HELP);
             return 2;
         }
-        TrainingConfig config = new TrainingConfig(arch, latent, hidden, activation, init, wd, noise, mask, trainSize, epochs,
-                batch, lr, seed);
-        Path target = Path.of(outDir).toAbsolutePath();
+        Path target = Path.of(outDir).toAbsolutePath().normalize();
         try {
+            OutputFolder.check(target, OutputFolder.MODEL); // before loading data and training, not after
             DataSet ds = catalog.require(DataSet.class, dataset);
             err.println("train: loading " + dataset + " (train split, " + trainSize + " examples)");
             Tensor x = ds.load("train", trainSize);
+            if (x.rows() < trainSize) {
+                err.println("train: --train-size " + trainSize + ": " + dataset + "'s train split has " + x.rows()
+                        + " examples; use --train-size " + x.rows() + " or less");
+                return 2;
+            }
             TrainingResult r = training.train(x, config, name == null ? target.getFileName().toString() : name, target,
                     new ProgressBar(err));
             out.printf(Locale.ROOT, "Trained %s in %.1f s; loss per epoch %s%nModel folder: %s%n", config.key(),
@@ -125,5 +150,27 @@ public class TrainCommand implements Subcommand {
             err.println("train: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static int whole(String option, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " '" + v + "' is not a whole number");
+        }
+    }
+
+    /** A finite real number: "NaN" and "Infinity" are refused here, ranges by {@link TrainingConfig#validate()}. */
+    private static double real(String option, String v) {
+        double d;
+        try {
+            d = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " '" + v + "' is not a number");
+        }
+        if (!Double.isFinite(d)) {
+            throw new IllegalArgumentException(option + " " + v + ": must be a finite number");
+        }
+        return d;
     }
 }
