@@ -382,7 +382,7 @@ class ProbeSuiteIT {
             {"narrow", "must be [n, 4]"},
             {"nan", "row 1, column 1 is NaN"},
             {"inf", "infinite"},
-            {"empty", "0 rows"},
+            {"empty", "holds no points"},
             {"random-bytes", "random-bytes.npy"},
             {"truncated", "truncated.npy"},
             {"negative-dims", "negative-dims.npy"},

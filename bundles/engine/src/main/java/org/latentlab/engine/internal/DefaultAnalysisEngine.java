@@ -129,6 +129,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
             throw new LatentLabException("no output folder given");
         }
         SeedReader.checkBeforeRun(s, spec);
+        org.latentlab.io.OutputFolder.check(r.outDir(), org.latentlab.io.OutputFolder.ANALYSIS); // before any work
         Analysis.Choice<IterationStrategy> strategy = choice(IterationStrategy.class, "strategy", r.strategy(), r.strategyParams());
         Analysis.Choice<AttractorClusterer> clusterer = choice(AttractorClusterer.class, "clusterer", r.clusterer(),
                 r.clustererParams());

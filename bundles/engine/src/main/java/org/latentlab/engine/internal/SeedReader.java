@@ -8,6 +8,7 @@ import org.latentlab.api.data.SeedSource;
 import org.latentlab.api.engine.SeedSpec;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.io.LatentPoints;
 import org.latentlab.npy.Npy;
 
 /** Turns a {@link SeedSpec} into latent seeds [n, latentDim], checking shapes and finiteness. */
@@ -21,12 +22,9 @@ final class SeedReader {
         Tensor out = switch (seeds.kind()) {
             case LATENTS -> {
                 Npy.FloatArray a = read(seeds);
-                if (a.shape().length != 2 || a.shape()[1] != spec.latentDim()) {
-                    throw new LatentLabException("seeds " + seeds.file() + " have shape " + Arrays.toString(a.shape())
-                            + "; latent seeds for model '" + spec.name() + "' (latentDim " + spec.latentDim() + " in model.json) must be [n, "
-                        + spec.latentDim() + "]");
-                }
-                checkFinite(seeds.file().toString(), a.data(), spec.latentDim());
+                LatentPoints.requireShape(latentsWhat(seeds, spec), a.shape(), -1, spec.latentDim());
+                LatentPoints.requireFinite(latentsWhat(seeds, spec), a.data(), spec.latentDim(), 0);
+
                 yield Tensor.matrix(a.shape()[0], spec.latentDim(), a.data());
             }
             case INPUTS -> {
@@ -81,11 +79,7 @@ final class SeedReader {
         Npy.Header h = header(seeds);
         int[] shape = h.shape();
         if (seeds.kind() == SeedSpec.Kind.LATENTS) {
-            if (shape.length != 2 || shape[1] != spec.latentDim()) {
-                throw new LatentLabException("seeds " + seeds.file() + " have shape " + Arrays.toString(shape)
-                        + "; latent seeds for model '" + spec.name() + "' (latentDim " + spec.latentDim() + " in model.json) must be [n, "
-                        + spec.latentDim() + "]");
-            }
+            LatentPoints.requireShape(latentsWhat(seeds, spec), shape, -1, spec.latentDim());
         } else {
             int[] want = spec.inputShape();
             boolean exact = shape.length == want.length + 1 && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), want);
@@ -99,8 +93,13 @@ final class SeedReader {
             throw new LatentLabException("no seeds: " + seeds.file() + " holds 0 rows");
         }
         if (seeds.kind() == SeedSpec.Kind.LATENTS && (long) shape[0] * shape[1] * h.itemSize() <= CHECK_WHOLE_BYTES) {
-            checkFinite(seeds.file().toString(), read(seeds).data(), spec.latentDim());
+            LatentPoints.requireFinite(latentsWhat(seeds, spec), read(seeds).data(), spec.latentDim(), 0);
         }
+    }
+
+    /** How seed files are named in messages: the file, and the model whose latentDim they must match. */
+    private static String latentsWhat(SeedSpec seeds, ModelSpec spec) {
+        return "seeds " + seeds.file() + " (for model '" + spec.name() + "', latentDim " + spec.latentDim() + " in model.json)";
     }
 
     /** CSV, IDX or a folder of PNG images: read whole, then encoded in batches. */
