@@ -115,10 +115,8 @@ public class LabServer {
             notes.add("cannot write the log in " + home.resolve("logs") + " (" + describe(e) + "); the server runs without it");
         }
         LOG.info("server starting on the data folder " + home);
-        List<String> stale = StaleConfigurations.remove(configAdmin);
-        notes.addAll(stale);
-        boolean ownRemoved = stale.stream().anyMatch(l -> l.startsWith("configuration " + PID + " "));
-        modified(ownRemoved ? Map.of() : config); // the stale values must not apply even for a moment
+        StaleConfigurations.remove(configAdmin).forEach(LOG::info);
+        modified(config);
         try {
             LabDatabase.Opened db = LabDatabase.open(home);
             store = db.store();
@@ -138,6 +136,9 @@ public class LabServer {
 
     @Modified
     void modified(Map<String, Object> config) {
+        if (StaleConfigurations.stale(config)) { // its file is gone: on its way out, it must not apply even for a moment
+            config = Map.of();
+        }
         ServerSettings s = ServerSettings.from(config, home);
         s.problems().forEach(LOG::warning);
         settings = s;
@@ -179,6 +180,36 @@ public class LabServer {
     /** What was done or found at start that the user should know, one line each. */
     List<String> notes() {
         return List.copyOf(notes);
+    }
+
+    /**
+     * Values in the server's and the engine's configuration that cannot be used (their defaults apply),
+     * one line each. The engine's are read from its service properties, where SCR publishes them.
+     */
+    List<String> configurationProblems() {
+        List<String> out = new ArrayList<>(settings.problems());
+        ServiceReference<AnalysisEngine> ref = ctx.getServiceReference(AnalysisEngine.class);
+        if (ref != null && !StaleConfigurations.stale(Map.of(StaleConfigurations.ORIGIN,
+                String.valueOf(ref.getProperty(StaleConfigurations.ORIGIN))))) {
+            for (String key : List.of("maxConcurrentJobs", "chunkSize", "modelBatch", "history", "jacobianStep")) {
+                Object v = ref.getProperty(key);
+                try {
+                    if (v instanceof String text) {
+                        if (key.equals("jacobianStep")) {
+                            Double.parseDouble(text.trim());
+                        } else {
+                            Integer.parseInt(text.trim());
+                        }
+                    }
+                } catch (NumberFormatException e) {
+                    Object file = ref.getProperty(StaleConfigurations.ORIGIN);
+                    Path f = StaleConfigurations.file(file);
+                    out.add((f == null ? "configuration org.latentlab.engine" : f.toString()) + ": " + key + " = '" + v
+                            + "' is not a " + (key.equals("jacobianStep") ? "number" : "whole number") + "; the engine uses its default");
+                }
+            }
+        }
+        return out;
     }
 
     Optional<Path> logFile() {
@@ -248,7 +279,7 @@ public class LabServer {
         ObjectNode o = JSON.createObjectNode().put("home", home.toString()).put("interruptedAtStart", interruptedAtStart);
         o.set("modelRoots", JSON.valueToTree(s.modelRoots().stream().map(Path::toString).toList()));
         o.put("maxQueuedJobs", s.maxQueuedJobs()).put("maxRequestBytes", s.maxRequestBytes());
-        o.set("configurationProblems", JSON.valueToTree(s.problems()));
+        o.set("configurationProblems", JSON.valueToTree(configurationProblems()));
         o.set("notes", JSON.valueToTree(notes));
         logFile().ifPresent(f -> o.put("log", f.toString()));
         ObjectNode e = o.putObject("engine").put("available", engine != null);
@@ -368,6 +399,16 @@ public class LabServer {
         }
     }
 
+    /** "X is a file, not a folder" for the nearest folder above {@code path} that is a file, if any. */
+    static Optional<String> notAFolder(Path path) {
+        for (Path p = path.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                return Files.isDirectory(p) ? Optional.empty() : Optional.of(p + " is a file, not a folder");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** What happened to an IO operation, without the exception's class name where a plain phrase exists. */
     static String describe(IOException e) {
         if (e instanceof FileAlreadyExistsException f) {
@@ -385,13 +426,20 @@ public class LabServer {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** The message a finished job keeps: the engine's, or for a write failure, what failed and what to do. */
+    /**
+     * The message a finished job keeps: the engine's, or for a failure to write its results (disk full,
+     * read-only or broken data folder), what failed and what to do.
+     */
     static String finalMessage(Job job, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String msg = cause == null ? job.progress().message() : cause.getMessage();
+        Path out = job.request().outDir();
         for (Throwable t = cause; t != null && job.status() == JobStatus.FAILED; t = t.getCause()) {
-            if (t instanceof IOException io) {
-                return "job failed: cannot write its results to " + job.request().outDir() + " (" + describe(io)
+            // a file system error on the job folder or a folder above it; not, e.g., a model file that is missing
+            boolean writing = t instanceof FileSystemException f && f.getFile() != null && out != null
+                    && (out.startsWith(Path.of(f.getFile())) || Path.of(f.getFile()).startsWith(out.getParent()));
+            if (writing) {
+                return "job failed: cannot write its results to " + out + " (" + notAFolder(out).orElse(describe((IOException) t))
                         + "); check that the data folder is writable and has free space";
             }
         }

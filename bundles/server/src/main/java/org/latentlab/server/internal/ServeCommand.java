@@ -140,7 +140,7 @@ public class ServeCommand implements Subcommand {
         for (String note : lab.notes()) {
             err.println("serve: note: " + note);
         }
-        for (String problem : lab.settings().problems()) {
+        for (String problem : lab.configurationProblems()) {
             err.println("serve: warning: " + problem);
         }
         out.println("LatentLab server listening on " + endpoint);

@@ -32,8 +32,8 @@ record ServerSettings(List<Path> modelRoots, int maxQueuedJobs, long maxRequestB
 
     static ServerSettings from(Map<String, ?> props, Path home) {
         List<String> problems = new ArrayList<>();
-        Object file = props.get("felix.fileinstall.filename");
-        String where = file == null ? "configuration org.latentlab.server" : String.valueOf(file).replaceFirst("^file:", "");
+        Path file = StaleConfigurations.file(props.get(StaleConfigurations.ORIGIN));
+        String where = file == null ? "configuration org.latentlab.server" : file.toString();
         List<Path> roots = new ArrayList<>();
         for (String s : strings(props.get("modelRoots"))) {
             try {

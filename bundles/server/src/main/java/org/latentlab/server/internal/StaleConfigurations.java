@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -29,8 +30,12 @@ final class StaleConfigurations {
                 Object origin = c.getProperties() == null ? null : c.getProperties().get(ORIGIN);
                 Path file = file(origin);
                 if (file != null && !Files.exists(file)) {
-                    c.delete();
-                    removed.add("configuration " + c.getPid() + " came from " + file + ", which no longer exists; removed it");
+                    try {
+                        c.delete();
+                        removed.add("configuration " + c.getPid() + " came from " + file + ", which no longer exists; removed it");
+                    } catch (IllegalStateException alreadyDeleted) {
+                        // FileInstall, scanning DATA/etc at the same time, was quicker
+                    }
                 }
             }
         } catch (Exception e) { // never keep the server from starting
@@ -39,8 +44,14 @@ final class StaleConfigurations {
         return removed;
     }
 
+    /** True for a configuration that came from a file which no longer exists. */
+    static boolean stale(Map<String, ?> config) {
+        Path file = file(config.get(ORIGIN));
+        return file != null && !Files.exists(file);
+    }
+
     static Path file(Object origin) {
-        if (origin == null) {
+        if (origin == null || "null".equals(origin)) {
             return null;
         }
         String s = String.valueOf(origin);
