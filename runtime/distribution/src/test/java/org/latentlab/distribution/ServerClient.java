@@ -75,6 +75,24 @@ final class ServerClient {
         }
     }
 
+    /** Polls a job until it is running in the given stage (e.g. "iterating": its services are looked up). */
+    JsonNode awaitStage(String id, String stage, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode j = get("api/jobs/" + id).json();
+            if (j.path("status").asText().equals("running") && j.at("/progress/stage").asText().equals(stage)) {
+                return j;
+            }
+            if (!j.path("status").asText().equals("queued") && !j.path("status").asText().equals("running")) {
+                throw new AssertionError("job " + id + " ended before its stage " + stage + ": " + j);
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("job " + id + " is not in stage " + stage + " after " + timeout + ": " + j);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     JsonNode awaitStatus(String id, String status, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         while (true) {

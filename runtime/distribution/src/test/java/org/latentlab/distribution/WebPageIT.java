@@ -1,12 +1,14 @@
 package org.latentlab.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -16,6 +18,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -43,6 +48,9 @@ class WebPageIT {
             o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1200,1600",
                     "--user-data-dir=" + Files.createTempDirectory(lab.home, "chrome-"));
+            LoggingPreferences logs = new LoggingPreferences();
+            logs.enable(LogType.BROWSER, Level.ALL); // the page's console: a blocked resource shows up there
+            o.setCapability("goog:loggingPrefs", logs);
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
                     .usingAnyFreePort().build();
             ChromeDriver driver = new ChromeDriver(service, o);
@@ -72,6 +80,11 @@ class WebPageIT {
                         "return [...document.querySelectorAll('.card img')].every(i => i.complete && i.naturalWidth > 0)");
                 assertEquals(Boolean.TRUE, loaded, "report images load inside the page");
                 driver.switchTo().defaultContent();
+                // the page and the report work within their Content-Security-Policy: nothing was blocked
+                for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+                    assertFalse(e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Refused to"),
+                            e.getMessage());
+                }
                 Path shot = Path.of(System.getProperty("latentlab.it.work"), "webpage.png");
                 Files.write(shot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
             } finally {

@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.latentlab.api.Capability;
 import org.latentlab.api.Catalog;
@@ -28,6 +29,7 @@ import org.latentlab.api.model.ModelSpec;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -36,7 +38,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * The {@link AnalysisEngine}: validates a request against the capabilities registered now, queues it
  * on a bounded pool and runs it with {@link JobRunner}. Configured through ConfigAdmin, PID
- * {@code org.latentlab.engine}.
+ * {@code org.latentlab.engine}; a change applies live (queued and running jobs carry on).
  */
 @Component(service = AnalysisEngine.class, configurationPid = "org.latentlab.engine")
 @Designate(ocd = DefaultAnalysisEngine.Config.class)
@@ -67,19 +69,66 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
     org.latentlab.api.model.ModelLoader modelLoader;
 
     private volatile Config config;
-    private ExecutorService pool;
+    private ThreadPoolExecutor pool;
     private final Map<String, EngineJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicInteger counter = new AtomicInteger();
 
     @Activate
     void activate(Config config) {
-        this.config = config;
+        this.config = lenient(config);
         AtomicInteger threads = new AtomicInteger();
-        pool = Executors.newFixedThreadPool(Math.max(1, config.maxConcurrentJobs()), r -> {
+        int n = Math.max(1, this.config.maxConcurrentJobs());
+        pool = new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "latentlab-job-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * A configuration change (DATA/etc/org.latentlab.engine.cfg written, changed or deleted): without
+     * this method SCR would deactivate the engine, cancelling its jobs and taking its users down. The
+     * pool grows or shrinks without cancelling a running job; chunkSize, modelBatch and jacobianStep
+     * apply from the next job that starts.
+     */
+    @Modified
+    void modified(Config config) {
+        this.config = lenient(config);
+        int n = Math.max(1, this.config.maxConcurrentJobs());
+        if (n >= pool.getMaximumPoolSize()) { // the core size may never exceed the maximum
+            pool.setMaximumPoolSize(n);
+            pool.setCorePoolSize(n);
+        } else {
+            pool.setCorePoolSize(n);
+            pool.setMaximumPoolSize(n);
+        }
+    }
+
+    /**
+     * The configuration with every value that cannot be read as its type (e.g. {@code chunkSize = abc})
+     * replaced by its default, said once in the log, so a typo in a .cfg file never stops the engine.
+     */
+    static Config lenient(Config config) {
+        for (java.lang.reflect.Method m : Config.class.getDeclaredMethods()) {
+            try {
+                m.invoke(config);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                System.getLogger(DefaultAnalysisEngine.class.getName()).log(System.Logger.Level.WARNING,
+                        "configuration org.latentlab.engine: " + m.getName() + " cannot be read as "
+                                + m.getReturnType().getSimpleName() + "; using the default " + m.getDefaultValue());
+            }
+        }
+        return (Config) java.lang.reflect.Proxy.newProxyInstance(Config.class.getClassLoader(), new Class<?>[] {Config.class},
+                (proxy, m, args) -> {
+                    try {
+                        return m.invoke(config, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        if (m.getDefaultValue() == null) {
+                            throw e.getCause();
+                        }
+                        return m.getDefaultValue();
+                    }
+                });
     }
 
     @Deactivate

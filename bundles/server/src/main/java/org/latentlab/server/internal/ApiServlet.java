@@ -34,25 +34,45 @@ public class ApiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Cache-Control", "no-store");
+        HttpAnswers.securityHeaders(resp, false);
         try {
+            if (lab.startupProblem() != null) {
+                throw new LabServer.ApiException(503, lab.startupProblem());
+            }
             if (!authorised(req, resp)) {
                 resp.setHeader("WWW-Authenticate", "Bearer");
                 throw new LabServer.ApiException(401, "missing or wrong token: send 'Authorization: Bearer TOKEN' "
                         + "(printed by 'latentlab serve' at first start; 'latentlab serve --new-token' makes a new one)");
+            }
+            long max = lab.settings().maxRequestBytes();
+            if (req.getContentLengthLong() > max) { // refused before a byte of the body is read
+                throw new BodyLimit.TooLarge(max);
             }
             route(req, resp);
         } catch (LabServer.ApiException e) {
             error(resp, e.status, e.getMessage());
         } catch (LatentLabException e) {
             error(resp, 400, e.getMessage());
+        } catch (BodyLimit.TooLarge e) {
+            error(resp, 413, e.getMessage());
         } catch (JsonProcessingException e) {
-            error(resp, 400, "the request body is not valid JSON: " + e.getOriginalMessage());
+            BodyLimit.TooLarge tooLarge = BodyLimit.TooLarge.in(e);
+            if (tooLarge != null) {
+                error(resp, 413, tooLarge.getMessage());
+            } else {
+                error(resp, 400, "the request body is not valid JSON: " + e.getOriginalMessage());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            java.util.logging.Logger.getLogger(ApiServlet.class.getName()).log(java.util.logging.Level.WARNING,
-                    "internal error on " + req.getMethod() + " " + req.getRequestURI(), e);
-            error(resp, 500, "internal error (" + e.getClass().getSimpleName() + "); see the server's log");
+            BodyLimit.TooLarge tooLarge = BodyLimit.TooLarge.in(e);
+            if (tooLarge != null) {
+                error(resp, 413, tooLarge.getMessage());
+                return;
+            }
+            LabServer.LOG.log(java.util.logging.Level.WARNING, "internal error on " + req.getMethod() + " " + req.getRequestURI(), e);
+            error(resp, 500, "internal error (" + e.getClass().getSimpleName() + "); see the server's log"
+                    + lab.logFile().map(f -> " " + f).orElse(""));
         }
     }
 
@@ -99,9 +119,7 @@ public class ApiServlet extends HttpServlet {
             }
             case "status" -> {
                 method(m, "GET");
-                json(resp, 200, LabServer.JSON.createObjectNode().put("home", lab.home().toString())
-                        .put("interruptedAtStart", lab.interruptedAtStart())
-                        .set("modelRoots", LabServer.JSON.valueToTree(lab.roots().stream().map(Path::toString).toList())));
+                json(resp, 200, lab.status());
             }
             case "models" -> {
                 if (m.equals("GET")) {
@@ -213,9 +231,10 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
-    private static JsonNode body(HttpServletRequest req) throws IOException {
-        JsonNode n = LabServer.JSON.readTree(req.getInputStream());
-        if (n == null) {
+    /** The JSON body, read through a cap: a chunked body longer than allowed stops being read at the limit. */
+    private JsonNode body(HttpServletRequest req) throws IOException {
+        JsonNode n = LabServer.JSON.readTree(new BodyLimit(req.getInputStream(), lab.settings().maxRequestBytes()));
+        if (n == null || n.isMissingNode()) {
             throw new LabServer.ApiException(400, "the request body is empty; send a JSON object");
         }
         return n;
@@ -236,21 +255,10 @@ public class ApiServlet extends HttpServlet {
     }
 
     private static void json(HttpServletResponse resp, int status, JsonNode body) throws IOException {
-        resp.setStatus(status);
-        resp.setContentType("application/json");
-        resp.setCharacterEncoding("utf-8");
-        LabServer.JSON.writerWithDefaultPrettyPrinter().writeValue(resp.getWriter(), body);
+        HttpAnswers.json(resp, status, body);
     }
 
     private static void error(HttpServletResponse resp, int status, String message) throws IOException {
-        if (resp.isCommitted()) {
-            return;
-        }
-        resp.reset(); // drops a half-written body and its length; then the headers every answer needs again
-        resp.setHeader("Cache-Control", "no-store");
-        if (status == 401) {
-            resp.setHeader("WWW-Authenticate", "Bearer");
-        }
-        json(resp, status, LabServer.JSON.createObjectNode().put("error", message));
+        HttpAnswers.error(resp, status, message, false);
     }
 }

@@ -40,7 +40,26 @@ final class JobStore implements AutoCloseable {
                     + "out_dir VARCHAR(1024) NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS models (name VARCHAR(200) PRIMARY KEY, path VARCHAR(1024) NOT NULL)");
             s.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS summary CLOB");
+        } catch (SQLException e) {
+            close(); // DB_CLOSE_DELAY=-1 would keep a half-opened database (and its file) open in this process
+            throw e;
         }
+    }
+
+    /** Reads every record once, so a damaged file is found at start, not in the middle of serving. */
+    synchronized int verify() throws SQLException {
+        int n = 0;
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT * FROM jobs")) {
+                n += read(rs).size();
+            }
+            try (ResultSet rs = s.executeQuery("SELECT name, path FROM models")) {
+                while (rs.next()) {
+                    rs.getString(2);
+                }
+            }
+        }
+        return n;
     }
 
     synchronized int markInterrupted() throws SQLException {
@@ -54,7 +73,7 @@ final class JobStore implements AutoCloseable {
 
     synchronized void insert(JobRecord r) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
-                "INSERT INTO jobs (id, created, status, request, message, finished, out_dir) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO jobs (id, created, status, request, message, finished, out_dir, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             p.setString(1, r.id());
             p.setTimestamp(2, Timestamp.from(r.created()));
             p.setString(3, r.status());
@@ -62,6 +81,7 @@ final class JobStore implements AutoCloseable {
             p.setString(5, r.message());
             p.setTimestamp(6, r.finished() == null ? null : Timestamp.from(r.finished()));
             p.setString(7, r.outDir());
+            p.setString(8, r.summary());
             p.executeUpdate();
         }
     }

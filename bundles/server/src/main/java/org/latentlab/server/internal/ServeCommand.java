@@ -1,6 +1,13 @@
 package org.latentlab.server.internal;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -32,7 +39,8 @@ public class ServeCommand implements Subcommand {
               --new-token     replace the API token (the old one stops working)
 
             Configuration files in DATA/etc are applied live: org.latentlab.server.cfg (modelRoots,
-            maxQueuedJobs), org.latentlab.engine.cfg (maxConcurrentJobs, ...), org.latentlab.backends.cfg.
+            maxQueuedJobs, maxRequestBytes), org.latentlab.engine.cfg (maxConcurrentJobs, ...),
+            org.latentlab.backends.cfg. The server logs to DATA/logs/server.log.
             """;
 
     @Reference
@@ -100,6 +108,15 @@ public class ServeCommand implements Subcommand {
                 }
             }
         }
+        if (lab.startupProblem() != null) {
+            err.println("serve: " + lab.startupProblem());
+            return 1;
+        }
+        String bad = checkAddress(host, port);
+        if (bad != null) {
+            err.println("serve: " + bad);
+            return bad.startsWith("port ") ? 1 : 2;
+        }
         java.util.Set<String> before = endpoints(); // a persisted configuration may have started Jetty already
         Configuration http = configAdmin.getConfiguration("org.apache.felix.http", "?");
         Dictionary<String, Object> props = new Hashtable<>();
@@ -120,6 +137,12 @@ public class ServeCommand implements Subcommand {
         if (newToken || !lab.tokens().exists()) {
             token = lab.tokens().create();
         }
+        for (String note : lab.notes()) {
+            err.println("serve: note: " + note);
+        }
+        for (String problem : lab.configurationProblems()) {
+            err.println("serve: warning: " + problem);
+        }
         out.println("LatentLab server listening on " + endpoint);
         out.println("  web page: " + endpoint + (token != null ? "#token=" + token : ""));
         out.println("  REST API: " + endpoint + "api/ (header 'Authorization: Bearer TOKEN')");
@@ -128,12 +151,55 @@ public class ServeCommand implements Subcommand {
         } else {
             out.println("  token:    set earlier; 'latentlab serve --new-token' replaces it");
         }
+        lab.logFile().ifPresent(f -> out.println("  log:      " + f));
         if (lab.interruptedAtStart() > 0) {
             out.println("  " + lab.interruptedAtStart() + " job(s) were interrupted by the last stop; POST /api/jobs/ID/rerun");
         }
         out.flush();
-        stopped.await(); // until the framework stops (Ctrl-C) or this bundle goes away
-        return 0;
+        LabServer.LOG.info("serving " + lab.home() + " on " + endpoint);
+        stopped.await(); // until the framework stops (Ctrl-C) or this component goes away
+        if (ctx.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING) {
+            return 0;
+        }
+        // never a silent exit 0 while the lab runs on
+        err.println("serve: the server component was stopped while the lab kept running (its bundle stopped or was "
+                + "updated?); start 'latentlab serve' again; details in the log " + lab.logFile().map(Path::toString).orElse(""));
+        return 1;
+    }
+
+    /**
+     * Null when Jetty can listen on host:port; else one line saying what is wrong: the host is unknown
+     * or not an address of this machine (bad usage), or the port is taken (starts with "port ").
+     */
+    static String checkAddress(String host, int port) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException | SecurityException e) {
+            return "--host " + host + " is not a known host name or address; give an address of this machine, "
+                    + "e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every network)";
+        }
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(address, port));
+            return null;
+        } catch (IOException e) {
+            boolean local;
+            try {
+                local = address.isAnyLocalAddress() || address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null;
+            } catch (IOException e2) {
+                local = false;
+            }
+            if (local && port != 0) {
+                return "port " + port + " on " + host + " is in use (another server?); stop that, or choose another with "
+                        + "--port N (0 picks a free one)";
+            }
+            if (!local) {
+                return "--host " + host + " (" + address.getHostAddress() + ") is not an address of this machine, so the "
+                        + "server cannot listen there; use 127.0.0.1 (this machine only) or 0.0.0.0 (every network)";
+            }
+            return "cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")";
+        }
     }
 
     /**
