@@ -154,14 +154,14 @@ class ProbeSuiteIT {
         }
         for (String[] c : new String[][] {{"abc", "--grid must look like"}, {"0:1:5", "--grid must look like"},
                 {"0:1:0,0:1:5", "COUNT must be 1..10000"}, {"0:1:99999,0:1:5", "COUNT must be 1..10000"},
-                {"nan:1:5,0:1:5", "NaN"}, {"0:inf:5,0:1:5", "finite"}, {"0:1:x,0:1:5", "FROM:TO:COUNT"}}) {
+                {"NaN:1:5,0:1:5", "must be finite"}, {"0:Infinity:5,0:1:5", "must be finite"}, {"nan:1:5,0:1:5", "FROM:TO:COUNT"}, {"0:1:x,0:1:5", "FROM:TO:COUNT"}}) {
             p.add(cli("field: grid " + c[0], "field", List.of("--model", MODELS.resolve("tiny-mlp").toString(), "--grid", c[0], "--out",
-                    out), 1, c[1]));
+                    out), 2, c[1])); // a malformed --grid is bad usage
         }
         p.add(cli("field: grid without plane at k=4", "field", List.of("--model", m, "--grid", "0:1:3,0:1:3", "--out", out), 1,
                 "needs --plane"));
         p.add(cli("field: plane of the wrong shape", "field", List.of("--model", m, "--grid", "0:1:3,0:1:3", "--plane",
-                bad.resolve("narrow.npy").toString(), "--out", out), 1, "three latent points"));
+                bad.resolve("narrow.npy").toString(), "--out", out), 1, "it must be [3, 4]"));
         p.add(cli("field: degenerate plane", "field", List.of("--model", m, "--grid", "0:1:3,0:1:3", "--plane",
                 bad.resolve("flat-plane.npy").toString(), "--out", out), 1, "does not span a new direction"));
         p.add(cli("field: NaN plane", "field", List.of("--model", m, "--grid", "0:1:3,0:1:3", "--plane",
@@ -222,7 +222,7 @@ class ProbeSuiteIT {
                 + "\", \"seeds\": {\"noise\": 5}}", 400, "is not valid JSON"));
         p.add(api("no seeds", "POST", "api/jobs", "{\"model\": \"" + m + "\"}", 400, "\\\"seeds\\\" must be an object"));
         p.add(api("seeds a string", "POST", "api/jobs", job + "\"lots\"}", 400, "\\\"seeds\\\" must be an object"));
-        p.add(api("seeds empty", "POST", "api/jobs", job + "{}}", 400, "needs one of noise, latents, inputs, source"));
+        p.add(api("seeds empty", "POST", "api/jobs", job + "{}}", 400, "needs exactly one of noise, latents, inputs, source"));
         for (String[] c : new String[][] {{"-1", "noise"}, {"0", "noise"}, {"\"abc\"", "noise"}, {"10.5", "noise"}, {"true", "noise"},
                 {"1e300", "noise"}, {"500000000", "500,000,000 seeds of dimension 4 need about"}, {"null", "noise"}}) {
             p.add(api("noise " + c[0], "POST", "api/jobs", job + "{\"noise\": " + c[0] + "}}", 400, c[1]));
