@@ -50,8 +50,8 @@ public class PluginMonitor implements PluginStatus {
 
     private record Stamp(long size, long modified) {}
 
-    /** A file as last scanned: its stamp, since when it has had that stamp, and the verdict. */
-    private record Seen(Stamp stamp, long stampSince, PluginFile file) {}
+    /** A file as last scanned: its stamp, since when it has had that stamp, the verdict, and the problem logged for that stamp. */
+    private record Seen(Stamp stamp, long stampSince, PluginFile file, String logged) {}
 
     private BundleContext context;
     private Path dir;
@@ -179,16 +179,23 @@ public class PluginMonitor implements PluginStatus {
                 continue;
             }
             Seen before = seen.get(name);
-            long stampSince = before != null && before.stamp().equals(stamp) ? before.stampSince() : System.nanoTime();
+            boolean sameStamp = before != null && before.stamp().equals(stamp);
+            long stampSince = sameStamp ? before.stampSince() : System.nanoTime();
             boolean settled = System.nanoTime() - stampSince >= TimeUnit.MILLISECONDS.toNanos(pollMillis);
             PluginFile judged = settled ? judge(f, stamp) : new PluginFile(name, State.WAITING, null, null, Instant.now());
+            if (judged == null) { // its bundle is starting or stopping right now: the last verdict holds
+                judged = sameStamp ? before.file() : new PluginFile(name, State.WAITING, null, null, Instant.now());
+            }
             if (before != null && before.file().state() == judged.state() && Objects.equals(before.file().reason(), judged.reason())
                     && Objects.equals(before.file().bundle(), judged.bundle())) {
                 judged = before.file(); // keep 'since'
-            } else if (judged.state() == State.PROBLEM) {
-                System.err.println("latentlab: plugin " + name + " is not used: " + judged.reason());
             }
-            now.put(name, new Seen(stamp, stampSince, judged));
+            String logged = sameStamp ? before.logged() : null;
+            if (judged.state() == State.PROBLEM && !judged.reason().equals(logged)) { // once per content and reason
+                System.err.println("latentlab: plugin " + name + " is not used: " + judged.reason());
+                logged = judged.reason();
+            }
+            now.put(name, new Seen(stamp, stampSince, judged, logged));
             out.add(judged);
         }
         seen.keySet().stream().filter(n -> !now.containsKey(n)).forEach(n -> {
@@ -200,6 +207,7 @@ public class PluginMonitor implements PluginStatus {
         snapshot = List.copyOf(out);
     }
 
+    /** The verdict on a stable file, or null while its bundle is starting or stopping. */
     private PluginFile judge(Path f, Stamp stamp) {
         String name = f.getFileName().toString();
         PluginJars.Inspection ins = jars.inspect(f);
@@ -243,8 +251,10 @@ public class PluginMonitor implements PluginStatus {
                 return failure.map(x -> problem(name, bundle, "cannot start: " + x.reason() + "; fix the plugin or remove the file"))
                         .orElse(waiting(name, bundle));
             }
-            default -> {
-                return waiting(name, bundle);
+            default -> { // STARTING (for good, when it activates lazily, on first use), STOPPING
+                String policy = b.getHeaders().get(org.osgi.framework.Constants.BUNDLE_ACTIVATIONPOLICY);
+                boolean lazy = b.getState() == Bundle.STARTING && policy != null && policy.startsWith("lazy");
+                return lazy ? new PluginFile(name, State.ACTIVE, bundle, null, Instant.now()) : null;
             }
         }
     }
