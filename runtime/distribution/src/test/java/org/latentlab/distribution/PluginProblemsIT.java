@@ -101,7 +101,8 @@ class PluginProblemsIT {
             }
             LabFixture.await("no problems once the bad files are gone", () -> f.lab.pluginProblems().isEmpty());
             assertFalse(f.run("services").contains("Plugin problems"));
-            assertTrue(f.bundles("latentlab-it-unresolvable").isEmpty(), "the unresolvable bundle was uninstalled");
+            LabFixture.await("the unresolvable bundle uninstalled", () -> f.bundles("latentlab-it-unresolvable").isEmpty());
+            LabFixture.await("the bundle with the bad activator uninstalled", () -> f.bundles("latentlab-it-bad-activator").isEmpty());
 
             assertEquals(0, metricUnregistered.get(), "the good plugin's metric was never unregistered");
             assertEquals(metric.getProperty("service.id"), f.service(METRIC, "path-length").orElseThrow().getProperty("service.id"));
