@@ -75,56 +75,115 @@ class LauncherScriptIT {
         assertTrue(badFeature.err().contains("unknown feature 'nope'"), badFeature.err());
     }
 
+    /**
+     * {@code latentlab shell} as a process, typed into like a terminal: every command is written only
+     * after the shell has shown its prompt, and each call waits for the next prompt.
+     */
+    static final class Shell implements AutoCloseable {
+        static final String PROMPT = "g! ";
+        final Process process;
+        private final StringBuffer output = new StringBuffer();
+        private final Thread reader;
+
+        Shell(Path home, String... options) throws Exception {
+            Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
+            List<String> cmd = new ArrayList<>(List.of(script.toString(), "--home", home.toString()));
+            cmd.addAll(List.of(options));
+            cmd.add("shell");
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            reader = new Thread(() -> {
+                try (var in = new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)) {
+                    char[] buf = new char[4096];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        output.append(buf, 0, n);
+                    }
+                } catch (java.io.IOException ended) {
+                    // the process ended
+                }
+            }, "shell-output");
+            reader.start();
+            awaitPrompts(1);
+        }
+
+        /** Types a command once the prompt is shown, and returns what it printed (up to the next prompt). */
+        String type(String command) throws Exception {
+            int prompts = prompts();
+            int from = output.length();
+            process.getOutputStream().write((command + "\n").getBytes());
+            process.getOutputStream().flush();
+            awaitPrompts(prompts + 1);
+            String text = output.toString();
+            return text.substring(from, text.lastIndexOf(PROMPT));
+        }
+
+        /** Types {@code exit 0} and waits for the process to end; returns everything it printed. */
+        String exit() throws Exception {
+            process.getOutputStream().write("exit 0\n".getBytes());
+            process.getOutputStream().flush();
+            assertTrue(process.waitFor(90, TimeUnit.SECONDS), "shell did not exit:\n" + output);
+            reader.join(5000);
+            return output.toString();
+        }
+
+        private int prompts() {
+            String text = output.toString();
+            int n = 0;
+            for (int i = text.indexOf(PROMPT); i >= 0; i = text.indexOf(PROMPT, i + PROMPT.length())) {
+                n++;
+            }
+            return n;
+        }
+
+        private void awaitPrompts(int n) throws Exception {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (prompts() < n) {
+                if (!process.isAlive() || System.nanoTime() > end) {
+                    throw new AssertionError("no shell prompt " + (process.isAlive() ? "after 120 s" : "(the shell ended)") + ":\n" + output);
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
     @Test
     void serverGogoCommandsWorkInTheShell() throws Exception {
         Path home = freshHome("gogo");
-        Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
-        Process p = new ProcessBuilder(script.toString(), "--home", home.toString(), "--features", "core,analysis,onnx,server",
-                "shell").redirectErrorStream(true).start();
-        StringBuffer buf = new StringBuffer();
-        Thread reader = new Thread(() -> {
-            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    buf.append(line).append('\n');
-                }
-            } catch (java.io.IOException ignored) {
-                // ended
-            }
-        });
-        reader.start();
         String model = Path.of(System.getProperty("latentlab.it.models"), "memorizer").toString();
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/org.latentlab.server.cfg"), "modelRoots = " + model + "\n");
-        String submit = "lab:submit '{\"model\": \"" + model + "\", \"seeds\": {\"noise\": 20}, \"exporters\": [\"json\"]}'";
-        p.getOutputStream().write(("lab:jobs\n" + submit + "\n").getBytes());
-        p.getOutputStream().flush();
-        long end = System.nanoTime() + 60_000_000_000L;
-        do { // until the job has finished, then list again
-            Thread.sleep(500);
-            p.getOutputStream().write("lab:jobs\n".getBytes());
-            p.getOutputStream().flush();
-        } while (!buf.toString().contains("succeeded") && System.nanoTime() < end);
-        p.getOutputStream().write("exit 0\n".getBytes());
-        p.getOutputStream().flush();
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "shell did not exit");
-        reader.join(5000);
-        String text = buf.toString();
-        assertTrue(text.contains("no jobs"), text);
-        assertTrue(text.lines().anyMatch(l -> l.startsWith("job-") || l.contains("job-2")), text);
-        assertTrue(text.contains("succeeded"), text);
+        try (Shell shell = new Shell(home, "--features", "core,analysis,onnx,server")) {
+            assertTrue(shell.type("lab:jobs").contains("no jobs"));
+            String submit = "lab:submit '{\"model\": \"" + model + "\", \"seeds\": {\"noise\": 20}, \"exporters\": [\"json\"]}'";
+            String submitted = shell.type(submit);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String jobs;
+            do { // poll the job list until the job has finished
+                jobs = shell.type("lab:jobs");
+            } while (!jobs.contains("succeeded") && !jobs.contains("failed") && System.nanoTime() < end && pause());
+            String text = shell.exit();
+            assertTrue(jobs.lines().anyMatch(l -> l.startsWith("job-") || l.contains("job-2")), submitted + jobs);
+            assertTrue(jobs.contains("succeeded"), text);
+        }
+    }
+
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(200);
+        return true;
     }
 
     @Test
     void shellRunsGogoCommandsAgainstTheLab() throws Exception {
-        Path home = freshHome("shell");
-        Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
-        Process p = new ProcessBuilder(script.toString(), "--home", home.toString(), "shell").redirectErrorStream(true).start();
-        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> readQuietly(p.getInputStream()));
-        p.getOutputStream().write("lab:services\nlb\nexit 0\n".getBytes());
-        p.getOutputStream().flush();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "shell did not exit");
-        String text = out.get();
-        assertTrue(text.contains("LatentLab catalog"), text);
-        assertTrue(text.lines().anyMatch(l -> l.contains("strategy") && l.contains("picard")), text);
+        try (Shell shell = new Shell(freshHome("shell"))) {
+            String services = shell.type("lab:services");
+            String bundles = shell.type("lb");
+            shell.exit();
+            assertTrue(bundles.contains("LatentLab catalog"), bundles);
+            assertTrue(services.lines().anyMatch(l -> l.contains("strategy") && l.contains("picard")), services);
+        }
     }
 }

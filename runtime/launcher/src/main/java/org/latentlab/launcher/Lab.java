@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.latentlab.launcher.spi.PluginFile;
+import org.latentlab.launcher.spi.PluginStatus;
 import org.latentlab.launcher.spi.Subcommand;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -41,6 +43,7 @@ public final class Lab implements AutoCloseable {
     private final AtomicLong lastServiceEvent = new AtomicLong(System.nanoTime());
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::close, "latentlab-shutdown");
+    private FileInstallLog fileInstallLog;
 
     /** Start level of the lab's services; front ends that read the terminal (Gogo shell) sit above it. */
     static final int SERVICES_LEVEL = 8;
@@ -55,8 +58,15 @@ public final class Lab implements AutoCloseable {
     /** Starts the framework and the features' bundles; returns once all are started. */
     public static Lab start(LabConfig config) throws IOException, BundleException {
         Path home = config.home();
-        for (String dir : List.of("plugins", "etc", "config", "cache", "run")) {
-            Files.createDirectories(home.resolve(dir));
+        Path plugins;
+        try {
+            for (String dir : List.of("plugins", "etc", "config", "cache", "run")) {
+                Files.createDirectories(home.resolve(dir));
+            }
+            plugins = config.plugins().toRealPath(); // FileInstall names plugin files by their canonical path
+        } catch (IOException e) {
+            throw new IOException("cannot use the data folder " + home + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); make it a writable folder or choose another with --home DIR", e);
         }
         List<Feature> features = resolveFeatures(config);
         configureNativeEngines(home);
@@ -86,6 +96,9 @@ public final class Lab implements AutoCloseable {
         props.put("felix.fileinstall.bundles.new.start", "true");
         props.put("felix.fileinstall.start.level", "5");
         props.put("felix.fileinstall.log.level", "2");
+        // to java.util.logging, where FileInstallLog prints one line each and the plugin monitor reads the reasons
+        props.put("felix.fileinstall.log.default", "jul");
+        props.put("latentlab.plugins", plugins.toString());
         // By default FileInstall refreshes every bundle with an unresolved optional import whenever a plugin
         // arrives, which restarts SCR, ConfigAdmin and Gogo under running jobs. Only refresh plugins.
         props.put("felix.fileinstall.optionalImportRefreshScope", "managed");
@@ -100,6 +113,7 @@ public final class Lab implements AutoCloseable {
         Framework fw = factory.newFramework(props);
         fw.init();
         Lab lab = new Lab(config, fw, storage);
+        lab.fileInstallLog = new FileInstallLog(plugins.toString(), () -> lab.pluginStatusRef() != null, System.err).attach();
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook); // 'exit' in Gogo calls System.exit
         BundleContext ctx = fw.getBundleContext();
         ctx.addServiceListener(e -> lab.lastServiceEvent.set(System.nanoTime()));
@@ -247,7 +261,11 @@ public final class Lab implements AutoCloseable {
         awaitStartLevel(FRONT_END_LEVEL, Duration.ofSeconds(30));
     }
 
+    /** Active, or known to be unusable: then the plugin monitor has logged why, and waiting longer would not help. */
     private boolean pluginSettled(String fileName) {
+        if (pluginProblems().stream().anyMatch(f -> f.name().equals(fileName))) {
+            return true;
+        }
         for (Bundle b : context().getBundles()) {
             if (b.getLocation().endsWith("/" + fileName)) {
                 boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
@@ -255,6 +273,43 @@ public final class Lab implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The files in the plugins folder the lab cannot use now, with the reasons, from the plugin monitor
+     * (the {@link PluginStatus} service of the core feature); empty when none runs.
+     */
+    public List<PluginFile> pluginProblems() {
+        ServiceReference<?> ref = pluginStatusRef();
+        if (ref == null) {
+            return List.of();
+        }
+        BundleContext ctx = context();
+        try {
+            return ctx.getService(ref) instanceof PluginStatus status ? status.problems() : List.of();
+        } catch (IllegalStateException stopping) {
+            return List.of();
+        } finally {
+            try {
+                ctx.ungetService(ref);
+            } catch (IllegalStateException stopping) {
+                // the framework is stopping
+            }
+        }
+    }
+
+    private ServiceReference<?> pluginStatusRef() {
+        BundleContext ctx = context();
+        if (ctx == null) {
+            return null;
+        }
+        try {
+            // getAll, as for subcommands: the SPI class always comes from the system bundle
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(PluginStatus.class.getName(), null);
+            return refs == null || refs.length == 0 ? null : refs[0];
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            return null;
+        }
     }
 
     /** The system bundle's context. */
@@ -356,6 +411,9 @@ public final class Lab implements AutoCloseable {
         } catch (BundleException | InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (fileInstallLog != null) {
+                fileInstallLog.detach();
+            }
             deleteTree(storage);
             try {
                 Files.deleteIfExists(pidFile(storage));

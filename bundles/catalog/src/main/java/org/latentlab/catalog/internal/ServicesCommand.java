@@ -5,13 +5,18 @@ import java.util.List;
 import org.latentlab.api.CapabilityInfo;
 import org.latentlab.api.Catalog;
 import org.latentlab.api.ParameterSpec;
+import org.latentlab.launcher.spi.PluginFile;
+import org.latentlab.launcher.spi.PluginStatus;
 import org.latentlab.launcher.spi.Subcommand;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * {@code latentlab services} and the Gogo command {@code lab:services}: the backends, strategies,
- * clusterers, metrics, exporters, data sets and seed sources registered now, with ids and parameters.
+ * clusterers, metrics, exporters, data sets and seed sources registered now, with ids and parameters,
+ * then the files in the plugins folder that the lab cannot use, with the reason.
  */
 @Component(service = {Subcommand.class, ServicesCommand.class}, property = {
         Subcommand.NAME + "=services",
@@ -22,13 +27,17 @@ public class ServicesCommand implements Subcommand {
     static final String HELP = """
             Usage: latentlab services [--kind KIND] [--params]
 
-            Lists the capabilities registered right now, one line each: kind, id, bundle, description.
+            Lists the capabilities registered right now, one line each: kind, id, bundle, description;
+            then, if there are any, the files in the plugins folder the lab cannot use, and why.
               --kind KIND   only this kind: backend, strategy, clusterer, metric, exporter, dataset, seeds
               --params      also list each capability's parameters with defaults and ranges
             """;
 
     @Reference
     Catalog catalog;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile PluginStatus plugins;
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
@@ -63,6 +72,7 @@ public class ServicesCommand implements Subcommand {
                 .filter(i -> kind == null || i.kind().label().equals(kind)).toList();
         if (infos.isEmpty()) {
             out.println(kind == null ? "No capabilities are registered." : "No " + kind + " is registered.");
+            printProblems(out);
             return;
         }
         out.printf("%-10s %-18s %-48s %s%n", "KIND", "ID", "BUNDLE", "DESCRIPTION");
@@ -76,6 +86,21 @@ public class ServicesCommand implements Subcommand {
                             p.description());
                 }
             }
+        }
+        printProblems(out);
+    }
+
+    /** The plugin files the lab does not use; nothing when all are fine. */
+    void printProblems(PrintStream out) {
+        PluginStatus status = plugins;
+        List<PluginFile> problems = status == null ? List.of() : status.problems();
+        if (problems.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("Plugin problems (files in the plugins folder that the lab does not use):");
+        for (PluginFile f : problems) {
+            out.printf("  %-28s %s%n", f.name(), f.reason());
         }
     }
 

@@ -1,10 +1,11 @@
 /**
- * Contract between the LatentLab launcher and bundles. This package is on the launcher class path
- * and exported by the system bundle (org.osgi.framework.system.packages.extra), so its classes are
- * the same for the launcher and for every bundle, however often bundles are updated.
+ * Contract between the LatentLab launcher and bundles: subcommands bundles offer ({@link Subcommand}), and
+ * the state of the plugins folder the launcher watches ({@link PluginStatus}). This package is on the
+ * launcher class path and exported by the system bundle (org.osgi.framework.system.packages.extra), so
+ * its classes are the same for the launcher and for every bundle, however often bundles are updated.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.latentlab.launcher.spi;
 
 import org.osgi.annotation.bundle.Export;
