@@ -370,7 +370,8 @@ public class LabServer {
             throw e;
         }
         live.put(id, job);
-        LOG.info("job " + id + " accepted: " + body);
+        String text = body.toString();
+        LOG.info("job " + id + " accepted: " + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text));
         job.completion().whenComplete((result, error) -> {
             String msg = finalMessage(job, error);
             try {

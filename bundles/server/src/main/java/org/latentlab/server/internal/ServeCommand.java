@@ -112,7 +112,10 @@ public class ServeCommand implements Subcommand {
             err.println("serve: " + lab.startupProblem());
             return 1;
         }
-        String bad = checkAddress(host, port);
+        int wanted = port;
+        // a configuration left by a killed run may have started Jetty on this port already: then it is ours, not taken
+        boolean ours = port != 0 && endpoints().stream().anyMatch(e -> e.contains(":" + wanted + "/"));
+        String bad = checkAddress(host, ours ? 0 : port);
         if (bad != null) {
             err.println("serve: " + bad);
             return bad.startsWith("port ") ? 1 : 2;
