@@ -30,6 +30,10 @@
         `${checked.has(m) || m === 'latent-field' || m === 'memorization' ? 'checked' : ''}> ${esc(m)}</label>`).join('');
     }
     $('conn').textContent = 'connected · ' + list.length + ' services';
+    const problems = (await api('plugins')).filter((p) => p.state === 'problem');
+    $('plugin-problems').hidden = problems.length === 0;
+    $('plugins').tBodies[0].innerHTML = problems.map((p) => `<tr><td>${esc(p.file)}</td><td>${esc(p.reason)}</td>` +
+      `<td class="muted">${esc(p.since)}</td></tr>`).join('');
   }
   function fill(id, values, preferred) {
     const sel = $(id);

@@ -117,6 +117,10 @@ public class ApiServlet extends HttpServlet {
                 method(m, "GET");
                 json(resp, 200, lab.services());
             }
+            case "plugins" -> {
+                method(m, "GET");
+                json(resp, 200, lab.plugins());
+            }
             case "status" -> {
                 method(m, "GET");
                 json(resp, 200, lab.status());

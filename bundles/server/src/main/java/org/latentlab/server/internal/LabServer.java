@@ -90,6 +90,10 @@ public class LabServer {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ModelLoader models;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile org.latentlab.launcher.spi.PluginStatus plugins;
+
     @Reference
     ConfigurationAdmin configAdmin;
 
@@ -307,6 +311,22 @@ public class LabServer {
                         .put("default", p.defaultValue()).put("description", p.description());
                 if (p.min() != null) {
                     po.put("min", p.min()).put("max", p.max());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every file in the plugins folder and what became of it (the reason, for those that cannot be used). */
+    ArrayNode plugins() {
+        ArrayNode out = JSON.createArrayNode();
+        org.latentlab.launcher.spi.PluginStatus status = plugins;
+        if (status != null) {
+            for (org.latentlab.launcher.spi.PluginFile f : status.files()) {
+                ObjectNode o = out.addObject().put("file", f.name()).put("state", f.state().name().toLowerCase())
+                        .put("bundle", f.bundle()).put("since", f.since() == null ? null : f.since().toString());
+                if (f.reason() != null) {
+                    o.put("reason", f.reason());
                 }
             }
         }
