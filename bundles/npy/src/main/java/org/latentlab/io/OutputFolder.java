@@ -124,7 +124,9 @@ public final class OutputFolder implements AutoCloseable {
             throw new LatentLabException("cannot create output folder " + t + ": " + IoErrors.describe(e), e);
         }
         try {
-            Path s = Files.createTempDirectory(parent, "." + t.getFileName() + STAGING);
+            String name = t.getFileName().toString();
+            // hidden, recognisable, and short enough for the file system's name limit
+            Path s = Files.createTempDirectory(parent, "." + name.substring(0, Math.min(name.length(), 100)) + STAGING);
             try { // temporary folders are owner-only; an output is an ordinary folder
                 Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
             } catch (UnsupportedOperationException ignored) {

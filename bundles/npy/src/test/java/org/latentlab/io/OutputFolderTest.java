@@ -110,6 +110,13 @@ class OutputFolderTest {
     }
 
     @Test
+    void aTargetWithTheLongestAllowedNameWorks() throws Exception {
+        Path target = dir.resolve("r".repeat(250));
+        write(target, "field", "field.npy", "v");
+        assertEquals("v", Files.readString(target.resolve("field.npy")));
+    }
+
+    @Test
     void checkCreatesNothing() throws Exception {
         OutputFolder.check(dir.resolve("x/y/z"), "analysis");
         assertEquals(List.of(), entries(dir));

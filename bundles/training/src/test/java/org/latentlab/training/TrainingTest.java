@@ -159,6 +159,27 @@ class TrainingTest {
         assertTrue(Files.notExists(dir.resolve("x")));
     }
 
+    @Test
+    void trainsOnAnyThreadNotOnlyOnTheOneThatLoadedTheEngine() throws Exception {
+        // libtorch's grad mode is per thread; DJL switches it off only on the thread that loads the engine
+        TrainingConfig quick = new TrainingConfig("mlp", 3, new int[] {8}, "relu", "kaiming-uniform", 1e-5, 0, 0, 32, 1, 16,
+                1e-2, 1);
+        new DjlAutoencoderTraining().train(data(), quick, "m", dir.resolve("here"), p -> {});
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread other = new Thread(() -> {
+            try {
+                new DjlAutoencoderTraining().train(data(), quick, "m", dir.resolve("there"), p -> {});
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        other.start();
+        other.join();
+        assertEquals(null, failure.get() == null ? null : failure.get().getMessage());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("here/encoder.1.weight.npy")),
+                Files.readAllBytes(dir.resolve("there/encoder.1.weight.npy")), "same model on either thread");
+    }
+
     private static void assertMessage(org.junit.jupiter.api.function.Executable e, String words) {
         LatentLabException x = assertThrows(LatentLabException.class, e);
         assertTrue(x.getMessage().contains(words), x.getMessage());

@@ -126,7 +126,8 @@ public class DemoCommand implements Subcommand {
         }
         // Checked before any work; the result is staged beside DIR and replaces an earlier demo output only at the end.
         try (OutputFolder folder = OutputFolder.open(outDir, OutputFolder.DEMO)) {
-            if (retrain) {
+            boolean needsTraining = retrain || !Files.isRegularFile(modelDir.resolve("model.json"));
+            if (needsTraining) {
                 OutputFolder.check(modelDir, OutputFolder.MODEL);
             }
             DataSet mnist = catalog.require(DataSet.class, "mnist");
@@ -134,7 +135,7 @@ public class DemoCommand implements Subcommand {
             Tensor train = mnist.load("train", config.trainSize());
             Tensor test = mnist.load("test", count);
 
-            if (retrain || !Files.isRegularFile(modelDir.resolve("model.json"))) {
+            if (needsTraining) {
                 err.printf(Locale.ROOT, "demo: [2/4] training the default autoencoder (MLP 784-%s-%d, %d digits, %d epochs)%n",
                         java.util.Arrays.toString(config.hidden()).replaceAll("[\\[\\] ]", "").replace(",", "-"),
                         config.latentDim(), config.trainSize(), config.epochs());

@@ -175,11 +175,16 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
             NDArray p = params.get(i);
             NDArray grad = p.getGradient();
             grad.attach(scope);
-            NDArray g = c.weightDecay() > 0 ? grad.add(p.mul(c.weightDecay())) : grad;
+            // A detached view shares p's storage: updating it updates p. libtorch's grad mode is per thread and
+            // DJL turns it off only on the thread that loaded the engine; an in-place update of p itself fails
+            // ("a leaf Variable that requires grad ...") on any other thread.
+            NDArray w = p.stopGradient();
+            w.attach(scope);
+            NDArray g = c.weightDecay() > 0 ? grad.add(w.mul(c.weightDecay())) : grad;
             NDArray[] mv = moments.get(i);
             mv[0].muli(b1).addi(g.mul(1 - b1));
             mv[1].muli(b2).addi(g.square().mul(1 - b2));
-            p.subi(mv[0].div(mv[1].sqrt().add(1e-8)).mul(lr));
+            w.subi(mv[0].div(mv[1].sqrt().add(1e-8)).mul(lr));
             grad.muli(0); // libtorch accumulates gradients otherwise
         }
     }
