@@ -76,7 +76,7 @@ abstract class IdxDataSet implements DataSet {
         try {
             return Idx.images(ready().resolve(s.images()), limit);
         } catch (IOException e) {
-            throw new LatentLabException(name() + ": " + e.getMessage(), e);
+            throw new LatentLabException(name() + ": " + org.latentlab.io.IoErrors.describe(e), e);
         }
     }
 
@@ -86,7 +86,7 @@ abstract class IdxDataSet implements DataSet {
         try {
             return Idx.labels(ready().resolve(s.labels()), limit);
         } catch (IOException e) {
-            throw new LatentLabException(name() + ": " + e.getMessage(), e);
+            throw new LatentLabException(name() + ": " + org.latentlab.io.IoErrors.describe(e), e);
         }
     }
 
@@ -123,7 +123,7 @@ abstract class IdxDataSet implements DataSet {
             verified = true;
             return d;
         } catch (IOException e) {
-            throw new LatentLabException(name() + ": cannot prepare " + d + ": " + e.getMessage(), e);
+            throw new LatentLabException(name() + ": cannot prepare " + d + ": " + org.latentlab.io.IoErrors.describe(e), e);
         }
     }
 

@@ -464,6 +464,12 @@ public class LabServer {
                         + "); check that the data folder is writable and has free space";
             }
         }
+        // the out folder refused before anything was written (e.g. DATA/jobs replaced by a file): the same advice, not the CLI's
+        if (job.status() == JobStatus.FAILED && out != null && msg != null && msg.contains(out.toString())
+                && notAFolder(out).isPresent()) {
+            return "job failed: cannot write its results to " + out + " (" + notAFolder(out).get()
+                    + "); check that the data folder is writable and has free space";
+        }
         return msg;
     }
 
