@@ -170,7 +170,7 @@ public class DemoCommand implements Subcommand {
                 SplittableRandom r = new SplittableRandom(0);
                 for (int i = 0; i < count; i++) { // noise with the encodings' mean and spread per dimension
                     for (int j = 0; j < k; j++) {
-                        double g = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+                        double g = org.latentlab.numerics.Gaussian.next(r);
                         z[(count + i) * k + j] = (float) (mean[j] + Math.sqrt(sd[j]) * g);
                     }
                 }

@@ -190,7 +190,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
     }
 
     private static double gaussian(SplittableRandom r) {
-        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+        return org.latentlab.numerics.Gaussian.next(r);
     }
 
     private static void writeModelJson(Path dir, String name, int[] inputShape, TrainingConfig c, List<Double> losses,
