@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +60,8 @@ public class FashionMnistDataSet extends IdxDataSet {
             install();
         }
         for (String f : MD5.keySet()) {
-            Path tmp = dir.resolve(f + ".part");
-            Files.copy(SYSTEM_DIR.resolve(f), tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path source = SYSTEM_DIR.resolve(f);
+            org.latentlab.io.AtomicFile.write(dir.resolve(f), out -> Files.copy(source, out));
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -94,9 +93,7 @@ public class MnistDataSet extends IdxDataSet {
                 for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
                     String name = Path.of(e.getName()).getFileName().toString();
                     if (e.isFile() && e.getName().startsWith("package/data/") && MD5.containsKey(name)) {
-                        Path tmp = work.resolve(name + ".part");
-                        Files.copy(tar, tmp, StandardCopyOption.REPLACE_EXISTING);
-                        Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        org.latentlab.io.AtomicFile.write(dir.resolve(name), tar::transferTo); // this entry's bytes only
                     }
                 }
             }

@@ -183,9 +183,7 @@ public final class LayerStack {
             }
         }
         Path json = dir.resolve(name + ".layers.json");
-        Path tmp = dir.resolve(name + ".layers.json.part");
-        om.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-        Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.latentlab.io.AtomicFile.write(json, out -> om.writerWithDefaultPrettyPrinter().writeValue(out, root));
         return json;
     }
 
