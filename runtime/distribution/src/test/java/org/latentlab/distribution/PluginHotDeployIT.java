@@ -27,6 +27,8 @@ class PluginHotDeployIT {
 
             f.deploy(LabFixture.pluginJar(SAMPLE), SAMPLE + ".jar");
             LabFixture.await("path-length metric registered", () -> f.service(METRIC, "path-length").isPresent());
+            // the registry shows a new service a moment before every listener (the catalog) has bound it
+            LabFixture.await("path-length in the catalog", () -> servicesList(f).contains("path-length"));
 
             // Seen by the catalog (a consumer with dynamic references) and usable through it.
             String listing = f.run("services", "--kind", "metric", "--params");
@@ -56,7 +58,10 @@ class PluginHotDeployIT {
                 Path variant = f.withVersion(LabFixture.pluginJar(SAMPLE), version);
                 f.deploy(variant, SAMPLE + ".jar");
                 LabFixture.await("metric served by version " + version, () -> f.service(METRIC, "path-length")
-                        .map(r -> r.getBundle().getVersion().toString().equals(version)).orElse(false));
+                        .map(r -> r.getBundle() != null && r.getBundle().getVersion().toString().equals(version)).orElse(false));
+                // the registry shows a new service a moment before every listener (the catalog) has bound it
+                LabFixture.await("the catalog serves version " + version, () -> servicesList(f).lines()
+                        .anyMatch(l -> l.contains("path-length") && l.contains(" " + version + " ")));
 
                 assertEquals(1, f.bundles(SAMPLE).size(), "an update must not install a second copy");
                 assertEquals(bundleId, f.bundles(SAMPLE).get(0).getBundleId(), "updated in place");
@@ -66,6 +71,14 @@ class PluginHotDeployIT {
                 String listing = f.run("services", "--kind", "metric");
                 assertEquals(1, listing.lines().filter(l -> l.contains("path-length")).count(), listing);
             }
+        }
+    }
+
+    static String servicesList(LabFixture f) {
+        try {
+            return f.run("services", "--kind", "metric");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -67,6 +67,7 @@ public class PluginMonitor implements PluginStatus {
     private final BundleListener bundleListener = this::bundleChanged;
     private final Map<String, Seen> seen = new HashMap<>(); // scanner thread only
     private volatile List<PluginFile> snapshot = List.of();
+    private volatile boolean active;
 
     @Activate
     void activate(BundleContext context) throws IOException {
@@ -92,11 +93,13 @@ public class PluginMonitor implements PluginStatus {
         context.addFrameworkListener(failures);
         context.addBundleListener(bundleListener);
         guardRegistration = context.registerService(ArtifactInstaller.class, guard, null);
+        active = true;
         scanner.scheduleWithFixedDelay(this::scanQuietly, 0, pollMillis, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
     void deactivate() {
+        active = false;
         scanner.shutdownNow();
         try {
             guardRegistration.unregister();
@@ -155,7 +158,9 @@ public class PluginMonitor implements PluginStatus {
         try {
             scan();
         } catch (RuntimeException e) { // never let the scanner thread die
-            System.err.println("latentlab: checking the plugins folder failed: " + Problems.oneLine(e));
+            if (active) { // else the framework is stopping under a last scan
+                System.err.println("latentlab: checking the plugins folder failed: " + Problems.oneLine(e));
+            }
         }
     }
 

@@ -86,7 +86,10 @@ final class Requirements {
             case BundleRevision.HOST_NAMESPACE -> {
                 String name = group(HOST, filter);
                 if (name != null) {
-                    return "host bundle " + name + range(filter) + " (it is a fragment), which is not installed";
+                    boolean installed = java.util.Arrays.stream(context.getBundles()).anyMatch(b -> name.equals(b.getSymbolicName()));
+                    return "host bundle " + name + range(filter) + " (it is a fragment), " + (installed
+                            ? "which was already running when the fragment came: restart the lab to attach it"
+                            : "which is not installed");
                 }
             }
             case ExecutionEnvironmentNamespace.EXECUTION_ENVIRONMENT_NAMESPACE -> {
