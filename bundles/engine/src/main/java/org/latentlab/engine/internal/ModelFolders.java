@@ -60,8 +60,10 @@ final class ModelFolders {
                 throw new LatentLabException(json + " names " + f + ", which does not exist in " + folder);
             }
         }
-        return new ModelSpec(folder, name == null ? folder.getFileName().toString() : name, inputShape, ld.asInt(), encoder,
-                decoder, backend);
+        ModelSpec spec = new ModelSpec(folder, name == null ? folder.getFileName().toString() : name, inputShape, ld.asInt(),
+                encoder, decoder, backend);
+        spec.inputSize(); // an inputShape whose product overflows is refused here, naming model.json's values
+        return spec;
     }
 
     private static String text(JsonNode root, Path json, String field, boolean required) {
