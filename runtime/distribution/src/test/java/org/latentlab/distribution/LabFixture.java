@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.latentlab.launcher.Lab;
 import org.latentlab.launcher.LabConfig;
 import org.osgi.framework.Bundle;
@@ -118,19 +113,8 @@ final class LabFixture implements AutoCloseable {
 
     /** A copy of {@code jar} whose manifest says {@code Bundle-Version: version}: a new build of the plugin. */
     Path withVersion(Path jar, String version) throws IOException {
-        Path out = Files.createTempFile(home, "variant-", ".jar");
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
-            Manifest mf = new Manifest(in.getManifest());
-            mf.getMainAttributes().putValue("Bundle-Version", version);
-            try (OutputStream os = Files.newOutputStream(out); JarOutputStream jos = new JarOutputStream(os, mf)) {
-                for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
-                    jos.putNextEntry(new JarEntry(e.getName()));
-                    in.transferTo(jos);
-                    jos.closeEntry();
-                }
-            }
-        }
-        return out;
+        return PluginTestJars.rewrite(jar, mf -> mf.getMainAttributes().putValue("Bundle-Version", version),
+                Files.createTempFile(home, "variant-", ".jar"));
     }
 
     /** Exit code and both outputs of a subcommand. */

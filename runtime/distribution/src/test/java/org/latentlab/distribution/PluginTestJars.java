@@ -88,9 +88,13 @@ final class PluginTestJars {
         return out;
     }
 
-    /** A copy of {@code jar} with a changed manifest. */
+    /** A copy of {@code jar} with a changed manifest, in the scratch folder. */
     Path rewrite(Path jar, String name, java.util.function.Consumer<Manifest> change) throws IOException {
-        Path out = scratch.resolve(name);
+        return rewrite(jar, change, scratch.resolve(name));
+    }
+
+    /** A copy of {@code jar} with a changed manifest, written to {@code out}. */
+    static Path rewrite(Path jar, java.util.function.Consumer<Manifest> change, Path out) throws IOException {
         try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
             Manifest mf = new Manifest(in.getManifest());
             change.accept(mf);

@@ -60,6 +60,17 @@ final class ServerClient {
     }
 
     /** Polls a job until it has finished; returns its final record. */
+    /** Cancels every job still queued or running and waits until each has ended (tests start from a quiet server). */
+    void cancelUnfinishedJobs() throws Exception {
+        for (JsonNode j : get("api/jobs?limit=1000").json()) {
+            String s = j.path("status").asText();
+            if (s.equals("queued") || s.equals("running")) {
+                post("api/jobs/" + j.path("id").asText() + "/cancel", "");
+                awaitFinished(j.path("id").asText(), Duration.ofSeconds(60));
+            }
+        }
+    }
+
     JsonNode awaitFinished(String id, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         while (true) {

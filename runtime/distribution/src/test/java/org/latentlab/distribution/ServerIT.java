@@ -197,13 +197,7 @@ class ServerIT {
     /** Each test starts with no job queued or running, whatever an earlier test left behind. */
     @AfterEach
     void cancelLeftoverJobs() throws Exception {
-        for (JsonNode j : api.get("api/jobs?limit=1000").json()) {
-            String s = j.path("status").asText();
-            if (s.equals("queued") || s.equals("running")) {
-                api.post("api/jobs/" + j.path("id").asText() + "/cancel", "");
-                api.awaitFinished(j.path("id").asText(), Duration.ofSeconds(60));
-            }
-        }
+        api.cancelUnfinishedJobs();
     }
 
     private static String submitSmall() throws Exception {

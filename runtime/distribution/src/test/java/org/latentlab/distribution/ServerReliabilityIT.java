@@ -40,12 +40,8 @@ class ServerReliabilityIT {
         lab.close();
     }
 
-    static String memorizer() {
-        return MODELS.resolve("memorizer").toString();
-    }
-
     static String job(String seeds) {
-        return "{\"model\": \"" + memorizer() + "\", \"seeds\": " + seeds + ", \"exporters\": [\"json\"]}";
+        return "{\"model\": \"" + ServerIT.memorizer() + "\", \"seeds\": " + seeds + ", \"exporters\": [\"json\"]}";
     }
 
     static int jobCount() throws Exception {
@@ -63,9 +59,9 @@ class ServerReliabilityIT {
         ServerIT.expect(api.post("api/jobs", job("{\"source\": \"uniform\", \"params\": {\"low\": \"x\"}}")), 400,
                 "\\\"seeds.params\\\": parameter 'low'");
         ServerIT.expect(api.post("api/jobs", job("{\"noise\": 5, \"sigma\": \"wide\"}")), 400, "seeds.sigma");
-        ServerIT.expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 5}, \"strategy\": 7}"), 400,
+        ServerIT.expect(api.post("api/jobs", "{\"model\": \"" + ServerIT.memorizer() + "\", \"seeds\": {\"noise\": 5}, \"strategy\": 7}"), 400,
                 "\\\"strategy\\\" must be a non-empty string");
-        ServerIT.expect(api.post("api/jobs", "{\"model\": \"" + memorizer() + "\", \"seeds\": {\"noise\": 5}, \"metrics\": [1]}"), 400,
+        ServerIT.expect(api.post("api/jobs", "{\"model\": \"" + ServerIT.memorizer() + "\", \"seeds\": {\"noise\": 5}, \"metrics\": [1]}"), 400,
                 "\\\"metrics\\\" must list ids as strings");
         assertEquals(before, jobCount(), "no refused request left a job record");
     }
@@ -214,13 +210,7 @@ class ServerReliabilityIT {
 
     @AfterEach
     void cancelLeftoverJobs() throws Exception {
-        for (JsonNode j : api.get("api/jobs?limit=1000").json()) {
-            String s = j.path("status").asText();
-            if (s.equals("queued") || s.equals("running")) {
-                api.post("api/jobs/" + j.path("id").asText() + "/cancel", "");
-                api.awaitFinished(j.path("id").asText(), Duration.ofSeconds(60));
-            }
-        }
+        api.cancelUnfinishedJobs();
     }
 
     static void awaitStatus(String pointer, String value) throws InterruptedException {

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,25 +22,8 @@ class ServerRestartIT {
     record Server(Process process, ServerClient api, StringBuffer output) {}
 
     static Server serve(Path home, String knownToken) throws Exception {
-        Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
-        Process p = new ProcessBuilder(script.toString(), "--home", home.toString(), "serve", "--port", "0")
-                .redirectErrorStream(true).start();
-        StringBuffer out = new StringBuffer();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    out.append(line).append('\n');
-                }
-            } catch (Exception ignored) {
-                // process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        LabFixture.await("server started", () -> out.toString().contains("REST API:") || !p.isAlive());
-        assertTrue(p.isAlive(), out.toString());
-        LabFixture.await("token line", () -> out.toString().contains("token:"));
-        return new Server(p, ServerClient.fromServeOutput(out.toString(), knownToken), out);
+        ServerProcess s = ServerProcess.serving(home, knownToken);
+        return new Server(s.process, s.api(), s.output);
     }
 
     static String longJob() {
