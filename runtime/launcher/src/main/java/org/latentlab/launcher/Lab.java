@@ -256,9 +256,13 @@ public final class Lab implements AutoCloseable {
         while (System.nanoTime() < end && System.nanoTime() - lastServiceEvent.get() < quiet) {
             sleep(50);
         }
-        // Now start the front ends, so the first command typed already sees the plugins.
-        framework.adapt(FrameworkStartLevel.class).setStartLevel(FRONT_END_LEVEL);
-        awaitStartLevel(FRONT_END_LEVEL, Duration.ofSeconds(30));
+        // Now start the front ends (the Gogo console), so the first command typed already sees the plugins. Only
+        // for the shell: for any other command the console is not needed, and its launch thread would race with a
+        // command that ends at once (a stack trace "Command not found: gosh" while the framework stops).
+        if (config.interactive()) {
+            framework.adapt(FrameworkStartLevel.class).setStartLevel(FRONT_END_LEVEL);
+            awaitStartLevel(FRONT_END_LEVEL, Duration.ofSeconds(30));
+        }
     }
 
     /** Active, or known to be unusable: then the plugin monitor has logged why, and waiting longer would not help. */
