@@ -2,8 +2,8 @@ package org.latentlab.catalog.internal;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.latentlab.api.CapabilityInfo;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.CapabilityInfo;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.launcher.spi.PluginFile;
 import org.latentlab.launcher.spi.PluginStatus;

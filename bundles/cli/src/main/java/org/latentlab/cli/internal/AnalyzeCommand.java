@@ -14,6 +14,7 @@ import org.latentlab.api.engine.AnalysisEngine;
 import org.latentlab.api.engine.AnalysisRequest;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.engine.Job;
+import org.latentlab.api.engine.JobListener;
 import org.latentlab.api.engine.JobProgress;
 import org.latentlab.api.engine.JobStatus;
 import org.latentlab.api.engine.SeedSpec;
@@ -87,9 +88,16 @@ public class AnalyzeCommand implements Subcommand {
             return 1;
         }
         ProgressDisplay display = new ProgressDisplay(err, quiet);
-        while (!job.status().finished()) {
-            display.show(job.progress());
-            Thread.sleep(200);
+        Runnable unlisten = job.listen(new JobListener() {
+            @Override
+            public void progressed(Job j, JobProgress p) {
+                display.show(p);
+            }
+        });
+        try {
+            job.completion().toCompletableFuture().handle((r, e) -> null).get(); // ends however the job ends
+        } finally {
+            unlisten.run();
         }
         display.done();
         if (job.status() != JobStatus.SUCCEEDED) {
@@ -121,34 +129,36 @@ public class AnalyzeCommand implements Subcommand {
         }
         SeedSpec seeds;
         if (a.get("--seeds") != null) {
-            seeds = new SeedSpec(SeedSpec.Kind.LATENTS, Path.of(a.get("--seeds")).toAbsolutePath(), null, Map.of());
+            seeds = SeedSpec.latents(Path.of(a.get("--seeds")));
         } else if (a.get("--inputs") != null) {
-            seeds = new SeedSpec(SeedSpec.Kind.INPUTS, Path.of(a.get("--inputs")).toAbsolutePath(), null, Map.of());
+            seeds = SeedSpec.inputs(Path.of(a.get("--inputs")));
         } else if (a.get("--noise") != null) {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("count", a.get("--noise"));
             p.put("sigma", a.get("--noise-sigma", "1"));
             p.put("seed", a.get("--random-seed", "0"));
-            seeds = new SeedSpec(SeedSpec.Kind.SOURCE, null, "gaussian", p);
+            seeds = SeedSpec.source("gaussian", p);
         } else {
-            seeds = new SeedSpec(SeedSpec.Kind.SOURCE, null, a.get("--seed-source"), Args.keyValues(a.all("--seed-param")));
+            seeds = SeedSpec.source(a.get("--seed-source"), Args.keyValues(a.all("--seed-param")));
         }
-        Map<String, Map<String, String>> metrics = new LinkedHashMap<>();
+        AnalysisRequest.Builder b = AnalysisRequest.builder().model(Path.of(model)).out(Path.of(outDir)).seeds(seeds)
+                .strategy(a.get("--strategy"), Args.keyValues(a.all("--strategy-param")))
+                .clusterer(a.get("--clusterer"), Args.keyValues(a.all("--clusterer-param")))
+                .training(a.get("--training") == null ? null : TrainingData.parse(a.get("--training")));
         for (String m : a.all("--metric")) {
             int colon = m.indexOf(':');
-            metrics.put(colon < 0 ? m : m.substring(0, colon),
-                    colon < 0 ? Map.of() : Args.keyValues(List.of(m.substring(colon + 1))));
+            b.metric(colon < 0 ? m : m.substring(0, colon), colon < 0 ? Map.of() : Args.keyValues(List.of(m.substring(colon + 1))));
         }
-        Map<String, Map<String, String>> exporters = new LinkedHashMap<>();
-        for (String e : a.get("--exporters", "json,npy,csv,html").split(",")) {
-            if (!e.isBlank()) {
-                exporters.put(e.trim(), Map.of());
+        if (a.get("--exporters") != null) {
+            Map<String, Map<String, String>> exporters = new LinkedHashMap<>();
+            for (String e : a.get("--exporters").split(",")) {
+                if (!e.isBlank()) {
+                    exporters.put(e.trim(), Map.of());
+                }
             }
+            b.exporters(exporters);
         }
-        return new AnalysisRequest(Path.of(model).toAbsolutePath(), seeds, a.get("--strategy", "picard"),
-                Args.keyValues(a.all("--strategy-param")), a.get("--clusterer", "cosine"),
-                Args.keyValues(a.all("--clusterer-param")), metrics, exporters, Path.of(outDir).toAbsolutePath(),
-                a.get("--training") == null ? null : TrainingData.parse(a.get("--training")));
+        return b.build();
     }
 
     static void print(PrintStream out, AnalysisResult r, Path outDir) {
@@ -188,10 +198,19 @@ public class AnalyzeCommand implements Subcommand {
             this.quiet = quiet;
         }
 
-        void show(JobProgress p) {
+        private long lastShown;
+
+        /** Called for every step of the job: prints a new stage or message at once, counts at most 10 times a second. */
+        synchronized void show(JobProgress p) {
             if (quiet) {
                 return;
             }
+            long now = System.nanoTime();
+            boolean news = !p.stage().equals(lastStage) || !p.message().equals(lastMessage);
+            if (!news && now - lastShown < 100_000_000L) {
+                return;
+            }
+            lastShown = now;
             String what = p.stage() + ": " + p.message() + (p.total() > 0 ? String.format(" %d/%d", p.done(), p.total())
                     : p.done() > 0 ? String.format(Locale.ROOT, " (%,d seed-steps)", p.done()) : "");
             if (console) {
@@ -204,7 +223,7 @@ public class AnalyzeCommand implements Subcommand {
             lastMessage = p.message();
         }
 
-        void done() {
+        synchronized void done() {
             if (!quiet && console) {
                 err.println();
             }

@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.Attractor;
@@ -182,24 +181,16 @@ public class DemoCommand implements Subcommand {
             }
 
             err.println("demo: [4/4] iterating z <- E(D(z)), clustering end points, Jacobian spectra, memorization, report");
-            Map<String, Map<String, String>> metrics = new LinkedHashMap<>();
-            metrics.put("memorization", Map.of());
-            metrics.put("latent-field", Map.of());
-            Map<String, Map<String, String>> exporters = new LinkedHashMap<>();
-            exporters.put("json", Map.of());
-            exporters.put("npy", Map.of());
-            exporters.put("csv", Map.of());
-            exporters.put("html", Map.of("groups", "test digits:" + count + ",latent noise:" + count,
-                    "title", "LatentLab demo: attractors of an MNIST autoencoder"));
             // The engine publishes its analysis inside our staging folder; it joins seeds.npy there.
             Path analysis = folder.staging().resolve(".analysis");
-            AnalysisRequest request = new AnalysisRequest(modelDir, new SeedSpec(SeedSpec.Kind.LATENTS, seedsFile, null, Map.of()),
-                    "picard", Map.of(), "cosine", Map.of(), metrics, exporters, analysis,
-                    new TrainingData("mnist", "train", config.trainSize()));
+            AnalysisRequest request = AnalysisRequest.builder().model(modelDir).seeds(SeedSpec.latents(seedsFile)).out(analysis)
+                    .metric("memorization", Map.of()).metric("latent-field", Map.of())
+                    .exporter("json", Map.of()).exporter("npy", Map.of()).exporter("csv", Map.of())
+                    .exporter("html", Map.of("groups", "test digits:" + count + ",latent noise:" + count,
+                            "title", "LatentLab demo: attractors of an MNIST autoencoder"))
+                    .training(new TrainingData("mnist", "train", config.trainSize())).build();
             Job job = engine.submit(request);
-            while (!job.status().finished()) {
-                Thread.sleep(200);
-            }
+            job.completion().toCompletableFuture().handle((r, e) -> null).get(); // ends however the job ends
             if (job.status() != JobStatus.SUCCEEDED) {
                 err.println("demo: analysis " + job.status().name().toLowerCase(Locale.ROOT) + ": " + job.progress().message());
                 return 1;

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.latentlab.api.Capability;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.attractor.AttractorClusterer;
@@ -35,8 +35,12 @@ final class JobRequestParser {
 
     static final List<String> FIELDS = List.of("model", "seeds", "strategy", "strategyParams", "clusterer", "clustererParams",
             "metrics", "exporters", "training");
-    static final Map<String, Map<String, String>> DEFAULT_EXPORTERS = Map.of("json", Map.of(), "npy", Map.of(), "csv", Map.of(),
-            "html", Map.of());
+    /** The request's defaults, from the one builder every front end uses. */
+    private static Map<String, Map<String, String>> defaultExporters() {
+        Map<String, Map<String, String>> m = new LinkedHashMap<>();
+        AnalysisRequest.DEFAULT_EXPORTERS.forEach(id -> m.put(id, Map.of()));
+        return m;
+    }
 
     private final Catalog catalog;
     private final ModelLoader models;
@@ -65,23 +69,28 @@ final class JobRequestParser {
         }
         Path folder = modelFolder(text(b, "model", true));
         SeedSpec seeds = seeds(b.get("seeds"));
-        String strategy = id(b, "strategy", "picard");
+        String strategy = id(b, "strategy", AnalysisRequest.DEFAULT_STRATEGY);
         Map<String, String> strategyParams = strings(b.get("strategyParams"), "strategyParams");
         check(IterationStrategy.class, "strategy", strategy, "strategy", strategyParams, "strategyParams");
-        String clusterer = id(b, "clusterer", "cosine");
+        String clusterer = id(b, "clusterer", AnalysisRequest.DEFAULT_CLUSTERER);
         Map<String, String> clustererParams = strings(b.get("clustererParams"), "clustererParams");
         check(AttractorClusterer.class, "clusterer", clusterer, "clusterer", clustererParams, "clustererParams");
         Map<String, Map<String, String>> metrics = nested(b.get("metrics"), "metrics", Map.of());
         metrics.forEach((id, p) -> check(Metric.class, "metric", id, "metrics", p, "metrics." + id));
-        Map<String, Map<String, String>> exporters = nested(b.get("exporters"), "exporters", DEFAULT_EXPORTERS);
-        exporters.forEach((id, p) -> check(Exporter.class, "exporter", id, "exporters", p, "exporters." + id));
+        Map<String, Map<String, String>> exporters = b.hasNonNull("exporters") ? nested(b.get("exporters"), "exporters", Map.of()) : null;
+        (exporters == null ? defaultExporters() : exporters).forEach((id, p) -> check(Exporter.class, "exporter", id, "exporters", p, "exporters." + id));
         TrainingData training = null;
         if (b.hasNonNull("training")) {
             training = TrainingData.parse(text(b, "training", true)); // LatentLabException -> 400
             require(DataSet.class, training.dataset(), "training");
         }
-        return new AnalysisRequest(folder, seeds, strategy, strategyParams, clusterer, clustererParams, metrics, exporters, out,
-                training);
+        AnalysisRequest.Builder r = AnalysisRequest.builder().model(folder).seeds(seeds).out(out)
+                .strategy(strategy, strategyParams).clusterer(clusterer, clustererParams).training(training);
+        metrics.forEach(r::metric);
+        if (exporters != null) {
+            r.exporters(exporters);
+        }
+        return r.build();
     }
 
     /** A registered name, or an absolute path under the roots; never resolved against the working directory. */
@@ -127,7 +136,7 @@ final class JobRequestParser {
                     p.put("seed", Long.toString(whole(s.get("seed"), "seeds.seed", Long.MIN_VALUE, Long.MAX_VALUE)));
                 }
                 check(SeedSource.class, "seed source", "gaussian", "seeds", p, "seeds");
-                return new SeedSpec(SeedSpec.Kind.SOURCE, null, "gaussian", p);
+                return SeedSpec.source("gaussian", p);
             }
             case "latents", "inputs" -> {
                 only(s, "seeds", List.of(way));
@@ -136,14 +145,14 @@ final class JobRequestParser {
                 if (!Files.isRegularFile(f)) {
                     throw new ApiException(400, "\"seeds." + way + "\": " + what + " " + f + " is not a file");
                 }
-                return new SeedSpec(way.equals("latents") ? SeedSpec.Kind.LATENTS : SeedSpec.Kind.INPUTS, f, null, Map.of());
+                return way.equals("latents") ? SeedSpec.latents(f) : SeedSpec.inputs(f);
             }
             default -> {
                 only(s, "seeds", List.of("source", "params"));
                 String id = text(s, "source", true, "seeds.source");
                 Map<String, String> p = strings(s.get("params"), "seeds.params");
                 check(SeedSource.class, "seed source", id, "seeds.source", p, "seeds.params");
-                return new SeedSpec(SeedSpec.Kind.SOURCE, null, id, p);
+                return SeedSpec.source(id, p);
             }
         }
     }

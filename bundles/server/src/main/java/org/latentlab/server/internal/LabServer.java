@@ -23,13 +23,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.latentlab.api.CapabilityInfo;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.CapabilityInfo;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.engine.AnalysisEngine;
 import org.latentlab.api.engine.AnalysisRequest;
 import org.latentlab.api.engine.Job;
 import org.latentlab.api.engine.JobProgress;
+import org.latentlab.api.engine.JobListener;
 import org.latentlab.api.engine.JobStatus;
 import org.latentlab.api.model.ModelLoader;
 import org.osgi.framework.BundleContext;
@@ -384,7 +385,7 @@ public class LabServer {
                 out.toString(), null));
         Job job;
         try {
-            job = engine.submit(request); // validates again: LatentLabException -> 400
+            job = engine.submit(request, id); // one id for the record, the folder and the engine; validates again: -> 400
         } catch (RuntimeException e) {
             store.delete(id);
             throw e;
@@ -487,24 +488,23 @@ public class LabServer {
                 .put("elapsedMillis", r.elapsedMillis());
     }
 
+    /** The record says RUNNING once the engine starts the job; told by the job, not polled. */
     private void markRunningWhenStarted(String id, Job job) {
         JobStore store = this.store;
-        Thread t = new Thread(() -> {
-            while (job.status() == JobStatus.QUEUED) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
+        job.listen(new JobListener() {
+            private final java.util.concurrent.atomic.AtomicBoolean marked = new java.util.concurrent.atomic.AtomicBoolean();
+
+            @Override
+            public void statusChanged(Job j, JobStatus status) {
+                if (status == JobStatus.RUNNING && marked.compareAndSet(false, true)) {
+                    try {
+                        store.markRunning(id);
+                    } catch (SQLException e) {
+                        LOG.log(Level.FINE, "could not mark job " + id + " running", e); // best effort: the end is recorded anyway
+                    }
                 }
             }
-            try {
-                store.markRunning(id);
-            } catch (SQLException ignored) {
-                // best effort
-            }
-        }, "latentlab-server-watch-" + id);
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     ObjectNode job(String id) throws SQLException {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.data.DataSet;
