@@ -141,6 +141,13 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
 
     private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
+    /** Ids name folders and URLs: no separators, no dot-only names, nothing to escape. */
+    static void checkJobId(String id) {
+        if (id == null || !JOB_ID.matcher(id).matches() || id.chars().allMatch(c -> c == '.')) {
+            throw new LatentLabException("job id '" + id + "' is not 1 to 100 letters, digits, '.', '_' or '-'");
+        }
+    }
+
     @Override
     public Job submit(AnalysisRequest request) {
         return submit(request, String.format("job-%tY%<tm%<td-%<tH%<tM%<tS-%d", new java.util.Date(), counter.incrementAndGet()));
@@ -148,9 +155,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
 
     @Override
     public Job submit(AnalysisRequest request, String id) {
-        if (id == null || !JOB_ID.matcher(id).matches()) {
-            throw new LatentLabException("job id '" + id + "' is not 1 to 100 letters, digits, '.', '_' or '-'");
-        }
+        checkJobId(id);
         Bound bound = validate(request);
         EngineJob job = new EngineJob(id, request);
         synchronized (jobs) {

@@ -79,4 +79,16 @@ class EngineJobTest {
         assertEquals(List.of("QUEUED", "RUNNING"), kept.heard);
         assertEquals(List.of("QUEUED"), removed.heard);
     }
+
+    @Test
+    void jobIdsChosenByACallerMustBeSafeAsFolderNamesAndUrlSegments() {
+        for (String ok : new String[] {"job-20261125-1", "a", "A.b_c-9", "x".repeat(100)}) {
+            DefaultAnalysisEngine.checkJobId(ok);
+        }
+        for (String bad : new String[] {null, "", "..", ".", "a/b", "a\\b", "a b", "x".repeat(101), "caf\u00e9", "a\u0000"}) {
+            org.latentlab.api.LatentLabException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.latentlab.api.LatentLabException.class, () -> DefaultAnalysisEngine.checkJobId(bad), String.valueOf(bad));
+            assertTrue(e.getMessage().startsWith("job id '"), e.getMessage());
+        }
+    }
 }
