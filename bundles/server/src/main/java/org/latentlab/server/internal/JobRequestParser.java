@@ -23,7 +23,6 @@ import org.latentlab.api.export.Exporter;
 import org.latentlab.api.metric.Metric;
 import org.latentlab.api.model.ModelLoader;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.server.internal.LabServer.ApiException;
 
 /**
  * Turns the JSON body of {@code POST /api/jobs} into an engine request, checking everything that can

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.server.internal.LabServer.ApiException;
 
 /**
  * The folders under which model folders and seed files may lie. Every check is made on real paths

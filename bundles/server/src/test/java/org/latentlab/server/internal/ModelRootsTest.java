@@ -12,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.server.internal.LabServer.ApiException;
 
 class ModelRootsTest {
 
