@@ -39,9 +39,9 @@ final class JobChanges implements JobListener {
         }
     }
 
-    /** Waits up to {@code nanos} for a change; true if one came (then it is used up). */
+    /** Waits up to {@code nanos} (not at all for 0 or less) for a change; true if one came (then it is used up). */
     boolean await(long nanos) throws InterruptedException {
-        boolean got = nanos > 0 && changed.tryAcquire(nanos, TimeUnit.NANOSECONDS);
+        boolean got = nanos > 0 ? changed.tryAcquire(nanos, TimeUnit.NANOSECONDS) : changed.tryAcquire();
         changed.drainPermits();
         return got;
     }

@@ -99,7 +99,7 @@ final class JobRequestParser {
             throw new ApiException(400, "\"model\": no registered model '" + model + "' and not an absolute path under the "
                     + "model roots; register it with POST /api/models or give the folder's full path");
         }
-        Path folder = roots.resolve(path != null ? path : model, "model folder");
+        Path folder = roots.resolveFolder(path != null ? path : model, "model folder");
         ModelSpec spec = models.read(folder); // model.json: LatentLabException -> 400
         roots.checkModelFiles(spec);
         return folder;

@@ -126,7 +126,7 @@ public class LabServer {
     }
 
     ModelRoots roots() {
-        return new ModelRoots(settings.modelRoots());
+        return new ModelRoots(settings().modelRoots());
     }
 
     int interruptedAtStart() {

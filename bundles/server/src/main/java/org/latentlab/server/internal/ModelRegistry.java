@@ -30,7 +30,7 @@ public class ModelRegistry {
         }
         String path = JobRequestParser.text(body, "path", true);
         ModelRoots roots = lab.roots();
-        Path folder = roots.resolve(path, "model folder");
+        Path folder = roots.resolveFolder(path, "model folder");
         String name = JobRequestParser.text(body, "name", false);
         ModelLoader loader = models;
         if (loader == null) {
