@@ -23,7 +23,6 @@ import org.latentlab.api.export.Exporter;
 import org.latentlab.api.metric.Metric;
 import org.latentlab.api.model.ModelLoader;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.server.internal.LabServer.ApiException;
 
 /**
  * Turns the JSON body of {@code POST /api/jobs} into an engine request, checking everything that can
@@ -100,7 +99,7 @@ final class JobRequestParser {
             throw new ApiException(400, "\"model\": no registered model '" + model + "' and not an absolute path under the "
                     + "model roots; register it with POST /api/models or give the folder's full path");
         }
-        Path folder = roots.resolve(path != null ? path : model, "model folder");
+        Path folder = roots.resolveFolder(path != null ? path : model, "model folder");
         ModelSpec spec = models.read(folder); // model.json: LatentLabException -> 400
         roots.checkModelFiles(spec);
         return folder;

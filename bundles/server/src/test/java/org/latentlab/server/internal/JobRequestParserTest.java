@@ -24,7 +24,6 @@ import org.latentlab.api.engine.SeedSpec;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelLoader;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.server.internal.LabServer.ApiException;
 
 class JobRequestParserTest {
 
@@ -75,7 +74,7 @@ class JobRequestParserTest {
     }
 
     AnalysisRequest parse(String json) throws IOException {
-        return parser.parse(LabServer.JSON.readTree(json), root.resolve("out"));
+        return parser.parse(Json.MAPPER.readTree(json), root.resolve("out"));
     }
 
     ApiException refused(String json) {
