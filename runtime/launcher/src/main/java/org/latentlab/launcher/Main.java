@@ -25,7 +25,7 @@ public final class Main {
 
     /** The global options; everything from COMMAND on is the command's. */
     @Command(name = "latentlab", sortOptions = false,
-            customSynopsis = "Usage: latentlab [--home DIR] [--features LIST] [--poll MS] COMMAND [ARGS...]",
+            customSynopsis = "latentlab [--home DIR] [--features LIST] [--poll MS] COMMAND [ARGS...]",
             description = "LatentLab: find and study the attractors of autoencoders' latent maps.",
             commandListHeading = "%nCommands (each has --help):%n")
     static final class Options {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /** The options of {@code latentlab analyze}; {@link #request()} turns them into an {@link AnalysisRequest}. */
 @Command(name = "latentlab analyze", sortOptions = false,
-        customSynopsis = "Usage: latentlab analyze --model DIR (--seeds FILE.npy | --inputs FILE.npy | --noise N | --seed-source ID)"
-                + " --out DIR [options]",
+        customSynopsis = {"latentlab analyze --model DIR (--seeds FILE.npy | --inputs FILE.npy | --noise N | --seed-source ID)",
+            "                         --out DIR [options]"},
         description = "Finds the attractors of a model's latent map z <- E(D(z)) from given or generated seeds.",
         footer = {"", "Parameters of every strategy, clusterer and metric: latentlab services --params"})
 final class AnalyzeOptions {

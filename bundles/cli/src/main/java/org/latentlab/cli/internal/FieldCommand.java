@@ -32,7 +32,7 @@ public class FieldCommand implements Subcommand {
 
     /** The options of {@code latentlab field}. */
     @Command(name = "latentlab field", sortOptions = false,
-            customSynopsis = "Usage: latentlab field --model DIR (--points FILE.npy | --grid X0:X1:NX,Y0:Y1:NY [--plane FILE.npy]) --out DIR",
+            customSynopsis = "latentlab field --model DIR (--points FILE.npy | --grid X0:X1:NX,Y0:Y1:NY [--plane FILE.npy]) --out DIR",
             description = "Evaluates the latent vector field v(z) = E(D(z)) - z at given points or on a 2-D grid.")
     static final class Options {
         @Mixin

@@ -120,5 +120,6 @@ class AnalyzeOptionsTest {
         }
         assertTrue(help.contains("default " + AnalysisRequest.DEFAULT_STRATEGY), help);
         assertFalse(err().contains("Usage"), err());
+        assertFalse(help.contains("Usage: Usage"), help);
     }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 public class TrainCommand implements Subcommand {
 
     /** The options of {@code latentlab train}; fields start at {@link TrainingConfig#defaults()}. */
-    @Command(name = "latentlab train", sortOptions = false, customSynopsis = "Usage: latentlab train --out DIR [options]",
+    @Command(name = "latentlab train", sortOptions = false, customSynopsis = "latentlab train --out DIR [options]",
             description = "Trains an autoencoder on a registered data set (libtorch, in-process) and writes a model folder.")
     static final class Options {
         private static final TrainingConfig D = TrainingConfig.defaults();
