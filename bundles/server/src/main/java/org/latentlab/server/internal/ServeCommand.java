@@ -199,19 +199,30 @@ public class ServeCommand implements Subcommand {
      * The whiteboard runtime's endpoint once it listens on the wanted port; for port 0, a new
      * endpoint (not one that existed before the configuration changed).
      */
+    /** Waits for the HTTP runtime to announce our endpoint: woken by its service events, not by polling. */
     private String awaitEndpoint(int port, java.util.Set<String> before, long millis) throws Exception {
-        long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            for (String e : endpoints()) {
-                boolean right = port == 0 ? !before.contains(e) && !e.endsWith(":0/") && !e.contains(":-1/")
-                        : e.contains(":" + port + "/");
-                if (right) {
-                    return e;
+        long end = System.nanoTime() + millis * 1_000_000L;
+        java.util.concurrent.Semaphore changed = new java.util.concurrent.Semaphore(0);
+        org.osgi.framework.ServiceListener wake = event -> changed.release();
+        ctx.addServiceListener(wake, "(objectClass=org.osgi.service.servlet.runtime.HttpServiceRuntime)");
+        try {
+            while (true) {
+                for (String e : endpoints()) {
+                    boolean right = port == 0 ? !before.contains(e) && !e.endsWith(":0/") && !e.contains(":-1/")
+                            : e.contains(":" + port + "/");
+                    if (right) {
+                        return e;
+                    }
                 }
+                long left = end - System.nanoTime();
+                if (left <= 0 || !changed.tryAcquire(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    return null;
+                }
+                changed.drainPermits();
             }
-            Thread.sleep(100);
+        } finally {
+            ctx.removeServiceListener(wake);
         }
-        return null;
     }
 
     private java.util.Set<String> endpoints() throws Exception {
