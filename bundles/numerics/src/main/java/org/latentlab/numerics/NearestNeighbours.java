@@ -1,12 +1,7 @@
 package org.latentlab.numerics;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.stream.IntStream;
 import org.latentlab.api.LatentLabException;
 
 /**
@@ -132,25 +127,8 @@ public final class NearestNeighbours {
         double[] dist = new double[q * kNN];
         int[] idx = new int[q * kNN];
         int blocks = (q + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        if (executor == null) { // the caller's thread works too: on 2 cores the common pool has 1 thread
-            IntStream.range(0, blocks).parallel().forEach(b -> block(queries, b * QUERY_BLOCK,
-                    Math.min(q, (b + 1) * QUERY_BLOCK), kNN, self, dist, idx));
-            return new Neighbours(q, kNN, dist, idx);
-        }
-        List<CompletableFuture<Void>> tasks = new ArrayList<>();
-        for (int from = 0; from < q; from += QUERY_BLOCK) {
-            int lo = from;
-            int hi = Math.min(q, from + QUERY_BLOCK);
-            tasks.add(CompletableFuture.runAsync(() -> block(queries, lo, hi, kNN, self, dist, idx), executor));
-        }
-        try {
-            CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
+        Parallel.run(blocks, b -> block(queries, b * QUERY_BLOCK, Math.min(q, (b + 1) * QUERY_BLOCK), kNN, self, dist, idx),
+                executor);
         return new Neighbours(q, kNN, dist, idx);
     }
 
