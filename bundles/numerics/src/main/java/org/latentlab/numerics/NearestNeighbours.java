@@ -7,8 +7,8 @@ import org.latentlab.api.LatentLabException;
 /**
  * Exact k-nearest-neighbour distances (Euclidean) from query points to a fixed set of reference
  * points, without a query × reference matrix: queries go in blocks of {@link #QUERY_BLOCK}, each block
- * runs over the references in blocks of at most 2^17 values (transposed, so the inner loop runs over
- * references and vectorises), and each query keeps a bounded max-heap of its kNN best. Distances are
+ * runs over the references in blocks of at most 512 references and 2^17 values (transposed to double,
+ * so the inner loop runs over references), and each query keeps a bounded max-heap of its kNN best. Distances are
  * Σ_d (q_d − r_d)² accumulated in double over the coordinates in order (no ‖a‖² + ‖b‖² − 2a·b
  * cancellation), then the square root; the result is the same as a brute-force double loop, bit for
  * bit. Ties keep the lower reference index, so the neighbour indices are deterministic too.
