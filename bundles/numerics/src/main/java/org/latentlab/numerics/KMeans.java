@@ -23,7 +23,8 @@ public final class KMeans {
      * @param points        [n × k] float32, row-major; n ≥ count
      * @param count         number of centroids (≥ 1)
      * @param maxIterations Lloyd iterations at most (≥ 1; it stops earlier when no assignment changes)
-     * @return [count × k] float32 centroids, row-major, in the clusterer's order
+     * @return [count × k] float32 centroids, row-major, in the clusterer's order; when the points have fewer
+     *         than count distinct positions, some centroids coincide
      */
     public static float[] centroids(float[] points, int n, int k, int count, int maxIterations, long seed) {
         OrthogonalMatchingPursuit.checkMatrix("point", points, n, k);

@@ -48,6 +48,18 @@ class KMeansTest {
     }
 
     @Test
+    void fewerDistinctPointsThanCentroidsStillGiveCountCentroidsOnThePoints() {
+        float[] pts = {0, 0, 0, 0, 1, 1, 1, 1, 5, 5, 5, 5};
+        float[] cents = KMeans.centroids(pts, 6, 2, 4, 50, 1);
+        assertEquals(4 * 2, cents.length);
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            distinct.add(cents[2 * i] + "," + cents[2 * i + 1]);
+        }
+        assertEquals(java.util.Set.of("0.0,0.0", "1.0,1.0", "5.0,5.0"), distinct);
+    }
+
+    @Test
     void tooFewPointsAreRefused() {
         LatentLabException e = assertThrows(LatentLabException.class, () -> KMeans.centroids(new float[] {1, 2}, 1, 2, 2, 10, 1));
         assertTrue(e.getMessage().contains("2 k-means centroids on 1 points"), e.getMessage());
