@@ -124,6 +124,9 @@ public final class NearestNeighbours {
     }
 
     private Neighbours run(float[] queries, int q, int kNN, boolean self, Executor executor) {
+        if ((long) q * kNN > Integer.MAX_VALUE - 8) {
+            throw new LatentLabException(q + " queries × " + kNN + " neighbours do not fit in one array; search in parts");
+        }
         double[] dist = new double[q * kNN];
         int[] idx = new int[q * kNN];
         int blocks = (q + QUERY_BLOCK - 1) / QUERY_BLOCK;
@@ -140,7 +143,7 @@ public final class NearestNeighbours {
         int[] heapI = new int[m * kNN];
         int[] size = new int[m];
         double[] t = new double[width * dim]; // transposed block: t[d * w + j] = reference (start + j), coordinate d
-        double[] acc = new double[width];
+        double[][] acc = new double[4][width]; // separate arrays: no aliasing to stop the loop from vectorising
         for (int start = 0; start < n; start += width) {
             int w = Math.min(width, n - start);
             for (int j = 0; j < w; j++) {
@@ -149,31 +152,16 @@ public final class NearestNeighbours {
                     t[d * w + j] = refs[row + d];
                 }
             }
-            for (int a = 0; a < m; a++) {
-                int qrow = (lo + a) * dim;
-                Arrays.fill(acc, 0, w, 0.0);
-                for (int d = 0; d < dim; d++) {
-                    double qd = queries[qrow + d];
-                    int base = d * w;
-                    for (int j = 0; j < w; j++) {
-                        double diff = qd - t[base + j];
-                        acc[j] += diff * diff;
-                    }
+            int a = 0;
+            for (; a + 4 <= m; a += 4) { // four queries per pass over the block: each reference value is loaded once
+                squaredDistances4(queries, (lo + a) * dim, t, w, acc[0], acc[1], acc[2], acc[3]);
+                for (int g = 0; g < 4; g++) {
+                    offer(acc[g], w, start, a + g, self ? lo + a + g : -1, kNN, heapD, heapI, size);
                 }
-                int off = a * kNN;
-                int self0 = self ? lo + a : -1;
-                for (int j = 0; j < w; j++) {
-                    int r = start + j;
-                    if (r == self0) {
-                        continue;
-                    }
-                    double d2 = acc[j];
-                    if (size[a] < kNN) {
-                        siftUp(heapD, heapI, off, size[a]++, d2, r);
-                    } else if (d2 < heapD[off]) { // equal distance: the earlier (lower) index stays
-                        siftDown(heapD, heapI, off, kNN, d2, r);
-                    }
-                }
+            }
+            for (; a < m; a++) {
+                squaredDistances(queries, (lo + a) * dim, t, w, acc[0]);
+                offer(acc[0], w, start, a, self ? lo + a : -1, kNN, heapD, heapI, size);
             }
         }
         for (int a = 0; a < m; a++) {
@@ -187,6 +175,64 @@ public final class NearestNeighbours {
                 if (s > 1) {
                     siftDown(heapD, heapI, off, s - 1, heapD[off + s - 1], heapI[off + s - 1]);
                 }
+            }
+        }
+    }
+
+    /** acc[j] = Σ_d (q_d − t[d·w + j])², coordinates in order. */
+    private void squaredDistances(float[] queries, int qrow, double[] t, int w, double[] acc) {
+        Arrays.fill(acc, 0, w, 0.0);
+        for (int d = 0; d < dim; d++) {
+            double qd = queries[qrow + d];
+            int base = d * w;
+            for (int j = 0; j < w; j++) {
+                double diff = qd - t[base + j];
+                acc[j] += diff * diff;
+            }
+        }
+    }
+
+    /** The same for the four queries at qrow, qrow + dim, ..., with the same arithmetic. */
+    private void squaredDistances4(float[] queries, int qrow, double[] t, int w, double[] acc0, double[] acc1, double[] acc2,
+            double[] acc3) {
+        Arrays.fill(acc0, 0, w, 0.0);
+        Arrays.fill(acc1, 0, w, 0.0);
+        Arrays.fill(acc2, 0, w, 0.0);
+        Arrays.fill(acc3, 0, w, 0.0);
+        for (int d = 0; d < dim; d++) {
+            double q0 = queries[qrow + d];
+            double q1 = queries[qrow + dim + d];
+            double q2 = queries[qrow + 2 * dim + d];
+            double q3 = queries[qrow + 3 * dim + d];
+            int base = d * w;
+            for (int j = 0; j < w; j++) {
+                double tj = t[base + j];
+                double d0 = q0 - tj;
+                double d1 = q1 - tj;
+                double d2 = q2 - tj;
+                double d3 = q3 - tj;
+                acc0[j] += d0 * d0;
+                acc1[j] += d1 * d1;
+                acc2[j] += d2 * d2;
+                acc3[j] += d3 * d3;
+            }
+        }
+    }
+
+    /** Offers references start..start+w (squared distances acc[0..w)) to query a's heap. */
+    private static void offer(double[] acc, int w, int start, int a, int skip, int kNN, double[] heapD, int[] heapI,
+            int[] size) {
+        int off = a * kNN;
+        for (int j = 0; j < w; j++) {
+            int r = start + j;
+            if (r == skip) {
+                continue;
+            }
+            double d2 = acc[j];
+            if (size[a] < kNN) {
+                siftUp(heapD, heapI, off, size[a]++, d2, r);
+            } else if (d2 < heapD[off]) { // equal distance: the earlier (lower) index stays
+                siftDown(heapD, heapI, off, kNN, d2, r);
             }
         }
     }

@@ -44,7 +44,7 @@ class NearestNeighboursTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             // reference blocks of 436 points at dim 300 (512 otherwise), query blocks of 256: each shape spans several
-            int[][] shapes = {{1200, 300, 300, 7}, {1500, 300, 3, 50}, {40, 1000, 2, 40}, {1, 5, 4, 1}};
+            int[][] shapes = {{1200, 301, 300, 7}, {1502, 300, 3, 50}, {40, 1000, 2, 40}, {1, 5, 4, 1}};
             for (int[] s : shapes) {
                 int n = s[0];
                 int q = s[1];
