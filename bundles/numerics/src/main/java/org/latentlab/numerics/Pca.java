@@ -36,34 +36,12 @@ public record Pca(float[] mean, float[] components, double[] variances, double[]
         if (s < 1 || s > k) {
             throw new IllegalArgumentException("the component count must be in 1.." + k + ", not " + s);
         }
-        double[] mu = new double[k];
-        for (int a = 0; a < n; a++) {
-            for (int c = 0; c < k; c++) {
-                mu[c] += points[a * k + c];
-            }
-        }
-        for (int c = 0; c < k; c++) {
-            mu[c] /= n;
-        }
-        double[][] cov = new double[k][k];
-        double[] x = new double[k];
-        for (int a = 0; a < n; a++) {
-            for (int c = 0; c < k; c++) {
-                x[c] = points[a * k + c] - mu[c];
-            }
-            for (int i = 0; i < k; i++) {
-                double xi = x[i];
-                double[] row = cov[i];
-                for (int j = i; j < k; j++) {
-                    row[j] += xi * x[j];
-                }
-            }
-        }
+        double[] mu = mean(points, n, k);
+        double[][] cov = columnGram(points, n, k, mu);
         double trace = 0;
         for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
+            for (int j = 0; j < k; j++) {
                 cov[i][j] /= n - 1;
-                cov[j][i] = cov[i][j];
             }
             trace += cov[i][i];
         }
@@ -106,7 +84,8 @@ public record Pca(float[] mean, float[] components, double[] variances, double[]
      * matrix of the points, minus their mean if {@code centred} (then the σ_i² are (n − 1) times the
      * PCA variances and r is the number of principal components holding that share of the variance),
      * as given if not (the share of Σ‖p_i‖², "energy" around the origin). The σ_i² are the eigenvalues of
-     * XᵀX [k × k] or XXᵀ [n × n], whichever is smaller (Commons Math EigenDecomposition). Returns 0 when
+     * XᵀX [k × k] or XXᵀ [n × n], whichever is smaller (Commons Math EigenDecomposition; the Gram matrix is
+     * accumulated from the points, so memory is O(min(n, k)²)). Returns 0 when
      * X is zero (no direction holds anything).
      *
      * @param fraction in (0, 1]; the paper's "rank that holds 90% of the variance" is 0.9, centred
@@ -119,25 +98,8 @@ public record Pca(float[] mean, float[] components, double[] variances, double[]
         if (n == 0) {
             return 0;
         }
-        double[] mu = new double[k];
-        if (centred) {
-            for (int a = 0; a < n; a++) {
-                for (int c = 0; c < k; c++) {
-                    mu[c] += points[a * k + c];
-                }
-            }
-            for (int c = 0; c < k; c++) {
-                mu[c] /= n;
-            }
-        }
-        double[][] x = new double[n][k];
-        for (int a = 0; a < n; a++) {
-            for (int c = 0; c < k; c++) {
-                x[a][c] = points[a * k + c] - mu[c];
-            }
-        }
-        RealMatrix xm = new Array2DRowRealMatrix(x, false);
-        RealMatrix gram = n < k ? xm.multiply(xm.transpose()) : xm.transpose().multiply(xm);
+        double[] mu = centred ? mean(points, n, k) : new double[k];
+        RealMatrix gram = new Array2DRowRealMatrix(n < k ? rowGram(points, n, k, mu) : columnGram(points, n, k, mu), false);
         double total = gram.getTrace();
         if (total == 0) {
             return 0;
@@ -154,5 +116,58 @@ public record Pca(float[] mean, float[] components, double[] variances, double[]
             }
         }
         return sorted.length;
+    }
+
+    private static double[] mean(float[] points, int n, int k) {
+        double[] mu = new double[k];
+        for (int a = 0; a < n; a++) {
+            for (int c = 0; c < k; c++) {
+                mu[c] += points[a * k + c];
+            }
+        }
+        for (int c = 0; c < k; c++) {
+            mu[c] /= n;
+        }
+        return mu;
+    }
+
+    /** XᵀX [k × k] (symmetric), X = points − mu, streamed over the points: O(k²) memory. */
+    private static double[][] columnGram(float[] points, int n, int k, double[] mu) {
+        double[][] g = new double[k][k];
+        double[] x = new double[k];
+        for (int a = 0; a < n; a++) {
+            for (int c = 0; c < k; c++) {
+                x[c] = points[a * k + c] - mu[c];
+            }
+            for (int i = 0; i < k; i++) {
+                double xi = x[i];
+                double[] row = g[i];
+                for (int j = i; j < k; j++) {
+                    row[j] += xi * x[j];
+                }
+            }
+        }
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < i; j++) {
+                g[i][j] = g[j][i];
+            }
+        }
+        return g;
+    }
+
+    /** XXᵀ [n × n] (symmetric), X = points − mu. */
+    private static double[][] rowGram(float[] points, int n, int k, double[] mu) {
+        double[][] g = new double[n][n];
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b <= a; b++) {
+                double s = 0;
+                for (int c = 0; c < k; c++) {
+                    s += (points[a * k + c] - mu[c]) * (points[b * k + c] - mu[c]);
+                }
+                g[a][b] = s;
+                g[b][a] = s;
+            }
+        }
+        return g;
     }
 }
