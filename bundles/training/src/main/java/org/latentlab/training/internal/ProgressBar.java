@@ -3,7 +3,7 @@ package org.latentlab.training.internal;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.latentlab.training.AutoencoderTraining;
+import org.latentlab.api.training.AutoencoderTraining;
 
 /** A training progress bar with the running loss: redrawn in place on a terminal, a line per epoch otherwise. */
 public final class ProgressBar implements Consumer<AutoencoderTraining.Progress> {

@@ -9,11 +9,11 @@ import org.latentlab.api.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.data.DataSet;
+import org.latentlab.api.training.AutoencoderTraining;
+import org.latentlab.api.training.TrainingConfig;
+import org.latentlab.api.training.TrainingResult;
 import org.latentlab.io.OutputFolder;
 import org.latentlab.launcher.spi.Subcommand;
-import org.latentlab.training.AutoencoderTraining;
-import org.latentlab.training.TrainingConfig;
-import org.latentlab.training.TrainingResult;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
