@@ -10,14 +10,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.latentlab.api.LatentLabException;
-import org.latentlab.api.Tensor;
-import org.latentlab.api.model.ModelSpec;
-import org.latentlab.backend.layers.LayersLatentModel;
-import org.latentlab.training.internal.DjlAutoencoderTraining;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.training.AutoencoderTraining;
+import org.latentlab.api.training.TrainingConfig;
+import org.latentlab.api.training.TrainingResult;
+import org.latentlab.api.model.ModelSpec;
+import org.latentlab.backend.djl.internal.LayersBackend;
+import org.latentlab.training.internal.DjlAutoencoderTraining;
 
 /** Real training on libtorch, on small data: seconds, not minutes. */
 class TrainingTest {
@@ -75,7 +79,7 @@ class TrainingTest {
 
         ModelSpec spec = new ModelSpec(a.modelFolder(), "tiny", new int[] {1, 8, 8}, 3, "encoder.layers.json",
                 "decoder.layers.json", null);
-        try (LayersLatentModel m = LayersLatentModel.load(spec)) {
+        try (LatentModel m = new LayersBackend().load(spec)) {
             Tensor x = data().slice(0, 6);
             Tensor rec = m.decode(m.encode(x));
             assertArrayEquals(new int[] {6, 1, 8, 8}, rec.shape());
@@ -191,7 +195,7 @@ class TrainingTest {
         assertTrue(r.epochLosses().get(24) < r.epochLosses().get(0));
         ModelSpec spec = new ModelSpec(r.modelFolder(), "conv", new int[] {1, 8, 8}, 3, "encoder.layers.json",
                 "decoder.layers.json", null);
-        try (LayersLatentModel m = LayersLatentModel.load(spec)) {
+        try (LatentModel m = new LayersBackend().load(spec)) {
             assertArrayEquals(new int[] {2, 1, 8, 8}, m.decode(Tensor.matrix(2, 3, new float[6])).shape());
         }
     }

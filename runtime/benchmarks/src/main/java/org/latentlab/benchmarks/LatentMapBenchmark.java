@@ -10,8 +10,11 @@ import org.latentlab.api.Parameters;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.dynamics.Progress;
 import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.model.ModelBackend;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.backend.djl.DjlLatentModel;
+import org.latentlab.backend.djl.internal.LayersBackend;
+import org.latentlab.backend.djl.internal.OnnxBackend;
+import org.latentlab.backend.djl.internal.TorchScriptBackend;
 import org.latentlab.strategies.internal.PicardIteration;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -68,8 +71,13 @@ public class LatentMapBenchmark {
             default -> ".layers.json";
         };
         ModelSpec spec = new ModelSpec(dir, "mlp784", new int[] {784}, 32, "encoder" + ext, "decoder" + ext, backend);
-        model = backend.equals("layers") ? org.latentlab.backend.layers.LayersLatentModel.load(spec)
-                : DjlLatentModel.load(spec, backend.equals("onnx") ? "OnnxRuntime" : "PyTorch");
+        // the backend components, created as DS would (this benchmark runs on a plain class path, not in a lab)
+        ModelBackend b = switch (backend) {
+            case "onnx" -> new OnnxBackend();
+            case "torchscript" -> new TorchScriptBackend();
+            default -> new LayersBackend();
+        };
+        model = b.load(spec);
         Random r = new Random(0);
         float[] z = new float[BATCH * 32];
         for (int i = 0; i < z.length; i++) {

@@ -3,8 +3,8 @@ package org.latentlab.training.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.latentlab.api.LatentLabException;
-import org.latentlab.backend.layers.Layer;
-import org.latentlab.training.TrainingConfig;
+import org.latentlab.api.training.TrainingConfig;
+import org.latentlab.layerstack.Layer;
 
 /** Encoder and decoder layer lists for a configuration. */
 final class Architectures {

@@ -14,16 +14,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
-import org.latentlab.backend.djl.DjlLatentModel;
-import org.latentlab.backend.layers.Layer;
-import org.latentlab.backend.layers.LayerStack;
+import org.latentlab.api.training.AutoencoderTraining;
+import org.latentlab.api.training.TrainingConfig;
+import org.latentlab.api.training.TrainingResult;
 import org.latentlab.io.IoErrors;
 import org.latentlab.io.OutputFolder;
-import org.latentlab.training.AutoencoderTraining;
-import org.latentlab.training.TrainingConfig;
-import org.latentlab.training.TrainingResult;
+import org.latentlab.layerstack.Layer;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -59,7 +58,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         List<Layer> decLayers = Architectures.decoder(c, inputShape);
         Architectures.requireFits(encLayers, decLayers);
         try (OutputFolder folder = OutputFolder.open(outDir, OutputFolder.MODEL)) {
-            TrainingResult r = DjlLatentModel.withEngine(() -> {
+            TrainingResult r = withEngine(() -> {
                 try {
                     return run(inputs, c, name, encLayers, decLayers, folder, progress);
                 } catch (IOException e) {
@@ -73,11 +72,23 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                             + Arrays.toString(c.hidden()).replaceAll("[\\[\\] ]", "") + " --latent " + c.latentDim()
                             + " --batch " + c.batchSize(), e);
                 }
-            }, "training failed");
+            });
             folder.publish();
             return r;
         } catch (OutOfMemoryError e) {
             throw new LatentLabException("training ran out of memory: use smaller --hidden, --latent or --batch", e);
+        }
+    }
+
+    /** Runs DJL work with the thread context class loader DJL finds its engines through (it is on the launcher class path). */
+    private static <T> T withEngine(Supplier<T> work) {
+        Thread t = Thread.currentThread();
+        ClassLoader saved = t.getContextClassLoader();
+        t.setContextClassLoader(Engine.class.getClassLoader());
+        try {
+            return work.get();
+        } finally {
+            t.setContextClassLoader(saved);
         }
     }
 
@@ -91,8 +102,8 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         SplittableRandom rng = new SplittableRandom(c.seed());
         List<Double> losses = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(ENGINE)) {
-            LayerStack enc = LayerStack.initialise(encLayers, c.init(), rng.nextLong(), m);
-            LayerStack dec = LayerStack.initialise(decLayers, c.init(), rng.nextLong(), m);
+            TrainableStack enc = TrainableStack.initialise(encLayers, c.init(), rng.nextLong(), m);
+            TrainableStack dec = TrainableStack.initialise(decLayers, c.init(), rng.nextLong(), m);
             List<NDArray> params = new ArrayList<>(enc.parameters());
             params.addAll(dec.parameters());
             List<NDArray[]> moments = new ArrayList<>();

@@ -2,8 +2,8 @@ package org.latentlab.training.internal;
 
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.latentlab.api.training.AutoencoderTraining;
 import org.latentlab.launcher.spi.ProgressPrinter;
-import org.latentlab.training.AutoencoderTraining;
 
 /** Training progress: a bar with the running loss redrawn on a console, a line per epoch elsewhere. */
 public final class ProgressBar implements Consumer<AutoencoderTraining.Progress> {

@@ -13,7 +13,7 @@ public class Nd4jBackend implements ModelBackend {
 
     @Override
     public boolean accepts(ModelSpec spec) {
-        return org.latentlab.backend.layers.LayerStack.isLayerStack(spec);
+        return org.latentlab.layerstack.LayerStack.isLayerStack(spec);
     }
 
     @Override

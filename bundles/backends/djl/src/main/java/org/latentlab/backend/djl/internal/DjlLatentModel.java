@@ -1,0 +1,224 @@
+package org.latentlab.backend.djl.internal;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.model.ModelSpec;
+
+/**
+ * An autoencoder whose encoder and decoder files run on a DJL engine ({@code OnnxRuntime} or
+ * {@code PyTorch}). DJL is on the launcher class path; it finds its engines through the thread
+ * context class loader, which every call here sets. Loading checks both networks on a one-row probe
+ * so a wrong latent width or output shape is reported before any analysis starts.
+ */
+final class DjlLatentModel implements LatentModel {
+
+    private final ModelSpec spec;
+    private final String engine;
+    private final Model encoderModel;
+    private final Model decoderModel;
+    private final Predictor<NDList, NDList> encoder;
+    private final Predictor<NDList, NDList> decoder;
+    private final NDManager manager;
+
+    private DjlLatentModel(ModelSpec spec, String engine, Model em, Model dm) {
+        this.spec = spec;
+        this.engine = engine;
+        this.encoderModel = em;
+        this.decoderModel = dm;
+        this.encoder = em.newPredictor(new NoopTranslator());
+        this.decoder = dm.newPredictor(new NoopTranslator());
+        this.manager = NDManager.newBaseManager(engine);
+    }
+
+    /**
+     * Loads and probes a model.
+     *
+     * @param engine DJL engine name, {@code OnnxRuntime} or {@code PyTorch}
+     * @throws LatentLabException naming the file and the problem
+     */
+    public static DjlLatentModel load(ModelSpec spec, String engine) {
+        Model em = loadOne(spec.encoderFile(), engine, "encoder");
+        Model dm;
+        try {
+            dm = loadOne(spec.decoderFile(), engine, "decoder");
+        } catch (RuntimeException e) {
+            em.close();
+            throw e;
+        }
+        DjlLatentModel m = withEngine(() -> new DjlLatentModel(spec, engine, em, dm), "model " + spec.folder());
+        try { // probe both networks with one zero row, so shape mismatches are reported before any analysis
+            int[] in = spec.batchShape(1);
+            probe(() -> m.encode(new Tensor(in, new float[spec.inputSize()])), "encoder " + spec.encoderFile()
+                    + " rejected an input of shape " + Arrays.toString(in) + " (inputShape in model.json)");
+            probe(() -> m.decode(Tensor.matrix(1, spec.latentDim(), new float[spec.latentDim()])), "decoder "
+                    + spec.decoderFile() + " rejected a latent of shape [1, " + spec.latentDim() + "] (latentDim in model.json)");
+            return m;
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    private static void probe(Runnable call, String what) {
+        try {
+            call.run();
+        } catch (LatentLabException e) {
+            if (e.getMessage().contains("returned shape")) {
+                throw e; // already says what is wrong
+            }
+            Throwable root = e.getCause() == null ? e : e.getCause();
+            throw new LatentLabException(what + ": " + firstLine(root), e);
+        }
+    }
+
+    private static Model loadOne(Path file, String engine, String role) {
+        if (!Files.isRegularFile(file)) {
+            throw new LatentLabException(role + " file " + file + " does not exist");
+        }
+        String name = file.getFileName().toString();
+        String prefix = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        return withEngine(() -> {
+            Model m = Model.newInstance(prefix, engine);
+            try {
+                // PyTorch: load parameters as ordinary tensors (not inference tensors) so autograd can use them
+                m.load(file.getParent(), prefix, "PyTorch".equals(engine) ? java.util.Map.of("trainParam", "true") : null);
+                return m;
+            } catch (Exception | Error e) {
+                m.close();
+                throw new LatentLabException(role + " file " + file + " could not be loaded by " + engine + ": "
+                        + firstLine(e), e);
+            }
+        }, role + " " + file);
+    }
+
+    private static String firstLine(Throwable e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = msg.indexOf('\n');
+        return nl > 0 ? msg.substring(0, nl) : msg;
+    }
+
+    /** Runs DJL work with the thread context class loader DJL needs; errors become a LatentLabException naming {@code what}. */
+    public static <T> T withEngine(Callable<T> work, String what) {
+        Thread t = Thread.currentThread();
+        ClassLoader saved = t.getContextClassLoader();
+        t.setContextClassLoader(Engine.class.getClassLoader());
+        try {
+            return work.call();
+        } catch (LatentLabException e) {
+            throw e;
+        } catch (Exception e) {
+            if (System.getenv("LATENTLAB_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            throw new LatentLabException((what == null ? "" : what + ": ") + firstLine(e), e);
+        } finally {
+            t.setContextClassLoader(saved);
+        }
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Tensor encode(Tensor inputs) {
+        if (inputs.width() != spec.inputSize()) {
+            throw new LatentLabException("inputs of shape " + Arrays.toString(inputs.shape()) + " do not match model input "
+                    + Arrays.toString(spec.inputShape()));
+        }
+        int[] inShape = new int[spec.inputShape().length + 1];
+        inShape[0] = inputs.rows();
+        System.arraycopy(spec.inputShape(), 0, inShape, 1, spec.inputShape().length);
+        Tensor z = run(encoder, inputs.data(), inShape, spec.encoder());
+        if (z.width() != spec.latentDim() || z.rows() != inputs.rows()) {
+            throw new LatentLabException("encoder " + spec.encoderFile() + " returned shape " + Arrays.toString(z.shape())
+                    + " for " + inputs.rows() + " inputs; model.json says latentDim " + spec.latentDim());
+        }
+        return Tensor.matrix(inputs.rows(), spec.latentDim(), z.data());
+    }
+
+    @Override
+    public Tensor decode(Tensor latents) {
+        if (latents.width() != spec.latentDim()) {
+            throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + spec.latentDim());
+        }
+        Tensor x = run(decoder, latents.data(), new int[] {latents.rows(), spec.latentDim()}, spec.decoder());
+        if (x.width() != spec.inputSize() || x.rows() != latents.rows()) {
+            throw new LatentLabException("decoder " + spec.decoderFile() + " returned shape " + Arrays.toString(x.shape())
+                    + " for " + latents.rows() + " latents; model.json says inputShape " + Arrays.toString(spec.inputShape()));
+        }
+        int[] shape = new int[spec.inputShape().length + 1];
+        shape[0] = latents.rows();
+        System.arraycopy(spec.inputShape(), 0, shape, 1, spec.inputShape().length);
+        return new Tensor(shape, x.data());
+    }
+
+    private Tensor run(Predictor<NDList, NDList> p, float[] data, int[] shape, String file) {
+        return withEngine(() -> {
+            try (NDManager scope = manager.newSubManager()) {
+                long[] s = Arrays.stream(shape).asLongStream().toArray();
+                NDArray in = scope.create(data, new Shape(s));
+                NDList out = p.predict(new NDList(in));
+                if (out.isEmpty()) {
+                    throw new LatentLabException(file + " produced no output");
+                }
+                NDArray y = out.get(0);
+                long[] ys = y.getShape().getShape();
+                float[] values = y.toFloatArray();
+                out.close();
+                int[] is = Arrays.stream(ys).mapToInt(v -> (int) v).toArray();
+                if (is.length == 0) {
+                    is = new int[] {1};
+                }
+                return new Tensor(is, values);
+            }
+        }, file);
+    }
+
+    /**
+     * With the PyTorch engine: autograd through the TorchScript modules. Each point is repeated k
+     * times; row i of copy a keeps only output i, so one backward pass of their sum yields every row
+     * of every Jacobian. Other engines (ONNX Runtime) have no autodiff: empty.
+     */
+    @Override
+    public java.util.Optional<Tensor> latentJacobian(Tensor points) {
+        if (!"PyTorch".equals(engine)) {
+            return java.util.Optional.empty();
+        }
+        // DJL runs TorchScript without autograd unless asked for a training forward; the engine checks the
+        // result against a finite-difference directional derivative (train-mode layers would differ).
+        return java.util.Optional.of(withEngine(() -> AutogradJacobian.of(engine, manager, points, z -> {
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(z.getManager(), false);
+            NDArray x = decoderModel.getBlock().forward(ps, new NDList(z), true).singletonOrThrow();
+            return encoderModel.getBlock().forward(ps, new NDList(x), true).singletonOrThrow();
+        }), "Jacobian of " + spec.name()));
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+        decoder.close();
+        manager.close();
+        encoderModel.close();
+        decoderModel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DjlLatentModel[" + engine + ", " + spec.name() + "]";
+    }
+}

@@ -1,0 +1,89 @@
+package org.latentlab.backend.djl.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.Optional;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.model.ModelSpec;
+
+/** A model whose encoder and decoder are layer stacks ({@link DjlLayerStack}), run on libtorch, with autograd Jacobians. */
+final class LayersLatentModel implements LatentModel {
+
+    static final String ENGINE = "PyTorch";
+
+    private final ModelSpec spec;
+    private final NDManager manager;
+    private final DjlLayerStack encoder;
+    private final DjlLayerStack decoder;
+
+    private LayersLatentModel(ModelSpec spec, NDManager manager, DjlLayerStack encoder, DjlLayerStack decoder) {
+        this.spec = spec;
+        this.manager = manager;
+        this.encoder = encoder;
+        this.decoder = decoder;
+    }
+
+    /** Loads both stacks and probes them with one zero row. */
+    static LayersLatentModel load(ModelSpec spec) {
+        NDManager manager = DjlLatentModel.withEngine(() -> NDManager.newBaseManager(ENGINE), "PyTorch engine");
+        try {
+            DjlLayerStack e = DjlLatentModel.withEngine(() -> DjlLayerStack.load(spec.encoderFile(), manager), "encoder");
+            DjlLayerStack d = DjlLatentModel.withEngine(() -> DjlLayerStack.load(spec.decoderFile(), manager), "decoder");
+            LayersLatentModel m = new LayersLatentModel(spec, manager, e, d);
+            spec.probe(m);
+            return m;
+        } catch (RuntimeException ex) {
+            manager.close();
+            throw ex;
+        }
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Tensor encode(Tensor inputs) {
+        return run(encoder, inputs, "encoder " + spec.encoderFile(), new int[] {spec.latentDim()});
+    }
+
+    @Override
+    public Tensor decode(Tensor latents) {
+        return run(decoder, latents, "decoder " + spec.decoderFile(), spec.inputShape());
+    }
+
+    private Tensor run(DjlLayerStack stack, Tensor in, String what, int[] outRow) {
+        return DjlLatentModel.withEngine(() -> {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.create(in.data(), new Shape(Arrays.stream(in.shape()).asLongStream().toArray()));
+                NDArray y = stack.forward(x);
+                long size = y.size();
+                int expected = in.rows() * Arrays.stream(outRow).reduce(1, (a, b) -> a * b);
+                if (size != expected) {
+                    throw new LatentLabException(what + " returned shape " + y.getShape() + " for " + in.rows()
+                            + " rows; model.json says " + Arrays.toString(outRow) + " per row");
+                }
+                int[] shape = new int[outRow.length + 1];
+                shape[0] = in.rows();
+                System.arraycopy(outRow, 0, shape, 1, outRow.length);
+                return new Tensor(shape, y.toFloatArray());
+            }
+        }, what);
+    }
+
+    @Override
+    public Optional<Tensor> latentJacobian(Tensor points) {
+        return Optional.of(DjlLatentModel.withEngine(() -> AutogradJacobian.of(ENGINE, manager, points,
+                z -> encoder.forward(decoder.forward(z))), "Jacobian of " + spec.name()));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
