@@ -87,7 +87,7 @@ class AnalysisTest {
         assertEquals(Math.sqrt((t + Math.sqrt(t * t - 4 * d * d)) / 2), at.spectralNorm(), 1e-3);
         assertTrue(at.stable());
         assertEquals(FixedPointKind.ATTRACTOR, at.kind());
-        double[] re = ((double[]) at.metrics().get("eigenvaluesReal")).clone();
+        double[] re = at.eigenvaluesReal();
         Arrays.sort(re);
         assertEquals(0.5, re[0], 1e-3);
         assertEquals(0.8, re[1], 1e-3);
@@ -104,7 +104,7 @@ class AnalysisTest {
         Analysis.Outcome o = analyse(affine2(a, new double[] {0, 0}), gaussianSeeds(10, 2, 2, 1), new PicardIteration(), Map.of());
         Attractor at = o.attractors().get(0);
         assertEquals(0.9, at.spectralRadius(), 1e-3);
-        double[] im = ((double[]) at.metrics().get("eigenvaluesImag")).clone();
+        double[] im = at.eigenvaluesImag();
         Arrays.sort(im);
         assertEquals(-r * Math.sin(th), im[0], 1e-3);
         assertEquals(r * Math.sin(th), im[1], 1e-3);
@@ -214,7 +214,7 @@ class AnalysisTest {
                     choice("euclidean", (AttractorClusterer) new EuclideanClusterer(), Map.of()), List.of(), Optional.of(model),
                     Optional.empty(), 100, 1e-3), QUIET);
             Attractor at = o.attractors().get(0);
-            assertEquals(right ? "autodiff" : "central-differences", at.metrics().get("jacobian"));
+            assertEquals(right ? "autodiff" : "central-differences", at.jacobian());
             assertEquals(0.8, at.spectralRadius(), 1e-3, "the spectrum is right either way");
         }
     }
