@@ -45,12 +45,16 @@ final class AttractorsSection implements ReportSection<AnalysisResult> {
         List<List<String>> rows = new ArrayList<>();
         for (Attractor a : r.attractors().subList(0, Math.min(MAX_ROWS, r.attractors().size()))) {
             rows.add(List.of("#" + a.id(), a.kind().name().toLowerCase(Locale.ROOT), Integer.toString(a.basinSize()),
-                    String.format(Locale.ROOT, "%.1f%%", 100.0 * a.basinSize() / n), Svg.fmt(a.spectralRadius()),
-                    Svg.fmt(a.spectralNorm()), Svg.fmt(a.meanSteps()), Svg.fmt(a.predictedSteps())));
+                    String.format(Locale.ROOT, "%.1f%%", 100.0 * a.basinSize() / n), num("%.3f", a.spectralRadius()),
+                    num("%.3f", a.spectralNorm()), num("%.1f", a.meanSteps()), num("%.1f", a.predictedSteps())));
         }
         canvas.table(List.of("attractor", "kind", "basin", "share", "ρ", "‖J‖", "mean steps", "predicted steps"), rows);
         if (r.attractors().size() > MAX_ROWS) {
             canvas.note((r.attractors().size() - MAX_ROWS) + " more attractors are in result.json.");
         }
+    }
+
+    private static String num(String format, double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "–";
     }
 }
