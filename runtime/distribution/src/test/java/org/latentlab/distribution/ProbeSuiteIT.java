@@ -185,7 +185,7 @@ class ProbeSuiteIT {
         // demo
         p.add(cli("demo: --seeds 0", "demo", List.of("--seeds", "0"), 2, "--seeds must be 1..10000"));
         p.add(cli("demo: --seeds abc", "demo", List.of("--seeds", "abc"), 2, "--seeds must be 1..10000"));
-        p.add(cli("demo: unknown argument", "demo", List.of("--fast"), 2, "unknown argument --fast"));
+        p.add(cli("demo: unknown argument", "demo", List.of("--fast"), 2, "unknown option --fast"));
         p.add(cli("demo: out is the user's folder", "demo", List.of("--out", keep), 1, keep));
         p.add(cli("demo: out is a file", "demo", List.of("--out", file), 1, file));
         // services, unknown commands

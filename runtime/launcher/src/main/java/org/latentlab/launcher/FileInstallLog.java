@@ -21,11 +21,14 @@ final class FileInstallLog extends Handler {
     private final String pluginsFolder;
     private final BooleanSupplier monitorRunning;
     private final PrintStream err;
+    private final Runnable onRecord;
 
-    FileInstallLog(String pluginsFolder, BooleanSupplier monitorRunning, PrintStream err) {
+    /** @param onRecord called for every record FileInstall logs (the lab wakes its waits: a plugin may have failed) */
+    FileInstallLog(String pluginsFolder, BooleanSupplier monitorRunning, PrintStream err, Runnable onRecord) {
         this.pluginsFolder = pluginsFolder;
         this.monitorRunning = monitorRunning;
         this.err = err;
+        this.onRecord = onRecord;
         setLevel(Level.WARNING);
     }
 
@@ -41,6 +44,7 @@ final class FileInstallLog extends Handler {
 
     @Override
     public void publish(LogRecord r) {
+        onRecord.run();
         String msg = r.getMessage();
         if (msg == null || !isLoggable(r) || msg.contains(pluginsFolder) && monitorRunning.getAsBoolean()) {
             return;

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.latentlab.launcher.spi.PluginFile;
 import org.latentlab.launcher.spi.PluginStatus;
@@ -23,12 +24,16 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
  * A running LatentLab: an Apache Felix framework whose system bundle exports the native engine
@@ -40,7 +45,10 @@ public final class Lab implements AutoCloseable {
     private final LabConfig config;
     private final Framework framework;
     private final Path storage;
-    private final AtomicLong lastServiceEvent = new AtomicLong(System.nanoTime());
+    /** Woken by every bundle and service event and FileInstall log record: what the waits below watch. */
+    private final Object changes = new Object();
+    private long lastServiceEvent = System.nanoTime(); // guarded by changes
+    private long changeCount; // guarded by changes
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::close, "latentlab-shutdown");
     private FileInstallLog fileInstallLog;
@@ -113,10 +121,12 @@ public final class Lab implements AutoCloseable {
         Framework fw = factory.newFramework(props);
         fw.init();
         Lab lab = new Lab(config, fw, storage);
-        lab.fileInstallLog = new FileInstallLog(plugins.toString(), () -> lab.pluginStatusRef() != null, System.err).attach();
+        lab.fileInstallLog = new FileInstallLog(plugins.toString(), () -> lab.pluginStatusRef() != null, System.err,
+                lab::changed).attach();
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook); // 'exit' in Gogo calls System.exit
         BundleContext ctx = fw.getBundleContext();
-        ctx.addServiceListener(e -> lab.lastServiceEvent.set(System.nanoTime()));
+        ctx.addServiceListener(e -> lab.serviceChanged());
+        ctx.addBundleListener(e -> lab.changed());
         if (System.getenv("LATENTLAB_DEBUG") != null) {
             ctx.addBundleListener(e -> System.err.println("[bundle] " + e.getBundle().getSymbolicName() + " "
                     + switch (e.getType()) {
@@ -154,8 +164,7 @@ public final class Lab implements AutoCloseable {
             b.start(); // framework not started yet: this only marks the bundle, its start level decides when
         }
         fw.start();
-        fw.adapt(FrameworkStartLevel.class).setStartLevel(SERVICES_LEVEL);
-        lab.awaitStartLevel(SERVICES_LEVEL, Duration.ofSeconds(60));
+        lab.raiseStartLevel(SERVICES_LEVEL, Duration.ofSeconds(60));
         for (Bundle b : installed) {
             int level = b.adapt(BundleStartLevel.class).getStartLevel();
             if (level <= SERVICES_LEVEL && b.getState() != Bundle.ACTIVE) {
@@ -230,18 +239,46 @@ public final class Lab implements AutoCloseable {
         return out;
     }
 
-    private void awaitStartLevel(int level, Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
+    /**
+     * Sets the framework's start level and waits up to {@code timeout} for the framework to report
+     * that it reached it (a STARTLEVEL_CHANGED framework event).
+     */
+    private void raiseStartLevel(int level, Duration timeout) {
         FrameworkStartLevel fsl = framework.adapt(FrameworkStartLevel.class);
-        while (fsl.getStartLevel() < level && System.nanoTime() < end) {
-            sleep(20);
+        CountDownLatch reached = new CountDownLatch(1);
+        fsl.setStartLevel(level, e -> {
+            if (e.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
+                reached.countDown();
+            }
+        });
+        try {
+            reached.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void changed() {
+        synchronized (changes) {
+            changeCount++;
+            changes.notifyAll();
+        }
+    }
+
+    private void serviceChanged() {
+        synchronized (changes) {
+            lastServiceEvent = System.nanoTime();
+            changeCount++;
+            changes.notifyAll();
         }
     }
 
     /**
      * Waits until FileInstall has installed and started every jar now in the plugins folder and the
      * service registry has been quiet for a moment, so a command sees the plugins that were there
-     * when it started.
+     * when it started. Woken by bundle and service events and FileInstall's log records; the plugin
+     * monitor's verdicts (a jar it cannot use) come with no event, so they are also looked at every
+     * {@link #VERDICT_RECHECK_MILLIS} ms while a jar is pending.
      */
     public void awaitSettled(Duration timeout) throws IOException {
         long end = System.nanoTime() + timeout.toNanos();
@@ -249,21 +286,46 @@ public final class Lab implements AutoCloseable {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(config.plugins(), "*.jar")) {
             ds.forEach(p -> jars.add(p.getFileName().toString()));
         }
-        while (System.nanoTime() < end && !jars.stream().allMatch(this::pluginSettled)) {
-            sleep(50);
-        }
         long quiet = Duration.ofMillis(300).toNanos();
-        while (System.nanoTime() < end && System.nanoTime() - lastServiceEvent.get() < quiet) {
-            sleep(50);
+        try {
+            while (true) { // the check asks the plugin monitor (a service call): not while holding the lock
+                long seen;
+                synchronized (changes) {
+                    seen = changeCount;
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0 || jars.stream().allMatch(this::pluginSettled)) {
+                    break;
+                }
+                synchronized (changes) {
+                    if (changeCount == seen) {
+                        changes.wait(Math.max(1, Math.min(VERDICT_RECHECK_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
+                    }
+                }
+            }
+            synchronized (changes) {
+                while (true) { // sleep until the quiet period would end; each service event starts it again
+                    long now = System.nanoTime();
+                    long wait = Math.min(end, lastServiceEvent + quiet) - now;
+                    if (wait <= 0) {
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(changes, wait);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         // Now start the front ends (the Gogo console), so the first command typed already sees the plugins. Only
         // for the shell: for any other command the console is not needed, and its launch thread would race with a
         // command that ends at once (a stack trace "Command not found: gosh" while the framework stops).
         if (config.interactive()) {
-            framework.adapt(FrameworkStartLevel.class).setStartLevel(FRONT_END_LEVEL);
-            awaitStartLevel(FRONT_END_LEVEL, Duration.ofSeconds(30));
+            raiseStartLevel(FRONT_END_LEVEL, Duration.ofSeconds(30));
         }
     }
+
+    /** How often a pending plugin jar is looked at again without an event (the plugin monitor sends none). */
+    static final long VERDICT_RECHECK_MILLIS = 250;
 
     /** Active, or known to be unusable: then the plugin monitor has logged why, and waiting longer would not help. */
     private boolean pluginSettled(String fileName) {
@@ -337,15 +399,41 @@ public final class Lab implements AutoCloseable {
 
     /** Waits up to {@code timeout} for a bundle to register the named subcommand. */
     public Optional<ServiceReference<Subcommand>> awaitSubcommand(String name, Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        do {
-            List<ServiceReference<Subcommand>> refs = subcommandRefs(name);
-            if (!refs.isEmpty()) {
-                return Optional.of(refs.get(0));
-            }
-            sleep(50);
-        } while (System.nanoTime() < end);
-        return Optional.empty();
+        List<ServiceReference<Subcommand>> now = subcommandRefs(name);
+        if (!now.isEmpty()) {
+            return Optional.of(now.get(0));
+        }
+        Filter filter;
+        try {
+            filter = context().createFilter("(&(" + Constants.OBJECTCLASS + "=" + Subcommand.class.getName() + ")("
+                    + Subcommand.NAME + "=" + name + "))");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("bad command name '" + name + "'");
+        }
+        // tracks references only: the service object is got when the command runs
+        ServiceTracker<Object, ServiceReference<?>> tracker = new ServiceTracker<>(context(), filter,
+                new ServiceTrackerCustomizer<Object, ServiceReference<?>>() {
+                    @Override
+                    public ServiceReference<?> addingService(ServiceReference<Object> ref) {
+                        return ref;
+                    }
+
+                    @Override
+                    public void modifiedService(ServiceReference<Object> ref, ServiceReference<?> same) {}
+
+                    @Override
+                    public void removedService(ServiceReference<Object> ref, ServiceReference<?> same) {}
+                });
+        tracker.open(true); // all services: the SPI class always comes from the system bundle
+        try {
+            tracker.waitForService(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            tracker.close();
+        }
+        List<ServiceReference<Subcommand>> refs = subcommandRefs(name);
+        return refs.isEmpty() ? Optional.empty() : Optional.of(refs.get(0));
     }
 
     /**
@@ -459,15 +547,6 @@ public final class Lab implements AutoCloseable {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort: a leftover temp folder under run/ is harmless
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

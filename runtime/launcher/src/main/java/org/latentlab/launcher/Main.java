@@ -9,6 +9,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.latentlab.launcher.spi.CommandLines;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The {@code latentlab} command: global options, then a subcommand. {@code shell} is the launcher's
@@ -17,20 +23,43 @@ import java.util.Map;
  */
 public final class Main {
 
-    static final String USAGE = """
-            Usage: latentlab [--home DIR] [--features LIST] [--poll MS] COMMAND [ARGS...]
+    /** The global options; everything from COMMAND on is the command's. */
+    @Command(name = "latentlab", sortOptions = false,
+            customSynopsis = "latentlab [--home DIR] [--features LIST] [--poll MS] COMMAND [ARGS...]",
+            description = "LatentLab: find and study the attractors of autoencoders' latent maps.",
+            commandListHeading = "%nCommands (each has --help):%n")
+    static final class Options {
+        @Option(names = "--home", paramLabel = "DIR", description = "data folder (default: $LATENTLAB_HOME or ~/.latentlab)")
+        Path home;
+        @Option(names = "--features", paramLabel = "LIST", description = "comma-separated features to start (default: the"
+                + " distribution's default features, plus those a command needs, e.g. server for 'serve'; or $LATENTLAB_FEATURES)")
+        String features;
+        @Option(names = "--poll", paramLabel = "MS", description = "how often the plugins folder is scanned for new, changed or"
+                + " removed jars (default ${DEFAULT-VALUE})")
+        long poll = 1000;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help with the commands of the lab and exit")
+        boolean help;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", description = "shell, or a command of a bundle (below)")
+        String command;
+        @Parameters(index = "1..*", paramLabel = "ARGS", description = "the command's arguments")
+        List<String> args = new ArrayList<>();
 
-            Global options:
-              --home DIR       data folder (default: $LATENTLAB_HOME or ~/.latentlab)
-              --features LIST  comma-separated features to start (default: the distribution's default features,
-                               plus those a command needs, e.g. server for 'serve')
-              --poll MS        how often the plugins folder is scanned for new, changed or removed jars (default 1000)
+        Path home(Map<String, String> env) {
+            Path h = home != null ? home
+                    : env.get("LATENTLAB_HOME") != null ? Path.of(env.get("LATENTLAB_HOME"))
+                    : Path.of(System.getProperty("user.home"), ".latentlab");
+            return h.toAbsolutePath().normalize();
+        }
 
-            Commands of the launcher:
-              shell            the Gogo console of the running lab ('lab:services', 'lb', 'exit' to quit)
+        List<String> features(Map<String, String> env) {
+            String f = features != null ? features : env.get("LATENTLAB_FEATURES");
+            return f == null || f.isBlank() ? List.of()
+                    : Arrays.stream(f.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+    }
 
-            Commands provided by bundles (each has --help):
-            """;
+    static final String SHELL_HELP = "Usage: latentlab [--features LIST] shell%n%nThe Gogo console of a running lab: lab:services,"
+            + " lab:jobs (with the server feature), lb (bundles), scr:list (components), exit 0 to quit.%n";
 
     private Main() {}
 
@@ -38,37 +67,26 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
+    /** The command line parser of the launcher: global options, then COMMAND and its arguments untouched. */
+    static CommandLine parser(Options options) {
+        CommandLine cl = CommandLines.of(options);
+        cl.setStopAtPositional(true); // the command's own options are the command's business
+        return cl;
+    }
+
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        List<String> args = new ArrayList<>(Arrays.asList(argv));
-        String homeOpt = null;
-        String featuresOpt = System.getenv("LATENTLAB_FEATURES");
-        long poll = 1000;
-        boolean help = false;
-        while (!args.isEmpty() && args.get(0).startsWith("-")) {
-            String opt = args.remove(0);
-            try {
-                switch (opt) {
-                    case "--home" -> homeOpt = args.remove(0);
-                    case "--features" -> featuresOpt = args.remove(0);
-                    case "--poll" -> poll = Long.parseLong(args.remove(0));
-                    case "-h", "--help" -> help = true;
-                    default -> {
-                        err.println("latentlab: unknown option " + opt + "\n\n" + USAGE);
-                        return 2;
-                    }
-                }
-            } catch (IndexOutOfBoundsException | NumberFormatException e) {
-                err.println("latentlab: option " + opt + " needs a value");
-                return 2;
-            }
+        Options o = new Options();
+        CommandLine cl = parser(o);
+        try {
+            cl.parseArgs(argv);
+        } catch (CommandLine.ParameterException e) {
+            return CommandLines.badUsage("latentlab", cl, CommandLines.message(e), err);
         }
-        String command = help || args.isEmpty() ? "--help" : args.remove(0);
-        Path home = homeOpt != null ? Path.of(homeOpt)
-                : System.getenv("LATENTLAB_HOME") != null ? Path.of(System.getenv("LATENTLAB_HOME"))
-                : Path.of(System.getProperty("user.home"), ".latentlab");
-        home = home.toAbsolutePath().normalize();
-        List<String> features = featuresOpt == null || featuresOpt.isBlank() ? List.of()
-                : Arrays.stream(featuresOpt.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        boolean help = o.help || o.command == null || o.command.equals("help");
+        String command = help ? "--help" : o.command;
+        List<String> args = o.args;
+        Path home = o.home(System.getenv());
+        List<String> features = o.features(System.getenv());
 
         Path distribution;
         try {
@@ -79,20 +97,14 @@ public final class Main {
         }
         boolean shell = command.equals("shell");
         if (shell && (args.contains("--help") || args.contains("-h"))) {
-            out.println("Usage: latentlab [--features LIST] shell\n\nThe Gogo console of a running lab: lab:services, "
-                    + "lab:jobs (with the server feature), lb (bundles), scr:list (components), exit 0 to quit.");
+            out.printf(SHELL_HELP);
             return 0;
         }
-        LabConfig config = new LabConfig(home, distribution, features, command, poll, shell, Map.of());
+        LabConfig config = new LabConfig(home, distribution, features, command, o.poll, shell, Map.of());
         try (Lab lab = Lab.start(config)) {
             lab.awaitSettled(Duration.ofSeconds(20));
-            if (command.equals("--help") || command.equals("help")) {
-                out.print(USAGE);
-                lab.subcommands().forEach((name, summary) -> out.printf("  %-16s %s%n", name, summary));
-                for (Feature f : Lab.features(config)) { // commands of features started on demand (serve)
-                    f.commands().stream().filter(c -> !lab.subcommands().containsKey(c))
-                            .forEach(c -> out.printf("  %-16s starts the feature '%s'; see 'latentlab %s --help'%n", c, f.name(), c));
-                }
+            if (help) {
+                usage(cl, lab.subcommands(), Lab.features(config), out);
                 return 0;
             }
             if (shell) {
@@ -107,6 +119,25 @@ public final class Main {
             }
             return 1;
         }
+    }
+
+    /**
+     * The generated help with the commands: the launcher's own (shell), those the bundles of the lab provide now,
+     * and those of features that start on demand (serve).
+     */
+    static void usage(CommandLine cl, Map<String, String> subcommands, List<Feature> features, PrintStream out) {
+        Map<String, String> commands = new TreeMap<>();
+        commands.put("shell", "the Gogo console of the running lab ('lab:services', 'lb', 'exit' to quit)");
+        commands.putAll(subcommands);
+        for (Feature f : features) {
+            for (String c : f.commands()) {
+                commands.putIfAbsent(c, "starts the feature '" + f.name() + "'; see 'latentlab " + c + " --help'");
+            }
+        }
+        CommandLine help = CommandLines.of(new Options());
+        commands.forEach((name, summary) -> help.addSubcommand(name,
+                CommandLine.Model.CommandSpec.create().name(name).usageMessage(new CommandLine.Model.UsageMessageSpec().description(summary))));
+        help.usage(out);
     }
 
     /** The installation folder: -Dlatentlab.distribution, else the parent of the lib/ folder holding this jar. */

@@ -18,6 +18,15 @@ public interface AnalysisEngine {
      */
     Job submit(AnalysisRequest request);
 
+    /**
+     * Like {@link #submit(AnalysisRequest)} with the job id chosen by the caller (a server that names
+     * its job folders and records by the same id).
+     *
+     * @param id letters, digits, '.', '_' and '-', at most 100 characters, not used by another job
+     * @throws org.latentlab.api.LatentLabException when the id is malformed or taken, or as {@code submit}
+     */
+    Job submit(AnalysisRequest request, String id);
+
     /** Jobs known to this engine, newest first. */
     List<Job> jobs();
 

@@ -8,6 +8,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Job {
 
+    /** The job's id: given by the submitter, or made by the engine; unique among the engine's jobs. */
     String id();
 
     AnalysisRequest request();
@@ -24,4 +25,12 @@ public interface Job {
 
     /** The result once the job succeeded. */
     Optional<AnalysisResult> result();
+
+    /**
+     * Follows the job: the listener is told the current status at once, then every status change and
+     * progress step until the job ends.
+     *
+     * @return removes the listener again
+     */
+    Runnable listen(JobListener listener);
 }

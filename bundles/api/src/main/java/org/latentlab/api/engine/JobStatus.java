@@ -1,10 +1,8 @@
 package org.latentlab.api.engine;
 
-/** Life cycle of an analysis job. */
+/** Life cycle of an analysis job in the engine. */
 public enum JobStatus {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED,
-    /** Was running when the process stopped; can be run again. */
-    INTERRUPTED;
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
     public boolean finished() {
         return this != QUEUED && this != RUNNING;

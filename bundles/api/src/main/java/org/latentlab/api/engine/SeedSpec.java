@@ -23,6 +23,25 @@ public record SeedSpec(Kind kind, Path file, String source, Map<String, String> 
         SOURCE
     }
 
+    public SeedSpec {
+        params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+    }
+
+    /** Latent seeds from a float32 .npy file [n, latentDim]; the path is made absolute. */
+    public static SeedSpec latents(Path file) {
+        return new SeedSpec(Kind.LATENTS, file.toAbsolutePath(), null, Map.of());
+    }
+
+    /** Inputs from a float32 .npy file [n, ...inputShape], encoded first; the path is made absolute. */
+    public static SeedSpec inputs(Path file) {
+        return new SeedSpec(Kind.INPUTS, file.toAbsolutePath(), null, Map.of());
+    }
+
+    /** Seeds made by the registered seed source {@code id} with these parameters. */
+    public static SeedSpec source(String id, Map<String, String> params) {
+        return new SeedSpec(Kind.SOURCE, null, id, params);
+    }
+
     /** A human description for result.json, e.g. {@code latents:/data/seeds.npy}. */
     public String origin() {
         return switch (kind) {

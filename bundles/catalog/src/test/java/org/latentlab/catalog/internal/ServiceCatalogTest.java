@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.latentlab.api.CapabilityInfo;
+import org.latentlab.api.catalog.CapabilityInfo;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.dynamics.IterationStrategy;
 import org.latentlab.api.metric.Metric;

@@ -12,10 +12,15 @@ import org.latentlab.api.model.ModelLoader;
 import org.latentlab.io.IoErrors;
 import org.latentlab.io.LatentPoints;
 import org.latentlab.io.OutputFolder;
+import org.latentlab.launcher.spi.CommandLines;
+import org.latentlab.launcher.spi.CommandLines.BadUsage;
 import org.latentlab.launcher.spi.Subcommand;
 import org.latentlab.npy.Npy;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code latentlab field}: the latent vector field v(z) = f(z) − z at given points, or on a 2-D grid
@@ -25,18 +30,38 @@ import org.osgi.service.component.annotations.Reference;
         Subcommand.SUMMARY + "=evaluate the latent vector field v(z) = E(D(z)) - z on points or a 2-D grid"})
 public class FieldCommand implements Subcommand {
 
-    static final String HELP = """
-            Usage: latentlab field --model DIR (--points FILE.npy | --grid X0:X1:NX,Y0:Y1:NY [--plane FILE.npy]) --out DIR
+    /** The options of {@code latentlab field}. */
+    @Command(name = "latentlab field", sortOptions = false,
+            customSynopsis = "latentlab field --model DIR (--points FILE.npy | --grid X0:X1:NX,Y0:Y1:NY [--plane FILE.npy]) --out DIR",
+            description = "Evaluates the latent vector field v(z) = E(D(z)) - z at given points or on a 2-D grid.")
+    static final class Options {
+        @Mixin
+        CommandLines.Help help;
+        @Option(names = "--model", paramLabel = "DIR", description = "the model folder")
+        Path model;
+        @Option(names = "--points", paramLabel = "FILE.npy", description = "latent points [n, latentDim]")
+        Path points;
+        @Option(names = "--grid", paramLabel = "SPEC", description = "a regular grid of NX x NY points in plane coordinates (a, b)")
+        String grid;
+        @Option(names = "--plane", paramLabel = "FILE.npy", description = "three latent points [3, latentDim]: the plane through them,"
+                + " origin at the first, axes from the first to the second and third (orthonormalised); needed unless latentDim is 2")
+        Path plane;
+        @Option(names = "--out", paramLabel = "DIR", description = "points.npy [n, k], field.npy [n, k] (v = f(z) - z); with --grid also"
+                + " grid.npy [n, 2] (a, b) and field2d.npy [n, 2] (v projected on the plane axes); a new or empty folder, or an"
+                + " earlier field output (its files are replaced)")
+        Path out;
 
-              --points FILE.npy   latent points [n, latentDim]
-              --grid SPEC         a regular grid of NX x NY points in plane coordinates (a, b)
-              --plane FILE.npy    three latent points [3, latentDim]: the plane through them, origin at the first,
-                                  axes from the first to the second and third (orthonormalised); needed unless
-                                  latentDim is 2
-              --out DIR           points.npy [n, k], field.npy [n, k] (v = f(z) - z); with --grid also
-                                  grid.npy [n, 2] (a, b) and field2d.npy [n, 2] (v projected on the plane axes);
-                                  a new or empty folder, or an earlier field output (its files are replaced)
-            """;
+        /** Refuses incomplete or conflicting options; returns the grid's (a, b) pairs, or null without --grid. */
+        float[] check() {
+            if (model == null || out == null || (points == null) == (grid == null)) {
+                throw new BadUsage("need --model, --out and one of --points or --grid");
+            }
+            if (plane != null && grid == null) {
+                throw new BadUsage("--plane goes with --grid");
+            }
+            return grid == null ? null : grid(grid);
+        }
+    }
 
     @Reference
     ModelLoader models;
@@ -46,44 +71,26 @@ public class FieldCommand implements Subcommand {
 
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        if (argv.contains("--help") || argv.contains("-h")) {
-            out.print(HELP);
-            return 0;
-        }
-        Args a;
-        float[] ab = null;
-        try {
-            a = new Args(argv, List.of());
-            a.allow(List.of("--model", "--points", "--grid", "--plane", "--out"));
-            if (a.get("--model") == null || a.get("--out") == null || (a.get("--points") == null) == (a.get("--grid") == null)) {
-                throw new Args.UsageException("need --model, --out and one of --points or --grid");
-            }
-            if (a.get("--plane") != null && a.get("--grid") == null) {
-                throw new Args.UsageException("--plane goes with --grid");
-            }
-            if (a.get("--grid") != null) {
-                ab = grid(a.get("--grid"));
-            }
-        } catch (Args.UsageException e) {
-            err.println("field: " + e.getMessage() + "\n");
-            err.print(HELP);
-            return 2;
-        }
-        Path outDir = Path.of(a.get("--out")).toAbsolutePath();
+        Options o = new Options();
+        return CommandLines.run("field", o, argv, out, err, () -> field(o, o.check(), out, err));
+    }
+
+    private int field(Options o, float[] ab, PrintStream out, PrintStream err) {
+        Path outDir = o.out.toAbsolutePath();
         try (OutputFolder folder = OutputFolder.open(outDir, OutputFolder.FIELD);
-                LatentModel model = models.load(Path.of(a.get("--model")).toAbsolutePath())) {
+                LatentModel model = models.load(o.model.toAbsolutePath())) {
             int k = model.spec().latentDim();
             Plane plane = null;
             Tensor z;
-            if (a.get("--points") != null) {
-                z = LatentPoints.read(Path.of(a.get("--points")).toAbsolutePath(), "--points", -1, k);
+            if (o.points != null) {
+                z = LatentPoints.read(o.points.toAbsolutePath(), "--points", -1, k);
             } else {
-                plane = a.get("--plane") != null
-                        ? Plane.through(LatentPoints.read(Path.of(a.get("--plane")).toAbsolutePath(), "--plane", 3, k))
+                plane = o.plane != null
+                        ? Plane.through(LatentPoints.read(o.plane.toAbsolutePath(), "--plane", 3, k))
                         : Plane.identity(k);
                 requireMemory(ab.length / 2, k);
                 z = plane.embed(ab);
-                LatentPoints.requireFinite("--grid " + a.get("--grid") + " in the latent space", z.data(), k, 0);
+                LatentPoints.requireFinite("--grid " + o.grid + " in the latent space", z.data(), k, 0);
             }
             int n = z.rows();
             requireMemory(n, k);
@@ -151,10 +158,10 @@ public class FieldCommand implements Subcommand {
     }
 
     /** "x0:x1:nx,y0:y1:ny" to row-major (a, b) pairs. */
-    static float[] grid(String spec) throws Args.UsageException {
+    static float[] grid(String spec) {
         String[] axes = spec.split(",", -1);
         if (axes.length != 2) {
-            throw new Args.UsageException("--grid must look like X0:X1:NX,Y0:Y1:NY, got " + spec);
+            throw new BadUsage("--grid must look like X0:X1:NX,Y0:Y1:NY, got " + spec);
         }
         double[][] ax = new double[2][];
         for (int i = 0; i < 2; i++) {
@@ -165,13 +172,13 @@ public class FieldCommand implements Subcommand {
                 }
                 ax[i] = new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1]), Integer.parseInt(p[2].trim())};
             } catch (NumberFormatException e) {
-                throw new Args.UsageException("--grid axis '" + axes[i] + "' must be FROM:TO:COUNT");
+                throw new BadUsage("--grid axis '" + axes[i] + "' must be FROM:TO:COUNT");
             }
             if (!Double.isFinite(ax[i][0]) || !Double.isFinite(ax[i][1]) || Math.abs(ax[i][0]) > 1e30 || Math.abs(ax[i][1]) > 1e30) {
-                throw new Args.UsageException("--grid axis '" + axes[i] + "': FROM and TO must be finite numbers of magnitude at most 1e30");
+                throw new BadUsage("--grid axis '" + axes[i] + "': FROM and TO must be finite numbers of magnitude at most 1e30");
             }
             if (ax[i][2] < 1 || ax[i][2] > 10000) {
-                throw new Args.UsageException("--grid axis '" + axes[i] + "': COUNT must be 1..10000");
+                throw new BadUsage("--grid axis '" + axes[i] + "': COUNT must be 1..10000");
             }
         }
         int nx = (int) ax[0][2];

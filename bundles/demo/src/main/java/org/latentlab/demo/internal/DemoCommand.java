@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.Attractor;
@@ -26,6 +25,9 @@ import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelLoader;
 import org.latentlab.io.IoErrors;
 import org.latentlab.io.OutputFolder;
+import org.latentlab.launcher.spi.CommandLines;
+import org.latentlab.launcher.spi.CommandLines.BadUsage;
+import org.latentlab.launcher.spi.ProgressPrinter;
 import org.latentlab.launcher.spi.Subcommand;
 import org.latentlab.npy.Npy;
 import org.latentlab.training.AutoencoderTraining;
@@ -35,6 +37,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code latentlab demo}: what LatentLab is for, on real data, with nothing to download from a
@@ -46,14 +51,34 @@ import org.osgi.service.component.annotations.Reference;
         Subcommand.SUMMARY + "=the main job: MNIST, a trained autoencoder, its attractors, an HTML report"})
 public class DemoCommand implements Subcommand {
 
-    static final String HELP = """
-            Usage: latentlab demo [--out DIR] [--seeds N] [--retrain]
+    /** The options of {@code latentlab demo}. */
+    @Command(name = "latentlab demo", description = {
+        "Fetches MNIST (first run), trains the default autoencoder (first run; cached in the data folder), analyses the"
+                + " attractors reached from N test encodings and N latent noise seeds, and writes report.html with the result"
+                + " files into DIR. DIR must be new, empty or an earlier demo output (replaced at the end; other files in it stay)."})
+    static final class Options {
+        @Mixin
+        CommandLines.Help help;
+        @Option(names = "--out", paramLabel = "DIR", description = "where to write the report (default: DATA_FOLDER/demo)")
+        Path out;
+        @Option(names = "--seeds", paramLabel = "N", description = "test encodings and noise seeds, each (default 1000; 1..10000)")
+        String seeds = "1000";
+        @Option(names = "--retrain", description = "train the autoencoder again even when it is cached")
+        boolean retrain;
 
-            Fetches MNIST (first run), trains the default autoencoder (first run; cached in the data folder),
-            analyses the attractors reached from N test encodings and N latent noise seeds (default 1000 each),
-            and writes report.html with the result files into DIR (default: DATA_FOLDER/demo). DIR must be new,
-            empty or an earlier demo output (replaced at the end; other files in it stay).
-            """;
+        int count() {
+            int n;
+            try {
+                n = Integer.parseInt(seeds.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > 10000) {
+                throw new BadUsage("--seeds must be 1..10000");
+            }
+            return n;
+        }
+    }
 
     @Reference
     Catalog catalog;
@@ -77,42 +102,12 @@ public class DemoCommand implements Subcommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Path outDir = home.resolve("demo");
-        int count = 1000;
-        boolean retrain = false;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "-h", "--help" -> {
-                    out.print(HELP);
-                    return 0;
-                }
-                case "--retrain" -> retrain = true;
-                case "--out", "--seeds" -> {
-                    if (i + 1 >= args.size()) {
-                        err.println("demo: " + args.get(i) + " needs a value\n\n" + HELP);
-                        return 2;
-                    }
-                    String v = args.get(++i);
-                    if (args.get(i - 1).equals("--out")) {
-                        outDir = Path.of(v).toAbsolutePath().normalize();
-                    } else {
-                        try {
-                            count = Integer.parseInt(v);
-                        } catch (NumberFormatException e) {
-                            count = -1;
-                        }
-                        if (count < 1 || count > 10000) {
-                            err.println("demo: --seeds must be 1..10000");
-                            return 2;
-                        }
-                    }
-                }
-                default -> {
-                    err.println("demo: unknown argument " + args.get(i) + "\n\n" + HELP);
-                    return 2;
-                }
-            }
-        }
+        Options o = new Options();
+        return CommandLines.run("demo", o, args, out, err,
+                () -> demo(o.out == null ? home.resolve("demo") : o.out.toAbsolutePath().normalize(), o.count(), o.retrain, out, err));
+    }
+
+    private int demo(Path outDir, int count, boolean retrain, PrintStream out, PrintStream err) throws Exception {
         long t0 = System.currentTimeMillis();
         TrainingConfig config = TrainingConfig.defaults();
         Path modelDir = home.resolve("models").resolve("mnist-" + config.key());
@@ -139,7 +134,7 @@ public class DemoCommand implements Subcommand {
                 err.printf(Locale.ROOT, "demo: [2/4] training the default autoencoder (MLP 784-%s-%d, %d digits, %d epochs)%n",
                         java.util.Arrays.toString(config.hidden()).replaceAll("[\\[\\] ]", "").replace(",", "-"),
                         config.latentDim(), config.trainSize(), config.epochs());
-                TrainingResult r = training.train(train, config, "mnist-mlp", modelDir, new ConsoleProgress(err));
+                TrainingResult r = training.train(train, config, "mnist-mlp", modelDir, new EpochLines(ProgressPrinter.onTerminal(err)));
                 err.printf(Locale.ROOT, "demo:       trained in %.0f s, final loss %.4f%n", r.millis() / 1000.0,
                         r.epochLosses().get(r.epochLosses().size() - 1));
             } else {
@@ -182,24 +177,16 @@ public class DemoCommand implements Subcommand {
             }
 
             err.println("demo: [4/4] iterating z <- E(D(z)), clustering end points, Jacobian spectra, memorization, report");
-            Map<String, Map<String, String>> metrics = new LinkedHashMap<>();
-            metrics.put("memorization", Map.of());
-            metrics.put("latent-field", Map.of());
-            Map<String, Map<String, String>> exporters = new LinkedHashMap<>();
-            exporters.put("json", Map.of());
-            exporters.put("npy", Map.of());
-            exporters.put("csv", Map.of());
-            exporters.put("html", Map.of("groups", "test digits:" + count + ",latent noise:" + count,
-                    "title", "LatentLab demo: attractors of an MNIST autoencoder"));
             // The engine publishes its analysis inside our staging folder; it joins seeds.npy there.
             Path analysis = folder.staging().resolve(".analysis");
-            AnalysisRequest request = new AnalysisRequest(modelDir, new SeedSpec(SeedSpec.Kind.LATENTS, seedsFile, null, Map.of()),
-                    "picard", Map.of(), "cosine", Map.of(), metrics, exporters, analysis,
-                    new TrainingData("mnist", "train", config.trainSize()));
+            AnalysisRequest request = AnalysisRequest.builder().model(modelDir).seeds(SeedSpec.latents(seedsFile)).out(analysis)
+                    .metric("memorization", Map.of()).metric("latent-field", Map.of())
+                    .exporter("json", Map.of()).exporter("npy", Map.of()).exporter("csv", Map.of())
+                    .exporter("html", Map.of("groups", "test digits:" + count + ",latent noise:" + count,
+                            "title", "LatentLab demo: attractors of an MNIST autoencoder"))
+                    .training(new TrainingData("mnist", "train", config.trainSize())).build();
             Job job = engine.submit(request);
-            while (!job.status().finished()) {
-                Thread.sleep(200);
-            }
+            job.completion().toCompletableFuture().handle((r, e) -> null).get(); // ends however the job ends
             if (job.status() != JobStatus.SUCCEEDED) {
                 err.println("demo: analysis " + job.status().name().toLowerCase(Locale.ROOT) + ": " + job.progress().message());
                 return 1;
@@ -237,17 +224,19 @@ public class DemoCommand implements Subcommand {
     }
 
     /** Training progress for the demo: a line per epoch. */
-    static final class ConsoleProgress implements java.util.function.Consumer<AutoencoderTraining.Progress> {
-        private final PrintStream err;
+    static final class EpochLines implements java.util.function.Consumer<AutoencoderTraining.Progress> {
+        private final ProgressPrinter printer;
 
-        ConsoleProgress(PrintStream err) {
-            this.err = err;
+        EpochLines(ProgressPrinter printer) {
+            this.printer = printer;
         }
 
         @Override
         public void accept(AutoencoderTraining.Progress p) {
             if (p.step() == p.steps()) {
-                err.printf(Locale.ROOT, "demo:       epoch %d/%d  loss %.4f%n", p.epoch(), p.epochs(), p.loss());
+                String line = String.format(Locale.ROOT, "demo:       epoch %d/%d  loss %.4f", p.epoch(), p.epochs(), p.loss());
+                printer.show("epoch " + p.epoch(), line, line);
+                printer.endLine();
             }
         }
     }

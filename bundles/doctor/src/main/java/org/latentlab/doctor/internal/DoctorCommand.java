@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.latentlab.launcher.spi.CommandLines;
 import org.latentlab.launcher.spi.PluginFile;
 import org.latentlab.launcher.spi.PluginStatus;
 import org.latentlab.launcher.spi.Subcommand;
@@ -14,6 +15,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code latentlab doctor}: checks Java, the data folder, the job database, the plugins and the native
@@ -24,17 +28,20 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         Subcommand.SUMMARY + "=check the data folder, job database, plugins, native engines and Java; exit 1 on a problem"})
 public class DoctorCommand implements Subcommand {
 
-    static final String HELP = """
-            Usage: latentlab doctor [--no-engines] [--timeout SECONDS]
-
-            Checks Java, the data folder (writable, free space), the server's job database (present, an H2 file,
-            in use), every file in the plugins folder (in use, or why not) and the native engines (PyTorch,
-            ONNX Runtime, ND4J: each is loaded and runs a tiny computation). One line per check: OK, WARN or
-            FAIL, with what to do. Exit status 0 when nothing failed, 1 when something did.
-              --no-engines        skip loading the native engines (fast)
-              --timeout SECONDS   how long each engine may take to load (default 120; the first load unpacks
-                                  native libraries into the data folder's cache/)
-            """;
+    /** The options of {@code latentlab doctor}. */
+    @Command(name = "latentlab doctor", description = {"Checks Java, the data folder (writable, free space), the server's job"
+            + " database (present, an H2 file, in use), every file in the plugins folder (in use, or why not) and the native"
+            + " engines (PyTorch, ONNX Runtime, ND4J: each is loaded and runs a tiny computation). One line per check: OK,"
+            + " WARN or FAIL, with what to do. Exit status 0 when nothing failed, 1 when something did."})
+    static final class Options {
+        @Mixin
+        CommandLines.Help help;
+        @Option(names = "--no-engines", description = "skip loading the native engines (fast)")
+        boolean noEngines;
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long each engine may take to load (default"
+                + " ${DEFAULT-VALUE}; the first load unpacks native libraries into the data folder's cache/)")
+        long timeout = 120;
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile PluginStatus plugins;
@@ -51,36 +58,17 @@ public class DoctorCommand implements Subcommand {
     }
 
     @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) {
-        boolean engines = true;
-        Duration timeout = Duration.ofSeconds(120);
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--no-engines" -> engines = false;
-                case "--timeout" -> {
-                    long s;
-                    try {
-                        s = Long.parseLong(args.get(++i));
-                    } catch (IndexOutOfBoundsException | NumberFormatException e) {
-                        err.println("doctor: --timeout needs a number of seconds, e.g. --timeout 300");
-                        return 2;
-                    }
-                    if (s < 1) {
-                        err.println("doctor: --timeout must be at least 1 second, not " + s);
-                        return 2;
-                    }
-                    timeout = Duration.ofSeconds(s);
-                }
-                case "-h", "--help" -> {
-                    out.print(HELP);
-                    return 0;
-                }
-                default -> {
-                    err.print("doctor: unknown argument " + args.get(i) + "\n\n" + HELP);
-                    return 2;
-                }
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Options o = new Options();
+        return CommandLines.run("doctor", o, args, out, err, () -> {
+            if (o.timeout < 1) {
+                throw new CommandLines.BadUsage("--timeout must be at least 1 second, not " + o.timeout);
             }
-        }
+            return check(!o.noEngines, Duration.ofSeconds(o.timeout), out);
+        });
+    }
+
+    private int check(boolean engines, Duration timeout, PrintStream out) {
         List<Check> checks = new ArrayList<>();
         checks.add(safely("java", HomeChecks::java, out));
         checks.add(safely("data folder", () -> HomeChecks.dataFolder(home), out));

@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.latentlab.api.Capability;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.attractor.AttractorClusterer;
@@ -139,12 +139,29 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         pool.shutdownNow();
     }
 
+    private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    /** Ids name folders and URLs: no separators, no dot-only names, nothing to escape. */
+    static void checkJobId(String id) {
+        if (id == null || !JOB_ID.matcher(id).matches() || id.chars().allMatch(c -> c == '.')) {
+            throw new LatentLabException("job id '" + id + "' is not 1 to 100 letters, digits, '.', '_' or '-'");
+        }
+    }
+
     @Override
     public Job submit(AnalysisRequest request) {
+        return submit(request, String.format("job-%tY%<tm%<td-%<tH%<tM%<tS-%d", new java.util.Date(), counter.incrementAndGet()));
+    }
+
+    @Override
+    public Job submit(AnalysisRequest request, String id) {
+        checkJobId(id);
         Bound bound = validate(request);
-        String id = String.format("job-%tY%<tm%<td-%<tH%<tM%<tS-%d", new java.util.Date(), counter.incrementAndGet());
         EngineJob job = new EngineJob(id, request);
         synchronized (jobs) {
+            if (jobs.containsKey(id)) {
+                throw new LatentLabException("job id '" + id + "' is taken by another job");
+            }
             jobs.put(id, job);
             trimHistory();
         }

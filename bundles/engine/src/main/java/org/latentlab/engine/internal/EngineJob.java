@@ -1,6 +1,8 @@
 package org.latentlab.engine.internal;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.latentlab.api.engine.AnalysisRequest;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.engine.Job;
+import org.latentlab.api.engine.JobListener;
 import org.latentlab.api.engine.JobProgress;
 import org.latentlab.api.engine.JobStatus;
 
@@ -24,6 +27,7 @@ final class EngineJob implements Job, Analysis.Listener {
     private volatile long total = -1;
     private volatile String message = "";
     private volatile Runnable checkpoint = () -> {};
+    private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
 
     EngineJob(String id, AnalysisRequest request) {
         this.id = id;
@@ -65,6 +69,13 @@ final class EngineJob implements Job, Analysis.Listener {
     }
 
     @Override
+    public Runnable listen(JobListener listener) {
+        listeners.add(listener);
+        call(() -> listener.statusChanged(this, status));
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
     public Optional<AnalysisResult> result() {
         return completion.isDone() && !completion.isCompletedExceptionally() ? Optional.of(completion.join()) : Optional.empty();
     }
@@ -77,11 +88,13 @@ final class EngineJob implements Job, Analysis.Listener {
         this.total = total;
         this.message = message;
         done.set(0);
+        progressed();
     }
 
     @Override
     public void advance(long units) {
         done.addAndGet(units);
+        progressed();
     }
 
     @Override
@@ -105,6 +118,7 @@ final class EngineJob implements Job, Analysis.Listener {
             return false;
         }
         status = JobStatus.RUNNING;
+        statusChanged();
         return true;
     }
 
@@ -122,5 +136,28 @@ final class EngineJob implements Job, Analysis.Listener {
         this.status = s;
         this.stage = s.name().toLowerCase();
         this.message = msg;
+        statusChanged();
+    }
+
+    private void statusChanged() {
+        JobStatus s = status;
+        listeners.forEach(l -> call(() -> l.statusChanged(this, s)));
+    }
+
+    private void progressed() {
+        if (!listeners.isEmpty()) {
+            JobProgress p = progress();
+            listeners.forEach(l -> call(() -> l.progressed(this, p)));
+        }
+    }
+
+    /** A listener that throws must not fail the job or keep the others from hearing of it. */
+    private static void call(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(EngineJob.class.getName()).log(java.util.logging.Level.WARNING,
+                    "a job listener failed", e);
+        }
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.Tensor;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.model.ModelSpec;
 
-/** Reads and checks a model folder's {@code model.json} (the contract in DESIGN.md). */
+/** Reads and checks a model folder's {@code model.json} (the contract in docs/analysis.md, "The model folder"). */
 final class ModelFolders {
 
     private ModelFolders() {}

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.model.ModelSpec;
 
-/** model.json as DESIGN.md defines it, and the sizes the engine derives from it before running anything. */
+/** model.json as docs/analysis.md defines it, and the sizes the engine derives from it before running anything. */
 class ModelFoldersTest {
 
     @TempDir

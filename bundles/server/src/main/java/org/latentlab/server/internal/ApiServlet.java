@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.latentlab.api.LatentLabException;
+import org.latentlab.server.internal.rest.JobView;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -31,17 +33,26 @@ public class ApiServlet extends HttpServlet {
     @Reference
     transient LabServer lab;
 
+    @Reference
+    transient JobService jobs;
+
+    @Reference
+    transient ModelRegistry models;
+
+    @Reference
+    transient CapabilityListing capabilities;
+
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Cache-Control", "no-store");
         HttpAnswers.securityHeaders(resp, false);
         try {
             if (lab.startupProblem() != null) {
-                throw new LabServer.ApiException(503, lab.startupProblem());
+                throw new ApiException(503, lab.startupProblem());
             }
             if (!authorised(req, resp)) {
                 resp.setHeader("WWW-Authenticate", "Bearer");
-                throw new LabServer.ApiException(401, "missing or wrong token: send 'Authorization: Bearer TOKEN' "
+                throw new ApiException(401, "missing or wrong token: send 'Authorization: Bearer TOKEN' "
                         + "(printed by 'latentlab serve' at first start; 'latentlab serve --new-token' makes a new one)");
             }
             long max = lab.settings().maxRequestBytes();
@@ -49,7 +60,7 @@ public class ApiServlet extends HttpServlet {
                 throw new BodyLimit.TooLarge(max);
             }
             route(req, resp);
-        } catch (LabServer.ApiException e) {
+        } catch (ApiException e) {
             error(resp, e.status, e.getMessage());
         } catch (LatentLabException e) {
             error(resp, 400, e.getMessage());
@@ -110,16 +121,16 @@ public class ApiServlet extends HttpServlet {
         List<String> p = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
         String m = req.getMethod();
         if (p.isEmpty()) {
-            throw new LabServer.ApiException(404, "see /api/services, /api/models, /api/jobs");
+            throw new ApiException(404, "see /api/services, /api/models, /api/jobs");
         }
         switch (p.get(0)) {
             case "services" -> {
                 method(m, "GET");
-                json(resp, 200, lab.services());
+                json(resp, 200, capabilities.services());
             }
             case "plugins" -> {
                 method(m, "GET");
-                json(resp, 200, lab.plugins());
+                json(resp, 200, capabilities.plugins());
             }
             case "status" -> {
                 method(m, "GET");
@@ -127,14 +138,14 @@ public class ApiServlet extends HttpServlet {
             }
             case "models" -> {
                 if (m.equals("GET")) {
-                    json(resp, 200, lab.listModels());
+                    json(resp, 200, models.list());
                 } else {
                     method(m, "POST");
-                    json(resp, 201, lab.registerModel(body(req)));
+                    json(resp, 201, models.register(body(req)));
                 }
             }
             case "jobs" -> jobs(req, resp, p, m);
-            default -> throw new LabServer.ApiException(404, "no API resource '" + p.get(0) + "'");
+            default -> throw new ApiException(404, "no API resource '" + p.get(0) + "'");
         }
     }
 
@@ -142,10 +153,10 @@ public class ApiServlet extends HttpServlet {
         if (p.size() == 1) {
             if (m.equals("GET")) {
                 int limit = parseInt(req.getParameter("limit"), 100);
-                json(resp, 200, lab.jobs(limit));
+                json(resp, 200, jobs.jobs(limit));
             } else {
                 method(m, "POST");
-                json(resp, 201, lab.submit(body(req)));
+                json(resp, 201, jobs.submit(body(req)));
             }
             return;
         }
@@ -154,24 +165,24 @@ public class ApiServlet extends HttpServlet {
             method(m, "GET");
             String ids = req.getParameter("ids");
             if (ids == null || ids.isBlank()) {
-                throw new LabServer.ApiException(400, "compare needs ?ids=JOB1,JOB2");
+                throw new ApiException(400, "compare needs ?ids=JOB1,JOB2");
             }
-            json(resp, 200, lab.compare(Arrays.asList(ids.split(","))));
+            json(resp, 200, jobs.compare(Arrays.asList(ids.split(","))));
             return;
         }
         if (p.size() == 2) {
             method(m, "GET");
-            json(resp, 200, lab.job(id));
+            json(resp, 200, jobs.job(id));
             return;
         }
         switch (p.get(2)) {
             case "cancel" -> {
                 method(m, "POST");
-                json(resp, 200, lab.cancel(id));
+                json(resp, 200, jobs.cancel(id));
             }
             case "rerun" -> {
                 method(m, "POST");
-                json(resp, 201, lab.rerun(id));
+                json(resp, 201, jobs.rerun(id));
             }
             case "events" -> {
                 method(m, "GET");
@@ -180,10 +191,10 @@ public class ApiServlet extends HttpServlet {
             case "files" -> {
                 method(m, "GET");
                 if (p.size() == 3) {
-                    json(resp, 200, lab.files(id));
+                    json(resp, 200, jobs.files(id));
                 } else {
                     String name = String.join("/", p.subList(3, p.size()));
-                    Path f = lab.file(id, name).orElseThrow(() -> new LabServer.ApiException(404,
+                    Path f = jobs.file(id, name).orElseThrow(() -> new ApiException(404,
                             "job '" + id + "' has no file '" + name + "'"));
                     String type = Files.probeContentType(f);
                     resp.setContentType(name.endsWith(".html") ? "text/html; charset=utf-8"
@@ -192,7 +203,7 @@ public class ApiServlet extends HttpServlet {
                     Files.copy(f, resp.getOutputStream());
                 }
             }
-            default -> throw new LabServer.ApiException(404, "no job action '" + p.get(2) + "'");
+            default -> throw new ApiException(404, "no job action '" + p.get(2) + "'");
         }
     }
 
@@ -200,11 +211,11 @@ public class ApiServlet extends HttpServlet {
     static final int MAX_STREAMS = 32;
     private final transient java.util.concurrent.Semaphore streams = new java.util.concurrent.Semaphore(MAX_STREAMS);
 
-    /** Server-sent events: the job's state every half second until it has finished (one hour at most). */
+    /** Server-sent events: the job's state at once and after every change until it has finished (one hour at most). */
     private void events(HttpServletResponse resp, String id) throws Exception {
-        lab.job(id); // 404 before the stream starts
+        jobs.job(id); // 404 before the stream starts
         if (!streams.tryAcquire()) {
-            throw new LabServer.ApiException(429, MAX_STREAMS + " event streams are open; poll GET /api/jobs/" + id + " instead");
+            throw new ApiException(429, MAX_STREAMS + " event streams are open; poll GET /api/jobs/" + id + " instead");
         }
         try {
             stream(resp, id);
@@ -213,40 +224,66 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
+    /** How long a stream lasts at most. */
+    static final Duration STREAM_DEADLINE = Duration.ofHours(1);
+    /** A comment line this often while nothing changes, so a client that went away is noticed. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
     private void stream(HttpServletResponse resp, String id) throws Exception {
         resp.setStatus(200);
         resp.setContentType("text/event-stream");
         resp.setCharacterEncoding("utf-8");
         PrintWriter w = resp.getWriter();
-        for (int i = 0; i < 7200; i++) {
-            JsonNode j = lab.job(id);
-            w.write("event: progress\ndata: " + j.toString().replace("\n", " ") + "\n\n");
-            w.flush();
-            if (w.checkError()) {
-                return; // client went away
-            }
-            String s = j.path("status").asText();
-            if (!s.equals("queued") && !s.equals("running")) {
-                w.write("event: done\ndata: " + s + "\n\n");
+        JobChanges changes = new JobChanges();
+        Runnable stop = jobs.live(id).map(changes::follow).orElse(() -> { });
+        try {
+            long end = System.nanoTime() + STREAM_DEADLINE.toNanos();
+            while (true) {
+                JobView j = jobs.job(id); // what changed is read afresh: changes that came meanwhile are in it
+                w.write("event: progress\ndata: " + Json.MAPPER.writeValueAsString(j).replace("\n", " ") + "\n\n");
                 w.flush();
-                return;
+                if (w.checkError()) {
+                    return; // client went away
+                }
+                if (!j.active()) {
+                    w.write("event: done\ndata: " + j.status() + "\n\n");
+                    w.flush();
+                    return;
+                }
+                if (jobs.live(id).isEmpty()) { // not followed (any more): its end was recorded meanwhile, or cannot be
+                    if (jobs.job(id).active()) {
+                        return; // nothing will change this record while the server runs
+                    }
+                    continue; // the next turn tells the end
+                }
+                while (!changes.await(Math.min(HEARTBEAT.toNanos(), end - System.nanoTime()))) {
+                    if (System.nanoTime() >= end) {
+                        return;
+                    }
+                    w.write(": waiting\n\n");
+                    w.flush();
+                    if (w.checkError()) {
+                        return;
+                    }
+                }
             }
-            Thread.sleep(500);
+        } finally {
+            stop.run();
         }
     }
 
     /** The JSON body, read through a cap: a chunked body longer than allowed stops being read at the limit. */
     private JsonNode body(HttpServletRequest req) throws IOException {
-        JsonNode n = LabServer.JSON.readTree(new BodyLimit(req.getInputStream(), lab.settings().maxRequestBytes()));
+        JsonNode n = Json.MAPPER.readTree(new BodyLimit(req.getInputStream(), lab.settings().maxRequestBytes()));
         if (n == null || n.isMissingNode()) {
-            throw new LabServer.ApiException(400, "the request body is empty; send a JSON object");
+            throw new ApiException(400, "the request body is empty; send a JSON object");
         }
         return n;
     }
 
     private static void method(String actual, String expected) {
         if (!actual.equals(expected)) {
-            throw new LabServer.ApiException(405, "use " + expected + " here, not " + actual);
+            throw new ApiException(405, "use " + expected + " here, not " + actual);
         }
     }
 
@@ -254,11 +291,11 @@ public class ApiServlet extends HttpServlet {
         try {
             return s == null ? def : Math.max(1, Math.min(10000, Integer.parseInt(s)));
         } catch (NumberFormatException e) {
-            throw new LabServer.ApiException(400, "'" + s + "' is not a number");
+            throw new ApiException(400, "'" + s + "' is not a number");
         }
     }
 
-    private static void json(HttpServletResponse resp, int status, JsonNode body) throws IOException {
+    private static void json(HttpServletResponse resp, int status, Object body) throws IOException {
         HttpAnswers.json(resp, status, body);
     }
 

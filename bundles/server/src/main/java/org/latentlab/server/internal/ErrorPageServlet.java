@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.latentlab.server.internal.rest.ErrorBody;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -30,9 +31,13 @@ public class ErrorPageServlet extends HttpServlet {
         Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri == null ? "" : " (" + uri + ")";
         boolean api = uri != null && String.valueOf(uri).startsWith("/api/");
+        if (status == 404 && !api) { // a path the page's resources do not have
+            text = "nothing at " + uri + "; the page is at /, the API under /api/";
+            path = "";
+        }
         resp.setHeader("Cache-Control", "no-store");
         HttpAnswers.securityHeaders(resp, !api);
-        HttpAnswers.json(resp, status, LabServer.JSON.createObjectNode().put("error", text + path));
+        HttpAnswers.json(resp, status, new ErrorBody(text + path));
     }
 
     private static String reason(int status) {

@@ -1,8 +1,8 @@
 package org.latentlab.server.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.latentlab.server.internal.rest.ErrorBody;
 
 /**
  * What every answer of the server carries: JSON bodies, JSON errors ({@code {"error": "..."}}, never
@@ -31,11 +31,12 @@ final class HttpAnswers {
         resp.setHeader("Referrer-Policy", "no-referrer");
     }
 
-    static void json(HttpServletResponse resp, int status, JsonNode body) throws IOException {
+    /** A body (a record of {@code rest}, a list or map of them) as JSON. */
+    static void json(HttpServletResponse resp, int status, Object body) throws IOException {
         resp.setStatus(status);
         resp.setContentType("application/json");
         resp.setCharacterEncoding("utf-8");
-        LabServer.JSON.writerWithDefaultPrettyPrinter().writeValue(resp.getWriter(), body);
+        Json.ANSWER.writeValue(resp.getWriter(), body);
     }
 
     /**
@@ -55,6 +56,6 @@ final class HttpAnswers {
         if (status == 413) {
             resp.setHeader("Connection", "close"); // the rest of the body is not read
         }
-        json(resp, status, LabServer.JSON.createObjectNode().put("error", message));
+        json(resp, status, new ErrorBody(message));
     }
 }

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.latentlab.api.Capability;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.attractor.AttractorClusterer;
@@ -23,7 +23,6 @@ import org.latentlab.api.export.Exporter;
 import org.latentlab.api.metric.Metric;
 import org.latentlab.api.model.ModelLoader;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.server.internal.LabServer.ApiException;
 
 /**
  * Turns the JSON body of {@code POST /api/jobs} into an engine request, checking everything that can
@@ -35,8 +34,12 @@ final class JobRequestParser {
 
     static final List<String> FIELDS = List.of("model", "seeds", "strategy", "strategyParams", "clusterer", "clustererParams",
             "metrics", "exporters", "training");
-    static final Map<String, Map<String, String>> DEFAULT_EXPORTERS = Map.of("json", Map.of(), "npy", Map.of(), "csv", Map.of(),
-            "html", Map.of());
+    /** The request's defaults, from the one builder every front end uses. */
+    private static Map<String, Map<String, String>> defaultExporters() {
+        Map<String, Map<String, String>> m = new LinkedHashMap<>();
+        AnalysisRequest.DEFAULT_EXPORTERS.forEach(id -> m.put(id, Map.of()));
+        return m;
+    }
 
     private final Catalog catalog;
     private final ModelLoader models;
@@ -65,23 +68,28 @@ final class JobRequestParser {
         }
         Path folder = modelFolder(text(b, "model", true));
         SeedSpec seeds = seeds(b.get("seeds"));
-        String strategy = id(b, "strategy", "picard");
+        String strategy = id(b, "strategy", AnalysisRequest.DEFAULT_STRATEGY);
         Map<String, String> strategyParams = strings(b.get("strategyParams"), "strategyParams");
         check(IterationStrategy.class, "strategy", strategy, "strategy", strategyParams, "strategyParams");
-        String clusterer = id(b, "clusterer", "cosine");
+        String clusterer = id(b, "clusterer", AnalysisRequest.DEFAULT_CLUSTERER);
         Map<String, String> clustererParams = strings(b.get("clustererParams"), "clustererParams");
         check(AttractorClusterer.class, "clusterer", clusterer, "clusterer", clustererParams, "clustererParams");
         Map<String, Map<String, String>> metrics = nested(b.get("metrics"), "metrics", Map.of());
         metrics.forEach((id, p) -> check(Metric.class, "metric", id, "metrics", p, "metrics." + id));
-        Map<String, Map<String, String>> exporters = nested(b.get("exporters"), "exporters", DEFAULT_EXPORTERS);
-        exporters.forEach((id, p) -> check(Exporter.class, "exporter", id, "exporters", p, "exporters." + id));
+        Map<String, Map<String, String>> exporters = b.hasNonNull("exporters") ? nested(b.get("exporters"), "exporters", Map.of()) : null;
+        (exporters == null ? defaultExporters() : exporters).forEach((id, p) -> check(Exporter.class, "exporter", id, "exporters", p, "exporters." + id));
         TrainingData training = null;
         if (b.hasNonNull("training")) {
             training = TrainingData.parse(text(b, "training", true)); // LatentLabException -> 400
             require(DataSet.class, training.dataset(), "training");
         }
-        return new AnalysisRequest(folder, seeds, strategy, strategyParams, clusterer, clustererParams, metrics, exporters, out,
-                training);
+        AnalysisRequest.Builder r = AnalysisRequest.builder().model(folder).seeds(seeds).out(out)
+                .strategy(strategy, strategyParams).clusterer(clusterer, clustererParams).training(training);
+        metrics.forEach(r::metric);
+        if (exporters != null) {
+            r.exporters(exporters);
+        }
+        return r.build();
     }
 
     /** A registered name, or an absolute path under the roots; never resolved against the working directory. */
@@ -91,7 +99,7 @@ final class JobRequestParser {
             throw new ApiException(400, "\"model\": no registered model '" + model + "' and not an absolute path under the "
                     + "model roots; register it with POST /api/models or give the folder's full path");
         }
-        Path folder = roots.resolve(path != null ? path : model, "model folder");
+        Path folder = roots.resolveFolder(path != null ? path : model, "model folder");
         ModelSpec spec = models.read(folder); // model.json: LatentLabException -> 400
         roots.checkModelFiles(spec);
         return folder;
@@ -127,7 +135,7 @@ final class JobRequestParser {
                     p.put("seed", Long.toString(whole(s.get("seed"), "seeds.seed", Long.MIN_VALUE, Long.MAX_VALUE)));
                 }
                 check(SeedSource.class, "seed source", "gaussian", "seeds", p, "seeds");
-                return new SeedSpec(SeedSpec.Kind.SOURCE, null, "gaussian", p);
+                return SeedSpec.source("gaussian", p);
             }
             case "latents", "inputs" -> {
                 only(s, "seeds", List.of(way));
@@ -136,14 +144,14 @@ final class JobRequestParser {
                 if (!Files.isRegularFile(f)) {
                     throw new ApiException(400, "\"seeds." + way + "\": " + what + " " + f + " is not a file");
                 }
-                return new SeedSpec(way.equals("latents") ? SeedSpec.Kind.LATENTS : SeedSpec.Kind.INPUTS, f, null, Map.of());
+                return way.equals("latents") ? SeedSpec.latents(f) : SeedSpec.inputs(f);
             }
             default -> {
                 only(s, "seeds", List.of("source", "params"));
                 String id = text(s, "source", true, "seeds.source");
                 Map<String, String> p = strings(s.get("params"), "seeds.params");
                 check(SeedSource.class, "seed source", id, "seeds.source", p, "seeds.params");
-                return new SeedSpec(SeedSpec.Kind.SOURCE, null, id, p);
+                return SeedSpec.source(id, p);
             }
         }
     }

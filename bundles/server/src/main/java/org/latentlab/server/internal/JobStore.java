@@ -64,9 +64,12 @@ final class JobStore implements AutoCloseable {
 
     synchronized int markInterrupted() throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
-                "UPDATE jobs SET status = 'INTERRUPTED', message = 'the server stopped while this job was queued or running', "
-                        + "finished = ? WHERE status IN ('QUEUED', 'RUNNING')")) {
-            p.setTimestamp(1, Timestamp.from(Instant.now()));
+                "UPDATE jobs SET status = ?, message = 'the server stopped while this job was queued or running', "
+                        + "finished = ? WHERE status IN (?, ?)")) {
+            p.setString(1, JobRecordStatus.INTERRUPTED.name());
+            p.setTimestamp(2, Timestamp.from(Instant.now()));
+            p.setString(3, JobRecordStatus.QUEUED.name());
+            p.setString(4, JobRecordStatus.RUNNING.name());
             return p.executeUpdate();
         }
     }

@@ -166,7 +166,7 @@ final class LabDatabase {
                 continue;
             }
             try {
-                JsonNode r = LabServer.JSON.readTree(result.toFile());
+                JsonNode r = Json.MAPPER.readTree(result.toFile());
                 Instant finished = Files.getLastModifiedTime(result).toInstant();
                 Instant created = r.hasNonNull("created") ? Instant.parse(r.get("created").asText()) : finished;
                 store.insert(new JobStore.JobRecord(dir.getFileName().toString(), created, "SUCCEEDED", request(r).toString(),
@@ -184,7 +184,7 @@ final class LabDatabase {
 
     /** The request as far as result.json tells it, in the form POST /api/jobs takes (so the job can be re-run). */
     static ObjectNode request(JsonNode r) {
-        ObjectNode q = LabServer.JSON.createObjectNode();
+        ObjectNode q = Json.MAPPER.createObjectNode();
         q.put("model", r.at("/model/folder").asText());
         String origin = r.at("/seeds/origin").asText("");
         if (origin.startsWith("latents:")) {

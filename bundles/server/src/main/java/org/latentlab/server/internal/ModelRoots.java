@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.server.internal.LabServer.ApiException;
 
 /**
- * The folders under which model folders and seed files may lie. Every check is made on real paths
- * (symbolic links resolved), so a link inside a root cannot reach a file outside the roots; relative
- * paths are refused, never resolved against the server's working directory.
+ * The folders under which model folders and seed files may lie: the one place that decides which
+ * paths a request may touch. Every check is made on real paths (symbolic links resolved), so a link
+ * inside a root cannot reach a file outside the roots; relative paths, '..' that climbs out and
+ * malformed paths (NUL) are refused, never resolved against the server's working directory. A root
+ * that does not exist (removed while the server runs) holds nothing. Built from the configuration
+ * in force for each request, so a changed {@code modelRoots} applies to the next request.
  */
 final class ModelRoots {
 
@@ -60,6 +62,19 @@ final class ModelRoots {
                     + ", outside the configured model roots " + roots);
         }
         return target;
+    }
+
+    /**
+     * The real path of an existing folder under the roots.
+     *
+     * @throws ApiException as {@link #resolve}, and 400 for a file where a folder is expected
+     */
+    Path resolveFolder(String path, String what) {
+        Path folder = resolve(path, what);
+        if (!Files.isDirectory(folder)) {
+            throw new ApiException(400, what + " " + folder + " is a file, not a folder");
+        }
+        return folder;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.latentlab.launcher.spi.CommandLines;
 import org.latentlab.launcher.spi.Subcommand;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -21,6 +22,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code latentlab serve}: sets Felix HTTP's address through ConfigAdmin (PID org.apache.felix.http),
@@ -31,17 +35,34 @@ import org.osgi.service.component.annotations.Reference;
         Subcommand.SUMMARY + "=run the lab server: REST API under /api/, web page at /"})
 public class ServeCommand implements Subcommand {
 
-    static final String HELP = """
-            Usage: latentlab serve [--port N] [--host ADDRESS] [--new-token]
+    /** The options of {@code latentlab serve}. */
+    @Command(name = "latentlab serve", description = "Runs the lab server: REST API under /api/, web page at /.", footer = {"",
+        "Configuration files in DATA/etc are applied live: org.latentlab.server.cfg (modelRoots, maxQueuedJobs,",
+        "maxRequestBytes), org.latentlab.engine.cfg (maxConcurrentJobs, ...), org.latentlab.backends.cfg.",
+        "The server logs to DATA/logs/server.log."})
+    static final class Options {
+        @Mixin
+        CommandLines.Help help;
+        @Option(names = "--port", paramLabel = "N", description = "TCP port (default 8090; 0 picks a free one)")
+        String port = "8090";
+        @Option(names = "--host", paramLabel = "ADDRESS", description = "address to bind (default 127.0.0.1: this machine only)")
+        String host = "127.0.0.1";
+        @Option(names = "--new-token", description = "replace the API token (the old one stops working)")
+        boolean newToken;
 
-              --port N        TCP port (default 8090; 0 picks a free one)
-              --host ADDRESS  address to bind (default 127.0.0.1: this machine only)
-              --new-token     replace the API token (the old one stops working)
-
-            Configuration files in DATA/etc are applied live: org.latentlab.server.cfg (modelRoots,
-            maxQueuedJobs, maxRequestBytes), org.latentlab.engine.cfg (maxConcurrentJobs, ...),
-            org.latentlab.backends.cfg. The server logs to DATA/logs/server.log.
-            """;
+        int port() {
+            int p;
+            try {
+                p = Integer.parseInt(port.trim());
+            } catch (NumberFormatException e) {
+                p = -1;
+            }
+            if (p < 0 || p > 65535) {
+                throw new CommandLines.BadUsage("--port must be 0..65535");
+            }
+            return p;
+        }
+    }
 
     @Reference
     LabServer lab;
@@ -72,42 +93,11 @@ public class ServeCommand implements Subcommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        int port = 8090;
-        String host = "127.0.0.1";
-        boolean newToken = false;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "-h", "--help" -> {
-                    out.print(HELP);
-                    return 0;
-                }
-                case "--new-token" -> newToken = true;
-                case "--port", "--host" -> {
-                    if (i + 1 >= args.size()) {
-                        err.println("serve: " + args.get(i) + " needs a value");
-                        return 2;
-                    }
-                    String v = args.get(++i);
-                    if (args.get(i - 1).equals("--host")) {
-                        host = v;
-                    } else {
-                        try {
-                            port = Integer.parseInt(v);
-                        } catch (NumberFormatException e) {
-                            port = -1;
-                        }
-                        if (port < 0 || port > 65535) {
-                            err.println("serve: --port must be 0..65535");
-                            return 2;
-                        }
-                    }
-                }
-                default -> {
-                    err.println("serve: unknown argument " + args.get(i) + "\n\n" + HELP);
-                    return 2;
-                }
-            }
-        }
+        Options o = new Options();
+        return CommandLines.run("serve", o, args, out, err, () -> serve(o.port(), o.host, o.newToken, out, err));
+    }
+
+    private int serve(int port, String host, boolean newToken, PrintStream out, PrintStream err) throws Exception {
         if (lab.startupProblem() != null) {
             err.println("serve: " + lab.startupProblem());
             return 1;
@@ -209,19 +199,30 @@ public class ServeCommand implements Subcommand {
      * The whiteboard runtime's endpoint once it listens on the wanted port; for port 0, a new
      * endpoint (not one that existed before the configuration changed).
      */
+    /** Waits for the HTTP runtime to announce our endpoint: woken by its service events, not by polling. */
     private String awaitEndpoint(int port, java.util.Set<String> before, long millis) throws Exception {
-        long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            for (String e : endpoints()) {
-                boolean right = port == 0 ? !before.contains(e) && !e.endsWith(":0/") && !e.contains(":-1/")
-                        : e.contains(":" + port + "/");
-                if (right) {
-                    return e;
+        long end = System.nanoTime() + millis * 1_000_000L;
+        java.util.concurrent.Semaphore changed = new java.util.concurrent.Semaphore(0);
+        org.osgi.framework.ServiceListener wake = event -> changed.release();
+        ctx.addServiceListener(wake, "(objectClass=org.osgi.service.servlet.runtime.HttpServiceRuntime)");
+        try {
+            while (true) {
+                for (String e : endpoints()) {
+                    boolean right = port == 0 ? !before.contains(e) && !e.endsWith(":0/") && !e.contains(":-1/")
+                            : e.contains(":" + port + "/");
+                    if (right) {
+                        return e;
+                    }
                 }
+                long left = end - System.nanoTime();
+                if (left <= 0 || !changed.tryAcquire(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    return null;
+                }
+                changed.drainPermits();
             }
-            Thread.sleep(100);
+        } finally {
+            ctx.removeServiceListener(wake);
         }
-        return null;
     }
 
     private java.util.Set<String> endpoints() throws Exception {

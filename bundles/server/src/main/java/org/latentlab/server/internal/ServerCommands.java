@@ -1,6 +1,6 @@
 package org.latentlab.server.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.latentlab.server.internal.rest.JobView;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -11,35 +11,36 @@ import org.osgi.service.component.annotations.Reference;
 public class ServerCommands {
 
     @Reference
-    LabServer lab;
+    JobService jobs;
 
     /** lab:jobs — recent jobs, one line each. */
     public String jobs() throws Exception {
         StringBuilder sb = new StringBuilder();
-        for (JsonNode j : lab.jobs(50)) {
-            sb.append(String.format("%-28s %-12s %s%n", j.path("id").asText(), j.path("status").asText(),
-                    j.path("message").asText(j.path("progress").path("message").asText(""))));
+        for (JobView j : jobs.jobs(50)) {
+            String message = j.message() != null ? j.message() : j.progress() != null && j.progress().message() != null
+                    ? j.progress().message() : "";
+            sb.append(String.format("%-28s %-12s %s%n", j.id(), j.status(), message));
         }
         return sb.length() == 0 ? "no jobs" : sb.toString();
     }
 
     /** lab:job ID — one job as JSON. */
     public String job(String id) throws Exception {
-        return LabServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(lab.job(id));
+        return Json.ANSWER.writeValueAsString(jobs.job(id));
     }
 
     /** lab:submit '{"model": ..., "seeds": {"noise": 100}}' — the same JSON as POST /api/jobs. */
     public String submit(String json) throws Exception {
-        return lab.submit(LabServer.JSON.readTree(json)).path("id").asText();
+        return jobs.submit(Json.MAPPER.readTree(json)).id();
     }
 
     /** lab:cancel ID. */
     public String cancel(String id) throws Exception {
-        return lab.cancel(id).path("status").asText();
+        return jobs.cancel(id).status();
     }
 
     /** lab:rerun ID — submits an earlier job's request again; returns the new id. */
     public String rerun(String id) throws Exception {
-        return lab.rerun(id).path("id").asText();
+        return jobs.rerun(id).id();
     }
 }

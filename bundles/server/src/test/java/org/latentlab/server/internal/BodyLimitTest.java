@@ -16,14 +16,14 @@ class BodyLimitTest {
     @Test
     void aBodyUpToTheLimitIsRead() throws IOException {
         byte[] json = "{\"a\": 1}".getBytes(StandardCharsets.UTF_8);
-        JsonNode n = LabServer.JSON.readTree(new BodyLimit(new ByteArrayInputStream(json), json.length));
+        JsonNode n = Json.MAPPER.readTree(new BodyLimit(new ByteArrayInputStream(json), json.length));
         assertEquals(1, n.path("a").asInt());
     }
 
     @Test
     void readingStopsJustPastTheLimit() {
         CountingStream endless = new CountingStream();
-        IOException e = assertThrows(IOException.class, () -> LabServer.JSON.readTree(new BodyLimit(endless, 4096)));
+        IOException e = assertThrows(IOException.class, () -> Json.MAPPER.readTree(new BodyLimit(endless, 4096)));
         assertNotNull(BodyLimit.TooLarge.in(e), e.toString());
         assertEquals(4097, endless.served, "not a byte more than needed to know the body is too large");
     }

@@ -16,15 +16,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentlab.api.Capability;
-import org.latentlab.api.CapabilityInfo;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.CapabilityInfo;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.engine.AnalysisRequest;
 import org.latentlab.api.engine.SeedSpec;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelLoader;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.server.internal.LabServer.ApiException;
 
 class JobRequestParserTest {
 
@@ -75,7 +74,7 @@ class JobRequestParserTest {
     }
 
     AnalysisRequest parse(String json) throws IOException {
-        return parser.parse(LabServer.JSON.readTree(json), root.resolve("out"));
+        return parser.parse(Json.MAPPER.readTree(json), root.resolve("out"));
     }
 
     ApiException refused(String json) {

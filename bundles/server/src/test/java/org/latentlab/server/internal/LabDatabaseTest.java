@@ -55,8 +55,8 @@ class LabDatabaseTest {
             assertEquals("job-20261125-103811-0001", r.id());
             assertEquals("SUCCEEDED", r.status());
             assertEquals(Instant.parse("2026-11-25T10:38:11.416Z"), r.created());
-            assertEquals(7, LabServer.JSON.readTree(r.summary()).path("attractors").asInt());
-            JsonNode request = LabServer.JSON.readTree(r.request());
+            assertEquals(7, Json.MAPPER.readTree(r.summary()).path("attractors").asInt());
+            JsonNode request = Json.MAPPER.readTree(r.request());
             assertEquals("/models/memorizer", request.path("model").asText());
             assertEquals("gaussian", request.at("/seeds/source").asText());
             assertEquals("50", request.at("/seeds/params/count").asText());

@@ -12,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentlab.api.model.ModelSpec;
-import org.latentlab.server.internal.LabServer.ApiException;
 
 class ModelRootsTest {
 
@@ -78,5 +77,83 @@ class ModelRootsTest {
         Path link = Files.createSymbolicLink(job.resolve("leak.txt"), outside);
         assertTrue(ModelRoots.inside(own, job));
         assertFalse(ModelRoots.inside(link, job));
+    }
+
+    @Test
+    void dotDotThatClimbsOutIsRefusedEvenWhenTheTargetExists() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path outside = Files.createDirectories(tmp.resolve("outside/m"));
+        ApiException e = assertThrows(ApiException.class,
+                () -> new ModelRoots(List.of(root)).resolve(root + "/../outside/m", "model folder"));
+        assertEquals(403, e.status);
+        assertEquals("model folder " + outside + " is outside the configured model roots [" + root + "]", e.getMessage());
+        // '..' that stays inside is only a longer way in
+        Path inside = Files.createDirectories(root.resolve("a/b"));
+        assertEquals(inside.toRealPath(), new ModelRoots(List.of(root)).resolve(root + "/a/x/../b", "model folder"));
+    }
+
+    @Test
+    void aSymlinkedFolderInsideThatLeadsOutIsRefusedForFilesBelowIt() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("seeds.npy"), "x");
+        Files.createSymbolicLink(root.resolve("shared"), outside);
+        ApiException e = assertThrows(ApiException.class,
+                () -> new ModelRoots(List.of(root)).resolve(root + "/shared/seeds.npy", "seed file"));
+        assertEquals(403, e.status);
+        assertTrue(e.getMessage().contains("leads (through a symbolic link) to " + outside.toRealPath().resolve("seeds.npy")),
+                e.getMessage());
+    }
+
+    @Test
+    void aRootThatIsItselfALinkAcceptsPathsGivenEitherWay() throws IOException {
+        Path real = Files.createDirectories(tmp.resolve("disk/models"));
+        Path f = Files.writeString(real.resolve("seeds.npy"), "x");
+        Path root = Files.createSymbolicLink(tmp.resolve("models"), real); // the configured root is a link
+        ModelRoots roots = new ModelRoots(List.of(root));
+        assertEquals(f.toRealPath(), roots.resolve(root + "/seeds.npy", "seed file"));
+        assertEquals(f.toRealPath(), roots.resolve(f.toString(), "seed file"), "its real path is inside too");
+        assertEquals(403, assertThrows(ApiException.class, () -> roots.resolve(tmp.resolve("disk").toString(), "model folder")).status,
+                "but not the folder above the link's target");
+    }
+
+    @Test
+    void aPathWithNulIsRefusedAsMalformed() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        ApiException e = assertThrows(ApiException.class, () -> new ModelRoots(List.of(root)).resolve(root + "/a\0b", "model folder"));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().contains("is not a valid path"), e.getMessage());
+    }
+
+    @Test
+    void aFileWhereAFolderIsExpectedIsRefused() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path f = Files.writeString(root.resolve("model.onnx"), "x");
+        ModelRoots roots = new ModelRoots(List.of(root));
+        ApiException e = assertThrows(ApiException.class, () -> roots.resolveFolder(f.toString(), "model folder"));
+        assertEquals(400, e.status);
+        assertEquals("model folder " + f.toRealPath() + " is a file, not a folder", e.getMessage());
+        Path m = Files.createDirectories(root.resolve("m"));
+        assertEquals(m.toRealPath(), roots.resolveFolder(m.toString(), "model folder"));
+    }
+
+    @Test
+    void aRootRemovedWhileTheServerRunsHoldsNothing() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path f = Files.writeString(root.resolve("seeds.npy"), "x");
+        ModelRoots roots = new ModelRoots(List.of(root));
+        assertEquals(f.toRealPath(), roots.resolve(f.toString(), "seed file"));
+        Files.delete(f);
+        Files.delete(root);
+        ApiException e = assertThrows(ApiException.class, () -> roots.resolve(f.toString(), "seed file"));
+        assertEquals(400, e.status);
+        assertEquals("seed file " + f + " does not exist", e.getMessage());
+        // a file of the same name reappearing under a link that now leads elsewhere is outside
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("seeds.npy"), "y");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        ModelRoots two = new ModelRoots(List.of(root, other));
+        Files.createSymbolicLink(other.resolve("seeds.npy"), elsewhere.resolve("seeds.npy"));
+        assertEquals(403, assertThrows(ApiException.class, () -> two.resolve(other + "/seeds.npy", "seed file")).status);
     }
 }

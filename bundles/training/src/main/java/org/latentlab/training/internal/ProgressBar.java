@@ -1,37 +1,32 @@
 package org.latentlab.training.internal;
 
-import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.latentlab.launcher.spi.ProgressPrinter;
 import org.latentlab.training.AutoencoderTraining;
 
-/** A training progress bar with the running loss: redrawn in place on a terminal, a line per epoch otherwise. */
+/** Training progress: a bar with the running loss redrawn on a console, a line per epoch elsewhere. */
 public final class ProgressBar implements Consumer<AutoencoderTraining.Progress> {
 
-    private final PrintStream err;
-    private final boolean console = System.console() != null;
-    private long last;
+    private static final int WIDTH = 30;
+    private final ProgressPrinter printer;
 
-    public ProgressBar(PrintStream err) {
-        this.err = err;
+    public ProgressBar(ProgressPrinter printer) {
+        this.printer = printer;
     }
 
     @Override
     public void accept(AutoencoderTraining.Progress p) {
         boolean epochDone = p.step() == p.steps();
-        long now = System.nanoTime();
-        if (console && (epochDone || now - last > 100_000_000L)) {
-            last = now;
-            int width = 30;
-            int filled = (int) Math.round(width * (double) p.step() / p.steps());
-            err.printf(Locale.ROOT, "\repoch %d/%d [%s%s] loss %.5f", p.epoch(), p.epochs(), "#".repeat(filled),
-                    ".".repeat(width - filled), p.loss());
-            if (epochDone) {
-                err.println();
-            }
-            err.flush();
-        } else if (!console && epochDone) {
-            err.printf(Locale.ROOT, "epoch %d/%d loss %.5f%n", p.epoch(), p.epochs(), p.loss());
+        int filled = (int) Math.round(WIDTH * (double) p.step() / p.steps());
+        String bar = String.format(Locale.ROOT, "epoch %d/%d [%s%s] loss %.5f", p.epoch(), p.epochs(), "#".repeat(filled),
+                ".".repeat(WIDTH - filled), p.loss());
+        if (epochDone) { // a stage of its own: never throttled, and the line stays
+            printer.show("epoch " + p.epoch() + " done", bar,
+                    String.format(Locale.ROOT, "epoch %d/%d loss %.5f", p.epoch(), p.epochs(), p.loss()));
+            printer.endLine();
+        } else {
+            printer.show("epoch " + p.epoch(), bar, null);
         }
     }
 }

@@ -2,46 +2,114 @@ package org.latentlab.training.internal;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.data.DataSet;
 import org.latentlab.io.OutputFolder;
+import org.latentlab.launcher.spi.CommandLines;
+import org.latentlab.launcher.spi.CommandLines.BadUsage;
+import org.latentlab.launcher.spi.ProgressPrinter;
 import org.latentlab.launcher.spi.Subcommand;
 import org.latentlab.training.AutoencoderTraining;
 import org.latentlab.training.TrainingConfig;
 import org.latentlab.training.TrainingResult;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code latentlab train}: trains an autoencoder on a registered data set and writes a model folder. */
 @Component(property = {Subcommand.NAME + "=train",
         Subcommand.SUMMARY + "=train an MLP or convolutional autoencoder on a data set (libtorch, in-process)"})
 public class TrainCommand implements Subcommand {
 
-    static final String HELP = """
-            Usage: latentlab train --out DIR [options]
+    /** The options of {@code latentlab train}; fields start at {@link TrainingConfig#defaults()}. */
+    @Command(name = "latentlab train", sortOptions = false, customSynopsis = "latentlab train --out DIR [options]",
+            description = "Trains an autoencoder on a registered data set (libtorch, in-process) and writes a model folder.")
+    static final class Options {
+        private static final TrainingConfig D = TrainingConfig.defaults();
 
-              --out DIR           the model folder to write: a new or empty folder, or an earlier model folder
-                                  written by 'train' (its files are replaced); any other folder is refused
+        @Mixin
+        CommandLines.Help help;
+        @Option(names = "--out", paramLabel = "DIR", description = "the model folder to write: a new or empty folder, or an earlier"
+                + " model folder written by 'train' (its files are replaced); any other folder is refused")
+        String out;
+        @Option(names = "--dataset", paramLabel = "ID", description = "data set (default ${DEFAULT-VALUE}; see 'latentlab services --kind dataset')")
+        String dataset = "mnist";
+        @Option(names = "--architecture", paramLabel = "A", description = "mlp (default) or conv")
+        String architecture = D.architecture();
+        @Option(names = "--latent", paramLabel = "K", description = "latent dimension (default ${DEFAULT-VALUE})")
+        int latent = D.latentDim();
+        @Option(names = "--hidden", paramLabel = "LIST", description = "MLP widths or conv channels, e.g. 512,128 (default) or 16,32")
+        String hidden;
+        @Option(names = "--activation", paramLabel = "F", description = "relu (default), tanh, sigmoid, leaky-relu, gelu")
+        String activation = D.activation();
+        @Option(names = "--init", paramLabel = "I", description = "kaiming-uniform (default), xavier-normal, normal")
+        String init = D.init();
+        @Option(names = "--weight-decay", paramLabel = "W", description = "L2 penalty (default ${DEFAULT-VALUE})")
+        double weightDecay = D.weightDecay();
+        @Option(names = "--input-noise", paramLabel = "S", description = "Gaussian noise added to inputs while training (default ${DEFAULT-VALUE})")
+        double inputNoise = D.inputNoise();
+        @Option(names = "--mask", paramLabel = "P", description = "fraction of input values zeroed while training (default ${DEFAULT-VALUE})")
+        double mask = D.maskFraction();
+        @Option(names = "--train-size", paramLabel = "N", description = "training examples (default ${DEFAULT-VALUE})")
+        int trainSize = D.trainSize();
+        @Option(names = "--epochs", paramLabel = "E", description = "(default ${DEFAULT-VALUE})")
+        int epochs = D.epochs();
+        @Option(names = "--batch", paramLabel = "B", description = "(default ${DEFAULT-VALUE})")
+        int batch = D.batchSize();
+        @Option(names = "--lr", paramLabel = "R", description = "learning rate (default ${DEFAULT-VALUE})")
+        double lr = D.learningRate();
+        @Option(names = "--seed", paramLabel = "S", description = "same seed, same model (default ${DEFAULT-VALUE})")
+        long seed = D.seed();
+        @Option(names = "--name", paramLabel = "NAME", description = "model name in model.json (default: the folder name)")
+        String name;
 
-              --dataset ID        data set (default mnist; see 'latentlab services --kind dataset')
-              --architecture A    mlp (default) or conv
-              --latent K          latent dimension (default 16)
-              --hidden LIST       MLP widths or conv channels, e.g. 512,128 (default) or 16,32
-              --activation F      relu (default), tanh, sigmoid, leaky-relu, gelu
-              --init I            kaiming-uniform (default), xavier-normal, normal
-              --weight-decay W    L2 penalty (default 1e-5)
-              --input-noise S     Gaussian noise added to inputs while training (default 0)
-              --mask P            fraction of input values zeroed while training (default 0)
-              --train-size N      training examples (default 10000)
-              --epochs E          (default 12)   --batch B (default 128)   --lr R (default 1e-3)
-              --seed S            same seed, same model (default 0)
-              --name NAME         model name in model.json (default: the folder name)
-            """;
+        /** The training configuration, checked; bad values are bad usage. */
+        TrainingConfig config() {
+            if (out == null) {
+                throw new BadUsage("--out DIR is required");
+            }
+            if (name != null && name.isBlank()) {
+                throw new BadUsage("--name must not be empty");
+            }
+            int[] widths = D.hidden();
+            if (hidden != null) {
+                String[] parts = hidden.split(",", -1);
+                widths = new int[parts.length];
+                for (int j = 0; j < parts.length; j++) {
+                    try {
+                        widths[j] = Integer.parseInt(parts[j].trim());
+                    } catch (NumberFormatException e) {
+                        throw new BadUsage("--hidden '" + parts[j] + "' is not a whole number");
+                    }
+                }
+            }
+            finite("--weight-decay", weightDecay);
+            finite("--input-noise", inputNoise);
+            finite("--mask", mask);
+            finite("--lr", lr);
+            try {
+                TrainingConfig c = new TrainingConfig(architecture, latent, widths, activation, init, weightDecay, inputNoise, mask,
+                        trainSize, epochs, batch, lr, seed);
+                c.validate();
+                return c;
+            } catch (IllegalArgumentException e) {
+                throw new BadUsage(e.getMessage());
+            }
+        }
+
+        /** "NaN" and "Infinity" parse as numbers: refused here, ranges by {@link TrainingConfig#validate()}. */
+        private static void finite(String option, double v) {
+            if (!Double.isFinite(v)) {
+                throw new BadUsage(option + " " + v + ": must be a finite number");
+            }
+        }
+    }
 
     @Reference
     AutoencoderTraining training;
@@ -50,85 +118,16 @@ public class TrainCommand implements Subcommand {
     Catalog catalog;
 
     @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.contains("--help") || args.contains("-h")) {
-            out.print(HELP);
-            return 0;
-        }
-        TrainingConfig d = TrainingConfig.defaults();
-        String dataset = "mnist";
-        String outDir = null;
-        String name = null;
-        String arch = d.architecture();
-        String activation = d.activation();
-        String init = d.init();
-        int latent = d.latentDim();
-        int[] hidden = d.hidden();
-        double wd = d.weightDecay();
-        double noise = d.inputNoise();
-        double mask = d.maskFraction();
-        int trainSize = d.trainSize();
-        int epochs = d.epochs();
-        int batch = d.batchSize();
-        double lr = d.learningRate();
-        long seed = d.seed();
-        TrainingConfig config;
-        try {
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                if (!a.startsWith("--")) {
-                    throw new IllegalArgumentException("unexpected argument '" + a + "'");
-                }
-                if (i + 1 >= args.size()) {
-                    throw new IllegalArgumentException(a + " needs a value");
-                }
-                String v = args.get(++i);
-                switch (a) {
-                    case "--dataset" -> dataset = v;
-                    case "--out" -> outDir = v;
-                    case "--name" -> name = v;
-                    case "--architecture" -> arch = v;
-                    case "--latent" -> latent = whole(a, v);
-                    case "--hidden" -> {
-                        String[] parts = v.split(",", -1);
-                        hidden = new int[parts.length];
-                        for (int j = 0; j < parts.length; j++) {
-                            hidden[j] = whole(a, parts[j].trim());
-                        }
-                    }
-                    case "--activation" -> activation = v;
-                    case "--init" -> init = v;
-                    case "--weight-decay" -> wd = real(a, v);
-                    case "--input-noise" -> noise = real(a, v);
-                    case "--mask" -> mask = real(a, v);
-                    case "--train-size" -> trainSize = whole(a, v);
-                    case "--epochs" -> epochs = whole(a, v);
-                    case "--batch" -> batch = whole(a, v);
-                    case "--lr" -> lr = real(a, v);
-                    case "--seed" -> {
-                        try {
-                            seed = Long.parseLong(v.trim());
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--seed '" + v + "' is not a whole number");
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            }
-            if (outDir == null) {
-                throw new IllegalArgumentException("--out DIR is required");
-            }
-            if (name != null && name.isBlank()) {
-                throw new IllegalArgumentException("--name must not be empty");
-            }
-            config = new TrainingConfig(arch, latent, hidden, activation, init, wd, noise, mask, trainSize, epochs, batch, lr,
-                    seed);
-            config.validate();
-        } catch (IllegalArgumentException e) {
-            err.println("train: " + e.getMessage() + "\n");
-            err.print(HELP);
-            return 2;
-        }
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Options o = new Options();
+        return CommandLines.run("train", o, args, out, err, () -> train(o, o.config(), out, err));
+    }
+
+    private int train(Options o, TrainingConfig config, PrintStream out, PrintStream err) {
+        String dataset = o.dataset;
+        int trainSize = config.trainSize();
+        String name = o.name;
+        String outDir = o.out;
         Path target = Path.of(outDir).toAbsolutePath().normalize();
         try {
             OutputFolder.check(target, OutputFolder.MODEL); // before loading data and training, not after
@@ -141,7 +140,7 @@ public class TrainCommand implements Subcommand {
                 return 2;
             }
             TrainingResult r = training.train(x, config, name == null ? target.getFileName().toString() : name, target,
-                    new ProgressBar(err));
+                    new ProgressBar(ProgressPrinter.onTerminal(err)));
             out.printf(Locale.ROOT, "Trained %s in %.1f s; loss per epoch %s%nModel folder: %s%n", config.key(),
                     r.millis() / 1000.0, r.epochLosses().stream().map(v -> String.format(Locale.ROOT, "%.4f", v)).toList(),
                     r.modelFolder());
@@ -150,27 +149,5 @@ public class TrainCommand implements Subcommand {
             err.println("train: " + e.getMessage());
             return 1;
         }
-    }
-
-    private static int whole(String option, String v) {
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " '" + v + "' is not a whole number");
-        }
-    }
-
-    /** A finite real number: "NaN" and "Infinity" are refused here, ranges by {@link TrainingConfig#validate()}. */
-    private static double real(String option, String v) {
-        double d;
-        try {
-            d = Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " '" + v + "' is not a number");
-        }
-        if (!Double.isFinite(d)) {
-            throw new IllegalArgumentException(option + " " + v + ": must be a finite number");
-        }
-        return d;
     }
 }

@@ -1,5 +1,6 @@
-package org.latentlab.api;
+package org.latentlab.api.catalog;
 
+import org.latentlab.api.Capability;
 import org.latentlab.api.attractor.AttractorClusterer;
 import org.latentlab.api.data.DataSet;
 import org.latentlab.api.data.SeedSource;

@@ -1,7 +1,9 @@
-package org.latentlab.api;
+package org.latentlab.api.catalog;
 
 import java.util.List;
 import java.util.Optional;
+import org.latentlab.api.Capability;
+import org.latentlab.api.LatentLabException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**

@@ -1,6 +1,7 @@
-package org.latentlab.api;
+package org.latentlab.api.catalog;
 
 import java.util.List;
+import org.latentlab.api.ParameterSpec;
 
 /**
  * What the catalog knows about one registered capability, readable without calling it.

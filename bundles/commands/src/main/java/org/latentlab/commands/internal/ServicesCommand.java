@@ -1,10 +1,11 @@
-package org.latentlab.catalog.internal;
+package org.latentlab.commands.internal;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.latentlab.api.CapabilityInfo;
-import org.latentlab.api.Catalog;
+import org.latentlab.api.catalog.CapabilityInfo;
+import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.ParameterSpec;
+import org.latentlab.launcher.spi.CommandLines;
 import org.latentlab.launcher.spi.PluginFile;
 import org.latentlab.launcher.spi.PluginStatus;
 import org.latentlab.launcher.spi.Subcommand;
@@ -12,6 +13,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code latentlab services} and the Gogo command {@code lab:services}: the backends, strategies,
@@ -24,14 +28,18 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         "osgi.command.scope=lab", "osgi.command.function=services"})
 public class ServicesCommand implements Subcommand {
 
-    static final String HELP = """
-            Usage: latentlab services [--kind KIND] [--params]
-
-            Lists the capabilities registered right now, one line each: kind, id, bundle, description;
-            then, if there are any, the files in the plugins folder the lab cannot use, and why.
-              --kind KIND   only this kind: backend, strategy, clusterer, metric, exporter, dataset, seeds
-              --params      also list each capability's parameters with defaults and ranges
-            """;
+    /** The options of {@code latentlab services}. */
+    @Command(name = "latentlab services", description = {"Lists the capabilities registered right now, one line each: kind, id,"
+            + " bundle, description; then, if there are any, the files in the plugins folder the lab cannot use, and why."})
+    static final class Options {
+        @Mixin
+        CommandLines.Help help;
+        @Option(names = "--kind", paramLabel = "KIND", description = "only this kind: backend, strategy, clusterer, metric, exporter,"
+                + " dataset, seeds")
+        String kind;
+        @Option(names = "--params", description = "also list each capability's parameters with defaults and ranges")
+        boolean params;
+    }
 
     @Reference
     Catalog catalog;
@@ -40,31 +48,12 @@ public class ServicesCommand implements Subcommand {
     volatile PluginStatus plugins;
 
     @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) {
-        String kind = null;
-        boolean params = false;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--kind" -> {
-                    if (i + 1 >= args.size()) {
-                        err.println("services: --kind needs a value");
-                        return 2;
-                    }
-                    kind = args.get(++i);
-                }
-                case "--params" -> params = true;
-                case "-h", "--help" -> {
-                    out.print(HELP);
-                    return 0;
-                }
-                default -> {
-                    err.print("services: unknown argument " + args.get(i) + "\n\n" + HELP);
-                    return 2;
-                }
-            }
-        }
-        print(out, kind, params);
-        return 0;
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Options o = new Options();
+        return CommandLines.run("services", o, args, out, err, () -> {
+            print(out, o.kind, o.params);
+            return 0;
+        });
     }
 
     void print(PrintStream out, String kind, boolean params) {

@@ -1,0 +1,271 @@
+package org.latentlab.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.latentlab.api.catalog.Catalog;
+import org.latentlab.api.engine.AnalysisEngine;
+import org.latentlab.api.engine.AnalysisRequest;
+import org.latentlab.api.engine.Job;
+import org.latentlab.api.engine.JobListener;
+import org.latentlab.api.engine.JobStatus;
+import org.latentlab.api.model.ModelLoader;
+import org.latentlab.server.internal.rest.CompareRow;
+import org.latentlab.server.internal.rest.JobSummary;
+import org.latentlab.server.internal.rest.JobView;
+import org.latentlab.server.internal.rest.ProgressView;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The server's jobs: submit, list, cancel, re-run. Every job has a record in the database (its status
+ * and, once finished, its message and summary) and, while the engine has it, a live {@link Job}; the
+ * record is written when the engine tells the job started and ended, never polled. One id names the
+ * record, the result folder {@code DATA/jobs/ID} and the engine's job.
+ *
+ * <p>Immediate: it holds the live jobs, so it must not go away when the HTTP runtime restarts and
+ * lets go of the servlets.
+ */
+@Component(service = JobService.class, immediate = true)
+public class JobService {
+
+    static final Logger LOG = Logger.getLogger(JobService.class.getName());
+
+    @Reference
+    LabServer lab;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile AnalysisEngine engine;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile Catalog catalog;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ModelLoader models;
+
+    private final Map<String, Job> live = new ConcurrentHashMap<>();
+
+    @Deactivate
+    void deactivate() {
+        live.values().forEach(Job::cancel);
+    }
+
+    /**
+     * Checks the request completely, then the queue bound and that results can be written; only then
+     * is a record stored and the job handed to the engine. A refused request leaves nothing behind.
+     */
+    synchronized JobView submit(JsonNode body) throws SQLException {
+        JobStore store = lab.store();
+        AnalysisEngine engine = require(this.engine, "analysis engine");
+        String id = String.format("job-%1$tY%1$tm%1$td-%1$tH%1$tM%1$tS-%2$04x", new Date(), new SecureRandom().nextInt(0x10000));
+        Path jobs = lab.home().resolve("jobs");
+        Path out = jobs.resolve(id);
+        AnalysisRequest request = new JobRequestParser(require(catalog, "catalog of services"), require(models, "model loader"),
+                lab.roots(), store.models()).parse(body, out);
+        long active = live.values().stream().filter(j -> !done(j)).count();
+        int max = lab.settings().maxQueuedJobs();
+        if (active >= max) {
+            throw new ApiException(429, active + " jobs are queued or running (at most " + max + "); try later");
+        }
+        checkWritable(jobs);
+        // The record first, so a job never runs without one; removed again if the engine refuses the request.
+        store.insert(new JobStore.JobRecord(id, Instant.now(), JobRecordStatus.QUEUED.name(), body.toString(), null, null,
+                out.toString(), null));
+        Job job;
+        try {
+            job = engine.submit(request, id); // validates again: LatentLabException -> 400
+        } catch (RuntimeException e) {
+            store.delete(id);
+            throw e;
+        }
+        live.put(id, job);
+        String text = body.toString();
+        LOG.info("job " + id + " accepted: " + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text));
+        job.completion().whenComplete((result, error) -> recordEnd(store, job, result == null ? null : JobSummary.of(result), error));
+        markRunningWhenStarted(store, job);
+        return job(id);
+    }
+
+    /** The record takes the job's end; from then on the job is served from the database (its results are on disk). */
+    private void recordEnd(JobStore store, Job job, JobSummary summary, Throwable error) {
+        String id = job.id();
+        String msg = JobOutcome.finalMessage(job, error);
+        try {
+            store.finish(id, JobRecordStatus.of(job.status()).name(), msg,
+                    summary == null ? null : Json.MAPPER.valueToTree(summary).toString());
+        } catch (SQLException e) {
+            // the record stays RUNNING and is marked interrupted at the next start
+            LOG.log(Level.WARNING, "could not record the end of job " + id + " (" + job.status() + ")", e);
+        } finally {
+            live.remove(id);
+        }
+        LOG.info("job " + id + " " + job.status().name().toLowerCase() + (msg == null ? "" : ": " + msg));
+    }
+
+    /** The record says RUNNING once the engine starts the job. */
+    private static void markRunningWhenStarted(JobStore store, Job job) {
+        AtomicBoolean marked = new AtomicBoolean();
+        job.listen(new JobListener() {
+            @Override
+            public void statusChanged(Job j, JobStatus status) {
+                if (status == JobStatus.RUNNING && marked.compareAndSet(false, true)) {
+                    try {
+                        store.markRunning(j.id());
+                    } catch (SQLException e) {
+                        LOG.log(Level.FINE, "could not mark job " + j.id() + " running", e); // the end is recorded anyway
+                    }
+                }
+            }
+        });
+    }
+
+    /** Results go to DATA/jobs/ID: find a data folder that cannot take them now, not after the analysis. */
+    static void checkWritable(Path jobs) {
+        try {
+            Files.createDirectories(jobs);
+            Path probe = Files.createTempFile(jobs, ".write-check-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new ApiException(503, "cannot write job results in " + jobs + " (" + JobOutcome.describe(e)
+                    + "); make it a writable folder with free space, then submit again");
+        }
+    }
+
+    /** Finished for the server: the engine has completed the job (its status alone may run ahead of that). */
+    static boolean done(Job j) {
+        return j.completion().toCompletableFuture().isDone();
+    }
+
+    /** The job while the engine has it; empty once its end is recorded. */
+    Optional<Job> live(String id) {
+        return Optional.ofNullable(live.get(id));
+    }
+
+    JobView job(String id) throws SQLException {
+        return view(record(id));
+    }
+
+    private JobStore.JobRecord record(String id) throws SQLException {
+        return lab.store().get(id).orElseThrow(() -> ApiException.notFound(id));
+    }
+
+    private JobView view(JobStore.JobRecord r) {
+        Job j = live.get(r.id());
+        CompletableFuture<?> completion = j == null ? null : j.completion().toCompletableFuture();
+        // a live job counts as finished once the engine has completed it, with the message the record gets
+        String status = j == null ? r.status() : completion.isDone() ? j.status().name()
+                : j.status().finished() ? JobStatus.RUNNING.name() : j.status().name();
+        String message = r.message();
+        ProgressView progress = null;
+        if (j != null) {
+            progress = ProgressView.of(j.progress());
+            message = null;
+            if (completion.isDone() && j.status() != JobStatus.SUCCEEDED) {
+                Throwable error = null;
+                try {
+                    completion.join();
+                } catch (CompletionException | CancellationException e) {
+                    error = e;
+                }
+                message = JobOutcome.finalMessage(j, error);
+            }
+        }
+        JsonNode request;
+        try {
+            request = Json.MAPPER.readTree(r.request());
+        } catch (IOException e) {
+            request = TextNode.valueOf(r.request());
+        }
+        JsonNode summary = null;
+        String summaryError = null;
+        if (r.summary() == null && j != null && j.result().isPresent()) {
+            summary = Json.MAPPER.valueToTree(JobSummary.of(j.result().get())); // finished a moment ago; the record follows
+        } else if (r.summary() != null) {
+            try {
+                summary = Json.MAPPER.readTree(r.summary());
+            } catch (IOException e) {
+                summaryError = e.getMessage();
+            }
+        }
+        return new JobView(r.id(), status.toLowerCase(), r.created().toString(), r.finished() == null ? null : r.finished().toString(),
+                progress, message, request, summary, summaryError);
+    }
+
+    List<JobView> jobs(int limit) throws SQLException {
+        List<JobView> out = new ArrayList<>();
+        for (JobStore.JobRecord r : lab.store().list(limit)) {
+            out.add(view(r).withoutRequest());
+        }
+        return out;
+    }
+
+    JobView cancel(String id) throws SQLException {
+        record(id);
+        Job j = live.get(id);
+        if (j == null || done(j)) {
+            throw new ApiException(409, "job '" + id + "' is not queued or running");
+        }
+        j.cancel();
+        return job(id);
+    }
+
+    JobView rerun(String id) throws SQLException, IOException {
+        JobStore.JobRecord r = record(id);
+        Job j = live.get(id);
+        if (j != null && !done(j)) {
+            throw new ApiException(409, "job '" + id + "' is still " + j.status().name().toLowerCase());
+        }
+        return submit(Json.MAPPER.readTree(r.request()));
+    }
+
+    /** A result file of a job, inside its folder (see {@link ResultFiles}). */
+    Optional<Path> file(String id, String name) throws SQLException {
+        return ResultFiles.file(id, Path.of(record(id).outDir()), name);
+    }
+
+    List<String> files(String id) throws SQLException, IOException {
+        return ResultFiles.list(Path.of(record(id).outDir()));
+    }
+
+    List<CompareRow> compare(List<String> ids) throws SQLException {
+        List<CompareRow> out = new ArrayList<>();
+        for (String id : ids) {
+            JobView v = job(id);
+            JsonNode req = v.request();
+            out.add(new CompareRow(id, v.status(), req.path("model").asText(), req.path("strategy").asText("picard"),
+                    req.path("clusterer").asText("cosine"), v.summary()));
+        }
+        return out;
+    }
+
+    private static <T> T require(T service, String what) {
+        if (service == null) {
+            throw ApiException.unavailable(what);
+        }
+        return service;
+    }
+}
