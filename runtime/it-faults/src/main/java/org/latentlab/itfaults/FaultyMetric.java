@@ -45,7 +45,7 @@ public class FaultyMetric implements Metric {
                 for (int i = 0; i < hog.length; i++) { // a real OutOfMemoryError from the heap, not a thrown one
                     hog[i] = new long[1 << 24];
                 }
-                return new MetricResult(java.util.Map.of("never", hog.length), java.util.Map.of());
+                return MetricResult.builder().put("never", hog.length).build();
             }
             case "stackoverflow" -> {
                 return recurse(0);
@@ -61,10 +61,10 @@ public class FaultyMetric implements Metric {
                         break;
                     }
                 }
-                return new MetricResult(java.util.Map.of("released", Files.exists(release)), java.util.Map.of());
+                return MetricResult.builder().put("released", Files.exists(release)).build();
             }
             default -> {
-                return new MetricResult(java.util.Map.of("ok", true), java.util.Map.of());
+                return MetricResult.builder().put("ok", true).build();
             }
         }
     }

@@ -1,11 +1,13 @@
 package org.latentlab.api.engine;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.Attractor;
 import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.ModelSpec;
 
 /**
@@ -22,11 +24,23 @@ import org.latentlab.api.model.ModelSpec;
  * @param attractors       distinct fixed points with their fields
  * @param trajectories     one per seed
  * @param labels           attractor id per seed, -1 when not converged
- * @param metricSummaries  run-level metric values by metric id
+ * @param metrics          what each metric computed, by metric id, in the order they ran
  * @param elapsedMillis    wall time of the analysis
  */
 public record AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy,
         Parameters strategyParams, String clusterer, Parameters clustererParams, List<Attractor> attractors,
-        List<Trajectory> trajectories, int[] labels, Map<String, Map<String, Object>> metricSummaries,
+        List<Trajectory> trajectories, int[] labels, Map<String, MetricResult> metrics,
         long elapsedMillis) {
+
+    /**
+     * Run-level metric values as plain Java values by metric id.
+     *
+     * @deprecated read the typed {@link #metrics()} instead
+     */
+    @Deprecated
+    public Map<String, Map<String, Object>> metricSummaries() {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        metrics.forEach((id, r) -> out.put(id, r.plainSummary()));
+        return out;
+    }
 }

@@ -39,7 +39,7 @@ final class Analysis {
 
     /** What it found. */
     record Outcome(List<Attractor> attractors, List<Trajectory> trajectories, int[] labels,
-            Map<String, Map<String, Object>> metricSummaries) {}
+            Map<String, MetricResult> metrics) {}
 
     /** Receives stage changes and progress; may cancel. */
     interface Listener {
@@ -180,34 +180,32 @@ final class Analysis {
         for (int a = 0; a < order.size(); a++) {
             int basin = size[order.get(a)];
             StabilityAnalysis.Spectrum s = spectra[a];
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("eigenvaluesReal", s.real());
-            fields.put("eigenvaluesImag", s.imag());
-            fields.put("jacobian", jacobianMethod);
             attractors.add(new Attractor(a, java.util.Arrays.copyOfRange(centers, a * k, a * k + k), basin,
                     s.spectralRadius(), s.spectralNorm(), s.stable(), s.kind(), stepSum[a] / basin, predictedSum[a] / basin,
-                    fields));
+                    s.real(), s.imag(), jacobianMethod, Map.of()));
         }
         listener.advance(order.size());
 
-        Map<String, Map<String, Object>> summaries = new LinkedHashMap<>();
+        Map<String, MetricResult> results = new LinkedHashMap<>();
         if (!in.metrics().isEmpty()) {
-            MetricContext ctx = context(in, trajectories, attractors, labels);
+            // later metrics see the fields earlier ones added: the context reads this list, updated in place
+            MetricContext ctx = context(in, trajectories, java.util.Collections.unmodifiableList(attractors), labels);
             for (Choice<Metric> metric : in.metrics()) {
                 checkCancelled(listener);
                 listener.stage("metrics", -1, "metric '" + metric.id() + "'");
                 MetricResult r = metric.service().compute(ctx, metric.params());
-                summaries.put(metric.id(), r.summary() == null ? Map.of() : new LinkedHashMap<>(r.summary()));
-                if (r.perAttractor() != null) {
-                    r.perAttractor().forEach((id, values) -> {
-                        if (id >= 0 && id < attractors.size()) {
-                            attractors.get(id).metrics().putAll(values);
-                        }
-                    });
+                if (r == null) {
+                    r = MetricResult.ofSummary(Map.of());
                 }
+                results.put(metric.id(), r);
+                r.perAttractor().forEach((id, values) -> {
+                    if (id >= 0 && id < attractors.size()) {
+                        attractors.set(id, attractors.get(id).withFields(values));
+                    }
+                });
             }
         }
-        return new Outcome(attractors, trajectories, labels, summaries);
+        return new Outcome(List.copyOf(attractors), trajectories, labels, results);
     }
 
     /**

@@ -89,7 +89,7 @@ final class JobRunner {
                 Analysis.Outcome o = Analysis.run(new Analysis.Inputs(new ModelLatentMap(model, batch), seeds, strategy,
                         clusterer, metrics, Optional.of(model), training, chunkSize, jacobianStep), job);
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), seeds, strategy.id(), strategy.params(),
-                        clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metricSummaries(),
+                        clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metrics(),
                         System.currentTimeMillis() - t0);
                 job.checkpoint();
                 job.stage("exporting", r.exporters().size(), "writing " + r.outDir());

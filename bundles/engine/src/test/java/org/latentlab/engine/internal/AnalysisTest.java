@@ -17,6 +17,9 @@ import org.latentlab.api.attractor.AttractorClusterer;
 import org.latentlab.api.attractor.FixedPointKind;
 import org.latentlab.api.dynamics.IterationStrategy;
 import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.api.metric.Metric;
+import org.latentlab.api.metric.MetricResult;
+import org.latentlab.api.result.FieldValue;
 import org.latentlab.clusterers.internal.EuclideanClusterer;
 import org.latentlab.strategies.internal.NewtonIteration;
 import org.latentlab.strategies.internal.PicardIteration;
@@ -87,7 +90,7 @@ class AnalysisTest {
         assertEquals(Math.sqrt((t + Math.sqrt(t * t - 4 * d * d)) / 2), at.spectralNorm(), 1e-3);
         assertTrue(at.stable());
         assertEquals(FixedPointKind.ATTRACTOR, at.kind());
-        double[] re = ((double[]) at.metrics().get("eigenvaluesReal")).clone();
+        double[] re = at.eigenvaluesReal();
         Arrays.sort(re);
         assertEquals(0.5, re[0], 1e-3);
         assertEquals(0.8, re[1], 1e-3);
@@ -104,7 +107,7 @@ class AnalysisTest {
         Analysis.Outcome o = analyse(affine2(a, new double[] {0, 0}), gaussianSeeds(10, 2, 2, 1), new PicardIteration(), Map.of());
         Attractor at = o.attractors().get(0);
         assertEquals(0.9, at.spectralRadius(), 1e-3);
-        double[] im = ((double[]) at.metrics().get("eigenvaluesImag")).clone();
+        double[] im = at.eigenvaluesImag();
         Arrays.sort(im);
         assertEquals(-r * Math.sin(th), im[0], 1e-3);
         assertEquals(r * Math.sin(th), im[1], 1e-3);
@@ -214,9 +217,36 @@ class AnalysisTest {
                     choice("euclidean", (AttractorClusterer) new EuclideanClusterer(), Map.of()), List.of(), Optional.of(model),
                     Optional.empty(), 100, 1e-3), QUIET);
             Attractor at = o.attractors().get(0);
-            assertEquals(right ? "autodiff" : "central-differences", at.metrics().get("jacobian"));
+            assertEquals(right ? "autodiff" : "central-differences", at.jacobian());
             assertEquals(0.8, at.spectralRadius(), 1e-3, "the spectrum is right either way");
         }
+    }
+
+    /** A metric that records the fields it saw on attractor 0 and adds its own. */
+    static Metric fieldAdder(String field, double value, List<List<String>> seen) {
+        return (ctx, p) -> {
+            seen.add(List.copyOf(ctx.attractors().get(0).fields().keySet()));
+            return MetricResult.builder().put("seen", seen.size()).attractor(0, field, FieldValue.of(value))
+                    .attractor(0, "shared", FieldValue.of(field)).attractor(99, "ignored", FieldValue.of(1)).build();
+        };
+    }
+
+    @Test
+    void metricFieldsAreAddedToNewAttractorsInOrderAndLaterMetricsSeeEarlierOnes() {
+        List<List<String>> seen = new java.util.ArrayList<>();
+        Analysis.Outcome o = Analysis.run(new Analysis.Inputs(affine2(new double[] {0.5, 0, 0, 0.5}, new double[] {1, 1}),
+                Tensor.ofRows(gaussianSeeds(5, 2, 3, 1)), choice("picard", (IterationStrategy) new PicardIteration(), Map.of()),
+                choice("euclidean", (AttractorClusterer) new EuclideanClusterer(), Map.of()),
+                List.of(choice("first", fieldAdder("a", 1, seen), Map.of()), choice("second", fieldAdder("b", 2, seen), Map.of())),
+                Optional.empty(), Optional.empty(), 100, 1e-3), QUIET);
+        assertEquals(List.of(List.of(), List.of("a", "shared")), seen, "the second metric sees the first one's fields");
+        Attractor at = o.attractors().get(0);
+        assertEquals(List.of("a", "shared", "b"), List.copyOf(at.fields().keySet()));
+        assertEquals(FieldValue.of("b"), at.fields().get("shared"), "a later metric's value wins, in the first one's place");
+        assertEquals(List.of("first", "second"), List.copyOf(o.metrics().keySet()));
+        assertEquals(FieldValue.of(2), o.metrics().get("second").summary().get("seen"));
+        assertEquals(2, at.eigenvaluesReal().length, "the engine's own fields are typed components, not metric fields");
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> o.attractors().set(0, at));
     }
 
     @Test

@@ -14,7 +14,9 @@ import org.latentlab.api.attractor.Attractor;
 import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.export.Exporter;
+import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.api.result.FieldValue;
 import org.latentlab.io.AtomicFile;
 import org.osgi.service.component.annotations.Component;
 
@@ -76,8 +78,12 @@ public class JsonExporter implements Exporter {
         g.writeNumberField("notConverged", r.trajectories().size() - converged - diverged);
         g.writeNumberField("elapsedMillis", r.elapsedMillis());
         g.writeEndObject();
-        g.writeFieldName("metrics");
-        value(g, r.metricSummaries());
+        g.writeObjectFieldStart("metrics");
+        for (Map.Entry<String, MetricResult> metric : r.metrics().entrySet()) {
+            g.writeFieldName(metric.getKey());
+            fields(g, metric.getValue().summary());
+        }
+        g.writeEndObject();
         g.writeArrayFieldStart("attractors");
         for (Attractor a : r.attractors()) {
             g.writeStartObject();
@@ -91,7 +97,14 @@ public class JsonExporter implements Exporter {
             g.writeStringField("kind", a.kind().name().toLowerCase());
             number(g, "meanSteps", a.meanSteps());
             number(g, "predictedSteps", a.predictedSteps());
-            for (Map.Entry<String, Object> e : a.metrics().entrySet()) {
+            if (a.jacobian() != null) {
+                g.writeFieldName("eigenvaluesReal");
+                value(g, a.eigenvaluesReal());
+                g.writeFieldName("eigenvaluesImag");
+                value(g, a.eigenvaluesImag());
+                g.writeStringField("jacobian", a.jacobian());
+            }
+            for (Map.Entry<String, FieldValue> e : a.fields().entrySet()) {
                 g.writeFieldName(e.getKey());
                 value(g, e.getValue());
             }
@@ -127,6 +140,42 @@ public class JsonExporter implements Exporter {
         value(g, v);
     }
 
+    private static void fields(JsonGenerator g, Map<String, FieldValue> fields) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, FieldValue> e : fields.entrySet()) {
+            g.writeFieldName(e.getKey());
+            value(g, e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    /** A typed field value; images are written as their flat values. */
+    static void value(JsonGenerator g, FieldValue v) throws IOException {
+        if (v instanceof FieldValue.Int i) {
+            g.writeNumber(i.value());
+        } else if (v instanceof FieldValue.Real d) {
+            value(g, (Object) d.value());
+        } else if (v instanceof FieldValue.Text t) {
+            g.writeString(t.value());
+        } else if (v instanceof FieldValue.Flag f) {
+            g.writeBoolean(f.value());
+        } else if (v instanceof FieldValue.Reals a) {
+            value(g, (Object) a.values());
+        } else if (v instanceof FieldValue.Ints a) {
+            value(g, (Object) a.values());
+        } else if (v instanceof FieldValue.Image image) {
+            value(g, (Object) image.values());
+        } else if (v instanceof FieldValue.Items items) {
+            g.writeStartArray();
+            for (FieldValue item : items.items()) {
+                value(g, item);
+            }
+            g.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("no JSON form for " + v.getClass().getName());
+        }
+    }
+
     /** Numbers, strings, booleans, arrays, lists and maps; non-finite numbers become null. */
     static void value(JsonGenerator g, Object v) throws IOException {
         if (v == null) {
@@ -141,6 +190,8 @@ public class JsonExporter implements Exporter {
             value(g, (double) f);
         } else if (v instanceof Number n) {
             g.writeNumber(n.longValue());
+        } else if (v instanceof FieldValue f) {
+            value(g, f);
         } else if (v instanceof Boolean b) {
             g.writeBoolean(b);
         } else if (v instanceof float[] a) {

@@ -17,7 +17,9 @@ import org.latentlab.api.attractor.Attractor;
 import org.latentlab.api.attractor.FixedPointKind;
 import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.engine.AnalysisResult;
+import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.api.result.FieldValue;
 import org.latentlab.npy.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,16 +31,16 @@ class ExportersTest {
 
     static AnalysisResult result() {
         ModelSpec spec = new ModelSpec(Path.of("/models/m"), "m", new int[] {4}, 2, "e.onnx", "d.onnx", null);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("mem", 0.97);
+        Map<String, FieldValue> fields = new LinkedHashMap<>();
+        fields.put("mem", FieldValue.of(0.97));
         List<Attractor> atts = List.of(new Attractor(0, new float[] {1, 2}, 2, 0.5, 0.6, true, FixedPointKind.ATTRACTOR, 10,
-                Double.POSITIVE_INFINITY, fields));
+                Double.POSITIVE_INFINITY, new double[] {0.5, 0.25}, new double[] {0, 0}, "autodiff", fields));
         List<Trajectory> ts = List.of(new Trajectory(0, new float[] {1, 2}, 10, true, false, 3.5, 1e-4, null),
                 new Trajectory(1, new float[] {1.001f, 2}, 11, true, false, 2.5, 2e-4, null),
                 new Trajectory(2, new float[] {Float.NaN, 0}, 3, false, true, Double.NaN, Double.NaN, null));
         return new AnalysisResult(spec, "gaussian{count=3}", Tensor.matrix(3, 2, new float[6]), "picard",
                 new Parameters(Map.of("tolerance", 1e-6, "maxSteps", 3000L)), "cosine", new Parameters(Map.of("threshold", 0.99)),
-                atts, ts, new int[] {0, 0, -1}, Map.of("path-length", Map.of("meanPathLength", 3.0)), 42);
+                atts, ts, new int[] {0, 0, -1}, Map.of("path-length", MetricResult.ofSummary(Map.of("meanPathLength", FieldValue.of(3.0)))), 42);
     }
 
     @Test
@@ -65,6 +67,47 @@ class ExportersTest {
         assertTrue(j.at("/trajectories/2/pathLength").isNull());
         assertEquals(3.0, j.at("/metrics/path-length/meanPathLength").asDouble());
         assertEquals(1, j.at("/summary/diverged").asInt());
+    }
+
+    /** Typed values are written exactly as the plain values metrics used to hand over (result.json unchanged). */
+    @Test
+    void typedValuesWriteTheSameJsonAsThePlainValuesTheyReplace() throws Exception {
+        Object[][] pairs = {
+            {FieldValue.of(7), 7},
+            {FieldValue.of(0.1), 0.1},
+            {FieldValue.of(Double.NaN), Double.NaN},
+            {FieldValue.of("no training inputs"), "no training inputs"},
+            {FieldValue.of(true), true},
+            {FieldValue.of(new double[] {1.5, Double.POSITIVE_INFINITY}), new double[] {1.5, Double.POSITIVE_INFINITY}},
+            {FieldValue.ofInts(3, -1), List.of(3, -1)},
+            {new FieldValue.Image(new int[] {1, 2}, new float[] {0.1f, Float.NaN}), new float[] {0.1f, Float.NaN}},
+            {FieldValue.points(new double[][] {{1, 2}, {3, 4}}), List.of(new double[] {1, 2}, new double[] {3, 4})},
+            {new FieldValue.Items(List.of(FieldValue.points(new double[][] {{0.25, 1}}))), List.of(List.of(new double[] {0.25, 1}))},
+        };
+        for (Object[] p : pairs) {
+            assertEquals(json(p[1]), json(p[0]), "JSON of " + p[0]);
+        }
+        assertEquals("[0.1,null]", json(pairs[7][0]), "float32 values keep their short form");
+    }
+
+    private static String json(Object v) throws Exception {
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(w)) {
+            JsonExporter.value(g, v);
+        }
+        return w.toString();
+    }
+
+    @Test
+    void engineFieldsComeBeforeMetricFieldsInEachAttractor() throws Exception {
+        new JsonExporter().export(result(), out, Parameters.EMPTY);
+        JsonNode a = new ObjectMapper().readTree(out.resolve("result.json").toFile()).at("/attractors/0");
+        List<String> names = new java.util.ArrayList<>();
+        a.fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("id", "latent", "basinSize", "spectralRadius", "spectralNorm", "stable", "kind", "meanSteps",
+                "predictedSteps", "eigenvaluesReal", "eigenvaluesImag", "jacobian", "mem"), names);
+        assertEquals(0.25, a.get("eigenvaluesReal").get(1).asDouble());
+        assertEquals("autodiff", a.get("jacobian").asText());
     }
 
     @Test

@@ -1,9 +1,7 @@
 package org.latentlab.metrics.internal;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -18,13 +16,15 @@ import org.latentlab.api.metric.Metric;
 import org.latentlab.api.metric.MetricContext;
 import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.result.FieldValue;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * The latent vector field v(z) = f(z) − z on the plane of the two principal components of the seeds
  * and end points, for pictures: a grid of projected field vectors, the attractors, and trajectories
  * (recorded paths when the strategy kept them, else seed → end point). With latent dimension 2 the
- * plane is the latent space itself.
+ * plane is the latent space itself. The picture itself is drawn by {@link LatentFieldSection} from a
+ * {@link LatentField} artifact.
  */
 @Component(property = {ServiceProperties.ID + "=latent-field",
         ServiceProperties.DESCRIPTION + "=vector field and trajectories on the PCA plane of the seeds (for reports)"})
@@ -156,19 +156,23 @@ public class LatentFieldMetric implements Metric {
             paths.add(project(p, mean, u));
             pathLabels.add(ctx.labels()[i]);
         }
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("mean", mean);
-        s.put("axes", List.of(u[0], u[1]));
-        s.put("explainedVariance", explained);
-        s.put("bounds", new double[] {lo[0], hi[0], lo[1], hi[1]});
-        s.put("gridSize", g);
-        s.put("grid", List.of(ab));
-        s.put("field", List.of(v2));
-        s.put("attractors", List.of(atts2d));
-        s.put("paths", paths.stream().map(List::of).toList());
-        s.put("pathLabels", pathLabels);
-        s.put("pathsRecorded", ts.stream().anyMatch(t -> t.path() != null));
-        return MetricResult.ofSummary(s);
+        boolean recorded = ts.stream().anyMatch(t -> t.path() != null);
+        double[] bounds = {lo[0], hi[0], lo[1], hi[1]};
+        int[] labels = pathLabels.stream().mapToInt(Integer::intValue).toArray();
+        return MetricResult.builder()
+                .put("mean", FieldValue.of(mean))
+                .put("axes", new FieldValue.Items(List.of(FieldValue.of(u[0]), FieldValue.of(u[1]))))
+                .put("explainedVariance", FieldValue.of(explained))
+                .put("bounds", FieldValue.of(bounds))
+                .put("gridSize", g)
+                .put("grid", FieldValue.points(ab))
+                .put("field", FieldValue.points(v2))
+                .put("attractors", FieldValue.points(atts2d))
+                .put("paths", new FieldValue.Items(paths.stream().map(FieldValue::points).map(FieldValue.class::cast).toList()))
+                .put("pathLabels", FieldValue.ofInts(labels))
+                .put("pathsRecorded", recorded)
+                .artifact(new LatentField(bounds, ab, v2, atts2d, paths, labels, explained, recorded))
+                .build();
     }
 
     private static List<float[]> seedsList(Tensor seeds) {

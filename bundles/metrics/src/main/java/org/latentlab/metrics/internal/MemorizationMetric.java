@@ -1,8 +1,9 @@
 package org.latentlab.metrics.internal;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
@@ -13,6 +14,7 @@ import org.latentlab.api.metric.Metric;
 import org.latentlab.api.metric.MetricContext;
 import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.result.FieldValue;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -20,7 +22,8 @@ import org.osgi.service.component.annotations.Component;
  * attractor that decodes to (almost) a training example, mem → 1, is a memorized example.
  * Per attractor: {@code memorization}, {@code nearestTrainingIndex}, and the pictures
  * {@code decoded} = D(z*) and {@code nearestTraining}. Without training inputs only
- * {@code decoded} is given.
+ * {@code decoded} is given. The pictures and numbers also go, typed, to {@link MemorizationSection}
+ * (a {@link Memorization} artifact).
  */
 @Component(property = {ServiceProperties.ID + "=memorization",
         ServiceProperties.DESCRIPTION + "=max cosine similarity of each decoded attractor to the training inputs"})
@@ -35,11 +38,9 @@ public class MemorizationMetric implements Metric {
     public MetricResult compute(MetricContext ctx, Parameters params) {
         LatentModel model = ctx.model().orElseThrow(() -> new LatentLabException("memorization needs a model"));
         List<Attractor> atts = ctx.attractors();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        Map<Integer, Map<String, Object>> per = new LinkedHashMap<>();
-        summary.put("attractors", atts.size());
+        MetricResult.Builder out = MetricResult.builder().put("attractors", atts.size());
         if (atts.isEmpty()) {
-            return new MetricResult(summary, per);
+            return out.artifact(new Memorization(List.of(), OptionalInt.empty(), Double.NaN, 0, Double.NaN)).build();
         }
         int k = model.spec().latentDim();
         float[] z = new float[atts.size() * k];
@@ -47,65 +48,77 @@ public class MemorizationMetric implements Metric {
             System.arraycopy(a.latent(), 0, z, a.id() * k, k);
         }
         Tensor decoded = model.decode(Tensor.matrix(atts.size(), k, z));
-        int d = decoded.width();
-        for (Attractor a : atts) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("decoded", decoded.row(a.id()));
-            per.put(a.id(), f);
-        }
+        int[] shape = decoded.rowShape();
         if (ctx.trainingInputs().isEmpty()) {
-            summary.put("note", "no training inputs given: decodings only");
-            return new MetricResult(summary, per);
+            List<Memorization.Entry> entries = new ArrayList<>();
+            for (Attractor a : atts) {
+                FieldValue.Image image = new FieldValue.Image(shape, decoded.row(a.id()));
+                out.attractor(a.id(), "decoded", image);
+                entries.add(new Memorization.Entry(a.id(), image, Optional.empty(), -1, Double.NaN));
+            }
+            out.put("note", "no training inputs given: decodings only");
+            return out.artifact(new Memorization(entries, OptionalInt.empty(), Double.NaN, 0, Double.NaN)).build();
         }
         Tensor train = ctx.trainingInputs().get();
+        int d = decoded.width();
         if (train.width() != d) {
             throw new LatentLabException("training inputs have " + train.width() + " values per example, decodings " + d);
         }
-        int n = train.rows();
-        float[] t = train.data();
-        double[] tNorm = new double[n];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                s += (double) t[i * d + j] * t[i * d + j];
-            }
-            tNorm[i] = Math.sqrt(s);
-        }
         double threshold = params.getDouble("threshold", 0.95);
+        List<Memorization.Entry> entries = new ArrayList<>();
         double sum = 0;
         int memorized = 0;
         for (Attractor a : atts) {
-            float[] x = decoded.row(a.id());
-            double xn = 0;
-            for (float v : x) {
-                xn += (double) v * v;
-            }
-            xn = Math.sqrt(xn);
-            double best = -2;
-            int bestIdx = -1;
-            for (int i = 0; i < n; i++) {
-                double dot = 0;
-                int off = i * d;
-                for (int j = 0; j < d; j++) {
-                    dot += x[j] * t[off + j];
-                }
-                double cos = xn == 0 || tNorm[i] == 0 ? 0 : dot / (xn * tNorm[i]);
-                if (cos > best) {
-                    best = cos;
-                    bestIdx = i;
-                }
-            }
-            Map<String, Object> f = per.get(a.id());
-            f.put("memorization", best);
-            f.put("nearestTrainingIndex", bestIdx);
-            f.put("nearestTraining", train.row(bestIdx));
-            sum += best;
-            memorized += best > threshold ? 1 : 0;
+            FieldValue.Image image = new FieldValue.Image(shape, decoded.row(a.id()));
+            Nearest best = nearest(decoded.row(a.id()), train);
+            FieldValue.Image near = new FieldValue.Image(train.rowShape(), train.row(best.index()));
+            out.attractor(a.id(), "decoded", image)
+                    .attractor(a.id(), "memorization", FieldValue.of(best.cosine()))
+                    .attractor(a.id(), "nearestTrainingIndex", FieldValue.of(best.index()))
+                    .attractor(a.id(), "nearestTraining", near);
+            entries.add(new Memorization.Entry(a.id(), image, Optional.of(near), best.index(), best.cosine()));
+            sum += best.cosine();
+            memorized += best.cosine() > threshold ? 1 : 0;
         }
-        summary.put("trainingExamples", n);
-        summary.put("meanMemorization", sum / atts.size());
-        summary.put("memorizedAttractors", memorized);
-        summary.put("threshold", threshold);
-        return new MetricResult(summary, per);
+        double mean = sum / atts.size();
+        out.put("trainingExamples", train.rows()).put("meanMemorization", mean).put("memorizedAttractors", memorized)
+                .put("threshold", threshold);
+        return out.artifact(new Memorization(entries, OptionalInt.of(train.rows()), mean, memorized, threshold)).build();
+    }
+
+    /** The training example most similar to {@code x}, and that similarity. */
+    record Nearest(int index, double cosine) {}
+
+    /**
+     * The training row with the largest cosine similarity to {@code x} (the first of equals); a zero
+     * vector on either side has similarity 0.
+     */
+    static Nearest nearest(float[] x, Tensor train) {
+        int n = train.rows();
+        int d = train.width();
+        float[] t = train.data();
+        double xn = 0;
+        for (float v : x) {
+            xn += (double) v * v;
+        }
+        xn = Math.sqrt(xn);
+        double best = -2;
+        int bestIdx = -1;
+        for (int i = 0; i < n; i++) {
+            double dot = 0;
+            double tn = 0;
+            int off = i * d;
+            for (int j = 0; j < d; j++) {
+                dot += x[j] * t[off + j];
+                tn += (double) t[off + j] * t[off + j];
+            }
+            tn = Math.sqrt(tn);
+            double cos = xn == 0 || tn == 0 ? 0 : dot / (xn * tn);
+            if (cos > best) {
+                best = cos;
+                bestIdx = i;
+            }
+        }
+        return new Nearest(bestIdx, best);
     }
 }

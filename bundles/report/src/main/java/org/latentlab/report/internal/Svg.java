@@ -1,9 +1,10 @@
 package org.latentlab.report.internal;
 
 import java.util.Locale;
+import org.latentlab.api.report.Plot;
 
-/** A minimal SVG builder for the report's plots: a canvas with data-to-pixel scales. */
-final class Svg {
+/** The report's {@link Plot}: a minimal SVG builder with data-to-pixel scales. */
+final class Svg implements Plot {
 
     static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
             "#7f7f7f", "#bcbd22", "#17becf"};
@@ -42,13 +43,15 @@ final class Svg {
         return height - pad - (y - y0) / (y1 - y0) * (height - pad - pad / 2.0);
     }
 
-    Svg line(double ax, double ay, double bx, double by, String color, double w, double opacity) {
+    @Override
+    public Svg line(double ax, double ay, double bx, double by, String color, double w, double opacity) {
         sb.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='%s' stroke-width='%.1f' "
                 + "stroke-opacity='%.2f'/>", px(ax), py(ay), px(bx), py(by), color, w, opacity));
         return this;
     }
 
-    Svg polyline(double[][] pts, String color, double w, double opacity) {
+    @Override
+    public Svg polyline(double[][] pts, String color, double w, double opacity) {
         StringBuilder p = new StringBuilder();
         for (double[] q : pts) {
             if (Double.isFinite(q[0]) && Double.isFinite(q[1])) {
@@ -60,8 +63,8 @@ final class Svg {
         return this;
     }
 
-    /** An arrow from (x, y) along (dx, dy) given in pixels. */
-    Svg arrowPx(double x, double y, double dxPx, double dyPx, String color) {
+    @Override
+    public Svg arrow(double x, double y, double dxPx, double dyPx, String color) {
         double ex = px(x) + dxPx;
         double ey = py(y) - dyPx;
         double ang = Math.atan2(-dyPx, dxPx);
@@ -74,7 +77,8 @@ final class Svg {
         return this;
     }
 
-    Svg circle(double x, double y, double r, String fill, String stroke, String title) {
+    @Override
+    public Svg circle(double x, double y, double r, String fill, String stroke, String title) {
         sb.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='%.1f' fill='%s' stroke='%s'>", px(x), py(y), r, fill,
                 stroke));
         if (title != null) {
@@ -84,7 +88,8 @@ final class Svg {
         return this;
     }
 
-    Svg rect(double xa, double ya, double xb, double yb, String fill, String title) {
+    @Override
+    public Svg rect(double xa, double ya, double xb, double yb, String fill, String title) {
         double l = Math.min(px(xa), px(xb));
         double t = Math.min(py(ya), py(yb));
         sb.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'>", l, t,
@@ -96,7 +101,8 @@ final class Svg {
         return this;
     }
 
-    Svg text(double x, double y, String s, String anchor, int size) {
+    @Override
+    public Svg text(double x, double y, String s, String anchor, int size) {
         sb.append(String.format(Locale.ROOT, "<text x='%.1f' y='%.1f' text-anchor='%s' font-size='%d' fill='#333'>%s</text>",
                 px(x), py(y), anchor, size, Html.esc(s)));
         return this;
@@ -108,8 +114,8 @@ final class Svg {
         return this;
     }
 
-    /** Axis labels and min / max ticks. */
-    Svg axes(String xLabel, String yLabel) {
+    @Override
+    public Svg axes(String xLabel, String yLabel) {
         textPx(width / 2.0, height - 8, xLabel, "middle", 12);
         sb.append(String.format(Locale.ROOT, "<text x='12' y='%.1f' transform='rotate(-90 12 %.1f)' text-anchor='middle' "
                 + "font-size='12' fill='#333'>%s</text>", height / 2.0, height / 2.0, Html.esc(yLabel)));
@@ -118,6 +124,16 @@ final class Svg {
         textPx(pad - 4, height - pad, fmt(y0), "end", 10);
         textPx(pad - 4, pad / 2.0 + 10, fmt(y1), "end", 10);
         return this;
+    }
+
+    @Override
+    public double pixelsPerUnitX() {
+        return (width - pad - pad / 2.0) / (x1 - x0);
+    }
+
+    @Override
+    public double pixelsPerUnitY() {
+        return (height - pad - pad / 2.0) / (y1 - y0);
     }
 
     static String fmt(double v) {

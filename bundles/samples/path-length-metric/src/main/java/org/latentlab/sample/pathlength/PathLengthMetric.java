@@ -2,9 +2,9 @@ package org.latentlab.sample.pathlength;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
@@ -12,12 +12,13 @@ import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.metric.Metric;
 import org.latentlab.api.metric.MetricContext;
 import org.latentlab.api.metric.MetricResult;
+import org.latentlab.api.result.FieldValue;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * Sample plugin: how far trajectories travel. Long, slow paths are a cheap out-of-distribution
  * signal (Fumero et al. 2025). Reports the mean and a quantile of path length over converged seeds,
- * and the mean path length into each attractor.
+ * and the mean path length into each attractor. {@link PathLengthSection} shows them in the HTML report.
  */
 @Component(property = {
         ServiceProperties.ID + "=path-length",
@@ -43,13 +44,17 @@ public class PathLengthMetric implements Metric {
                 s[1]++;
             }
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("convergedSeeds", lengths.length);
-        summary.put("meanPathLength", lengths.length == 0 ? Double.NaN : Arrays.stream(lengths).average().orElseThrow());
-        summary.put("pathLengthQuantile", quantile(lengths, q));
-        Map<Integer, Map<String, Object>> per = new LinkedHashMap<>();
-        sums.forEach((id, s) -> per.put(id, Map.of("meanPathLength", s[0] / s[1])));
-        return new MetricResult(summary, per);
+        double mean = lengths.length == 0 ? Double.NaN : Arrays.stream(lengths).average().orElseThrow();
+        double quantile = quantile(lengths, q);
+        MetricResult.Builder out = MetricResult.builder()
+                .put("convergedSeeds", lengths.length)
+                .put("meanPathLength", mean)
+                .put("pathLengthQuantile", quantile);
+        Map<Integer, Double> perAttractor = new TreeMap<>();
+        sums.forEach((id, s) -> perAttractor.put(id, s[0] / s[1]));
+        perAttractor.forEach((id, m) -> out.attractor(id, "meanPathLength", FieldValue.of(m)));
+        // typed, for this bundle's own report section (PathLengthSection); not written to result.json
+        return out.artifact(new PathLengths(mean, q, quantile, perAttractor)).build();
     }
 
     /** Linear-interpolated quantile of sorted values (the "R-7" rule NumPy uses by default). */

@@ -13,6 +13,7 @@ import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.metric.MetricContext;
 import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.result.FieldValue;
 import org.junit.jupiter.api.Test;
 
 class PathLengthMetricTest {
@@ -37,11 +38,15 @@ class PathLengthMetricTest {
         List<Trajectory> ts = List.of(t(0, 1, true), t(1, 2, true), t(2, 3, true), t(3, 4, true), t(4, 100, false));
         MetricResult r = new PathLengthMetric().compute(context(ts, new int[] {0, 0, 1, 1, -1}),
                 new Parameters(Map.of("quantile", 0.5)));
-        assertEquals(4, r.summary().get("convergedSeeds"));
-        assertEquals(2.5, (double) r.summary().get("meanPathLength"), 1e-12);
-        assertEquals(2.5, (double) r.summary().get("pathLengthQuantile"), 1e-12); // median of 1..4
-        assertEquals(1.5, (double) r.perAttractor().get(0).get("meanPathLength"), 1e-12);
-        assertEquals(3.5, (double) r.perAttractor().get(1).get("meanPathLength"), 1e-12);
+        assertEquals(FieldValue.of(4), r.summary().get("convergedSeeds"));
+        assertEquals(FieldValue.of(2.5), r.summary().get("meanPathLength"));
+        assertEquals(FieldValue.of(2.5), r.summary().get("pathLengthQuantile")); // median of 1..4
+        assertEquals(FieldValue.of(1.5), r.perAttractor().get(0).get("meanPathLength"));
+        assertEquals(FieldValue.of(3.5), r.perAttractor().get(1).get("meanPathLength"));
+        PathLengths typed = r.artifact(PathLengths.class).orElseThrow();
+        assertEquals(Map.of(0, 1.5, 1, 3.5), typed.perAttractor(), "the report section's typed copy");
+        assertEquals("{convergedSeeds=4, meanPathLength=2.5, pathLengthQuantile=2.5}", r.summary().toString(),
+                "a summary prints as plain values (the probe command and the CLI print it)");
     }
 
     @Test

@@ -1,0 +1,9 @@
+/**
+ * Typed values of result fields: what metrics (and experiments) report, as written to result.json.
+ */
+@Export
+@Version("1.0.0")
+package org.latentlab.api.result;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
