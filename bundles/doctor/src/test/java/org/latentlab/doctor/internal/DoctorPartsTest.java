@@ -73,7 +73,8 @@ class DoctorPartsTest {
 
     @Test
     void aDataFolderBelowAFileIsNotWritable() throws IOException {
-        assertEquals(Check.Verdict.OK, HomeChecks.dataFolder(dir).verdict());
+        // writable before (OK, or WARN / FAIL only for the machine's free space, which this test does not control)
+        assertTrue(HomeChecks.dataFolder(dir).detail().contains(": writable, "), HomeChecks.dataFolder(dir).detail());
         Files.writeString(dir.resolve("jobs"), "a file where the jobs folder should be");
         Check c = HomeChecks.dataFolder(dir);
         assertEquals(Check.Verdict.FAIL, c.verdict());
