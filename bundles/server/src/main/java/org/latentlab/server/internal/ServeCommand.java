@@ -72,6 +72,8 @@ public class ServeCommand implements Subcommand {
 
     private BundleContext ctx;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Set once this run owns the HTTP configuration; a run refused before that (a second server) leaves it alone. */
+    private volatile boolean ownsHttpConfiguration;
 
     @Activate
     void activate(BundleContext ctx) {
@@ -81,6 +83,9 @@ public class ServeCommand implements Subcommand {
     @Deactivate
     void deactivate() {
         stopped.countDown();
+        if (!ownsHttpConfiguration) {
+            return; // e.g. refused because another server uses this data folder: its configuration is not ours to delete
+        }
         try { // the address is for this serve run only: other commands must not start Jetty with it
             Configuration http = configAdmin.getConfiguration("org.apache.felix.http", "?");
             if (http.getProperties() != null) {
@@ -111,6 +116,7 @@ public class ServeCommand implements Subcommand {
             return bad.startsWith("port ") ? 1 : 2;
         }
         java.util.Set<String> before = endpoints(); // a persisted configuration may have started Jetty already
+        ownsHttpConfiguration = true;
         Configuration http = configAdmin.getConfiguration("org.apache.felix.http", "?");
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("org.osgi.service.http.port", Integer.toString(port));
