@@ -45,6 +45,7 @@ public final class OutputFolder implements AutoCloseable {
     public static final String ANALYSIS = "analysis";
     public static final String FIELD = "field";
     public static final String DEMO = "demo";
+    public static final String EXPERIMENT = "experiment";
 
     private static final String FORMAT = "latentlab-output/1";
     private static final String STAGING = ".latentlab-staging-";

@@ -5,7 +5,7 @@
  * messages for I/O errors ({@link org.latentlab.io.IoErrors}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.latentlab.io;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,9 +5,11 @@ import org.latentlab.api.attractor.AttractorClusterer;
 import org.latentlab.api.data.DataSet;
 import org.latentlab.api.data.SeedSource;
 import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.experiment.Experiment;
 import org.latentlab.api.export.Exporter;
 import org.latentlab.api.metric.Metric;
 import org.latentlab.api.model.ModelBackend;
+import org.latentlab.api.ood.OodScore;
 
 /** The kinds of pluggable services, each with the interface its services register under. */
 public enum CapabilityKind {
@@ -17,7 +19,9 @@ public enum CapabilityKind {
     METRIC("metric", Metric.class),
     EXPORTER("exporter", Exporter.class),
     DATASET("dataset", DataSet.class),
-    SEED_SOURCE("seeds", SeedSource.class);
+    SEED_SOURCE("seeds", SeedSource.class),
+    EXPERIMENT("experiment", Experiment.class),
+    OOD_SCORE("ood-score", OodScore.class);
 
     private final String label;
     private final Class<? extends Capability> type;

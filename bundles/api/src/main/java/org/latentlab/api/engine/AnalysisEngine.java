@@ -16,7 +16,7 @@ public interface AnalysisEngine {
      *
      * @throws org.latentlab.api.LatentLabException when an id is unknown or a parameter is invalid
      */
-    Job submit(AnalysisRequest request);
+    Job<AnalysisResult> submit(AnalysisRequest request);
 
     /**
      * Like {@link #submit(AnalysisRequest)} with the job id chosen by the caller (a server that names
@@ -25,10 +25,10 @@ public interface AnalysisEngine {
      * @param id letters, digits, '.', '_' and '-', at most 100 characters, not used by another job
      * @throws org.latentlab.api.LatentLabException when the id is malformed or taken, or as {@code submit}
      */
-    Job submit(AnalysisRequest request, String id);
+    Job<AnalysisResult> submit(AnalysisRequest request, String id);
 
     /** Jobs known to this engine, newest first. */
-    List<Job> jobs();
+    List<Job<AnalysisResult>> jobs();
 
-    Optional<Job> job(String id);
+    Optional<Job<AnalysisResult>> job(String id);
 }

@@ -25,7 +25,7 @@ import org.latentlab.api.LatentLabException;
  */
 public record AnalysisRequest(Path modelFolder, SeedSpec seeds, String strategy, Map<String, String> strategyParams,
         String clusterer, Map<String, String> clustererParams, Map<String, Map<String, String>> metrics,
-        Map<String, Map<String, String>> exporters, Path outDir, TrainingData training) {
+        Map<String, Map<String, String>> exporters, Path outDir, TrainingData training) implements JobRequest {
 
     /** The strategy when none is named: plain iteration, as in the paper. */
     public static final String DEFAULT_STRATEGY = "picard";

@@ -4,14 +4,20 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** A submitted analysis. */
+/**
+ * A submitted analysis or experiment.
+ *
+ * @param <R> what it produces: {@link AnalysisResult}, or an experiment's
+ *            {@link org.latentlab.api.experiment.ExperimentResult}
+ */
 @ProviderType
-public interface Job {
+public interface Job<R> {
 
     /** The job's id: given by the submitter, or made by the engine; unique among the engine's jobs. */
     String id();
 
-    AnalysisRequest request();
+    /** What was asked: an {@link AnalysisRequest} or an {@link org.latentlab.api.experiment.ExperimentRequest}. */
+    JobRequest request();
 
     JobStatus status();
 
@@ -21,10 +27,10 @@ public interface Job {
     void cancel();
 
     /** Completes with the result, or exceptionally with the error that failed the job. */
-    CompletionStage<AnalysisResult> completion();
+    CompletionStage<R> completion();
 
     /** The result once the job succeeded. */
-    Optional<AnalysisResult> result();
+    Optional<R> result();
 
     /**
      * Follows the job: the listener is told the current status at once, then every status change and

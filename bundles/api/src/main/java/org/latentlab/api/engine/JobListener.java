@@ -10,10 +10,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface JobListener {
 
     /** The job's status changed; also called once with the current status when the listener is added. */
-    default void statusChanged(Job job, JobStatus status) {
+    default void statusChanged(Job<?> job, JobStatus status) {
     }
 
     /** The job moved on: a new stage, or more units done in the current one. */
-    default void progressed(Job job, JobProgress progress) {
+    default void progressed(Job<?> job, JobProgress progress) {
     }
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.latentlab.api.Capability;
 import org.latentlab.api.catalog.CapabilityInfo;
 import org.latentlab.api.catalog.CapabilityKind;
+import org.latentlab.api.experiment.Experiment;
+import org.latentlab.api.ood.OodScore;
 import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.attractor.AttractorClusterer;
@@ -102,6 +104,14 @@ public class ServiceCatalog implements Catalog {
     }
 
     // One bind/unbind pair per kind: DS needs the interface type to track each.
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addExperiment(Experiment s, Map<String, Object> p) { add(CapabilityKind.EXPERIMENT, s, p); }
+    void removeExperiment(Experiment s, Map<String, Object> p) { remove(CapabilityKind.EXPERIMENT, s, p); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addOodScore(OodScore s, Map<String, Object> p) { add(CapabilityKind.OOD_SCORE, s, p); }
+    void removeOodScore(OodScore s, Map<String, Object> p) { remove(CapabilityKind.OOD_SCORE, s, p); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addBackend(ModelBackend s, Map<String, Object> p) { add(CapabilityKind.BACKEND, s, p); }

@@ -38,7 +38,7 @@ public class AnalyzeCommand implements Subcommand {
 
     private int analyze(AnalyzeOptions options, PrintStream out, PrintStream err) throws Exception {
         AnalysisRequest request;
-        Job job;
+        Job<AnalysisResult> job;
         try {
             request = options.request();
             OutputFolder.check(request.outDir(), OutputFolder.ANALYSIS); // before any work, not after it
@@ -50,7 +50,7 @@ public class AnalyzeCommand implements Subcommand {
         ProgressPrinter printer = options.quiet ? null : ProgressPrinter.onTerminal(err);
         Runnable unlisten = job.listen(new JobListener() {
             @Override
-            public void progressed(Job j, JobProgress p) {
+            public void progressed(Job<?> j, JobProgress p) {
                 if (printer != null) {
                     show(printer, p);
                 }

@@ -185,7 +185,7 @@ public class DemoCommand implements Subcommand {
                     .exporter("html", Map.of("groups", "test digits:" + count + ",latent noise:" + count,
                             "title", "LatentLab demo: attractors of an MNIST autoencoder"))
                     .training(new TrainingData("mnist", "train", config.trainSize())).build();
-            Job job = engine.submit(request);
+            Job<AnalysisResult> job = engine.submit(request);
             job.completion().toCompletableFuture().handle((r, e) -> null).get(); // ends however the job ends
             if (job.status() != JobStatus.SUCCEEDED) {
                 err.println("demo: analysis " + job.status().name().toLowerCase(Locale.ROOT) + ": " + job.progress().message());

@@ -21,6 +21,7 @@ import org.latentlab.api.data.SeedSource;
 import org.latentlab.api.dynamics.IterationStrategy;
 import org.latentlab.api.engine.AnalysisEngine;
 import org.latentlab.api.engine.AnalysisRequest;
+import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.engine.Job;
 import org.latentlab.api.engine.SeedSpec;
 import org.latentlab.api.export.Exporter;
@@ -70,7 +71,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
 
     private volatile Config config;
     private ThreadPoolExecutor pool;
-    private final Map<String, EngineJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, EngineJob<AnalysisRequest, AnalysisResult>> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicInteger counter = new AtomicInteger();
 
     @Activate
@@ -149,15 +150,15 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
     }
 
     @Override
-    public Job submit(AnalysisRequest request) {
+    public Job<AnalysisResult> submit(AnalysisRequest request) {
         return submit(request, String.format("job-%tY%<tm%<td-%<tH%<tM%<tS-%d", new java.util.Date(), counter.incrementAndGet()));
     }
 
     @Override
-    public Job submit(AnalysisRequest request, String id) {
+    public Job<AnalysisResult> submit(AnalysisRequest request, String id) {
         checkJobId(id);
         Bound bound = validate(request);
-        EngineJob job = new EngineJob(id, request);
+        EngineJob<AnalysisRequest, AnalysisResult> job = new EngineJob<>(id, request);
         synchronized (jobs) {
             if (jobs.containsKey(id)) {
                 throw new LatentLabException("job id '" + id + "' is taken by another job");
@@ -261,16 +262,16 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
     }
 
     @Override
-    public List<Job> jobs() {
+    public List<Job<AnalysisResult>> jobs() {
         synchronized (jobs) {
-            List<Job> out = new ArrayList<>(jobs.values());
+            List<Job<AnalysisResult>> out = new ArrayList<>(jobs.values());
             Collections.reverse(out);
             return out;
         }
     }
 
     @Override
-    public Optional<Job> job(String id) {
+    public Optional<Job<AnalysisResult>> job(String id) {
         return Optional.ofNullable(jobs.get(id));
     }
 }

@@ -7,19 +7,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.latentlab.api.engine.AnalysisRequest;
-import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.engine.Job;
 import org.latentlab.api.engine.JobListener;
 import org.latentlab.api.engine.JobProgress;
+import org.latentlab.api.engine.JobRequest;
 import org.latentlab.api.engine.JobStatus;
 
-/** A job's observable state; {@link JobRunner} does the work and updates it. */
-final class EngineJob implements Job, Analysis.Listener {
+/**
+ * A job's observable state, for analyses and experiments alike; {@link JobRunner} and
+ * {@link ExperimentRunner} do the work and update it.
+ */
+final class EngineJob<Q extends JobRequest, R> implements Job<R>, Analysis.Listener {
 
     private final String id;
-    private final AnalysisRequest request;
-    private final CompletableFuture<AnalysisResult> completion = new CompletableFuture<>();
+    private final Q request;
+    private final CompletableFuture<R> completion = new CompletableFuture<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicLong done = new AtomicLong();
     private volatile JobStatus status = JobStatus.QUEUED;
@@ -29,7 +31,7 @@ final class EngineJob implements Job, Analysis.Listener {
     private volatile Runnable checkpoint = () -> {};
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
 
-    EngineJob(String id, AnalysisRequest request) {
+    EngineJob(String id, Q request) {
         this.id = id;
         this.request = request;
     }
@@ -40,7 +42,7 @@ final class EngineJob implements Job, Analysis.Listener {
     }
 
     @Override
-    public AnalysisRequest request() {
+    public Q request() {
         return request;
     }
 
@@ -64,7 +66,7 @@ final class EngineJob implements Job, Analysis.Listener {
     }
 
     @Override
-    public CompletionStage<AnalysisResult> completion() {
+    public CompletionStage<R> completion() {
         return completion;
     }
 
@@ -76,7 +78,7 @@ final class EngineJob implements Job, Analysis.Listener {
     }
 
     @Override
-    public Optional<AnalysisResult> result() {
+    public Optional<R> result() {
         return completion.isDone() && !completion.isCompletedExceptionally() ? Optional.of(completion.join()) : Optional.empty();
     }
 
@@ -122,8 +124,8 @@ final class EngineJob implements Job, Analysis.Listener {
         return true;
     }
 
-    void succeed(AnalysisResult result) {
-        finish(JobStatus.SUCCEEDED, "done in " + result.elapsedMillis() + " ms");
+    void succeed(R result, long elapsedMillis) {
+        finish(JobStatus.SUCCEEDED, "done in " + elapsedMillis + " ms");
         completion.complete(result);
     }
 

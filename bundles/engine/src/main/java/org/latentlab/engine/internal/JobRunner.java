@@ -45,7 +45,7 @@ final class JobRunner {
      * Runs the job to its end: whatever happens inside, including an {@link Error} such as
      * OutOfMemoryError, the job finishes failed with a message, never stays running.
      */
-    void run(EngineJob job, DefaultAnalysisEngine.Bound bound) {
+    void run(EngineJob<AnalysisRequest, AnalysisResult> job, DefaultAnalysisEngine.Bound bound) {
         if (!job.start()) {
             return;
         }
@@ -60,7 +60,7 @@ final class JobRunner {
         }
     }
 
-    private void runStarted(EngineJob job, DefaultAnalysisEngine.Bound bound) {
+    private void runStarted(EngineJob<AnalysisRequest, AnalysisResult> job, DefaultAnalysisEngine.Bound bound) {
         long t0 = System.currentTimeMillis();
         AnalysisRequest r = job.request();
         job.onCheckpoint(() -> {
@@ -111,7 +111,7 @@ final class JobRunner {
                     }
                     out.publish();
                 }
-                job.succeed(result);
+                job.succeed(result, result.elapsedMillis());
             }
         } catch (CancellationException e) {
             job.fail(JobStatus.CANCELLED, e, "cancelled");
@@ -131,7 +131,7 @@ final class JobRunner {
         }
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 

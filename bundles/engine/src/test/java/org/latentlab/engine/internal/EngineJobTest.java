@@ -27,12 +27,12 @@ class EngineJobTest {
         final List<String> heard = new ArrayList<>();
 
         @Override
-        public void statusChanged(Job job, JobStatus status) {
+        public void statusChanged(Job<?> job, JobStatus status) {
             heard.add(status.name());
         }
 
         @Override
-        public void progressed(Job job, JobProgress p) {
+        public void progressed(Job<?> job, JobProgress p) {
             heard.add(p.stage() + " " + p.done() + "/" + p.total());
         }
     }

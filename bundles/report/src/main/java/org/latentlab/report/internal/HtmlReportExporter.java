@@ -12,6 +12,7 @@ import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.export.Exporter;
 import org.latentlab.api.report.ReportSection;
+import org.latentlab.api.report.ReportWriter;
 import org.latentlab.io.AtomicFile;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -26,9 +27,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * It names no metric. Optional seed groups (parameter {@code groups}, e.g.
  * {@code test:1000,noise:1000}) are compared: which attractors each group reaches.
  */
-@Component(property = {ServiceProperties.ID + "=html",
+@Component(service = {Exporter.class, ReportWriter.class}, property = {ServiceProperties.ID + "=html",
         ServiceProperties.DESCRIPTION + "=report.html with pictures: attractors, basins, latent field, spectra"})
-public class HtmlReportExporter implements Exporter {
+public class HtmlReportExporter implements Exporter, ReportWriter {
 
     private final List<ReportSection<?>> sections = new CopyOnWriteArrayList<>();
 
@@ -53,6 +54,16 @@ public class HtmlReportExporter implements Exporter {
         Page page = page(r, params, sections, outDir.resolve(HtmlCanvas.ASSETS));
         List<Path> written = new ArrayList<>();
         written.add(AtomicFile.writeString(outDir.resolve("report.html"), PageTemplate.render(page)));
+        written.addAll(page.files());
+        return written;
+    }
+
+    /** The report of an experiment (or any result): only the sections registered for its type. */
+    @Override
+    public List<Path> write(Object result, String title, String meta, List<String> summary, Path folder) throws IOException {
+        Page page = PageBuilder.build(result, title, meta, summary, List.copyOf(sections), folder.resolve(HtmlCanvas.ASSETS));
+        List<Path> written = new ArrayList<>();
+        written.add(AtomicFile.writeString(folder.resolve("report.html"), PageTemplate.render(page)));
         written.addAll(page.files());
         return written;
     }

@@ -17,19 +17,19 @@ final class JobChanges implements JobListener {
     private final Semaphore changed = new Semaphore(0);
 
     /** Follows the job until the returned action is run. */
-    Runnable follow(Job job) {
+    Runnable follow(Job<?> job) {
         Runnable stop = job.listen(this);
         job.completion().whenComplete((result, error) -> signal()); // the end counts once the engine has completed it
         return stop;
     }
 
     @Override
-    public void statusChanged(Job job, JobStatus status) {
+    public void statusChanged(Job<?> job, JobStatus status) {
         signal();
     }
 
     @Override
-    public void progressed(Job job, JobProgress progress) {
+    public void progressed(Job<?> job, JobProgress progress) {
         signal();
     }
 

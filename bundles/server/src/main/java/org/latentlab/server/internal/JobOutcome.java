@@ -21,7 +21,7 @@ final class JobOutcome {
      * The engine's message, or for a failure to write its results (disk full, read-only or broken data
      * folder), what failed and what to do.
      */
-    static String finalMessage(Job job, Throwable error) {
+    static String finalMessage(Job<?> job, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String msg = cause == null ? job.progress().message() : cause.getMessage();
         Path out = job.request().outDir();

@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.engine.AnalysisEngine;
 import org.latentlab.api.engine.AnalysisRequest;
+import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.engine.Job;
 import org.latentlab.api.engine.JobListener;
 import org.latentlab.api.engine.JobStatus;
@@ -67,7 +68,7 @@ public class JobService {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ModelLoader models;
 
-    private final Map<String, Job> live = new ConcurrentHashMap<>();
+    private final Map<String, Job<AnalysisResult>> live = new ConcurrentHashMap<>();
 
     @Deactivate
     void deactivate() {
@@ -95,7 +96,7 @@ public class JobService {
         // The record first, so a job never runs without one; removed again if the engine refuses the request.
         store.insert(new JobStore.JobRecord(id, Instant.now(), JobRecordStatus.QUEUED.name(), body.toString(), null, null,
                 out.toString(), null));
-        Job job;
+        Job<AnalysisResult> job;
         try {
             job = engine.submit(request, id); // validates again: LatentLabException -> 400
         } catch (RuntimeException e) {
@@ -111,7 +112,7 @@ public class JobService {
     }
 
     /** The record takes the job's end; from then on the job is served from the database (its results are on disk). */
-    private void recordEnd(JobStore store, Job job, JobSummary summary, Throwable error) {
+    private void recordEnd(JobStore store, Job<?> job, JobSummary summary, Throwable error) {
         String id = job.id();
         String msg = JobOutcome.finalMessage(job, error);
         try {
@@ -127,11 +128,11 @@ public class JobService {
     }
 
     /** The record says RUNNING once the engine starts the job. */
-    private static void markRunningWhenStarted(JobStore store, Job job) {
+    private static void markRunningWhenStarted(JobStore store, Job<?> job) {
         AtomicBoolean marked = new AtomicBoolean();
         job.listen(new JobListener() {
             @Override
-            public void statusChanged(Job j, JobStatus status) {
+            public void statusChanged(Job<?> j, JobStatus status) {
                 if (status == JobStatus.RUNNING && marked.compareAndSet(false, true)) {
                     try {
                         store.markRunning(j.id());
@@ -156,12 +157,12 @@ public class JobService {
     }
 
     /** Finished for the server: the engine has completed the job (its status alone may run ahead of that). */
-    static boolean done(Job j) {
+    static boolean done(Job<?> j) {
         return j.completion().toCompletableFuture().isDone();
     }
 
     /** The job while the engine has it; empty once its end is recorded. */
-    Optional<Job> live(String id) {
+    Optional<Job<AnalysisResult>> live(String id) {
         return Optional.ofNullable(live.get(id));
     }
 
@@ -174,7 +175,7 @@ public class JobService {
     }
 
     private JobView view(JobStore.JobRecord r) {
-        Job j = live.get(r.id());
+        Job<AnalysisResult> j = live.get(r.id());
         CompletableFuture<?> completion = j == null ? null : j.completion().toCompletableFuture();
         // a live job counts as finished once the engine has completed it, with the message the record gets
         String status = j == null ? r.status() : completion.isDone() ? j.status().name()
@@ -225,7 +226,7 @@ public class JobService {
 
     JobView cancel(String id) throws SQLException {
         record(id);
-        Job j = live.get(id);
+        Job<AnalysisResult> j = live.get(id);
         if (j == null || done(j)) {
             throw new ApiException(409, "job '" + id + "' is not queued or running");
         }
@@ -235,7 +236,7 @@ public class JobService {
 
     JobView rerun(String id) throws SQLException, IOException {
         JobStore.JobRecord r = record(id);
-        Job j = live.get(id);
+        Job<AnalysisResult> j = live.get(id);
         if (j != null && !done(j)) {
             throw new ApiException(409, "job '" + id + "' is still " + j.status().name().toLowerCase());
         }

@@ -23,12 +23,12 @@ final class FakeEngine implements AnalysisEngine {
     String refusal;
 
     @Override
-    public Job submit(AnalysisRequest request) {
+    public Job<AnalysisResult> submit(AnalysisRequest request) {
         return submit(request, "job-" + submitted.size());
     }
 
     @Override
-    public synchronized Job submit(AnalysisRequest request, String id) {
+    public synchronized Job<AnalysisResult> submit(AnalysisRequest request, String id) {
         if (refusal != null) {
             throw new LatentLabException(refusal);
         }
@@ -38,16 +38,16 @@ final class FakeEngine implements AnalysisEngine {
     }
 
     @Override
-    public List<Job> jobs() {
+    public List<Job<AnalysisResult>> jobs() {
         return List.copyOf(submitted);
     }
 
     @Override
-    public Optional<Job> job(String id) {
-        return submitted.stream().filter(j -> j.id().equals(id)).map(Job.class::cast).findFirst();
+    public Optional<Job<AnalysisResult>> job(String id) {
+        return submitted.stream().filter(j -> j.id().equals(id)).map(j -> (Job<AnalysisResult>) j).findFirst();
     }
 
-    static final class FakeJob implements Job {
+    static final class FakeJob implements Job<AnalysisResult> {
         private final String id;
         private final AnalysisRequest request;
         private final CompletableFuture<AnalysisResult> completion = new CompletableFuture<>();

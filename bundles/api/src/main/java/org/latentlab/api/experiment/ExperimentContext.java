@@ -1,0 +1,56 @@
+package org.latentlab.api.experiment;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.latentlab.api.Capability;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.api.dynamics.Progress;
+import org.latentlab.api.model.LatentModel;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** What an experiment may use while it runs. Provided by the platform, one per job. */
+@ProviderType
+public interface ExperimentContext {
+
+    /** The job's id. */
+    String jobId();
+
+    /** The experiment's parameters, resolved against its {@link Experiment#parameters()} (defaults filled in). */
+    Parameters params();
+
+    /** The model, open while the experiment runs; empty when the experiment needs none. */
+    Optional<LatentModel> model();
+
+    /** The latent map f = E∘D of the model, batched by the engine's model batch size. */
+    LatentMap latentMap();
+
+    /** The folder to write files into; published to the request's out folder when the run succeeds. */
+    Path outDir();
+
+    /**
+     * Inputs [n, ...inputShape] named by {@code reference}: a float32 {@code .npy} file, or a data set
+     * reference (see {@link InputReference}).
+     *
+     * @throws org.latentlab.api.LatentLabException naming the reference when it cannot be read or its
+     *         shape is not the model's input shape
+     */
+    Tensor inputs(String reference);
+
+    /**
+     * The capability of this type with this id, registered now.
+     *
+     * @throws org.latentlab.api.LatentLabException listing the registered ids when none has it
+     */
+    <T extends Capability> T capability(Class<T> type, String id);
+
+    /** Starts a stage of the job's progress, e.g. {@code encoding} with 2000 units. */
+    void stage(String name, long total, String message);
+
+    /** Progress within the current stage; also what strategies are given to report to. */
+    Progress progress();
+
+    /** @throws java.util.concurrent.CancellationException when the job was cancelled */
+    void checkCancelled();
+}
