@@ -21,7 +21,7 @@ import org.latentlab.io.AtomicFile;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * {@code result.json}, the contract of DESIGN.md: the model, the seeds' origin and count, strategy
+ * {@code result.json}, the contract of docs/analysis.md ("Results"): the model, the seeds' origin and count, strategy
  * and clusterer with every parameter in force, the attractors with their fields (metric fields
  * merged in), and one record per trajectory. Streamed, so 10^6 trajectories do not build a tree.
  * Values that are not finite are written as null (JSON has no NaN).
