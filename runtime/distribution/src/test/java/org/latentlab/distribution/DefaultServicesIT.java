@@ -1,6 +1,7 @@
 package org.latentlab.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Set;
@@ -25,11 +26,12 @@ class DefaultServicesIT {
             assertEquals(Set.of("layers", "nd4j", "onnx", "torchscript"), byKind.get("backend"));
             assertEquals(Set.of("anderson", "damped", "flow", "newton", "picard"), byKind.get("strategy"));
             assertEquals(Set.of("cosine", "dbscan", "euclidean"), byKind.get("clusterer"));
-            assertEquals(Set.of("latent-field", "memorization"), byKind.get("metric"));
+            assertEquals(Set.of("latent-field", "memorization", "sparsity"), byKind.get("metric"));
             assertEquals(Set.of("csv", "html", "json", "npy"), byKind.get("exporter"));
             assertEquals(Set.of("fashion-mnist", "mnist"), byKind.get("dataset"));
             assertEquals(Set.of("dataset", "gaussian", "grid", "noise-images", "uniform"), byKind.get("seeds"));
-            assertEquals(Set.of("analyze", "demo", "doctor", "field", "serve", "services", "train"), lab.lab.subcommands().keySet());
+            assertEquals(Set.of("analyze", "demo", "dictionary", "doctor", "field", "serve", "services", "train"), lab.lab.subcommands().keySet());
+            assertTrue(byKind.get("experiment").contains("dictionary"), byKind.toString());
         }
     }
 }
