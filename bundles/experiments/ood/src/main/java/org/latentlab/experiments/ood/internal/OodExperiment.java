@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
@@ -16,9 +17,6 @@ import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.AttractorClusterer;
 import org.latentlab.api.attractor.Clustering;
-import org.latentlab.api.catalog.CapabilityInfo;
-import org.latentlab.api.catalog.CapabilityKind;
-import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.dynamics.IterationStrategy;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.dynamics.Trajectory;
@@ -32,6 +30,8 @@ import org.latentlab.npy.Npy;
 import org.latentlab.numerics.Roc;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The {@code ood} experiment (issue 11, section 1): every requested {@link OodScore} on the same
@@ -56,8 +56,27 @@ public class OodExperiment implements Experiment {
     static final String SCORES_OOD = "scores-ood.npy";
     static final String JSON = "ood.json";
 
-    @Reference
-    Catalog catalog;
+    /**
+     * The registered scores' descriptions by id. Bound here rather than read from the catalog: the
+     * catalog binds this experiment, so a reference to it would be a cycle.
+     */
+    final Map<String, String> registered = new ConcurrentSkipListMap<>();
+
+    @Reference(service = OodScore.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addScore(Map<String, Object> properties) {
+        Object id = properties.get(ServiceProperties.ID);
+        if (id != null) {
+            Object d = properties.get(ServiceProperties.DESCRIPTION);
+            registered.put(id.toString(), d == null ? "" : d.toString());
+        }
+    }
+
+    void removeScore(Map<String, Object> properties) {
+        Object id = properties.get(ServiceProperties.ID);
+        if (id != null) {
+            registered.remove(id.toString());
+        }
+    }
 
     @Override
     public List<ParameterSpec> parameters() {
@@ -76,7 +95,7 @@ public class OodExperiment implements Experiment {
     }
 
     /** The score ids a run uses: the given list (duplicates dropped), or every registered score. */
-    static List<String> scoreIds(String given, Catalog catalog) {
+    static List<String> scoreIds(String given, java.util.Collection<String> registeredIds) {
         if (given != null && !given.isBlank()) {
             LinkedHashSet<String> ids = new LinkedHashSet<>();
             for (String s : given.split(",")) {
@@ -86,8 +105,7 @@ public class OodExperiment implements Experiment {
             }
             return List.copyOf(ids);
         }
-        List<String> registered = catalog.list().stream().filter(i -> i.kind() == CapabilityKind.OOD_SCORE)
-                .map(CapabilityInfo::id).sorted().toList();
+        List<String> registered = registeredIds.stream().sorted().toList();
         List<String> out = new ArrayList<>(BUILT_IN.stream().filter(registered::contains).toList());
         registered.stream().filter(id -> !out.contains(id)).forEach(out::add);
         if (out.isEmpty()) {
@@ -109,12 +127,10 @@ public class OodExperiment implements Experiment {
         LatentModel model = context.model().orElseThrow(() -> new LatentLabException("the ood experiment needs a model"));
 
         // scores and their parameters, checked before any work
-        List<String> ids = scoreIds(p.getString("scores", ""), catalog);
+        List<String> ids = scoreIds(p.getString("scores", ""), registered.keySet());
         List<OodScore> scores = new ArrayList<>();
         List<Parameters> scoreParams = new ArrayList<>();
-        Map<String, String> descriptions = new LinkedHashMap<>();
-        catalog.list().stream().filter(i -> i.kind() == CapabilityKind.OOD_SCORE)
-                .forEach(i -> descriptions.put(i.id(), i.description() == null ? "" : i.description()));
+        Map<String, String> descriptions = new LinkedHashMap<>(registered);
         for (String id : ids) {
             OodScore s = context.capability(OodScore.class, id);
             Map<String, String> given = s.parameters().stream().anyMatch(ps -> ps.name().equals("k"))
