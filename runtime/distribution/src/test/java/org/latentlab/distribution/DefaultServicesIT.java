@@ -30,8 +30,11 @@ class DefaultServicesIT {
             assertEquals(Set.of("csv", "html", "json", "npy"), byKind.get("exporter"));
             assertEquals(Set.of("fashion-mnist", "mnist"), byKind.get("dataset"));
             assertEquals(Set.of("dataset", "gaussian", "grid", "noise-images", "uniform"), byKind.get("seeds"));
-            assertEquals(Set.of("analyze", "demo", "dictionary", "doctor", "field", "serve", "services", "train"), lab.lab.subcommands().keySet());
-            assertTrue(byKind.get("experiment").contains("dictionary"), byKind.toString());
+            assertEquals(Set.of("dictionary", "ood"), byKind.get("experiment"));
+            assertEquals(Set.of("code-sparsity", "end-to-attractor", "field-norm", "knn", "nearest", "path-length", "reconstruction",
+                    "start-to-attractor", "trajectory"), byKind.get("ood-score"));
+            assertEquals(Set.of("analyze", "demo", "dictionary", "doctor", "field", "ood", "serve", "services", "train"),
+                    lab.lab.subcommands().keySet());
         }
     }
 }
