@@ -29,7 +29,7 @@ class DefaultServicesIT {
             assertEquals(Set.of("csv", "html", "json", "npy"), byKind.get("exporter"));
             assertEquals(Set.of("fashion-mnist", "mnist"), byKind.get("dataset"));
             assertEquals(Set.of("dataset", "gaussian", "grid", "noise-images", "uniform"), byKind.get("seeds"));
-            assertEquals(Set.of("analyze", "demo", "doctor", "field", "serve", "services", "train"), lab.lab.subcommands().keySet());
+            assertEquals(Set.of("analyze", "demo", "doctor", "experiment", "field", "serve", "services", "train"), lab.lab.subcommands().keySet());
         }
     }
 }

@@ -132,6 +132,9 @@ public class ExperimentCommand implements Subcommand {
                 }
             }
         });
+        if (printer != null && !job.status().finished()) {
+            AnalyzeCommand.show(printer, job.progress()); // where it is now: what came before listen() is not told again
+        }
         try {
             job.completion().toCompletableFuture().handle((r, e) -> null).get(); // ends however the job ends
         } finally {
