@@ -35,6 +35,52 @@
     $('plugins').tBodies[0].innerHTML = problems.map((p) => `<tr><td>${esc(p.file)}</td><td>${esc(p.reason)}</td>` +
       `<td class="muted">${esc(p.since)}</td></tr>`).join('');
   }
+  let experiments = [];
+  async function refreshExperiments() {
+    const list = await api('experiments');
+    const ids = list.map((x) => x.id + ':' + x.parameters.map((p) => p.name).join(',')).join(';');
+    if ($('experiments').dataset.ids === ids) { return; }
+    $('experiments').dataset.ids = ids;
+    experiments = list;
+    const range = (p) => (p.min !== undefined && p.min !== null ? `, ${p.min} to ${p.max}` : '');
+    $('experiments').tBodies[0].innerHTML = list.length === 0 ? '<tr><td colspan="4" class="muted">no experiment is registered</td></tr>'
+      : list.map((x) => `<tr><td>${esc(x.id)}</td><td>${esc(x.description)}${x.needsModel ? ' <span class="muted">(needs a model)</span>' : ''}</td>` +
+        `<td>${x.parameters.map((p) => `<span title="${esc(p.description)}">${esc(p.name)} (${esc(p.default)}${esc(range(p))})</span>`).join(', ')}</td>` +
+        `<td><a href="#" data-experiment="${esc(x.id)}">run…</a></td></tr>`).join('');
+  }
+  $('experiments').addEventListener('click', (e) => {
+    const id = e.target.dataset.experiment;
+    if (!id) { return; }
+    e.preventDefault();
+    const x = experiments.find((y) => y.id === id);
+    if (!x) { return; }
+    $('experiment-form').hidden = false;
+    $('experiment-form').dataset.experiment = id;
+    $('experiment-id').textContent = id;
+    $('experiment-error').textContent = '';
+    $('experiment-model-label').hidden = !x.needsModel;
+    $('experiment-params').innerHTML = x.parameters.map((p) => `<label title="${esc(p.description)}">${esc(p.name)} ` +
+      (p.type === 'boolean' ? `<input type="checkbox" data-param="${esc(p.name)}" ${p.default === 'true' ? 'checked' : ''}>`
+        : `<input data-param="${esc(p.name)}" value="${esc(p.default)}" size="${p.type === 'string' ? 24 : 10}">`) + '</label>').join('');
+  });
+  $('experiment-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('experiment-error').textContent = '';
+    const id = $('experiment-form').dataset.experiment;
+    const x = experiments.find((y) => y.id === id) || { parameters: [] };
+    const params = {};
+    for (const input of $('experiment-params').querySelectorAll('input[data-param]')) {
+      const spec = x.parameters.find((p) => p.name === input.dataset.param) || {};
+      const value = input.type === 'checkbox' ? String(input.checked) : input.value.trim();
+      if (value !== (spec.default ?? '')) { params[input.dataset.param] = value; } // defaults stay the experiment's own
+    }
+    const body = { experiment: id, params: params };
+    if (x.needsModel) { body.model = $('experiment-model').value.trim(); }
+    try {
+      const job = await api('jobs', { method: 'POST', body: JSON.stringify(body) });
+      watch(job.id);
+    } catch (err) { $('experiment-error').textContent = err.message; }
+  });
   function fill(id, values, preferred) {
     const sel = $(id);
     const keep = sel.value || preferred;
@@ -48,9 +94,11 @@
   }
   async function refreshJobs() {
     const jobs = await api('jobs?limit=20');
-    $('jobs').tBodies[0].innerHTML = jobs.map((j) => `<tr><td>${esc(j.id)}</td>` +
+    const result = (j) => !j.summary ? '' : j.kind === 'experiment' ? esc(j.summary.title)
+      : esc(j.summary.attractors) + ' attractors';
+    $('jobs').tBodies[0].innerHTML = jobs.map((j) => `<tr><td>${esc(j.id)}</td><td>${esc(j.kind)}</td>` +
       `<td><span class="badge ${esc(j.status)}">${esc(j.status)}</span></td>` +
-      `<td>${j.summary ? j.summary.attractors : ''}</td><td>${esc(j.message || '')}</td>` +
+      `<td>${result(j)}</td><td>${esc(j.message || '')}</td>` +
       `<td><a href="#" data-job="${esc(j.id)}">show</a>${j.status === 'interrupted' || j.status === 'failed' ?
         ` · <a href="#" data-rerun="${esc(j.id)}">re-run</a>` : ''}</td></tr>`).join('');
   }
@@ -101,8 +149,15 @@
   async function showResult(id, j) {
     const files = await api(`jobs/${id}/files`);
     const s = j.summary || {};
-    $('result-summary').textContent = `${s.converged} converged, ${s.diverged} diverged, ${s.notConverged} not converged: ` +
-      `${s.attractors} attractors in ${(s.elapsedMillis / 1000).toFixed(1)} s.`;
+    if (j.kind === 'experiment') {
+      $('result-summary').textContent = `${s.title}: ` + Object.entries(s.values || {}).map(([k, v]) => `${k} ${v}`).join(', ') +
+        ` (${(s.elapsedMillis / 1000).toFixed(1)} s).`;
+    } else {
+      $('result-summary').textContent = `${s.converged} converged, ${s.diverged} diverged, ${s.notConverged} not converged: ` +
+        `${s.attractors} attractors in ${(s.elapsedMillis / 1000).toFixed(1)} s.`;
+    }
+    $('result-files').innerHTML = 'Files: ' + files.map((f) => `<a target="_blank" href="/api/jobs/${esc(id)}/files/${esc(f)}?token=` +
+      `${encodeURIComponent(token)}">${esc(f)}</a>`).join(' · ');
     const num = (f) => Number(f.replace(/\D/g, ''));
     const imgs = files.filter((f) => /^report\/attractor-\d+\.png$/.test(f)).sort((a, b) => num(a) - num(b)).slice(0, 24);
     $('gallery').innerHTML = imgs.map((f) => `<figure><img alt="${esc(f)}" src="/api/jobs/${id}/files/${f}?token=` +
@@ -126,7 +181,12 @@
     $('app').hidden = false;
     refreshModels().catch(() => {});
     refreshJobs().catch(() => {});
-    setInterval(() => { refreshServices().catch((e) => { $('conn').textContent = e.message; }); refreshJobs().catch(() => {}); }, 3000);
+    refreshExperiments().catch(() => {});
+    setInterval(() => {
+      refreshServices().catch((e) => { $('conn').textContent = e.message; });
+      refreshJobs().catch(() => {});
+      refreshExperiments().catch(() => {});
+    }, 3000);
   }
   $('save-token').addEventListener('click', () => { token = $('token').value.trim(); localStorage.setItem('latentlab-token', token); start(); });
   start();

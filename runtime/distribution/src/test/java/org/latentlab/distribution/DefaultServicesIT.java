@@ -33,7 +33,7 @@ class DefaultServicesIT {
             assertEquals(Set.of("dictionary", "ood"), byKind.get("experiment"));
             assertEquals(Set.of("code-sparsity", "end-to-attractor", "field-norm", "knn", "nearest", "path-length", "reconstruction",
                     "start-to-attractor", "trajectory"), byKind.get("ood-score"));
-            assertEquals(Set.of("analyze", "demo", "dictionary", "doctor", "field", "ood", "serve", "services", "train"),
+            assertEquals(Set.of("analyze", "demo", "dictionary", "doctor", "experiment", "field", "ood", "serve", "services", "train"),
                     lab.lab.subcommands().keySet());
         }
     }

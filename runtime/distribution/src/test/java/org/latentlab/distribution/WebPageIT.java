@@ -40,7 +40,7 @@ class WebPageIT {
             assertTrue(browser, "CI must install chromium and chromium-driver (.ci/run does)");
         }
         assumeTrue(browser, "chromium and chromedriver are not installed");
-        try (LabFixture lab = LabFixture.start("webpage")) {
+        try (LabFixture lab = LabFixture.start("webpage", "latentlab-it-probe")) { // the probe brings the experiment it-echo
             ServerClient api = lab.serve(MODELS);
 
             ChromeOptions o = new ChromeOptions();
@@ -79,6 +79,23 @@ class WebPageIT {
                 Boolean loaded = (Boolean) ((JavascriptExecutor) driver).executeScript(
                         "return [...document.querySelectorAll('.card img')].every(i => i.complete && i.naturalWidth > 0)");
                 assertEquals(Boolean.TRUE, loaded, "report images load inside the page");
+                driver.switchTo().defaultContent();
+
+                // an experiment from its section: the form has its parameters with their defaults, the result its files
+                wait.until(d -> d.findElements(By.cssSelector("#experiments a[data-experiment='it-echo']")).size() == 1);
+                driver.findElement(By.cssSelector("#experiments a[data-experiment='it-echo']")).click();
+                WebElement message = driver.findElement(By.cssSelector("#experiment-params input[data-param='message']"));
+                assertEquals("hello", message.getAttribute("value"), "the default");
+                message.clear();
+                message.sendKeys("from the page");
+                driver.findElement(By.id("experiment-submit")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("job-status"), "succeeded"));
+                wait.until(d -> d.findElement(By.id("result-files")).getText().contains("echo.txt"));
+                assertTrue(driver.findElement(By.id("result-summary")).getText().startsWith("Echo: from the page"),
+                        driver.findElement(By.id("result-summary")).getText());
+                wait.until(d -> d.findElement(By.id("jobs")).getText().contains("Echo: from the page"));
+                driver.switchTo().frame("report");
+                wait.until(d -> d.getPageSource().contains("Echo: from the page"));
                 driver.switchTo().defaultContent();
                 // the page and the report work within their Content-Security-Policy: nothing was blocked
                 for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {

@@ -121,12 +121,20 @@ public class ApiServlet extends HttpServlet {
         List<String> p = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
         String m = req.getMethod();
         if (p.isEmpty()) {
-            throw new ApiException(404, "see /api/services, /api/models, /api/jobs");
+            throw new ApiException(404, "see /api/services, /api/experiments, /api/models, /api/jobs");
         }
         switch (p.get(0)) {
             case "services" -> {
                 method(m, "GET");
                 json(resp, 200, capabilities.services());
+            }
+            case "experiments" -> {
+                method(m, "GET");
+                if (p.size() > 1) {
+                    throw new ApiException(404, "experiments are listed at /api/experiments and run with POST /api/jobs "
+                            + "{\"experiment\": ID, ...}");
+                }
+                json(resp, 200, capabilities.experiments());
             }
             case "plugins" -> {
                 method(m, "GET");

@@ -27,8 +27,12 @@ import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.engine.Job;
 import org.latentlab.api.engine.JobListener;
 import org.latentlab.api.engine.JobStatus;
+import org.latentlab.api.experiment.ExperimentEngine;
+import org.latentlab.api.experiment.ExperimentRequest;
+import org.latentlab.api.experiment.ExperimentResult;
 import org.latentlab.api.model.ModelLoader;
 import org.latentlab.server.internal.rest.CompareRow;
+import org.latentlab.server.internal.rest.ExperimentSummary;
 import org.latentlab.server.internal.rest.JobSummary;
 import org.latentlab.server.internal.rest.JobView;
 import org.latentlab.server.internal.rest.ProgressView;
@@ -40,7 +44,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * The server's jobs: submit, list, cancel, re-run. Every job has a record in the database (its status
+ * The server's jobs, analyses and experiments alike: submit, list, cancel, re-run. A body with an
+ * {@code "experiment"} field goes to the {@link ExperimentEngine}, any other to the {@link AnalysisEngine};
+ * from then on both are a {@link Job} and are stored, followed and served the same way. Every job has a record in the database (its status
  * and, once finished, its message and summary) and, while the engine has it, a live {@link Job}; the
  * record is written when the engine tells the job started and ended, never polled. One id names the
  * record, the result folder {@code DATA/jobs/ID} and the engine's job.
@@ -62,13 +68,17 @@ public class JobService {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
+    volatile ExperimentEngine experiments;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     volatile Catalog catalog;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ModelLoader models;
 
-    private final Map<String, Job<AnalysisResult>> live = new ConcurrentHashMap<>();
+    private final Map<String, Job<?>> live = new ConcurrentHashMap<>();
 
     @Deactivate
     void deactivate() {
@@ -81,12 +91,10 @@ public class JobService {
      */
     synchronized JobView submit(JsonNode body) throws SQLException {
         JobStore store = lab.store();
-        AnalysisEngine engine = require(this.engine, "analysis engine");
         String id = String.format("job-%1$tY%1$tm%1$td-%1$tH%1$tM%1$tS-%2$04x", new Date(), new SecureRandom().nextInt(0x10000));
         Path jobs = lab.home().resolve("jobs");
         Path out = jobs.resolve(id);
-        AnalysisRequest request = new JobRequestParser(require(catalog, "catalog of services"), require(models, "model loader"),
-                lab.roots(), store.models()).parse(body, out);
+        Submission submission = ExperimentRequestParser.isExperiment(body) ? experiment(body, out) : analysis(body, out);
         long active = live.values().stream().filter(j -> !done(j)).count();
         int max = lab.settings().maxQueuedJobs();
         if (active >= max) {
@@ -96,9 +104,9 @@ public class JobService {
         // The record first, so a job never runs without one; removed again if the engine refuses the request.
         store.insert(new JobStore.JobRecord(id, Instant.now(), JobRecordStatus.QUEUED.name(), body.toString(), null, null,
                 out.toString(), null));
-        Job<AnalysisResult> job;
+        Job<?> job;
         try {
-            job = engine.submit(request, id); // validates again: LatentLabException -> 400
+            job = submission.submit(id); // validates again: LatentLabException -> 400
         } catch (RuntimeException e) {
             store.delete(id);
             throw e;
@@ -106,13 +114,49 @@ public class JobService {
         live.put(id, job);
         String text = body.toString();
         LOG.info("job " + id + " accepted: " + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text));
-        job.completion().whenComplete((result, error) -> recordEnd(store, job, result == null ? null : JobSummary.of(result), error));
+        job.completion().whenComplete((result, error) -> recordEnd(store, job, result == null ? null : summary(result), error));
         markRunningWhenStarted(store, job);
         return job(id);
     }
 
+    /** A checked request, ready for its engine under the id the server chose. */
+    @FunctionalInterface
+    private interface Submission {
+        Job<?> submit(String id);
+    }
+
+    private Submission analysis(JsonNode body, Path out) throws SQLException {
+        AnalysisEngine engine = require(this.engine, "analysis engine");
+        AnalysisRequest request = parser().parse(body, out);
+        return id -> engine.submit(request, id);
+    }
+
+    private Submission experiment(JsonNode body, Path out) throws SQLException {
+        ExperimentEngine engine = require(this.experiments, "experiment engine");
+        ExperimentRequest request = new ExperimentRequestParser(require(catalog, "catalog of services"), parser(), lab.roots())
+                .parse(body, out);
+        return id -> engine.submit(request, id);
+    }
+
+    private JobRequestParser parser() throws SQLException {
+        return new JobRequestParser(require(catalog, "catalog of services"), require(models, "model loader"), lab.roots(),
+                lab.store().models());
+    }
+
+    /** What job lists show of a result. */
+    static Object summary(Object result) {
+        if (result instanceof AnalysisResult a) {
+            return JobSummary.of(a);
+        }
+        if (result instanceof ExperimentResult e) {
+            return ExperimentSummary.of(e);
+        }
+        return null;
+    }
+
+
     /** The record takes the job's end; from then on the job is served from the database (its results are on disk). */
-    private void recordEnd(JobStore store, Job<?> job, JobSummary summary, Throwable error) {
+    private void recordEnd(JobStore store, Job<?> job, Object summary, Throwable error) {
         String id = job.id();
         String msg = JobOutcome.finalMessage(job, error);
         try {
@@ -162,7 +206,7 @@ public class JobService {
     }
 
     /** The job while the engine has it; empty once its end is recorded. */
-    Optional<Job<AnalysisResult>> live(String id) {
+    Optional<Job<?>> live(String id) {
         return Optional.ofNullable(live.get(id));
     }
 
@@ -175,7 +219,7 @@ public class JobService {
     }
 
     private JobView view(JobStore.JobRecord r) {
-        Job<AnalysisResult> j = live.get(r.id());
+        Job<?> j = live.get(r.id());
         CompletableFuture<?> completion = j == null ? null : j.completion().toCompletableFuture();
         // a live job counts as finished once the engine has completed it, with the message the record gets
         String status = j == null ? r.status() : completion.isDone() ? j.status().name()
@@ -204,7 +248,7 @@ public class JobService {
         JsonNode summary = null;
         String summaryError = null;
         if (r.summary() == null && j != null && j.result().isPresent()) {
-            summary = Json.MAPPER.valueToTree(JobSummary.of(j.result().get())); // finished a moment ago; the record follows
+            summary = Json.MAPPER.valueToTree(summary(j.result().get())); // finished a moment ago; the record follows
         } else if (r.summary() != null) {
             try {
                 summary = Json.MAPPER.readTree(r.summary());
@@ -212,7 +256,8 @@ public class JobService {
                 summaryError = e.getMessage();
             }
         }
-        return new JobView(r.id(), status.toLowerCase(), r.created().toString(), r.finished() == null ? null : r.finished().toString(),
+        String kind = request.isObject() && ExperimentRequestParser.isExperiment(request) ? "experiment" : "analysis";
+        return new JobView(r.id(), kind, status.toLowerCase(), r.created().toString(), r.finished() == null ? null : r.finished().toString(),
                 progress, message, request, summary, summaryError);
     }
 
@@ -226,7 +271,7 @@ public class JobService {
 
     JobView cancel(String id) throws SQLException {
         record(id);
-        Job<AnalysisResult> j = live.get(id);
+        Job<?> j = live.get(id);
         if (j == null || done(j)) {
             throw new ApiException(409, "job '" + id + "' is not queued or running");
         }
@@ -236,7 +281,7 @@ public class JobService {
 
     JobView rerun(String id) throws SQLException, IOException {
         JobStore.JobRecord r = record(id);
-        Job<AnalysisResult> j = live.get(id);
+        Job<?> j = live.get(id);
         if (j != null && !done(j)) {
             throw new ApiException(409, "job '" + id + "' is still " + j.status().name().toLowerCase());
         }
@@ -256,6 +301,9 @@ public class JobService {
         List<CompareRow> out = new ArrayList<>();
         for (String id : ids) {
             JobView v = job(id);
+            if (v.kind().equals("experiment")) {
+                throw new ApiException(400, "compare takes analysis jobs; '" + id + "' is an experiment job");
+            }
             JsonNode req = v.request();
             out.add(new CompareRow(id, v.status(), req.path("model").asText(), req.path("strategy").asText("picard"),
                     req.path("clusterer").asText("cosine"), v.summary()));

@@ -13,7 +13,7 @@ class JobChangesTest {
 
     @Test
     void statusProgressAndCompletionWakeTheWaiterAndPileUpAsOne() throws Exception {
-        FakeEngine.FakeJob job = new FakeEngine.FakeJob("j", null);
+        FakeJob<Object> job = new FakeJob<>("j", null);
         JobChanges changes = new JobChanges();
         Runnable stop = changes.follow(job);
         assertTrue(changes.await(0), "the current status is told at once");

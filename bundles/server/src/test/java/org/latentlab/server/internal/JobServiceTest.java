@@ -138,7 +138,7 @@ class JobServiceTest {
     @Test
     void startAndEndAreRecordedWhenTheJobTellsThem() throws Exception {
         String id = jobs.submit(body("{\"noise\": 5}")).id();
-        FakeEngine.FakeJob job = engine.submitted.get(0);
+        FakeJob<AnalysisResult> job = engine.submitted.get(0);
         job.start();
         assertEquals("RUNNING", store.get(id).orElseThrow().status());
         assertEquals("step 1 of 4", jobs.job(id).progress().message());

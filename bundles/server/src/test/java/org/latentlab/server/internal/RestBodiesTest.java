@@ -27,10 +27,10 @@ class RestBodiesTest {
 
     @Test
     void aLiveJobHasProgressAndNoFinishedTime() throws Exception {
-        JobView v = new JobView("job-1", "running", "2026-01-02T03:04:05Z", null, new ProgressView("iterate", 2, 8, 0.25, null),
+        JobView v = new JobView("job-1", "analysis", "running", "2026-01-02T03:04:05Z", null, new ProgressView("iterate", 2, 8, 0.25, null),
                 null, Json.MAPPER.readTree("{\"model\": \"m\", \"seeds\": {\"noise\": 5}}"), null, null);
         JsonNode t = tree(v);
-        assertEquals(List.of("id", "status", "created", "progress", "request"), names(t));
+        assertEquals(List.of("id", "kind", "status", "created", "progress", "request"), names(t));
         assertTrue(t.path("progress").has("message") && t.path("progress").get("message").isNull(), "a progress message may be null");
         assertEquals(0.25, t.path("progress").path("fraction").asDouble());
         assertEquals(5, t.at("/request/seeds/noise").asInt(), "the request as it was given");
@@ -40,11 +40,11 @@ class RestBodiesTest {
 
     @Test
     void aFinishedJobHasItsMessageAndSummary() throws Exception {
-        JobView v = new JobView("job-2", "failed", "2026-01-02T03:04:05Z", "2026-01-02T03:05:00Z", null, "job failed: x",
+        JobView v = new JobView("job-2", "analysis", "failed", "2026-01-02T03:04:05Z", "2026-01-02T03:05:00Z", null, "job failed: x",
                 Json.MAPPER.readTree("{}"), Json.MAPPER.valueToTree(new org.latentlab.server.internal.rest.JobSummary(3, 10, 1, 2, 99)),
                 null);
         JsonNode t = tree(v);
-        assertEquals(List.of("id", "status", "created", "finished", "message", "request", "summary"), names(t));
+        assertEquals(List.of("id", "kind", "status", "created", "finished", "message", "request", "summary"), names(t));
         assertEquals(List.of("attractors", "converged", "diverged", "notConverged", "elapsedMillis"), names(t.get("summary")));
         assertEquals(t, tree(Json.MAPPER.readValue(Json.ANSWER.writeValueAsString(v), JobView.class)), "round trip");
     }
