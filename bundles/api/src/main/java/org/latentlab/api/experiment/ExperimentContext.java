@@ -30,6 +30,17 @@ public interface ExperimentContext {
     Path outDir();
 
     /**
+     * A folder for partial results that must outlive this run, for experiments that resume (a sweep's
+     * finished cells). It is kept when the run fails, is cancelled or the process dies, and handed again
+     * to the next run of the same experiment into the same out folder; when the run succeeds its files
+     * are moved into the out folder under the same names. Write each piece atomically (a hidden
+     * temporary name, then a rename), so a killed run leaves only whole pieces.
+     */
+    default Path workDir() {
+        throw new UnsupportedOperationException("this platform keeps no work folder");
+    }
+
+    /**
      * Inputs [n, ...inputShape] named by {@code reference}: a float32 {@code .npy} file, or a data set
      * reference (see {@link InputReference}).
      *

@@ -5,7 +5,7 @@
  * its report from the {@link org.latentlab.api.report.ReportSection}s registered for its result type.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.latentlab.api.experiment;
 
 import org.osgi.annotation.bundle.Export;

@@ -18,10 +18,40 @@ import java.util.Arrays;
  * @param batchSize      examples per step
  * @param learningRate   Adam's step size
  * @param seed           seeds initialisation, shuffling and augmentation: same seed, same model
+ * @param initScale      factor applied to every initial weight after {@code init} (1 = the init as is)
+ * @param shift          shift augmentation: each training image is translated by a random whole number of
+ *                       pixels in [-shift, shift] along each axis, the gap filled with 0 (0 = off; images only)
+ * @param steps          optimiser steps to train; 0 = {@code epochs} passes decide. With steps the examples are
+ *                       reshuffled at every pass and the last pass may be partial
  */
 public record TrainingConfig(String architecture, int latentDim, int[] hidden, String activation, String init,
         double weightDecay, double inputNoise, double maskFraction, int trainSize, int epochs, int batchSize,
-        double learningRate, long seed) {
+        double learningRate, long seed, double initScale, int shift, int steps) implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** A configuration without init scaling, shift augmentation or a step count (the 1.0 components). */
+    public TrainingConfig(String architecture, int latentDim, int[] hidden, String activation, String init,
+            double weightDecay, double inputNoise, double maskFraction, int trainSize, int epochs, int batchSize,
+            double learningRate, long seed) {
+        this(architecture, latentDim, hidden, activation, init, weightDecay, inputNoise, maskFraction, trainSize, epochs,
+                batchSize, learningRate, seed, 1.0, 0, 0);
+    }
+
+    /** This configuration with init scale, shift and step count replaced. */
+    public TrainingConfig with(double initScale, int shift, int steps) {
+        return new TrainingConfig(architecture, latentDim, hidden, activation, init, weightDecay, inputNoise, maskFraction,
+                trainSize, epochs, batchSize, learningRate, seed, initScale, shift, steps);
+    }
+
+    /** The optimiser steps this configuration trains for ({@code steps}, or epochs × ⌈trainSize / batch⌉). */
+    public long totalSteps() {
+        if (steps > 0) {
+            return steps;
+        }
+        long batch = Math.min(batchSize, trainSize);
+        return (long) epochs * ((trainSize + batch - 1) / batch);
+    }
 
     /** The demo's default: an MLP 784-512-128-16 on 10,000 MNIST digits, 12 epochs. */
     public static TrainingConfig defaults() {
@@ -61,6 +91,13 @@ public record TrainingConfig(String architecture, int latentDim, int[] hidden, S
         finite("--input-noise", inputNoise, inputNoise >= 0, "a finite number >= 0");
         finite("--mask", maskFraction, maskFraction >= 0 && maskFraction < 1, "a fraction, 0 <= P < 1");
         finite("--lr", learningRate, learningRate > 0, "a finite number > 0");
+        finite("--init-scale", initScale, initScale > 0, "a finite number > 0");
+        if (shift < 0) {
+            throw new IllegalArgumentException("--shift " + shift + ": must be a whole number >= 0");
+        }
+        if (steps < 0) {
+            throw new IllegalArgumentException("--steps " + steps + ": must be a whole number >= 0 (0 = by --epochs)");
+        }
     }
 
     private static void oneOf(String option, String value, java.util.List<String> allowed) {
@@ -81,11 +118,16 @@ public record TrainingConfig(String architecture, int latentDim, int[] hidden, S
         }
     }
 
-    /** A short stable name for caching: same config, same name. */
+    /**
+     * A short stable name for caching: same config, same name. Init scale, shift and steps appear only when
+     * they are not the defaults, so names of 1.0 configurations are unchanged.
+     */
     public String key() {
         return String.format(java.util.Locale.ROOT, "%s-k%d-h%s-%s-%s-wd%g-n%g-m%g-t%d-e%d-b%d-lr%g-s%d", architecture,
                 latentDim, Arrays.toString(hidden).replaceAll("[\\[\\] ]", "").replace(',', '_'), activation, init, weightDecay,
-                inputNoise, maskFraction, trainSize, epochs, batchSize, learningRate, seed);
+                inputNoise, maskFraction, trainSize, epochs, batchSize, learningRate, seed)
+                + (initScale != 1.0 ? String.format(java.util.Locale.ROOT, "-is%g", initScale) : "")
+                + (shift != 0 ? "-sh" + shift : "") + (steps != 0 ? "-st" + steps : "");
     }
 
     @Override

@@ -3,7 +3,7 @@
  * result. Front ends (the 'train' command, the demo) and the bundle that trains meet here.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.latentlab.api.training;
 
 import org.osgi.annotation.bundle.Export;

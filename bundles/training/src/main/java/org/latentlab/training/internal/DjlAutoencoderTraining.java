@@ -44,7 +44,11 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
      * into a hidden sibling folder and moved into place at the end. Nothing else is ever deleted.
      */
     @Override
-    public TrainingResult train(Tensor inputs, TrainingConfig c, String name, Path outDir, Consumer<Progress> progress) {
+    public TrainingResult train(Tensor inputs, TrainingConfig c, String name, Path outDir, Consumer<Progress> progress,
+            Checkpoints checkpoints) {
+        if (!checkpoints.steps().isEmpty()) {
+            throw new LatentLabException("checkpoints are not implemented yet");
+        }
         try {
             c.validate();
         } catch (IllegalArgumentException e) {
