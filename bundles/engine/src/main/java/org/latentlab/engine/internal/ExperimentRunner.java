@@ -1,5 +1,7 @@
 package org.latentlab.engine.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,7 @@ import org.latentlab.api.experiment.ExperimentResult;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
 import org.latentlab.api.report.ReportWriter;
+import org.latentlab.io.IoErrors;
 import org.latentlab.io.OutputFolder;
 
 /**
@@ -93,7 +96,15 @@ final class ExperimentRunner {
                     report.write(result.details() != null ? result.details() : result, result.title(), meta, summary, out.staging());
                 }
                 context.checkCancelled();
+                Path work = workDir(r);
+                boolean hadWork = Files.isDirectory(work);
+                if (hadWork) {
+                    WorkFolders.linkInto(work, out.staging());
+                }
                 out.publish();
+                if (hadWork) {
+                    WorkFolders.delete(work);
+                }
                 job.succeed(result, result.elapsedMillis());
             } finally {
                 if (model != null) {
@@ -101,6 +112,15 @@ final class ExperimentRunner {
                 }
             }
         }
+    }
+
+    /**
+     * The work folder of a request: a hidden sibling of the out folder named after it and the experiment, so
+     * a rerun of the same experiment into the same folder finds what a killed run left.
+     */
+    static Path workDir(ExperimentRequest r) {
+        Path out = r.outDir().toAbsolutePath().normalize();
+        return out.resolveSibling("." + out.getFileName() + ".latentlab-work-" + r.experiment());
     }
 
     /** What the experiment sees; progress and cancel go to the job. */
@@ -160,6 +180,17 @@ final class ExperimentRunner {
         @Override
         public Path outDir() {
             return outDir;
+        }
+
+        @Override
+        public Path workDir() {
+            Path work = ExperimentRunner.workDir(job.request());
+            try {
+                Files.createDirectories(work);
+            } catch (IOException e) {
+                throw new LatentLabException("cannot create the work folder " + work + ": " + IoErrors.describe(e), e);
+            }
+            return work;
         }
 
         @Override

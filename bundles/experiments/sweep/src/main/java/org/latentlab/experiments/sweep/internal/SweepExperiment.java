@@ -1,0 +1,239 @@
+package org.latentlab.experiments.sweep.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.ParameterSpec;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.ServiceProperties;
+import org.latentlab.api.attractor.AttractorClusterer;
+import org.latentlab.api.data.DataSet;
+import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.experiment.Experiment;
+import org.latentlab.api.experiment.ExperimentContext;
+import org.latentlab.api.experiment.ExperimentResult;
+import org.latentlab.api.result.FieldValue;
+import org.latentlab.api.sweep.CellExecutor;
+import org.latentlab.api.sweep.CellResult;
+import org.latentlab.api.sweep.SweepCell;
+import org.latentlab.api.sweep.SweepCellRunner;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code sweep}: a grid of training recipes, each cell trained and measured independently by a
+ * {@link SweepCellRunner} on a {@link CellExecutor} (default {@code local}). Finished cells are kept in the
+ * job's work folder, so a killed sweep rerun into the same out folder runs only the cells not yet finished;
+ * a failed cell is recorded with its error and runs again on the next attempt. Writes sweep.json, sweep.csv,
+ * spec.json and cells/; {@link SweepSection} draws the report.
+ */
+@Component(property = {ServiceProperties.ID + "=" + SweepExperiment.ID,
+        ServiceProperties.DESCRIPTION + "=a grid of training recipes (data size, latent size, weight decay, init, "
+                + "augmentation, seed, checkpoints), each cell trained and analysed; memorization, attractors and "
+                + "contraction as trends"})
+public class SweepExperiment implements Experiment {
+
+    static final String ID = "sweep";
+    static final int DEFAULT_GALLERIES = 6;
+
+    @Reference
+    SweepCellRunner runner;
+
+    @Override
+    public boolean needsModel() {
+        return false;
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(ParameterSpec.text("spec", null, "a built-in study (" + String.join(", ", Studies.NAMES)
+                        + ") or a JSON spec (see docs/sweeps.md)"),
+                ParameterSpec.integer("parallel", 0, 0, 1024, "cells run at once; 0 = the spec's 'parallel' (default 1)"),
+                ParameterSpec.text("executor", LocalCellExecutor.ID, "where cells run: a registered cell executor id"));
+    }
+
+    @Override
+    public ExperimentResult run(ExperimentContext ctx) throws Exception {
+        Parameters p = ctx.params();
+        SweepSpec spec = Studies.resolve(p.getString("spec", null));
+        List<SweepCell> cells = spec.cells();
+        // everything a cell needs is checked before the first one runs
+        DataSet ds = ctx.capability(DataSet.class, spec.dataset());
+        IterationStrategy strategy = ctx.capability(IterationStrategy.class, spec.analysis().strategy());
+        Parameters.resolve("strategy '" + spec.analysis().strategy() + "'", strategy.parameters(), spec.analysis().strategyParams());
+        AttractorClusterer clusterer = ctx.capability(AttractorClusterer.class, spec.analysis().clusterer());
+        Parameters.resolve("clusterer '" + spec.analysis().clusterer() + "'", clusterer.parameters(),
+                spec.analysis().clustererParams());
+        CellExecutor executor = ctx.capability(CellExecutor.class, p.getString("executor", LocalCellExecutor.ID));
+        ctx.stage("data", -1, "checking " + spec.dataset() + " has " + spec.maxTrainingSize() + " training and "
+                + spec.analysis().testSeeds() + " test inputs");
+        checkSize(ds, spec.dataset(), "train", spec.maxTrainingSize());
+        if (spec.analysis().testSeeds() > 0) {
+            checkSize(ds, spec.dataset(), "test", spec.analysis().testSeeds());
+        }
+        ctx.checkCancelled();
+
+        Path cellsDir = ctx.workDir().resolve("cells");
+        Files.createDirectories(cellsDir);
+        Map<String, CellResult> results = new ConcurrentHashMap<>();
+        List<SweepCell> toRun = new ArrayList<>();
+        for (SweepCell c : cells) {
+            Optional<CellResult> earlier = runner.read(cellsDir.resolve(c.id()));
+            if (earlier.isPresent() && earlier.get().status() == CellResult.Status.DONE
+                    && c.specHash().equals(earlier.get().cell().specHash())) {
+                results.put(c.id(), earlier.get());
+            } else {
+                toRun.add(c);
+            }
+        }
+        int reused = results.size();
+        int parallel = p.getInt("parallel", 0) > 0 ? p.getInt("parallel", 0) : spec.parallel();
+        SweepProgress progress = new SweepProgress(ctx, toRun, reused, cells.size());
+        executor.execute(toRun, cellsDir, parallel, progress.listener(results));
+        ctx.checkCancelled();
+
+        List<CellResult> all = new ArrayList<>();
+        for (SweepCell c : cells) {
+            all.add(results.getOrDefault(c.id(), CellResult.failed(c, "the executor returned no result for this cell", 0, "")));
+        }
+        ctx.stage("writing", -1, "sweep.json, sweep.csv");
+        Path out = ctx.outDir();
+        List<String> axes = new ArrayList<>(spec.axisValues().keySet());
+        SweepFiles.writeJson(out.resolve("sweep.json"), spec, all, environment(executor, parallel), reused);
+        SweepFiles.writeCsv(out.resolve("sweep.csv"), axes, all);
+        Files.writeString(out.resolve("spec.json"), SweepFiles.JSON.writeValueAsString(spec.source()));
+        List<SweepResult.Gallery> galleries = galleries(spec, all, cellsDir);
+        long done = all.stream().filter(c -> c.status() == CellResult.Status.DONE).count();
+        Map<String, FieldValue> summary = new LinkedHashMap<>();
+        summary.put("cells", FieldValue.of(all.size()));
+        summary.put("done", FieldValue.of(done));
+        summary.put("failed", FieldValue.of(all.size() - done));
+        summary.put("reused", FieldValue.of(reused));
+        String title = String.format(Locale.ROOT, "Sweep %s: %d cells on %s (%s)", spec.name(), all.size(), spec.dataset(),
+                axes.isEmpty() ? "no axes" : String.join(" × ", axes));
+        SweepResult details = new SweepResult(spec.name(), spec.dataset(), spec.axisValues(), all, galleries, spec.settings());
+        return new ExperimentResult(ID, title, summary, List.of("sweep.json", "sweep.csv", "spec.json", "cells/"), details, 0);
+    }
+
+    private static void checkSize(DataSet ds, String id, String split, int count) {
+        if (!ds.splits().contains(split)) {
+            throw new LatentLabException("data set '" + id + "' has no split '" + split + "'; its splits: " + ds.splits());
+        }
+        int have = ds.load(split, count).rows();
+        if (have < count) {
+            throw new LatentLabException("sweep spec: data set '" + id + "' has only " + have + " " + split + " inputs, the spec asks for "
+                    + count);
+        }
+    }
+
+    private static List<SweepResult.Gallery> galleries(SweepSpec spec, List<CellResult> all, Path cellsDir) {
+        List<String> chosen = spec.galleries().isEmpty()
+                ? all.stream().filter(c -> c.status() == CellResult.Status.DONE).limit(DEFAULT_GALLERIES).map(c -> c.cell().id()).toList()
+                : spec.galleries();
+        List<SweepResult.Gallery> out = new ArrayList<>();
+        for (CellResult c : all) {
+            if (chosen.contains(c.cell().id())) {
+                String label = c.cell().axes().isEmpty() ? c.cell().id()
+                        : c.cell().id() + ": " + String.join(", ", c.cell().axes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+                CellFiles.readGallery(cellsDir.resolve(c.cell().id()), c.cell().id(), label).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> environment(CellExecutor executor, int parallel) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("java", System.getProperty("java.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        env.put("executor", executor.getClass().getSimpleName());
+        env.put("parallel", parallel);
+        env.put("finished", java.time.Instant.now().toString());
+        return env;
+    }
+
+    /** The job's progress: a stage over the cells, with the running cell's step in the message. */
+    static final class SweepProgress {
+        private final ExperimentContext ctx;
+        private final int toRun;
+        private final int reused;
+        private final int total;
+        private final Map<String, long[]> steps = new ConcurrentHashMap<>();
+        private int finished;
+        private int failed;
+        private String last = "";
+
+        SweepProgress(ExperimentContext ctx, List<SweepCell> toRun, int reused, int total) {
+            this.ctx = ctx;
+            this.toRun = toRun.size();
+            this.reused = reused;
+            this.total = total;
+            for (SweepCell c : toRun) {
+                steps.put(c.id(), new long[] {0, c.training().totalSteps()});
+            }
+            show(reused > 0 ? reused + " of " + total + " cells already finished, running " + toRun.size()
+                    : "running " + toRun.size() + " cells");
+        }
+
+        private synchronized void show(String message) {
+            last = message;
+            ctx.stage("cells", toRun, message);
+            ctx.progress().advance(finished);
+        }
+
+        CellExecutor.Listener listener(Map<String, CellResult> results) {
+            return new CellExecutor.Listener() {
+                @Override
+                public void started(SweepCell cell) {
+                    show("cell " + cell.id() + " " + cell.axes() + ": training");
+                }
+
+                @Override
+                public void progressed(SweepCell cell, long units) {
+                    long[] s = steps.get(cell.id());
+                    if (s == null) {
+                        return;
+                    }
+                    synchronized (s) {
+                        long before = s[0];
+                        s[0] += units;
+                        long every = Math.max(1, s[1] / 20);
+                        if (s[0] <= s[1] && before / every != s[0] / every) {
+                            show("cell " + cell.id() + " " + cell.axes() + ": step " + s[0] + "/" + s[1]);
+                        } else if (before < s[1] && s[0] >= s[1]) {
+                            show("cell " + cell.id() + " " + cell.axes() + ": analysing");
+                        }
+                    }
+                }
+
+                @Override
+                public void finished(CellResult result) {
+                    results.put(result.cell().id(), result);
+                    synchronized (SweepProgress.this) {
+                        finished++;
+                        if (result.status() == CellResult.Status.FAILED) {
+                            failed++;
+                        }
+                    }
+                    show("cell " + result.cell().id() + " " + SweepFiles.status(result) + (result.error() == null ? ""
+                            : ": " + result.error()) + " (" + finished + "/" + toRun + " run" + (failed > 0 ? ", " + failed
+                                    + " failed" : "") + (reused > 0 ? ", " + reused + " reused" : "") + ")");
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return ctx.progress().cancelled();
+                }
+            };
+        }
+    }
+}
