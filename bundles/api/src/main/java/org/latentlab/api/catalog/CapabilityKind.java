@@ -21,7 +21,8 @@ public enum CapabilityKind {
     DATASET("dataset", DataSet.class),
     SEED_SOURCE("seeds", SeedSource.class),
     EXPERIMENT("experiment", Experiment.class),
-    OOD_SCORE("ood-score", OodScore.class);
+    OOD_SCORE("ood-score", OodScore.class),
+    CELL_EXECUTOR("cell-executor", org.latentlab.api.sweep.CellExecutor.class);
 
     private final String label;
     private final Class<? extends Capability> type;

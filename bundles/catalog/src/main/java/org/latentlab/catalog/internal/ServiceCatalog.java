@@ -110,6 +110,10 @@ public class ServiceCatalog implements Catalog {
     void removeExperiment(Experiment s, Map<String, Object> p) { remove(CapabilityKind.EXPERIMENT, s, p); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addCellExecutor(org.latentlab.api.sweep.CellExecutor s, Map<String, Object> p) { add(CapabilityKind.CELL_EXECUTOR, s, p); }
+    void removeCellExecutor(org.latentlab.api.sweep.CellExecutor s, Map<String, Object> p) { remove(CapabilityKind.CELL_EXECUTOR, s, p); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addOodScore(OodScore s, Map<String, Object> p) { add(CapabilityKind.OOD_SCORE, s, p); }
     void removeOodScore(OodScore s, Map<String, Object> p) { remove(CapabilityKind.OOD_SCORE, s, p); }
 

@@ -16,9 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.latentlab.api.LatentLabException;
+import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.Attractor;
-import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.data.DataSet;
 import org.latentlab.api.dynamics.Progress;
 import org.latentlab.api.engine.AnalysisEngine;
@@ -41,6 +41,8 @@ import org.latentlab.npy.Npy;
 import org.latentlab.numerics.Pca;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Trains a cell's model (with its checkpoints) through the {@link AutoencoderTraining} service and measures each
@@ -67,8 +69,28 @@ public class DefaultSweepCellRunner implements SweepCellRunner {
     AnalysisEngine engine;
     @Reference
     ModelLoader loader;
-    @Reference
-    Catalog catalog;
+    /** Data sets by id, bound directly (not through the catalog, which binds the sweep experiment: no cycle). */
+    private final Map<String, DataSet> dataSets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDataSet(DataSet ds, Map<String, Object> props) {
+        Object id = props.get(ServiceProperties.ID);
+        if (id != null) {
+            dataSets.put(id.toString(), ds);
+        }
+    }
+
+    void removeDataSet(DataSet ds, Map<String, Object> props) {
+        dataSets.values().remove(ds);
+    }
+
+    private DataSet dataSet(String id) {
+        DataSet ds = dataSets.get(id);
+        if (ds == null) {
+            throw new LatentLabException("no data set '" + id + "' is registered; registered: " + new java.util.TreeSet<>(dataSets.keySet()));
+        }
+        return ds;
+    }
 
     private final DataCache data = new DataCache();
 
@@ -108,8 +130,8 @@ public class DefaultSweepCellRunner implements SweepCellRunner {
     private List<CellMeasures> measure(SweepCell cell, Path dir, Progress progress) throws Exception {
         CellAnalysis an = cell.analysis();
         int trainSize = cell.training().trainSize();
-        Tensor train = data.load(catalog.require(DataSet.class, cell.dataset()), "train", trainSize);
-        Tensor test = an.testSeeds() > 0 ? data.load(catalog.require(DataSet.class, cell.dataset()), "test", an.testSeeds())
+        Tensor train = data.load(dataSet(cell.dataset()), "train", trainSize);
+        Tensor test = an.testSeeds() > 0 ? data.load(dataSet(cell.dataset()), "test", an.testSeeds())
                 : null;
         List<Path> models = new ArrayList<>();
         List<Integer> steps = new ArrayList<>();
