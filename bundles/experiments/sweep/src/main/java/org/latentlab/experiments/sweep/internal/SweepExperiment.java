@@ -83,6 +83,7 @@ public class SweepExperiment implements Experiment {
 
         Path cellsDir = ctx.workDir().resolve("cells");
         Files.createDirectories(cellsDir);
+        removeLeftovers(cellsDir);
         Map<String, CellResult> results = new ConcurrentHashMap<>();
         List<SweepCell> toRun = new ArrayList<>();
         for (SweepCell c : cells) {
@@ -121,6 +122,20 @@ public class SweepExperiment implements Experiment {
                 axes.isEmpty() ? "no axes" : String.join(" × ", axes));
         SweepResult details = new SweepResult(spec.name(), spec.dataset(), spec.axisValues(), all, galleries, spec.settings());
         return new ExperimentResult(ID, title, summary, List.of("sweep.json", "sweep.csv", "spec.json", "cells/"), details, 0);
+    }
+
+    /** Half-written cell folders of a killed run (hidden staging folders in our own work folder). */
+    static void removeLeftovers(Path cellsDir) throws IOException {
+        try (var s = Files.list(cellsDir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")
+                    && p.getFileName().toString().contains(".latentlab-staging-")).toList()) {
+                try (var tree = Files.walk(p)) {
+                    for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(q);
+                    }
+                }
+            }
+        }
     }
 
     private static void checkSize(DataSet ds, String id, String split, int count) {
