@@ -39,16 +39,14 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
      * {@inheritDoc}
      *
      * <p>Everything is checked before training: the configuration, that there are as many inputs as
-     * {@code trainSize}, that the network fits in memory, and that {@code outDir} is new, empty or
-     * an earlier model folder written by LatentLab ({@link OutputFolder}); the model is written
-     * into a hidden sibling folder and moved into place at the end. Nothing else is ever deleted.
+     * {@code trainSize}, that a shift is asked for images only, that the network fits in memory, that every
+     * checkpoint step is within the training and that {@code outDir} and every checkpoint folder are new, empty or
+     * an earlier model folder written by LatentLab ({@link OutputFolder}); each model is written into a hidden
+     * sibling folder and moved into place when complete. Nothing else is ever deleted.
      */
     @Override
     public TrainingResult train(Tensor inputs, TrainingConfig c, String name, Path outDir, Consumer<Progress> progress,
             Checkpoints checkpoints) {
-        if (!checkpoints.steps().isEmpty()) {
-            throw new LatentLabException("checkpoints are not implemented yet");
-        }
         try {
             c.validate();
         } catch (IllegalArgumentException e) {
@@ -58,13 +56,22 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
             throw new LatentLabException("--train-size " + c.trainSize() + ": only " + inputs.rows() + " training inputs given");
         }
         int[] inputShape = inputs.rowShape();
+        Augmentation augmentation = Augmentation.of(c, inputShape);
         List<Layer> encLayers = Architectures.encoder(c, inputShape);
         List<Layer> decLayers = Architectures.decoder(c, inputShape);
         Architectures.requireFits(encLayers, decLayers);
+        long total = c.totalSteps();
+        for (int step : checkpoints.steps()) {
+            if (step > total) {
+                throw new LatentLabException("checkpoint at step " + step + " is beyond the last step of this training ("
+                        + total + " steps): list checkpoint steps from 1 to " + total);
+            }
+            OutputFolder.check(checkpoints.folder().apply(step), OutputFolder.MODEL);
+        }
         try (OutputFolder folder = OutputFolder.open(outDir, OutputFolder.MODEL)) {
             TrainingResult r = withEngine(() -> {
                 try {
-                    return run(inputs, c, name, encLayers, decLayers, folder, progress);
+                    return run(inputs, c, name, encLayers, decLayers, augmentation, folder, progress, checkpoints);
                 } catch (IOException e) {
                     throw new LatentLabException("cannot write the model for " + folder.target() + ": " + IoErrors.describe(e), e);
                 } catch (LatentLabException e) {
@@ -96,8 +103,14 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         }
     }
 
+    /**
+     * The training loop. Passes over the data, each with a fresh shuffle, until {@link TrainingConfig#totalSteps()}
+     * steps (the last pass may be partial); everything drawn comes from one generator in a fixed order, so a
+     * training of s steps is exactly the first s steps of any longer training of the same configuration.
+     */
     private TrainingResult run(Tensor inputs, TrainingConfig c, String name, List<Layer> encLayers, List<Layer> decLayers,
-            OutputFolder folder, Consumer<Progress> progress) throws IOException {
+            Augmentation augmentation, OutputFolder folder, Consumer<Progress> progress, Checkpoints checkpoints)
+            throws IOException {
         long t0 = System.currentTimeMillis();
         int n = c.trainSize();
         int[] inputShape = inputs.rowShape();
@@ -106,8 +119,8 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         SplittableRandom rng = new SplittableRandom(c.seed());
         List<Double> losses = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(ENGINE)) {
-            TrainableStack enc = TrainableStack.initialise(encLayers, c.init(), rng.nextLong(), m);
-            TrainableStack dec = TrainableStack.initialise(decLayers, c.init(), rng.nextLong(), m);
+            TrainableStack enc = TrainableStack.initialise(encLayers, c.init(), c.initScale(), rng.nextLong(), m);
+            TrainableStack dec = TrainableStack.initialise(decLayers, c.init(), c.initScale(), rng.nextLong(), m);
             List<NDArray> params = new ArrayList<>(enc.parameters());
             params.addAll(dec.parameters());
             List<NDArray[]> moments = new ArrayList<>();
@@ -119,37 +132,33 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
             Arrays.setAll(order, i -> i);
             int batch = Math.min(c.batchSize(), n); // a batch larger than the data is the whole data
             int stepsPerEpoch = (n + batch - 1) / batch;
+            long total = c.totalSteps();
+            int passes = (int) ((total + stepsPerEpoch - 1) / stepsPerEpoch);
+            List<Integer> checkpointSteps = checkpoints.steps();
+            int nextCheckpoint = 0;
+            double sinceCheckpoint = 0; // loss × examples since the previous checkpoint
+            long examplesSinceCheckpoint = 0;
             long t = 0;
             long[] batchShape = new long[inputShape.length + 1];
             for (int i = 0; i < inputShape.length; i++) {
                 batchShape[i + 1] = inputShape[i];
             }
-            for (int epoch = 1; epoch <= c.epochs(); epoch++) {
+            for (int epoch = 1; t < total; epoch++) {
                 for (int i = n - 1; i > 0; i--) { // Fisher–Yates
                     int j = rng.nextInt(i + 1);
                     int tmp = order[i];
                     order[i] = order[j];
                     order[j] = tmp;
                 }
+                int stepsThisPass = (int) Math.min(stepsPerEpoch, total - t);
                 double sum = 0;
-                for (int s = 0; s < stepsPerEpoch; s++) {
+                long seen = 0;
+                for (int s = 0; s < stepsThisPass; s++) {
                     int from = s * batch;
                     int b = Math.min(n, from + batch) - from;
                     float[] clean = new float[b * width];
                     float[] noisy = new float[b * width];
-                    for (int r = 0; r < b; r++) {
-                        System.arraycopy(inputs.data(), order[from + r] * width, clean, r * width, width);
-                    }
-                    for (int i = 0; i < clean.length; i++) {
-                        float v = clean[i];
-                        if (c.inputNoise() > 0) {
-                            v += (float) (c.inputNoise() * gaussian(rng));
-                        }
-                        if (c.maskFraction() > 0 && rng.nextDouble() < c.maskFraction()) {
-                            v = 0;
-                        }
-                        noisy[i] = v;
-                    }
+                    augmentation.batch(inputs.data(), width, order, from, b, clean, noisy, rng);
                     batchShape[0] = b;
                     double loss;
                     try (NDManager step = m.newSubManager()) {
@@ -169,16 +178,40 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                                 + "; lower the learning rate");
                     }
                     sum += loss * b;
-                    progress.accept(new Progress(epoch, c.epochs(), s + 1, stepsPerEpoch, loss));
+                    seen += b;
+                    sinceCheckpoint += loss * b;
+                    examplesSinceCheckpoint += b;
+                    progress.accept(new Progress(epoch, passes, s + 1, stepsThisPass, loss));
+                    if (nextCheckpoint < checkpointSteps.size() && checkpointSteps.get(nextCheckpoint) == t) {
+                        List<Double> lossesSoFar = new ArrayList<>(losses);
+                        lossesSoFar.add(sum / seen); // this pass so far: what a training of t steps reports
+                        Path at = writeCheckpoint(checkpoints, (int) t, enc, dec, name, inputShape, c, lossesSoFar, t0, n);
+                        checkpoints.written().accept(new Checkpoint((int) t, at, sinceCheckpoint / examplesSinceCheckpoint));
+                        nextCheckpoint++;
+                        sinceCheckpoint = 0;
+                        examplesSinceCheckpoint = 0;
+                    }
                 }
-                losses.add(sum / n);
+                losses.add(sum / seen);
             }
             Path dir = folder.staging();
-            enc.save(dir, "encoder");
-            dec.save(dir, "decoder");
-            writeModelJson(dir, name, inputShape, c, losses, System.currentTimeMillis() - t0, n);
+            writeModel(dir, enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, t);
         }
         return new TrainingResult(folder.target(), List.copyOf(losses), System.currentTimeMillis() - t0, false);
+    }
+
+    /** Writes the model as it is after {@code step} steps into that step's checkpoint folder, like the final model. */
+    private static Path writeCheckpoint(Checkpoints checkpoints, int step, TrainableStack enc, TrainableStack dec, String name,
+            int[] inputShape, TrainingConfig c, List<Double> losses, long t0, int n) {
+        try (OutputFolder f = OutputFolder.open(checkpoints.folder().apply(step), OutputFolder.MODEL)) {
+            try {
+                writeModel(f.staging(), enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, step);
+            } catch (IOException e) {
+                throw new LatentLabException("cannot write the checkpoint at step " + step + " into " + f.target() + ": "
+                        + IoErrors.describe(e), e);
+            }
+            return f.publish();
+        }
     }
 
     /** One Adam step with L2 weight decay, in place, temporaries in {@code scope}. */
@@ -204,12 +237,16 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         }
     }
 
-    private static double gaussian(SplittableRandom r) {
-        return org.latentlab.numerics.Gaussian.next(r);
+    /** A complete model folder's files: model.json, both layer stacks, training.json. */
+    private static void writeModel(Path dir, TrainableStack enc, TrainableStack dec, String name, int[] inputShape,
+            TrainingConfig c, List<Double> losses, long millis, int n, long step) throws IOException {
+        enc.save(dir, "encoder");
+        dec.save(dir, "decoder");
+        writeModelJson(dir, name, inputShape, c, losses, millis, n, step);
     }
 
     private static void writeModelJson(Path dir, String name, int[] inputShape, TrainingConfig c, List<Double> losses,
-            long millis, int n) throws IOException {
+            long millis, int n, long step) throws IOException {
         ObjectMapper om = new ObjectMapper();
         ObjectNode model = om.createObjectNode();
         model.put("name", name);
@@ -222,6 +259,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         ObjectNode training = om.createObjectNode();
         training.set("config", om.valueToTree(c));
         training.put("examples", n);
+        training.put("step", step);
         var l = training.putArray("epochLosses");
         losses.forEach(l::add);
         training.put("millis", millis);

@@ -50,16 +50,24 @@ public class TrainCommand implements Subcommand {
         String activation = D.activation();
         @Option(names = "--init", paramLabel = "I", description = "kaiming-uniform (default), xavier-normal, normal")
         String init = D.init();
+        @Option(names = "--init-scale", paramLabel = "X", description = "every initial weight times X (default ${DEFAULT-VALUE})")
+        double initScale = D.initScale();
         @Option(names = "--weight-decay", paramLabel = "W", description = "L2 penalty (default ${DEFAULT-VALUE})")
         double weightDecay = D.weightDecay();
         @Option(names = "--input-noise", paramLabel = "S", description = "Gaussian noise added to inputs while training (default ${DEFAULT-VALUE})")
         double inputNoise = D.inputNoise();
         @Option(names = "--mask", paramLabel = "P", description = "fraction of input values zeroed while training (default ${DEFAULT-VALUE})")
         double mask = D.maskFraction();
+        @Option(names = "--shift", paramLabel = "N", description = "shift augmentation: training images moved by up to N pixels"
+                + " along each axis, gap filled with 0 (default ${DEFAULT-VALUE}; image data only)")
+        int shift = D.shift();
         @Option(names = "--train-size", paramLabel = "N", description = "training examples (default ${DEFAULT-VALUE})")
         int trainSize = D.trainSize();
-        @Option(names = "--epochs", paramLabel = "E", description = "(default ${DEFAULT-VALUE})")
+        @Option(names = "--epochs", paramLabel = "E", description = "passes over the training examples (default ${DEFAULT-VALUE})")
         int epochs = D.epochs();
+        @Option(names = "--steps", paramLabel = "N", description = "train exactly N optimiser steps instead of --epochs passes;"
+                + " the last pass may be partial (default ${DEFAULT-VALUE} = by --epochs)")
+        int steps = D.steps();
         @Option(names = "--batch", paramLabel = "B", description = "(default ${DEFAULT-VALUE})")
         int batch = D.batchSize();
         @Option(names = "--lr", paramLabel = "R", description = "learning rate (default ${DEFAULT-VALUE})")
@@ -93,9 +101,10 @@ public class TrainCommand implements Subcommand {
             finite("--input-noise", inputNoise);
             finite("--mask", mask);
             finite("--lr", lr);
+            finite("--init-scale", initScale);
             try {
                 TrainingConfig c = new TrainingConfig(architecture, latent, widths, activation, init, weightDecay, inputNoise, mask,
-                        trainSize, epochs, batch, lr, seed);
+                        trainSize, epochs, batch, lr, seed).with(initScale, shift, steps);
                 c.validate();
                 return c;
             } catch (IllegalArgumentException e) {

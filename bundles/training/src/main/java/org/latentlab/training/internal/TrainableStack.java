@@ -40,6 +40,15 @@ final class TrainableStack {
      * reproducible from {@code seed}.
      */
     static TrainableStack initialise(List<Layer> layers, String init, long seed, NDManager manager) {
+        return initialise(layers, init, 1.0, seed, manager);
+    }
+
+    /**
+     * Fresh weights as {@link #initialise(List, String, long, NDManager)}, each weight and bias then multiplied by
+     * {@code scale} (the float32 weight times scale, rounded to float32: scale 1 leaves every weight exactly as drawn).
+     * The scale draws nothing: the same seed gives the same draws at every scale.
+     */
+    static TrainableStack initialise(List<Layer> layers, String init, double scale, long seed, NDManager manager) {
         SplittableRandom r = new SplittableRandom(seed);
         NDArray[][] params = new NDArray[layers.size()][];
         for (int i = 0; i < layers.size(); i++) {
@@ -78,9 +87,19 @@ final class TrainableStack {
                 default -> throw new LatentLabException("unknown initialisation '" + init
                         + "'; use kaiming-uniform, xavier-normal or normal");
             }
+            if (scale != 1.0) {
+                scale(w, scale);
+                scale(b, scale);
+            }
             params[i] = new NDArray[] {manager.create(w, new Shape(ws)), manager.create(b, new Shape(biasSize))};
         }
         return new TrainableStack(layers, params);
+    }
+
+    private static void scale(float[] values, double scale) {
+        for (int j = 0; j < values.length; j++) {
+            values[j] = (float) (values[j] * scale);
+        }
     }
 
     /** All parameter arrays, in order: weight then bias of each weighted layer. */

@@ -2,6 +2,7 @@ package org.latentlab.training.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -34,6 +35,44 @@ class TrainableStackTest {
         System.setProperty("DJL_CACHE_DIR", cache);
         System.setProperty("ENGINE_CACHE_DIR", cache);
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+    }
+
+    @Test
+    void initScaleMultipliesEveryInitialWeightAndBiasAndDrawsNothingElse() {
+        List<Layer> layers = List.of(Layer.conv2d(1, 2, 3, 2, 1), Layer.activation("relu"), Layer.flatten(), Layer.linear(32, 5));
+        Thread.currentThread().setContextClassLoader(Engine.class.getClassLoader());
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            for (String init : List.of("kaiming-uniform", "xavier-normal", "normal")) {
+                List<float[]> plain = values(TrainableStack.initialise(layers, init, 42, m));
+                assertEquals(4, plain.size(), "weight and bias of two layers");
+                List<float[]> one = values(TrainableStack.initialise(layers, init, 1.0, 42, m));
+                for (int i = 0; i < plain.size(); i++) {
+                    assertArrayEquals(plain.get(i), one.get(i), 0f, init + ": scale 1 is the init as it was");
+                }
+                for (double c : new double[] {0.5, 3, 1e-3}) {
+                    List<float[]> scaled = values(TrainableStack.initialise(layers, init, c, 42, m));
+                    for (int i = 0; i < plain.size(); i++) {
+                        float[] p = plain.get(i);
+                        float[] s = scaled.get(i);
+                        assertEquals(p.length, s.length);
+                        for (int j = 0; j < p.length; j++) {
+                            assertEquals((float) (p[j] * c), s[j], 0f, init + " x " + c + ", parameter " + i + "[" + j + "]");
+                        }
+                    }
+                }
+                List<float[]> half = values(TrainableStack.initialise(layers, init, 0.5, 42, m));
+                double norm = 0;
+                for (int j = 0; j < plain.get(0).length; j++) {
+                    assertEquals(plain.get(0)[j] / 2, half.get(0)[j], 0f, "a power of two scales exactly");
+                    norm += Math.abs(plain.get(0)[j]);
+                }
+                assertTrue(norm > 0, init + " draws non-zero weights");
+            }
+        }
+    }
+
+    private static List<float[]> values(TrainableStack s) {
+        return s.parameters().stream().map(a -> a.toFloatArray()).toList();
     }
 
     @Test
