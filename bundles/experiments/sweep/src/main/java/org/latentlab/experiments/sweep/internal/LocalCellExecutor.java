@@ -15,6 +15,7 @@ import org.latentlab.api.sweep.CellResult;
 import org.latentlab.api.sweep.SweepCell;
 import org.latentlab.api.sweep.SweepCellRunner;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -27,8 +28,26 @@ public class LocalCellExecutor implements CellExecutor {
 
     static final String ID = "local";
 
+    /**
+     * Got when a sweep runs, not when this component activates: the catalog binds this executor, and the runner needs the engine, which
+     * needs the catalog; holding the runner directly would make that an activation cycle.
+     */
     @Reference
+    ComponentServiceObjects<SweepCellRunner> runners;
+    /** Set by tests instead of {@link #runners}. */
     SweepCellRunner runner;
+
+    private <T> T withRunner(java.util.function.Function<SweepCellRunner, T> work) {
+        if (runner != null) {
+            return work.apply(runner);
+        }
+        SweepCellRunner r = runners.getService();
+        try {
+            return work.apply(r);
+        } finally {
+            runners.ungetService(r);
+        }
+    }
 
     @Override
     public void execute(List<SweepCell> cells, Path cellsDir, int parallelism, Listener listener) throws InterruptedException {
@@ -77,7 +96,7 @@ public class LocalCellExecutor implements CellExecutor {
         };
         CellResult result;
         try {
-            result = runner.run(cell, cellsDir.resolve(cell.id()), progress);
+            result = withRunner(r -> r.run(cell, cellsDir.resolve(cell.id()), progress));
         } catch (CancellationException e) {
             return;
         } catch (RuntimeException | Error e) { // the cell folder could not be written: still one cell only

@@ -26,6 +26,7 @@ import org.latentlab.api.sweep.CellResult;
 import org.latentlab.api.sweep.SweepCell;
 import org.latentlab.api.sweep.SweepCellRunner;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -44,8 +45,26 @@ public class SweepExperiment implements Experiment {
     static final String ID = "sweep";
     static final int DEFAULT_GALLERIES = 6;
 
+    /**
+     * Got when a sweep runs, not when this component activates: the catalog binds this experiment, and the runner needs the engine, which
+     * needs the catalog; holding the runner directly would make that an activation cycle.
+     */
     @Reference
+    ComponentServiceObjects<SweepCellRunner> runners;
+    /** Set by tests instead of {@link #runners}. */
     SweepCellRunner runner;
+
+    private <T> T withRunner(java.util.function.Function<SweepCellRunner, T> work) {
+        if (runner != null) {
+            return work.apply(runner);
+        }
+        SweepCellRunner r = runners.getService();
+        try {
+            return work.apply(r);
+        } finally {
+            runners.ungetService(r);
+        }
+    }
 
     @Override
     public boolean needsModel() {
@@ -87,7 +106,7 @@ public class SweepExperiment implements Experiment {
         Map<String, CellResult> results = new ConcurrentHashMap<>();
         List<SweepCell> toRun = new ArrayList<>();
         for (SweepCell c : cells) {
-            Optional<CellResult> earlier = runner.read(cellsDir.resolve(c.id()));
+            Optional<CellResult> earlier = withRunner(r -> r.read(cellsDir.resolve(c.id())));
             if (earlier.isPresent() && earlier.get().status() == CellResult.Status.DONE
                     && c.specHash().equals(earlier.get().cell().specHash())) {
                 results.put(c.id(), earlier.get());
