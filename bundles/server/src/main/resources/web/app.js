@@ -160,7 +160,7 @@
     if (v === undefined) { return '<span class="muted">—</span>'; }
     if (v === null) { return '<span class="muted">n/a</span>'; }
     if (typeof v === 'number' && !Number.isInteger(v)) { return esc(String(Number(v.toPrecision(4)))); }
-    return esc(String(v));
+    return paramCell(v); // a text: long ones fold like parameters
   }
   function renderComparison() {
     const c = comparison;
@@ -183,7 +183,7 @@
       ...params.map((n) => row('param', n, c.jobs.map((j) => `<td>${paramCell(j.parameters[n])}</td>`), differs.has(n))),
       group('Numbers'),
       ...numbers.map((n) => row('number', n, c.jobs.map((j) => `<td>${numberCell(j.numbers[n])}</td>`),
-        new Set(c.jobs.map((j) => JSON.stringify(j.numbers[n] ?? null))).size > 1)),
+        new Set(c.jobs.filter((j) => n in j.numbers).map((j) => JSON.stringify(j.numbers[n]))).size > 1)), // among those that have it
       group('Attractors'),
       row('pictures', 'decoded', c.jobs.map((j) => '<td><div class="thumbs">' + (j.pictures.length === 0 ? '<span class="muted">none</span>'
         : j.pictures.map((p) => `<img alt="${esc(p.split('/').pop())}" src="${esc(p)}?token=${encodeURIComponent(token)}">`).join('')) +

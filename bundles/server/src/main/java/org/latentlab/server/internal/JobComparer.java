@@ -67,7 +67,8 @@ final class JobComparer {
         for (Input in : jobs) {
             out.add(job(in, specs, pictures));
         }
-        return new JobComparison(differing(out.stream().map(ComparedJob::parameters).toList()), out);
+        return new JobComparison(differing(out.stream().map(ComparedJob::parameters).toList(), out.stream().map(JobComparer::group).toList()),
+                out);
     }
 
     static ComparedJob job(Input in, Specs specs, int pictures) {
@@ -169,14 +170,32 @@ final class JobComparer {
         }
     }
 
-    /** The names whose values are not the same in all jobs, in the order they first appear. */
-    static List<String> differing(List<Map<String, String>> jobs) {
+    /** Jobs whose parameters are alike: analyses, or runs of one experiment. */
+    static String group(ComparedJob j) {
+        return j.experiment() == null ? j.kind() : j.kind() + ":" + j.experiment();
+    }
+
+    /**
+     * The names that differ, in the order they first appear: two jobs that have a name with values that are
+     * not the {@link #same}, or a name that some jobs of a group have and others of that group lack (a
+     * strategy's own parameter, training data given to one analysis). A job of another group lacking it
+     * does not count: an experiment has no strategy, and that is no difference worth showing.
+     *
+     * @param groups the {@link #group} of each job
+     */
+    static List<String> differing(List<Map<String, String>> jobs, List<String> groups) {
         Set<String> names = new LinkedHashSet<>();
         jobs.forEach(j -> names.addAll(j.keySet()));
         List<String> out = new ArrayList<>();
         for (String n : names) {
-            String first = jobs.get(0).get(n);
-            if (jobs.stream().anyMatch(j -> !same(first, j.get(n)))) {
+            List<String> values = jobs.stream().map(j -> j.get(n)).filter(Objects::nonNull).toList();
+            boolean valuesDiffer = values.stream().anyMatch(v -> !same(values.get(0), v));
+            Map<String, Set<Boolean>> hasIt = new LinkedHashMap<>(); // per group: whether its jobs have the name
+            for (int i = 0; i < jobs.size(); i++) {
+                hasIt.computeIfAbsent(groups.get(i), g -> new LinkedHashSet<>()).add(jobs.get(i).containsKey(n));
+            }
+            boolean missingInGroup = hasIt.values().stream().anyMatch(h -> h.size() == 2);
+            if (valuesDiffer || missingInGroup) {
                 out.add(n);
             }
         }

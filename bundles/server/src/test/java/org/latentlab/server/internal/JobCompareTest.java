@@ -121,13 +121,25 @@ class JobCompareTest {
                 "the experiment's summary values as stored, then its wall time");
         assertTrue(e.numbers().get("auroc").isNull(), "NaN as null");
         assertEquals("hi", e.numbers().get("message").asText());
-        assertEquals(List.of("model", "seeds.noise", "seeds.mean", "seeds.sigma", "seeds.seed", "strategy", "strategyParams.maxSteps",
-                "clusterer", "experiment", "params.message", "params.stages", "params.inputs"), mixed.differing(),
-                "a parameter one job has and the other has not differs: all of them here, in first-seen order");
+        assertEquals(List.of(), mixed.differing(), "an experiment has no strategy, an analysis no message: no difference");
+        String other = jobs.submit(Json.MAPPER.readTree("{\"experiment\": \"needs-model\", \"model\": \"" + base.model + "\"}")).id();
+        experiments.submitted.get(experiments.submitted.size() - 1).succeed(ExperimentJobsTest.echoed("x"));
+        assertEquals(List.of("experiment"), jobs.compare(List.of(a, hi, other), 8).differing(),
+                "names two jobs have are compared by value, whatever their kinds: the same model, other experiments");
 
         assertEquals(List.of("params.message"), jobs.compare(List.of(hi, bye), 8).differing(),
                 "stages given as its default does not differ");
         assertEquals(List.of("Echo: hi", "Echo: bye"), jobs.compare(List.of(hi, bye), 8).jobs().stream().map(ComparedJob::title).toList());
+    }
+
+    @Test
+    void aNameSomeJobsOfAKindHaveAndOthersLackDiffers() throws Exception {
+        String picard = analysis("{\"model\": \"MODEL\", \"seeds\": {\"noise\": 5}}", 10);
+        String other = analysis("{\"model\": \"MODEL\", \"seeds\": {\"noise\": 5}, \"strategy\": \"uniform\", "
+                + "\"training\": \"mnist:train:10\"}", 10); // the fake catalog has 'uniform' (parameter low) for every kind
+        assertEquals(List.of("strategy", "strategyParams.maxSteps", "strategyParams.low", "training"),
+                jobs.compare(List.of(picard, other), 8).differing());
+        assertEquals("-1.0", jobs.compare(List.of(picard, other), 8).jobs().get(1).parameters().get("strategyParams.low"));
     }
 
     @Test
