@@ -59,9 +59,16 @@
     $('experiment-id').textContent = id;
     $('experiment-error').textContent = '';
     $('experiment-model-label').hidden = !x.needsModel;
+    // text parameters are text areas: a sweep's spec is a JSON document of many lines
     $('experiment-params').innerHTML = x.parameters.map((p) => `<label title="${esc(p.description)}">${esc(p.name)} ` +
       (p.type === 'boolean' ? `<input type="checkbox" data-param="${esc(p.name)}" ${p.default === 'true' ? 'checked' : ''}>`
-        : `<input data-param="${esc(p.name)}" value="${esc(p.default)}" size="${p.type === 'string' ? 24 : 10}">`) + '</label>').join('');
+        : p.type === 'string' ? `<textarea data-param="${esc(p.name)}" rows="${lines(p.default)}" cols="32" spellcheck="false">` +
+          `${esc(p.default)}</textarea>`
+        : `<input data-param="${esc(p.name)}" value="${esc(p.default)}" size="10">`) + '</label>').join('');
+  });
+  const lines = (v) => Math.min(20, Math.max(1, String(v ?? '').split('\n').length));
+  $('experiment-params').addEventListener('input', (e) => {
+    if (e.target.tagName === 'TEXTAREA') { e.target.rows = lines(e.target.value); } // grows with what is typed or pasted
   });
   $('experiment-form').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -69,7 +76,7 @@
     const id = $('experiment-form').dataset.experiment;
     const x = experiments.find((y) => y.id === id) || { parameters: [] };
     const params = {};
-    for (const input of $('experiment-params').querySelectorAll('input[data-param]')) {
+    for (const input of $('experiment-params').querySelectorAll('[data-param]')) {
       const spec = x.parameters.find((p) => p.name === input.dataset.param) || {};
       const value = input.type === 'checkbox' ? String(input.checked) : input.value.trim();
       if (value !== (spec.default ?? '')) { params[input.dataset.param] = value; } // defaults stay the experiment's own
@@ -92,15 +99,96 @@
     const models = await api('models');
     $('models').innerHTML = Object.keys(models).map((n) => `<option value="${esc(n)}">`).join('');
   }
+  const picked = new Set(); // ids of finished jobs ticked for comparison; kept across the table's refreshes
+  let listed = [];
+  const finished = (j) => j.status !== 'queued' && j.status !== 'running';
   async function refreshJobs() {
     const jobs = await api('jobs?limit=20');
+    listed = jobs;
+    const can = new Set(jobs.filter(finished).map((j) => j.id));
+    [...picked].filter((id) => !can.has(id)).forEach((id) => picked.delete(id));
     const result = (j) => !j.summary ? '' : j.kind === 'experiment' ? esc(j.summary.title)
       : esc(j.summary.attractors) + ' attractors';
-    $('jobs').tBodies[0].innerHTML = jobs.map((j) => `<tr><td>${esc(j.id)}</td><td>${esc(j.kind)}</td>` +
+    $('jobs').tBodies[0].innerHTML = jobs.map((j) => `<tr><td>${finished(j) ? `<input type="checkbox" data-pick="${esc(j.id)}" ` +
+      `aria-label="compare ${esc(j.id)}" ${picked.has(j.id) ? 'checked' : ''}>` : ''}</td><td>${esc(j.id)}</td><td>${esc(j.kind)}</td>` +
       `<td><span class="badge ${esc(j.status)}">${esc(j.status)}</span></td>` +
       `<td>${result(j)}</td><td>${esc(j.message || '')}</td>` +
       `<td><a href="#" data-job="${esc(j.id)}">show</a>${j.status === 'interrupted' || j.status === 'failed' ?
         ` · <a href="#" data-rerun="${esc(j.id)}">re-run</a>` : ''}</td></tr>`).join('');
+    pickedChanged();
+  }
+  function pickedChanged() {
+    $('compare-button').disabled = picked.size < 2;
+    $('compare-button').textContent = picked.size < 2 ? 'Compare' : `Compare ${picked.size} jobs`;
+  }
+  $('jobs').addEventListener('change', (e) => {
+    const id = e.target.dataset.pick;
+    if (!id) { return; }
+    if (e.target.checked) { picked.add(id); } else { picked.delete(id); }
+    pickedChanged();
+  });
+
+  // side by side: one column per job, oldest first; parameters that differ highlighted (only those unless asked)
+  let comparison = null;
+  $('compare-button').addEventListener('click', async () => {
+    const ids = listed.filter((j) => picked.has(j.id)).map((j) => j.id).reverse();
+    $('compare-error').textContent = '';
+    try {
+      comparison = await api('jobs/compare?ids=' + ids.map(encodeURIComponent).join(','));
+      renderComparison();
+    } catch (err) { comparison = null; $('compare-table').innerHTML = ''; $('compare-error').textContent = err.message; }
+    $('compare').hidden = false;
+    $('compare').scrollIntoView();
+  });
+  $('compare-all').addEventListener('change', () => { if (comparison) { renderComparison(); } });
+  $('compare-close').addEventListener('click', () => { $('compare').hidden = true; comparison = null; });
+  $('compare-table').addEventListener('click', (e) => {
+    if (e.target.dataset.job) { e.preventDefault(); watch(e.target.dataset.job); }
+  });
+  function names(maps) {
+    const out = [];
+    maps.forEach((m) => Object.keys(m).forEach((k) => { if (!out.includes(k)) { out.push(k); } }));
+    return out;
+  }
+  function paramCell(v) {
+    if (v === undefined) { return '<span class="muted">—</span>'; }
+    const s = String(v);
+    if (s.length <= 60 && !s.includes('\n')) { return esc(s); }
+    return `<details><summary>${esc(s.split('\n')[0].slice(0, 40))}…</summary><pre>${esc(s)}</pre></details>`;
+  }
+  function numberCell(v) {
+    if (v === undefined) { return '<span class="muted">—</span>'; }
+    if (v === null) { return '<span class="muted">n/a</span>'; }
+    if (typeof v === 'number' && !Number.isInteger(v)) { return esc(String(Number(v.toPrecision(4)))); }
+    return paramCell(v); // a text: long ones fold like parameters
+  }
+  function renderComparison() {
+    const c = comparison;
+    const all = $('compare-all').checked;
+    const differs = new Set(c.differing);
+    const params = names(c.jobs.map((j) => j.parameters)).filter((n) => all || differs.has(n));
+    const numbers = names(c.jobs.map((j) => j.numbers));
+    const span = c.jobs.length + 1;
+    const report = (j) => `/api/jobs/${esc(j.id)}/files/report.html?token=${encodeURIComponent(token)}`;
+    const head = '<thead><tr><th></th>' + c.jobs.map((j) => `<th data-column="${esc(j.id)}"><b>${esc(j.id)}</b><br>` +
+      `<span class="badge ${esc(j.status)}">${esc(j.status)}</span> ${esc(j.kind)}${j.experiment ? ' ' + esc(j.experiment) : ''}` +
+      `${j.title ? '<br>' + esc(j.title) : ''}${j.message ? `<br><span class="muted">${esc(j.message)}</span>` : ''}` +
+      `${j.note ? `<br><span class="error">${esc(j.note)}</span>` : ''}<br><a href="#" data-job="${esc(j.id)}">show</a> · ` +
+      `<a target="_blank" href="${report(j)}">report</a></th>`).join('') + '</tr></thead>';
+    const row = (kind, n, cells, differ) => `<tr class="${kind}${differ ? ' differs' : ''}" data-name="${esc(n)}"><th>${esc(n)}</th>` +
+      cells.join('') + '</tr>';
+    const group = (title) => `<tr class="group"><th colspan="${span}">${esc(title)}</th></tr>`;
+    const body = [group(all ? `Parameters (${differs.size} differ, highlighted)` : `Parameters that differ (${differs.size})`),
+      ...(params.length === 0 ? [`<tr><td colspan="${span}" class="muted">none: every parameter is the same</td></tr>`] : []),
+      ...params.map((n) => row('param', n, c.jobs.map((j) => `<td>${paramCell(j.parameters[n])}</td>`), differs.has(n))),
+      group('Numbers'),
+      ...numbers.map((n) => row('number', n, c.jobs.map((j) => `<td>${numberCell(j.numbers[n])}</td>`),
+        new Set(c.jobs.filter((j) => n in j.numbers).map((j) => JSON.stringify(j.numbers[n]))).size > 1)), // among those that have it
+      group('Attractors'),
+      row('pictures', 'decoded', c.jobs.map((j) => '<td><div class="thumbs">' + (j.pictures.length === 0 ? '<span class="muted">none</span>'
+        : j.pictures.map((p) => `<img alt="${esc(p.split('/').pop())}" src="${esc(p)}?token=${encodeURIComponent(token)}">`).join('')) +
+        '</div></td>'), false)];
+    $('compare-table').innerHTML = head + '<tbody>' + body.join('') + '</tbody>';
   }
   $('jobs').addEventListener('click', async (e) => {
     const t = e.target;

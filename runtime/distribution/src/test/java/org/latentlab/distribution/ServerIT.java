@@ -104,8 +104,29 @@ class ServerIT {
                 .json().path("id").asText();
         api.awaitFinished(id2, Duration.ofSeconds(60));
         JsonNode cmp = api.get("api/jobs/compare?ids=" + id + "," + id2).json();
-        assertEquals(2, cmp.size());
-        assertEquals("anderson", cmp.get(1).path("strategy").asText());
+        assertEquals(List.of(id, id2), List.of(cmp.at("/jobs/0/id").asText(), cmp.at("/jobs/1/id").asText()), "in the order asked");
+        assertEquals("anderson", cmp.at("/jobs/1/parameters/strategy").asText());
+        assertEquals("picard", cmp.at("/jobs/0/parameters/strategy").asText(), "the default, filled in");
+        List<String> differing = new java.util.ArrayList<>();
+        cmp.path("differing").forEach(n -> differing.add(n.asText()));
+        assertTrue(differing.containsAll(List.of("seeds.latents", "seeds.noise", "strategy", "metrics")), differing.toString());
+        assertFalse(differing.contains("model") || differing.contains("clusterer"), "the same in both: " + differing);
+        assertEquals(7, cmp.at("/jobs/0/numbers/attractors").asInt());
+        assertEquals(7, cmp.at("/jobs/0/numbers/memorization.attractors").asInt(), "a metric's number from result.json");
+        assertTrue(cmp.at("/jobs/1/numbers").has("attractors") && !cmp.at("/jobs/1/numbers").has("memorization.attractors"),
+                "no metric, no metric numbers: " + cmp.at("/jobs/1/numbers"));
+        JsonNode pictures = cmp.at("/jobs/0/pictures");
+        assertEquals(7, pictures.size(), "one decoded picture per attractor (8 at most by default): " + pictures);
+        assertEquals("/api/jobs/" + id + "/files/report/attractor-0.png", pictures.get(0).asText());
+        for (JsonNode p : pictures) {
+            ServerClient.Response img = api.get(p.asText().substring(1));
+            assertEquals(200, img.status(), p.asText());
+            assertEquals("image/png", img.headers().firstValue("Content-Type").orElse(""), p.asText());
+        }
+        assertEquals(2, api.get("api/jobs/compare?ids=" + id + "," + id2 + "&pictures=2").json().at("/jobs/0/pictures").size());
+        expect(api.get("api/jobs/compare?ids=" + id), 400, "compare takes 2 to 16 jobs, got 1");
+        expect(api.get("api/jobs/compare?ids=" + id + ",job-nope"), 404, "no job 'job-nope'");
+        expect(api.get("api/jobs/compare?ids=" + id + "," + id2 + "&pictures=lots"), 400, "?pictures=lots is not a whole number");
         assertTrue(api.get("api/jobs").body().contains(id2));
     }
 

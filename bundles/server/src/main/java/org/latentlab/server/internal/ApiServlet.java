@@ -175,7 +175,8 @@ public class ApiServlet extends HttpServlet {
             if (ids == null || ids.isBlank()) {
                 throw new ApiException(400, "compare needs ?ids=JOB1,JOB2");
             }
-            json(resp, 200, jobs.compare(Arrays.asList(ids.split(","))));
+            json(resp, 200, jobs.compare(Arrays.asList(ids.split(",")), parseInt(req, "pictures", DEFAULT_PICTURES, 0,
+                    JobService.MAX_PICTURES)));
             return;
         }
         if (p.size() == 2) {
@@ -301,6 +302,26 @@ public class ApiServlet extends HttpServlet {
         } catch (NumberFormatException e) {
             throw new ApiException(400, "'" + s + "' is not a number");
         }
+    }
+
+    /** Attractor pictures per job that {@code /api/jobs/compare} lists unless {@code ?pictures=} says otherwise. */
+    static final int DEFAULT_PICTURES = 8;
+
+    /** A whole number in [min, max] from a query parameter, or its default when absent. */
+    private static int parseInt(HttpServletRequest req, String name, int def, int min, int max) {
+        String s = req.getParameter(name);
+        if (s == null) {
+            return def;
+        }
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ApiException(400, "?" + name + "=" + s + " is not a whole number from " + min + " to " + max);
     }
 
     private static void json(HttpServletResponse resp, int status, Object body) throws IOException {

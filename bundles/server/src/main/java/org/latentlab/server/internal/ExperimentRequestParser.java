@@ -1,7 +1,9 @@
 package org.latentlab.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -66,8 +68,14 @@ final class ExperimentRequestParser {
         }
         for (ParameterSpec spec : experiment.parameters()) {
             String value = params.get(spec.name());
-            if (value != null && spec.type() == ParameterSpec.Type.STRING && namesFile(value)) {
-                params.put(spec.name(), roots.resolve(value, "file in \"params." + spec.name() + "\"").toString());
+            if (value == null || spec.type() != ParameterSpec.Type.STRING) {
+                continue;
+            }
+            String field = "params." + spec.name();
+            if (isDocument(value)) {
+                checkPathsIn(value, field);
+            } else if (namesFile(value)) {
+                params.put(spec.name(), roots.resolve(value, "file in \"" + field + "\"").toString());
             }
         }
         String model = JobRequestParser.text(b, "model", false);
@@ -76,6 +84,48 @@ final class ExperimentRequestParser {
         }
         Path folder = model == null ? null : models.modelFolder(model);
         return ExperimentRequest.builder(id).model(folder).params(params).out(out).build();
+    }
+
+    /**
+     * A text that is a document, not a reference: an inline JSON object or array (a sweep's spec) or any
+     * text of several lines. Its slashes do not make it a file name.
+     */
+    static boolean isDocument(String value) {
+        String t = value.trim();
+        return t.startsWith("{") || t.startsWith("[") || t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0;
+    }
+
+    /**
+     * The files an inline JSON document names must lie under the model roots as well: every string in it
+     * that is an absolute path or ends in {@code .npy} goes through {@link ModelRoots} (403 outside them, 400
+     * for a relative {@code .npy} path). Texts that are not JSON are the experiment's to judge.
+     */
+    void checkPathsIn(String value, String field) {
+        JsonNode doc;
+        try {
+            doc = Json.MAPPER.readTree(value);
+        } catch (IOException e) {
+            return;
+        }
+        if (doc == null || !doc.isContainerNode()) {
+            return;
+        }
+        List<JsonNode> texts = new ArrayList<>();
+        collectTexts(doc, texts);
+        for (JsonNode t : texts) {
+            String s = t.asText().trim();
+            if (s.startsWith("/") || s.startsWith(java.io.File.separator) || s.toLowerCase(Locale.ROOT).endsWith(".npy")) {
+                roots.resolve(s, "file in \"" + field + "\"");
+            }
+        }
+    }
+
+    private static void collectTexts(JsonNode n, List<JsonNode> out) {
+        if (n.isTextual()) {
+            out.add(n);
+        } else if (n.isContainerNode()) {
+            n.elements().forEachRemaining(e -> collectTexts(e, out));
+        }
     }
 
     /** A value the experiment would read as a file: as {@code InputReference.parse} decides. */

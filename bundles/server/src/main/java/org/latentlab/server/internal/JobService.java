@@ -31,8 +31,8 @@ import org.latentlab.api.experiment.ExperimentEngine;
 import org.latentlab.api.experiment.ExperimentRequest;
 import org.latentlab.api.experiment.ExperimentResult;
 import org.latentlab.api.model.ModelLoader;
-import org.latentlab.server.internal.rest.CompareRow;
 import org.latentlab.server.internal.rest.ExperimentSummary;
+import org.latentlab.server.internal.rest.JobComparison;
 import org.latentlab.server.internal.rest.JobSummary;
 import org.latentlab.server.internal.rest.JobView;
 import org.latentlab.server.internal.rest.ProgressView;
@@ -297,18 +297,42 @@ public class JobService {
         return ResultFiles.list(Path.of(record(id).outDir()));
     }
 
-    List<CompareRow> compare(List<String> ids) throws SQLException {
-        List<CompareRow> out = new ArrayList<>();
-        for (String id : ids) {
-            JobView v = job(id);
-            if (v.kind().equals("experiment")) {
-                throw new ApiException(400, "compare takes analysis jobs; '" + id + "' is an experiment job");
-            }
-            JsonNode req = v.request();
-            out.add(new CompareRow(id, v.status(), req.path("model").asText(), req.path("strategy").asText("picard"),
-                    req.path("clusterer").asText("cosine"), v.summary()));
+    /** Jobs compared at once at most: each may read the head of its result.json. */
+    static final int MAX_COMPARED = 16;
+    /** Attractor pictures per job at most. */
+    static final int MAX_PICTURES = 64;
+
+    /**
+     * Finished jobs side by side, analyses and experiments alike (see {@link JobComparer}).
+     *
+     * @throws ApiException 400 for fewer than two jobs, more than {@link #MAX_COMPARED}, a job named twice or one
+     *                      not finished yet; 404 for an unknown job; each naming the job
+     */
+    JobComparison compare(List<String> ids, int pictures) throws SQLException {
+        List<String> wanted = ids.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (wanted.size() < 2 || wanted.size() > MAX_COMPARED) {
+            throw new ApiException(400, "compare takes 2 to " + MAX_COMPARED + " jobs, got " + wanted.size()
+                    + ": ?ids=JOB1,JOB2[,...]");
         }
-        return out;
+        if (pictures < 0 || pictures > MAX_PICTURES) {
+            throw new ApiException(400, "pictures=" + pictures + " is out of range; give 0 to " + MAX_PICTURES);
+        }
+        List<JobComparer.Input> in = new ArrayList<>();
+        for (String id : wanted) {
+            if (wanted.indexOf(id) != wanted.lastIndexOf(id)) {
+                throw new ApiException(400, "job '" + id + "' is named twice; list each job once");
+            }
+            JobStore.JobRecord r = record(id); // 404 naming it
+            JobView v = view(r);
+            if (v.active()) {
+                throw new ApiException(400, "job '" + id + "' is still " + v.status() + "; compare finished jobs only "
+                        + "(wait for it to end, or cancel it)");
+            }
+            in.add(new JobComparer.Input(v, Path.of(r.outDir())));
+        }
+        Catalog c = catalog; // without it, parameters are compared as the requests give them
+        JobComparer.Specs specs = c == null ? JobComparer.Specs.NONE : (type, id) -> c.find(type, id).map(x -> x.parameters());
+        return JobComparer.compare(in, specs, pictures);
     }
 
     private static <T> T require(T service, String what) {

@@ -240,10 +240,4 @@ class ExperimentJobsTest {
         assertEquals(20.0, list.get(0).parameters().get(1).max());
     }
 
-    @Test
-    void compareTakesAnalysisJobsOnly() throws Exception {
-        String id = jobs.submit(json("{\"experiment\": \"echo\"}")).id();
-        assertEquals(400, assertThrows(ApiException.class, () -> jobs.compare(List.of(id))).status);
-    }
-
 }

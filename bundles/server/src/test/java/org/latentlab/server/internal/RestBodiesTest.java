@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.launcher.spi.PluginFile;
-import org.latentlab.server.internal.rest.CompareRow;
+import org.latentlab.server.internal.rest.ComparedJob;
 import org.latentlab.server.internal.rest.ErrorBody;
+import org.latentlab.server.internal.rest.JobComparison;
 import org.latentlab.server.internal.rest.JobView;
 import org.latentlab.server.internal.rest.ParameterView;
 import org.latentlab.server.internal.rest.PluginView;
@@ -82,7 +86,28 @@ class RestBodiesTest {
         assertEquals(s, Json.MAPPER.readValue(Json.ANSWER.writeValueAsString(s), StatusView.class));
 
         assertEquals("{\"error\":\"no job 'x'\"}", Json.MAPPER.writeValueAsString(new ErrorBody("no job 'x'")));
-        assertFalse(tree(new CompareRow("j", "queued", "m", "picard", "cosine", null)).has("summary"));
+    }
+
+    @Test
+    void aComparisonListsWhatDiffersAndEachJobWithoutItsAbsentParts() throws Exception {
+        Map<String, JsonNode> numbers = new LinkedHashMap<>();
+        numbers.put("attractors", Json.MAPPER.valueToTree(7));
+        numbers.put("memorization.mean", NullNode.instance);
+        ComparedJob analysis = new ComparedJob("job-1", "analysis", "succeeded", "2026-01-02T03:04:05Z", "2026-01-02T03:05:00Z", null,
+                "memorizer", null, null, Map.of("strategy", "picard"), numbers, List.of("/api/jobs/job-1/files/report/attractor-0.png"),
+                null);
+        ComparedJob experiment = new ComparedJob("job-2", "experiment", "failed", "2026-01-02T03:04:05Z", "2026-01-02T03:05:00Z",
+                "it-echo", null, null, "it-echo failed", Map.of("experiment", "it-echo"), Map.of(), List.of(), "a note");
+        JobComparison c = new JobComparison(List.of("strategy", "experiment"), List.of(analysis, experiment));
+        JsonNode t = tree(c);
+        assertEquals(List.of("differing", "jobs"), names(t));
+        assertEquals(List.of("id", "kind", "status", "created", "finished", "model", "parameters", "numbers", "pictures"),
+                names(t.at("/jobs/0")), "no experiment, title, message or note for this analysis");
+        assertTrue(t.at("/jobs/0/numbers/memorization.mean").isNull(), "a number that is not finite is null, not left out");
+        assertEquals(List.of("id", "kind", "status", "created", "finished", "experiment", "message", "parameters", "numbers",
+                "pictures", "note"), names(t.at("/jobs/1")));
+        assertTrue(t.at("/jobs/1/pictures").isArray() && t.at("/jobs/1/pictures").isEmpty(), "no pictures: an empty list");
+        assertEquals(c, Json.MAPPER.readValue(Json.ANSWER.writeValueAsString(c), JobComparison.class), "round trip");
     }
 
     private static List<String> names(JsonNode n) {
