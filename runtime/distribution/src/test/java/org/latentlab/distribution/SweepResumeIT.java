@@ -126,9 +126,9 @@ class SweepResumeIT {
         assertFalse(Files.exists(home.resolve(".grid.latentlab-work-sweep")), "the work folder is gone after success");
     }
 
-    @Disabled("bug: SCR's circular-reference warnings (catalog -> sweep experiment / local executor -> cell runner ->"
-            + " analysis engine -> catalog) are printed on standard output by every command of a lab with the training"
-            + " feature, ahead of the command's own output. See the SweepIT report.")
+    @Disabled("fails on wt-sweepit, passes on main: SCR's circular-reference warnings (catalog -> sweep experiment / local"
+            + " executor -> cell runner -> analysis engine -> catalog) were printed on standard output by every command of a lab"
+            + " with the training feature; main gets the runner through ComponentServiceObjects. Enable after the merge.")
     @Test
     void showPrintsTheStudyAloneOnStandardOutput() throws Exception {
         Path home = LauncherScriptIT.freshHome("sweep-show");
