@@ -127,7 +127,9 @@ public final class OutputFolder implements AutoCloseable {
         try {
             String name = t.getFileName().toString();
             // hidden, recognisable, and short enough for the file system's name limit
-            Path s = Files.createTempDirectory(parent, "." + name.substring(0, Math.min(name.length(), 100)) + STAGING);
+            String prefix = "." + name.substring(0, Math.min(name.length(), 100)) + STAGING;
+            removeAbandonedStaging(parent, prefix);
+            Path s = Files.createTempDirectory(parent, prefix + ProcessHandle.current().pid() + "@" + HOST + "@");
             try { // temporary folders are owner-only; an output is an ordinary folder
                 Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
             } catch (UnsupportedOperationException ignored) {
@@ -196,6 +198,37 @@ public final class OutputFolder implements AutoCloseable {
             if (!published) {
                 discard();
             }
+        }
+    }
+
+    /** This machine's name as it appears in staging folder names: letters, digits, '.', '-' only. */
+    static final String HOST = host();
+
+    private static String host() {
+        try {
+            String h = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "");
+            return h.isEmpty() ? "localhost" : h.substring(0, Math.min(h.length(), 40));
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /**
+     * Deletes staging folders of this target that a process killed mid-write left behind: named {@code
+     * PREFIX<pid>@<host>@...} with this machine's host name and a pid that no longer runs. A staging folder of a
+     * live process, of another machine (a shared file system), or without an owner in its name is left alone.
+     */
+    static void removeAbandonedStaging(Path parent, String prefix) {
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                String[] owner = p.getFileName().toString().substring(prefix.length()).split("@", 3);
+                if (owner.length == 3 && owner[1].equals(HOST) && owner[0].matches("\\d{1,18}")
+                        && ProcessHandle.of(Long.parseLong(owner[0])).isEmpty()) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: a leftover staging folder is only clutter, never part of an output
         }
     }
 

@@ -222,4 +222,25 @@ class OutputFolderTest {
         assertEquals(List.of(".latentlab-output.json", "report", "result.json", "seeds.npy"), entries(target));
         assertEquals(List.of("report/a.png", "result.json", "seeds.npy"), OutputFolder.marker(target).orElseThrow().files());
     }
+
+    @Test
+    void stagingFoldersOfKilledProcessesAreRemovedOthersStay() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String prefix = ".abandoned" + ".latentlab-staging-";
+        Path dead = Files.createDirectories(dir.resolve(prefix + gone.pid() + "@" + OutputFolder.HOST + "@123/part"));
+        Path live = Files.createDirectories(dir.resolve(prefix + ProcessHandle.current().pid() + "@" + OutputFolder.HOST + "@456"));
+        Path otherMachine = Files.createDirectories(dir.resolve(prefix + gone.pid() + "@elsewhere.example@789"));
+        Path noOwner = Files.createDirectories(dir.resolve(prefix + "123456789"));
+        Path otherTarget = Files.createDirectories(dir.resolve(".other.latentlab-staging-" + gone.pid() + "@" + OutputFolder.HOST + "@1"));
+        Files.writeString(dead.resolve("half.npy"), "x");
+        try (OutputFolder out = OutputFolder.open(dir.resolve("abandoned"), OutputFolder.ANALYSIS)) {
+            assertTrue(out.staging().getFileName().toString().startsWith(prefix + ProcessHandle.current().pid() + "@"),
+                    out.staging().toString());
+            assertFalse(Files.exists(dead.getParent()), "the killed writer's staging folder is gone");
+            for (Path stays : List.of(live, otherMachine, noOwner, otherTarget)) {
+                assertTrue(Files.isDirectory(stays), stays + " stays");
+            }
+        }
+    }
 }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -223,9 +222,6 @@ class SweepIT {
         assertTrue(v >= 0 && v <= 1 + 1e-6, row.get("cell").asText() + " " + column + " " + row.get(column));
     }
 
-    @Disabled("bug: the cells of a published sweep are not reused. A sweep with failed cells still succeeds as a job, so the"
-            + " engine moves its work folder into DIR and deletes it; the rerun finds no work folder and runs every cell"
-            + " again (sweep.json reused = 0), although the command says 'finished cells are kept'. See the SweepIT report.")
     @Test
     void aRerunIntoTheSameFolderKeepsTheFinishedCellsAndRetriesTheFailedOnes() throws Exception {
         Path spec = write("rerun.json", TINY.replace("\"trainingSize\": [8, 64]", "\"trainingSize\": [8]"));

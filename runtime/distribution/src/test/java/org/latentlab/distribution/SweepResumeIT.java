@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,9 +125,6 @@ class SweepResumeIT {
         assertFalse(Files.exists(home.resolve(".grid.latentlab-work-sweep")), "the work folder is gone after success");
     }
 
-    @Disabled("fails on wt-sweepit, passes on main: SCR's circular-reference warnings (catalog -> sweep experiment / local"
-            + " executor -> cell runner -> analysis engine -> catalog) were printed on standard output by every command of a lab"
-            + " with the training feature; main gets the runner through ComponentServiceObjects. Enable after the merge.")
     @Test
     void showPrintsTheStudyAloneOnStandardOutput() throws Exception {
         Path home = LauncherScriptIT.freshHome("sweep-show");

@@ -41,6 +41,16 @@ public interface ExperimentContext {
     }
 
     /**
+     * The out folder as an earlier, published run of an experiment left it, when the request's out folder holds
+     * one: to be read (never written) by experiments that reuse finished work, e.g. a sweep's cells. Files taken
+     * over must be copied or linked into {@link #workDir()} or {@link #outDir()}: the published folder is
+     * replaced when this run succeeds.
+     */
+    default java.util.Optional<Path> previousOutput() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Inputs [n, ...inputShape] named by {@code reference}: a float32 {@code .npy} file, or a data set
      * reference (see {@link InputReference}).
      *

@@ -194,6 +194,12 @@ final class ExperimentRunner {
         }
 
         @Override
+        public Optional<Path> previousOutput() {
+            Path out = job.request().outDir();
+            return OutputFolder.marker(out).filter(m -> m.kind().equals(OutputFolder.EXPERIMENT) && m.complete()).map(m -> out);
+        }
+
+        @Override
         public Tensor inputs(String reference) {
             return ExperimentInputs.read(reference, spec, catalog);
         }

@@ -283,7 +283,7 @@ public class DefaultSweepCellRunner implements SweepCellRunner {
             return "out of memory: use fewer seeds, a smaller model or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)";
         }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        return e instanceof LatentLabException ? m : e.getClass().getSimpleName() + ": " + m;
+        return SweepSpec.specWords(e instanceof LatentLabException ? m : e.getClass().getSimpleName() + ": " + m); // spec keys, not train options
     }
 
     private static String host() {

@@ -122,6 +122,9 @@ public class SweepCommand implements Subcommand {
             }
             out.println(line);
         }
+        if (result.summary().get("reused") instanceof org.latentlab.api.result.FieldValue.Int n && n.value() > 0) {
+            out.printf(Locale.ROOT, "%d cells reused from an earlier run%n", n.value());
+        }
         out.printf(Locale.ROOT, "in %.1f s. Results in %s (sweep.json, sweep.csv, report.html)%n", result.elapsedMillis() / 1000.0,
                 outDir);
         if (failed > 0) {

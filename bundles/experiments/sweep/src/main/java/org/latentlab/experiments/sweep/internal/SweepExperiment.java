@@ -105,8 +105,13 @@ public class SweepExperiment implements Experiment {
         removeLeftovers(cellsDir);
         Map<String, CellResult> results = new ConcurrentHashMap<>();
         List<SweepCell> toRun = new ArrayList<>();
+        Optional<Path> published = ctx.previousOutput().map(o -> o.resolve("cells")).filter(Files::isDirectory);
         for (SweepCell c : cells) {
-            Optional<CellResult> earlier = withRunner(r -> r.read(cellsDir.resolve(c.id())));
+            Path cellDir = cellsDir.resolve(c.id());
+            if (published.isPresent() && !Files.exists(cellDir) && reusable(c, published.get().resolve(c.id()))) {
+                CellTrees.link(published.get().resolve(c.id()), cellDir); // a finished cell of the published sweep
+            }
+            Optional<CellResult> earlier = withRunner(r -> r.read(cellDir));
             if (earlier.isPresent() && earlier.get().status() == CellResult.Status.DONE
                     && c.specHash().equals(earlier.get().cell().specHash())) {
                 results.put(c.id(), earlier.get());
@@ -141,6 +146,11 @@ public class SweepExperiment implements Experiment {
                 axes.isEmpty() ? "no axes" : String.join(" × ", axes));
         SweepResult details = new SweepResult(spec.name(), spec.dataset(), spec.axisValues(), all, galleries, spec.settings());
         return new ExperimentResult(ID, title, summary, List.of("sweep.json", "sweep.csv", "spec.json", "cells/"), details, 0);
+    }
+
+    private boolean reusable(SweepCell c, Path dir) {
+        Optional<CellResult> r = withRunner(x -> x.read(dir));
+        return r.isPresent() && r.get().status() == CellResult.Status.DONE && c.specHash().equals(r.get().cell().specHash());
     }
 
     /** Half-written cell folders of a killed run (hidden staging folders in our own work folder). */

@@ -28,7 +28,8 @@ import org.latentlab.api.training.TrainingConfig;
  */
 final class SweepSpec {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Reals as BigDecimal, so a value is shown as written (1e-4 as 0.0001, not 1.0E-4). */
+    static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     /** Keys of "architecture" and their defaults. */
     static final Map<String, Object> ARCHITECTURE = ordered("type", "mlp", "hidden", List.of(512, 256), "latentDim", 32,

@@ -79,13 +79,17 @@ class SweepExperimentTest {
     }
 
     ExperimentResult run(FakeRunner runner, String spec, Path out, AtomicBoolean cancelled) throws Exception {
+        return run(runner, spec, out, cancelled, tmp.resolve("work"), Optional.empty());
+    }
+
+    ExperimentResult run(FakeRunner runner, String spec, Path out, AtomicBoolean cancelled, Path work, Optional<Path> previous)
+            throws Exception {
         runner.cancelled = cancelled;
         SweepExperiment e = new SweepExperiment();
         e.runner = runner;
         LocalCellExecutor local = new LocalCellExecutor();
         local.runner = runner;
         Files.createDirectories(out);
-        Path work = tmp.resolve("work");
         Files.createDirectories(work);
         Parameters params = Parameters.resolve("sweep", e.parameters(), Map.of("spec", spec));
         return e.run(new ExperimentContext() {
@@ -117,6 +121,11 @@ class SweepExperimentTest {
             @Override
             public Path workDir() {
                 return work;
+            }
+
+            @Override
+            public Optional<Path> previousOutput() {
+                return previous;
             }
 
             @Override
@@ -225,5 +234,23 @@ class SweepExperimentTest {
                 () -> run(runner, SPEC.replace("\"d\"", "\"cifar\""), tmp.resolve("out"), new AtomicBoolean()));
         assertTrue(e.getMessage().contains("cifar"), e.getMessage());
         assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void theFinishedCellsOfAPublishedSweepAreTakenOverAndOnlyTheOthersRun() throws Exception {
+        FakeRunner first = new FakeRunner();
+        first.failing = Set.of("c002");
+        Path published = tmp.resolve("published");
+        run(first, SPEC, published, new AtomicBoolean(), tmp.resolve("work1"), Optional.empty());
+        Files.move(tmp.resolve("work1/cells"), published.resolve("cells")); // what the platform does on success
+        byte[] before = Files.readAllBytes(published.resolve("cells/c000/cell.json"));
+
+        FakeRunner second = new FakeRunner();
+        ExperimentResult r = run(second, SPEC, published, new AtomicBoolean(), tmp.resolve("work2"), Optional.of(published));
+        assertEquals(List.of("c002"), second.ran);
+        assertEquals(3L, ((org.latentlab.api.result.FieldValue.Int) r.summary().get("reused")).value());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(tmp.resolve("work2/cells/c000/cell.json"))),
+                "taken over as it was, into the work folder that joins the new output");
+        assertTrue(Files.notExists(tmp.resolve("work2/cells/c002/.latentlab-staging-link")));
     }
 }

@@ -24,8 +24,8 @@ class SweepSpecTest {
         assertEquals(12, cells.size());
         assertEquals(Map.of("trainingSize", "16", "weightDecay", "0", "augmentation", "none"), cells.get(0).axes());
         assertEquals(Map.of("trainingSize", "16", "weightDecay", "0", "augmentation", "shift:2"), cells.get(1).axes());
-        assertEquals(Map.of("trainingSize", "16", "weightDecay", "1.0E-4", "augmentation", "none"), cells.get(2).axes());
-        assertEquals(Map.of("trainingSize", "1024", "weightDecay", "1.0E-4", "augmentation", "shift:2"), cells.get(11).axes());
+        assertEquals(Map.of("trainingSize", "16", "weightDecay", "0.0001", "augmentation", "none"), cells.get(2).axes());
+        assertEquals(Map.of("trainingSize", "1024", "weightDecay", "0.0001", "augmentation", "shift:2"), cells.get(11).axes());
         SweepCell last = cells.get(11);
         assertEquals("c011", last.id());
         assertEquals(1024, last.training().trainSize());
