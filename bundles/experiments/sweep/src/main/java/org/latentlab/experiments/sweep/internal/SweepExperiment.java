@@ -45,25 +45,14 @@ public class SweepExperiment implements Experiment {
     static final String ID = "sweep";
     static final int DEFAULT_GALLERIES = 6;
 
-    /**
-     * Got when a sweep runs, not when this component activates: the catalog binds this experiment, and the runner needs the engine, which
-     * needs the catalog; holding the runner directly would make that an activation cycle.
-     */
+    /** Got when a sweep runs ({@link Runners}). */
     @Reference
     ComponentServiceObjects<SweepCellRunner> runners;
     /** Set by tests instead of {@link #runners}. */
     SweepCellRunner runner;
 
     private <T> T withRunner(java.util.function.Function<SweepCellRunner, T> work) {
-        if (runner != null) {
-            return work.apply(runner);
-        }
-        SweepCellRunner r = runners.getService();
-        try {
-            return work.apply(r);
-        } finally {
-            runners.ungetService(r);
-        }
+        return Runners.with(runner, runners, work);
     }
 
     @Override
