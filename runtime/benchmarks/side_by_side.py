@@ -113,13 +113,14 @@ def torch_stack(folder, which):
     return torch.nn.Sequential(*mods).eval()
 
 
-def make_model(run, work, home):
+def make_model(run, work, epochs):
     models = os.path.join(work, "models")
     layers = os.path.join(models, "mlp784-layers")
-    if not os.path.exists(os.path.join(layers, "model.json")):
+    trained = os.path.join(layers, "training.json")
+    if not os.path.exists(trained) or json.load(open(trained))["config"].get("epochs") != epochs:
         log("training the model (latentlab train --dataset mnist --train-size %d --epochs %d --latent %d --hidden %s)"
-            % (TRAIN_SIZE, EPOCHS, LATENT, ",".join(map(str, HIDDEN))))
-        p = run.latentlab("train", "--dataset", "mnist", "--train-size", TRAIN_SIZE, "--epochs", EPOCHS, "--latent", LATENT,
+            % (TRAIN_SIZE, epochs, LATENT, ",".join(map(str, HIDDEN))))
+        p = run.latentlab("train", "--dataset", "mnist", "--train-size", TRAIN_SIZE, "--epochs", epochs, "--latent", LATENT,
                           "--hidden", ",".join(map(str, HIDDEN)), "--out", layers)
         log(p.stdout.strip().splitlines()[0])
     meta = json.load(open(os.path.join(layers, "model.json")))
@@ -364,6 +365,8 @@ def main():
     ap.add_argument("--launcher", required=True)
     ap.add_argument("--jmh-classpath", required=True)
     ap.add_argument("--work", default=os.environ.get("LATENTLAB_BENCH_WORK", "/tmp/latentlab-side-by-side"))
+    ap.add_argument("--epochs", type=int, default=EPOCHS, help="training epochs of the model (default %d; retrains "
+                    "the model in WORK when it was trained with another count)" % EPOCHS)
     ap.add_argument("--seeds", type=int, default=10000, help="noise seeds to the stop rule (default 10000)")
     ap.add_argument("--train-steps", type=int, default=200, help="optimiser steps timed per side (default 200)")
     ap.add_argument("--strategies", default="picard,anderson", help="LatentLab strategies to run (default picard,anderson)")
@@ -385,7 +388,7 @@ def main():
     info = dict(date=datetime.datetime.now().astimezone().isoformat(timespec="seconds"), host=socket.gethostname(), cpu=cpu,
                 cores=os.cpu_count(), torch=torch.__version__, torch_threads=torch.get_num_threads(), blas=blas,
                 java=subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0],
-                seeds=args.seeds, train_steps=args.train_steps, quick=args.quick, loads={},
+                epochs=args.epochs, seeds=args.seeds, train_steps=args.train_steps, quick=args.quick, loads={},
                 env={k: v for k, v in sorted(os.environ.items()) if re.match(r"(OMP|GOMP|KMP|MKL|OPENBLAS)_", k)},
                 java_opts=os.environ.get("LATENTLAB_JAVA_OPTS", ""))
     log("%s, %s, %d cores, torch %s (%d threads, BLAS %s), %s; threading environment (both sides): %s"
@@ -401,11 +404,13 @@ def main():
         log("[%s] load %s, %.0f s so far" % (name, info["loads"][name], time.perf_counter() - started))
 
     phase("model")
-    models, enc, dec, meta = make_model(run, work, home)
+    models, enc, dec, meta = make_model(run, work, args.epochs)
 
     def f(z):
         return enc(dec(z))
 
+    t = json.load(open(os.path.join(models, "mlp784-layers", "training.json")))
+    R["model"] = dict(folder=models, epochs=t["config"]["epochs"], losses=t["epochLosses"])
     R["agreement"] = check_agreement(run, work, models, f)
 
     phase("sgemm")
@@ -429,6 +434,7 @@ def main():
         sec = r["secondaryMetrics"]["seedSteps"]
         fixed[b][kind] = sec["score"]
         fixed[b][kind + "_error"] = sec["scoreError"]
+        fixed[b][kind + "_iterations"] = [v for fork in sec["rawData"] for v in fork]
     R["fixed"] = fixed
     for b in batches:
         log("  batch %d: torch %.0f (%.0f, %.0f), LatentLab torchscript %.0f, onnx %.0f seed-steps/s"
@@ -528,12 +534,23 @@ def table(R):
                 i["date"], i["host"], i["cpu"], i["cores"], ", ".join("%s %s" % kv for kv in i["loads"].items()), i["torch"],
                 i["torch_threads"], i["blas"], i["java"], " ".join("%s=%s" % kv for kv in i["env"].items()) or "none set",
                 i.get("seconds", 0), " (--quick: rough figures)" if i["quick"] else ""),
+            "", "Model: 784-512-256-32 MLP autoencoder trained by `latentlab train` on %d MNIST digits, %d epochs (loss per "
+            "epoch %s), run by every engine from %s. Seeds: %s Gaussian latent points N(0, 1), the same file for both sides." % (
+                TRAIN_SIZE, R["model"]["epochs"], ", ".join("%.4f" % v for v in R["model"]["losses"]), R["model"]["folder"],
+                "{:,}".format(i["seeds"])),
             "", "In parentheses: LatentLab / PyTorch for rates, PyTorch's time / LatentLab's time for whole runs; above 1x "
             "LatentLab is faster. PyTorch's times are means of a run before and one after the LatentLab side.", ""]
     tail = ["", "Map evaluation at batch 4096 as a share of the best measured sgemm rate (%.0f GFLOP/s; %.2f MFLOP per "
             "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, ", ".join(eff)),
             "Same weights in every engine: max |f(z) - z| difference to PyTorch eager %s." % ", ".join(
-                "%s %.1e" % kv for kv in R["agreement"].items())]
+                "%s %.1e" % kv for kv in R["agreement"].items()),
+            "Spread (the load moves everything): PyTorch's two runs %s; LatentLab's JMH iterations %s." % (
+                "; ".join(["fixed %d: %s" % (b, ", ".join("{:,.0f}".format(v) for v in fx[b]["torch_runs"])) for b in sorted(fx)]
+                          + ["seeds: %s s" % ", ".join("%.1f" % v for v in sd["torch"].get("runs", []))]
+                          + ["training: %s steps/s" % ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in t["runs"])]
+                          + ["sgemm: %s GFLOP/s" % ", ".join("%.0f" % v for v in sg["torch_runs"])]),
+                "; ".join("fixed %d %s: %s" % (b, k, ", ".join("{:,.0f}".format(v) for v in fx[b][k + "_iterations"]))
+                          for b in sorted(fx) for k in ("torchscript", "onnx") if k + "_iterations" in fx[b]))]
     return "\n".join(head + rows + tail) + "\n"
 
 
