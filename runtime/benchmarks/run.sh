@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs the JMH benchmarks. Arguments go to JMH, e.g.  runtime/benchmarks/run.sh -p backend=onnx
-# Builds the project first when the benchmark classes are missing.
+# Builds this module and what it needs first (mvn package in the reactor: never 'install', which would replace the
+# snapshot jars in ~/.m2). LATENTLAB_BENCH_NO_BUILD=1 skips the build.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
-if [[ ! -f "$here/target/classes/META-INF/BenchmarkList" ]]; then
-  (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests install)
+if [[ -z "${LATENTLAB_BENCH_NO_BUILD:-}" || ! -s "$here/target/classpath.txt" ]]; then
+  build=(mvn -B -q -Dstyle.color=never -DskipTests package -pl runtime/benchmarks -am
+         dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
+  (cd "$root" && { "${build[@]}" -o >/dev/null 2>&1 || "${build[@]}"; })
 fi
-(cd "$here" && mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null)
 exec java -Dlatentlab.benchmark.models="$here/models" -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
   org.openjdk.jmh.Main "$@"

@@ -2,10 +2,13 @@ package org.latentlab.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.dynamics.Progress;
@@ -16,13 +19,13 @@ import org.latentlab.backend.djl.internal.LayersBackend;
 import org.latentlab.backend.djl.internal.OnnxBackend;
 import org.latentlab.backend.djl.internal.TorchScriptBackend;
 import org.latentlab.strategies.internal.PicardIteration;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -33,10 +36,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Seed-steps per second of the latent map f = E∘D on a 784-512-256-32 MLP autoencoder, per backend:
- * one map evaluation of a 1024-seed batch (the engine's inner loop), and plain iteration of the same
- * batch for 20 steps through {@link PicardIteration} (adds the strategy's bookkeeping). Scores are
- * seed-steps per second. Backends: ONNX Runtime, TorchScript on libtorch, and LatentLab's own layer
- * stacks on libtorch (what 'latentlab train' writes), all with the same weights.
+ * one map evaluation of a batch of seeds (1024 unless {@code batch} says otherwise; the engine's inner
+ * loop), and plain iteration of the same batch for 20 steps through {@link PicardIteration} (adds the
+ * strategy's bookkeeping). Scores are seed-steps per second. Backends: ONNX Runtime, TorchScript on
+ * libtorch, and LatentLab's own layer stacks on libtorch (what 'latentlab train' writes), all with the
+ * same weights. The model is the folder {@code models/mlp784-<backend>} (its model.json), where
+ * {@code models} is the parameter of that name or, when empty, the committed models
+ * (system property {@code latentlab.benchmark.models}); side-by-side.sh points it at its trained model.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -46,11 +52,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 public class LatentMapBenchmark {
 
-    static final int BATCH = 1024;
     static final int STEPS = 20;
 
     @Param({"onnx", "torchscript", "layers"})
     public String backend;
+
+    /** Seeds per batch. */
+    @Param({"1024"})
+    public int batch;
+
+    /** Folder holding {@code mlp784-<backend>/model.json}; empty: the committed models. */
+    @Param({""})
+    public String models;
 
     private org.latentlab.api.model.LatentModel model;
     private Tensor seeds;
@@ -64,13 +77,14 @@ public class LatentMapBenchmark {
         System.setProperty("DJL_CACHE_DIR", cache.toString());
         System.setProperty("ENGINE_CACHE_DIR", cache.toString());
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
-        Path dir = Path.of(System.getProperty("latentlab.benchmark.models", "runtime/benchmarks/models"), "mlp784-" + backend);
-        String ext = switch (backend) {
-            case "onnx" -> ".onnx";
-            case "torchscript" -> ".pt";
-            default -> ".layers.json";
-        };
-        ModelSpec spec = new ModelSpec(dir, "mlp784", new int[] {784}, 32, "encoder" + ext, "decoder" + ext, backend);
+        String root = models.isEmpty() ? System.getProperty("latentlab.benchmark.models", "runtime/benchmarks/models") : models;
+        Path dir = Path.of(root, "mlp784-" + backend);
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("model.json").toFile());
+        int[] inputShape = new int[json.get("inputShape").size()];
+        Arrays.setAll(inputShape, i -> json.get("inputShape").get(i).asInt());
+        int k = json.get("latentDim").asInt();
+        ModelSpec spec = new ModelSpec(dir, json.get("name").asText(), inputShape, k, json.get("encoder").asText(),
+                json.get("decoder").asText(), backend);
         // the backend components, created as DS would (this benchmark runs on a plain class path, not in a lab)
         ModelBackend b = switch (backend) {
             case "onnx" -> new OnnxBackend();
@@ -79,11 +93,11 @@ public class LatentMapBenchmark {
         };
         model = b.load(spec);
         Random r = new Random(0);
-        float[] z = new float[BATCH * 32];
+        float[] z = new float[batch * k];
         for (int i = 0; i < z.length; i++) {
             z[i] = (float) r.nextGaussian();
         }
-        seeds = Tensor.matrix(BATCH, 32, z);
+        seeds = Tensor.matrix(batch, k, z);
         // tolerance 0: no seed stops early, so every run is exactly STEPS steps per seed
         picardParams = Parameters.resolve("picard", picard.parameters(), Map.of("tolerance", "1e-300", "maxSteps", "" + STEPS));
     }
@@ -93,15 +107,32 @@ public class LatentMapBenchmark {
         model.close();
     }
 
+    /**
+     * Seed-steps done, reported by JMH as the secondary score {@code seedSteps} (per second). The primary score
+     * counts invocations, whose size depends on {@code batch} (JMH's operations per invocation must be a constant).
+     */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class SeedSteps {
+        public long seedSteps;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            seedSteps = 0;
+        }
+    }
+
+    /** One map evaluation of the batch. */
     @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Tensor mapEvaluation() {
+    public Tensor mapEvaluation(SeedSteps counter) {
+        counter.seedSteps += batch;
         return model.encode(model.decode(seeds));
     }
 
+    /** {@link #STEPS} plain steps of the batch through the real strategy. */
     @Benchmark
-    @OperationsPerInvocation(BATCH * STEPS)
-    public List<Trajectory> picardIteration() {
+    public List<Trajectory> picardIteration(SeedSteps counter) {
+        counter.seedSteps += (long) batch * STEPS;
         return picard.iterate(z -> model.encode(model.decode(z)), seeds, picardParams, Progress.NONE);
     }
 }

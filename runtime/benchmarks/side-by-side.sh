@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: PyTorch eager (Debian's python3-torch 1.13, 2 threads) against LatentLab on the same
+# model files, in one run. Prints ratios (LatentLab / PyTorch) and writes them to WORK/side-by-side.md and .json.
+#
+#   runtime/benchmarks/side-by-side.sh [--passive] [--work DIR] [--quick] [--seeds N] [--strategies picard,anderson]
+#
+# WORK (default /tmp/latentlab-side-by-side) keeps the trained model between runs; delete it to retrain.
+# LATENTLAB_HOME is honoured (MNIST is fetched there on first use). Both sides run in the same environment;
+# --passive exports OMP_WAIT_POLICY=PASSIVE to both (on a busy machine OpenMP's default spinning dominates both).
+# See runtime/benchmarks/README.md.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+py=/usr/bin/python3 # Debian's python3-torch lives here, not in a pyenv or venv python
+
+# 1. PyTorch: Debian's CPU build, installed with apt when missing (needs root). Debian's torch calls the system
+#    BLAS (libblas.so.3); with only the reference BLAS that apt picks for its dependency, a 1024x1024 sgemm runs at
+#    about 2.5 GFLOP/s, so the baseline would be a straw man: the script also installs OpenBLAS (libtorch1.13
+#    recommends libopenblas0 first), which makes torch's matrix products about 20x faster.
+packages=()
+"$py" -c 'import torch, numpy' >/dev/null 2>&1 || packages+=(python3-torch python3-numpy)
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
+if [[ -z "$blas" || "$blas" == */blas/libblas.so.3* ]]; then packages+=(libopenblas0-pthread); fi
+if (( ${#packages[@]} )); then
+  echo "side-by-side: installing Debian's PyTorch 1.13 (CPU) and an optimised BLAS for it:"
+  echo "side-by-side:   apt-get install -y ${packages[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "side-by-side: not root: run that command as root, then run this script again" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y "${packages[@]}" || { apt-get update && apt-get install -y "${packages[@]}"; }
+  "$py" -c 'import torch, numpy; print("side-by-side: installed torch", torch.__version__, "numpy", numpy.__version__)'
+  echo "side-by-side: BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
+fi
+
+# 2. LatentLab: the launcher and the JMH benchmarks, built from this checkout (package, never install: the
+#    reactor resolves the project's own modules from their target folders). Offline first, then online.
+launcher="$root/runtime/distribution/target/latentlab/bin/latentlab"
+if [[ -z "${LATENTLAB_BENCH_NO_BUILD:-}" ]]; then
+  echo "side-by-side: building LatentLab (mvn package -DskipTests of runtime/distribution and runtime/benchmarks)"
+  build=(mvn -B -q -Dstyle.color=never -DskipTests package -pl runtime/distribution,runtime/benchmarks -am
+         dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
+  (cd "$root" && { "${build[@]}" -o >/dev/null 2>&1 || "${build[@]}"; })
+fi
+classpath="$here/target/classpath.txt"
+
+args=()
+for a in "$@"; do
+  if [[ "$a" == --passive ]]; then export OMP_WAIT_POLICY=PASSIVE; else args+=("$a"); fi
+done
+exec "$py" "$here/side_by_side.py" --root "$root" --launcher "$launcher" \
+  --jmh-classpath "$here/target/classes:$(cat "$classpath")" ${args[@]+"${args[@]}"}
