@@ -16,6 +16,7 @@ import org.latentlab.api.attractor.Clustering;
 import org.latentlab.api.dynamics.IterationStrategy;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.dynamics.Progress;
+import org.latentlab.api.dynamics.StreamingIteration;
 import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.metric.Metric;
 import org.latentlab.api.metric.MetricContext;
@@ -23,8 +24,9 @@ import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.LatentModel;
 
 /**
- * The analysis itself, independent of OSGi and of where the map comes from: iterate the seeds in
- * chunks, merge converged end points into clusters, polish each cluster to its fixed point (merging
+ * The analysis itself, independent of OSGi and of where the map comes from: iterate the seeds (in
+ * chunks, or streamed through one batch when the strategy is a {@link StreamingIteration}), merge
+ * converged end points into clusters, polish each cluster to its fixed point (merging
  * clusters that polish to the same point), measure each attractor's stability, run the metrics. Attractor ids are ordered by basin size, largest first (ties: first reached first).
  */
 final class Analysis {
@@ -70,7 +72,20 @@ final class Analysis {
             }
         };
         List<Trajectory> trajectories = new ArrayList<>(n);
-        for (int c = 0; c < chunks; c++) {
+        boolean streamed = in.strategy().service() instanceof StreamingIteration;
+        if (streamed) {
+            StreamingIteration streaming = (StreamingIteration) in.strategy().service();
+            // the whole run through one batch of chunkSize seeds: refilled as seeds finish, one tail for all chunks
+            checkCancelled(listener);
+            listener.stage("iterating", -1, n + " seeds, " + Math.min(n, in.chunkSize()) + " at a time");
+            List<Trajectory> all = streaming.iterate(in.map(), seeds, in.chunkSize(), in.strategy().params(), progress);
+            if (all.size() != n) {
+                throw new IllegalStateException("strategy '" + in.strategy().id() + "' returned " + all.size()
+                        + " trajectories for " + n + " seeds");
+            }
+            trajectories.addAll(all);
+        }
+        for (int c = 0; !streamed && c < chunks; c++) {
             int from = c * in.chunkSize();
             int to = Math.min(n, from + in.chunkSize());
             checkCancelled(listener);

@@ -36,8 +36,11 @@ public class PicardIteration implements StreamingIteration {
         return PicardRun.run(map, seeds, batch, params, progress);
     }
 
-    /** The plain loop this strategy ran before {@link PicardRun}: the reference the tests compare it with. */
-    static List<Trajectory> plain(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
+    /**
+     * The plain loop this strategy ran before {@link PicardRun} (one map call per step, chunk by chunk): the
+     * reference the tests compare it with, here and on real models in the backends' tests.
+     */
+    public static List<Trajectory> plain(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
         return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k) -> fz);
     }
 }
