@@ -62,12 +62,21 @@ final class Analysis {
         int n = seeds.rows();
         int k = seeds.width();
         int chunks = Math.max(1, (n + in.chunkSize() - 1) / in.chunkSize());
+        // Between chunks the engine checks that the services in use are still there; a streamed run has no chunks,
+        // so the check also runs whenever the strategy asks about cancellation after another chunkSize seed-steps.
         Progress progress = new Progress() {
+            long sinceCheck;
+
             public void advance(long units) {
+                sinceCheck += units;
                 listener.advance(units);
             }
 
             public boolean cancelled() {
+                if (sinceCheck >= in.chunkSize()) {
+                    sinceCheck = 0;
+                    listener.checkpoint();
+                }
                 return listener.cancelled();
             }
         };

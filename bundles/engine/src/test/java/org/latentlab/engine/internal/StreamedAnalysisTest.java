@@ -99,6 +99,44 @@ class StreamedAnalysisTest {
     }
 
     @Test
+    void aStreamedRunChecksItsServicesWhileItIterates() {
+        // seeds that never converge (a rotation): only the engine's check between chunkSize seed-steps can stop the run
+        LatentMap rotation = z -> {
+            float[] o = new float[z.data().length];
+            for (int r = 0; r < z.rows(); r++) {
+                o[2 * r] = -z.data()[2 * r + 1];
+                o[2 * r + 1] = z.data()[2 * r];
+            }
+            return Tensor.matrix(z.rows(), 2, o);
+        };
+        long[] advanced = {0};
+        Analysis.Listener l = new Analysis.Listener() {
+            public void stage(String stage, long total, String message) {}
+
+            public void advance(long units) {
+                advanced[0] += units;
+            }
+
+            public boolean cancelled() {
+                return false;
+            }
+
+            public void checkpoint() {
+                if (advanced[0] > 0) {
+                    throw new LatentLabException("clusterer 'euclidean' was removed while it ran");
+                }
+            }
+        };
+        LatentLabException e = assertThrows(LatentLabException.class, () -> Analysis.run(new Analysis.Inputs(rotation,
+                Tensor.ofRows(AnalysisTest.gaussianSeeds(1000, 2, 6, 1)),
+                AnalysisTest.choice("picard", new PicardIteration(), Map.of("maxSteps", "2000")),
+                AnalysisTest.choice("euclidean", (AttractorClusterer) new EuclideanClusterer(), Map.of()), List.of(),
+                Optional.empty(), Optional.empty(), 64, 1e-3), l));
+        assertTrue(e.getMessage().contains("removed"), e.getMessage());
+        assertTrue(advanced[0] < 200, "stopped after about one chunk of seed-steps, not at the end: " + advanced[0]);
+    }
+
+    @Test
     void aStreamingStrategyThatLosesSeedsFailsTheRun() {
         IterationStrategy lossy = new org.latentlab.api.dynamics.StreamingIteration() {
             public List<ParameterSpec> parameters() {
