@@ -20,6 +20,21 @@ public interface LatentModel extends AutoCloseable {
     Tensor decode(Tensor latents);
 
     /**
+     * The latent map f = E∘D applied {@code steps} times to each row: [steps, n, latentDim], block s
+     * holding f^(s+1)(z). Backends whose engine can run the decoder and the encoder back to back override
+     * it, so that neither the decoded inputs nor the intermediate latents leave the engine between steps;
+     * the values must be those of {@link #encode}({@link #decode}(z)) repeated. This default does exactly
+     * that, two calls per step.
+     *
+     * @param latents [n, latentDim]
+     * @param steps   at least 1
+     */
+    default Tensor latentSteps(Tensor latents, int steps) {
+        org.latentlab.api.dynamics.LatentMap f = z -> encode(decode(z));
+        return f.applySteps(latents, steps);
+    }
+
+    /**
      * The Jacobian of the latent map f = E∘D at each point, by automatic differentiation, when the
      * engine has it (the engine falls back to finite differences otherwise).
      *

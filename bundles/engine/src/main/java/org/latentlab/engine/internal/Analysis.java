@@ -16,6 +16,7 @@ import org.latentlab.api.attractor.Clustering;
 import org.latentlab.api.dynamics.IterationStrategy;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.dynamics.Progress;
+import org.latentlab.api.dynamics.StreamingIteration;
 import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.metric.Metric;
 import org.latentlab.api.metric.MetricContext;
@@ -23,8 +24,9 @@ import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.LatentModel;
 
 /**
- * The analysis itself, independent of OSGi and of where the map comes from: iterate the seeds in
- * chunks, merge converged end points into clusters, polish each cluster to its fixed point (merging
+ * The analysis itself, independent of OSGi and of where the map comes from: iterate the seeds (in
+ * chunks, or streamed through one batch when the strategy is a {@link StreamingIteration}), merge
+ * converged end points into clusters, polish each cluster to its fixed point (merging
  * clusters that polish to the same point), measure each attractor's stability, run the metrics. Attractor ids are ordered by basin size, largest first (ties: first reached first).
  */
 final class Analysis {
@@ -60,17 +62,39 @@ final class Analysis {
         int n = seeds.rows();
         int k = seeds.width();
         int chunks = Math.max(1, (n + in.chunkSize() - 1) / in.chunkSize());
+        // Between chunks the engine checks that the services in use are still there; a streamed run has no chunks,
+        // so the check also runs whenever the strategy asks about cancellation after another chunkSize seed-steps.
         Progress progress = new Progress() {
+            long sinceCheck;
+
             public void advance(long units) {
+                sinceCheck += units;
                 listener.advance(units);
             }
 
             public boolean cancelled() {
+                if (sinceCheck >= in.chunkSize()) {
+                    sinceCheck = 0;
+                    listener.checkpoint();
+                }
                 return listener.cancelled();
             }
         };
         List<Trajectory> trajectories = new ArrayList<>(n);
-        for (int c = 0; c < chunks; c++) {
+        boolean streamed = in.strategy().service() instanceof StreamingIteration;
+        if (streamed) {
+            StreamingIteration streaming = (StreamingIteration) in.strategy().service();
+            // the whole run through one batch of chunkSize seeds: refilled as seeds finish, one tail for all chunks
+            checkCancelled(listener);
+            listener.stage("iterating", -1, n + " seeds, " + Math.min(n, in.chunkSize()) + " at a time");
+            List<Trajectory> all = streaming.iterate(in.map(), seeds, in.chunkSize(), in.strategy().params(), progress);
+            if (all.size() != n) {
+                throw new IllegalStateException("strategy '" + in.strategy().id() + "' returned " + all.size()
+                        + " trajectories for " + n + " seeds");
+            }
+            trajectories.addAll(all);
+        }
+        for (int c = 0; !streamed && c < chunks; c++) {
             int from = c * in.chunkSize();
             int to = Math.min(n, from + in.chunkSize());
             checkCancelled(listener);
@@ -208,30 +232,70 @@ final class Analysis {
         return new Outcome(List.copyOf(attractors), trajectories, labels, results);
     }
 
+    /** Most plain-iteration updates polishing gives one point. */
+    static final int POLISH_UPDATES = 1000;
+    /** A point whose residual has not reached a new low for this many updates is at its float floor (or leaving). */
+    static final int POLISH_STALL = 100;
+    /** Updates per map call while polishing (the points stay in a native engine between them). */
+    static final int POLISH_BLOCK = 16;
+
     /**
      * A cluster's mean is only as close to the fixed point as the stopping tolerance allows. Refine
-     * each by plain iteration (at most 1000 updates, until ‖f(z) − z‖² &lt; 1e-14) and keep the
-     * refined point only where that lowered the residual without moving more than
-     * 100·‖f(c) − c‖ / (1 − ρ̂), ρ̂ the contraction rate seen in the first update (at most 0.999):
-     * a mean is about ‖f(c) − c‖/(1 − ρ) from an attractor, while saddles and repellers, which plain
-     * iteration leaves, keep their mean.
+     * each by plain iteration (at most 1000 updates, until ‖f(z) − z‖² &lt; 1e-14 or the residual has
+     * not reached a new low for 100 updates: float32 leaves a floor) and keep the refined point only where
+     * that lowered the residual without moving more than 100·‖f(c) − c‖ / (1 − ρ̂), ρ̂ the contraction rate
+     * seen in the first update (at most 0.999): a mean is about ‖f(c) − c‖/(1 − ρ) from an attractor, while
+     * saddles and repellers, which plain iteration leaves, keep their mean. Points are updated
+     * {@link #POLISH_BLOCK} steps per map call and leave the batch when they stop.
      */
     static float[] polish(LatentMap f, float[] centers, int m, int k) {
         if (m == 0) {
             return centers;
         }
-        float[] fc = f.apply(Tensor.matrix(m, k, centers)).data();
+        float[] first = f.applySteps(Tensor.matrix(m, k, centers), 2).data(); // f(c), then f(f(c)): the rate
+        float[] fc = java.util.Arrays.copyOf(first, m * k);
+        float[] ffc = java.util.Arrays.copyOfRange(first, m * k, 2 * m * k);
         double[] r0 = residuals(centers, fc, m, k);
-        float[] p = centers;
-        float[] fp = fc;
-        double[] r1 = residuals(fc, f.apply(Tensor.matrix(m, k, fc)).data(), m, k); // after one update: the rate
-        for (int it = 0; it < 1000; it++) {
-            double[] r = residuals(p, fp, m, k);
-            if (java.util.Arrays.stream(r).allMatch(x -> x < 1e-14)) {
-                break;
+        double[] r1 = residuals(fc, ffc, m, k);
+        float[] p = centers.clone(); // per point: its latest iterate and f of it
+        float[] fp = fc.clone();
+        double[] best = r0.clone();
+        int[] updates = new int[m];
+        int[] stall = new int[m];
+        int[] active = java.util.stream.IntStream.range(0, m).filter(a -> !(r0[a] < 1e-14)).toArray();
+        while (active.length > 0) {
+            int steps = POLISH_BLOCK;
+            for (int a : active) {
+                steps = Math.min(steps, POLISH_UPDATES - updates[a]);
             }
-            p = fp;
-            fp = f.apply(Tensor.matrix(m, k, p)).data();
+            steps = Math.max(1, steps);
+            float[] in = new float[active.length * k];
+            for (int i = 0; i < active.length; i++) {
+                System.arraycopy(fp, active[i] * k, in, i * k, k);
+            }
+            float[] out = f.applySteps(Tensor.matrix(active.length, k, in), steps).data();
+            int kept = 0;
+            for (int i = 0; i < active.length; i++) {
+                int a = active[i];
+                boolean stop = false;
+                for (int j = 0; j < steps && !stop; j++) {
+                    System.arraycopy(fp, a * k, p, a * k, k);
+                    System.arraycopy(out, (j * active.length + i) * k, fp, a * k, k);
+                    updates[a]++;
+                    double r = residual(p, fp, a, k);
+                    if (r < best[a]) {
+                        best[a] = r;
+                        stall[a] = 0;
+                    } else {
+                        stall[a]++;
+                    }
+                    stop = r < 1e-14 || stall[a] >= POLISH_STALL || updates[a] >= POLISH_UPDATES;
+                }
+                if (!stop) {
+                    active[kept++] = a;
+                }
+            }
+            active = java.util.Arrays.copyOf(active, kept);
         }
         double[] r = residuals(p, fp, m, k);
         float[] out = centers.clone();
@@ -247,6 +311,15 @@ final class Analysis {
             }
         }
         return out;
+    }
+
+    private static double residual(float[] z, float[] fz, int a, int k) {
+        double r = 0;
+        for (int j = 0; j < k; j++) {
+            double d = fz[a * k + j] - z[a * k + j];
+            r += d * d;
+        }
+        return Double.isFinite(r) ? r : Double.POSITIVE_INFINITY;
     }
 
     /** Polished points a and b coincide: within 1e-4 relative (float32 polishing leaves ~1e-6). */

@@ -12,6 +12,7 @@ import org.latentlab.api.Parameters;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.AttractorClusterer;
 import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.engine.AnalysisRequest;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.engine.JobStatus;
@@ -61,6 +62,18 @@ final class JobRunner {
     }
 
     private void runStarted(EngineJob<AnalysisRequest, AnalysisResult> job, DefaultAnalysisEngine.Bound bound) {
+        Profile profile = Profile.enabled() ? new Profile() : null;
+        try {
+            runStarted(job, bound, profile, profile == null ? job : profile.listener(job));
+        } finally {
+            if (profile != null) {
+                System.err.print(profile.report());
+            }
+        }
+    }
+
+    private void runStarted(EngineJob<AnalysisRequest, AnalysisResult> job, DefaultAnalysisEngine.Bound bound, Profile profile,
+            Analysis.Listener stages) {
         long t0 = System.currentTimeMillis();
         AnalysisRequest r = job.request();
         job.onCheckpoint(() -> {
@@ -71,11 +84,11 @@ final class JobRunner {
         });
         try {
             job.checkpoint(); // a service bound at acceptance may have gone while the job waited in the queue
-            job.stage("loading", -1, "reading " + r.modelFolder());
+            stages.stage("loading", -1, "reading " + r.modelFolder());
             ModelSpec spec = loader.read(r.modelFolder());
             int batch = MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch, MemoryBudget.available());
             try (LatentModel model = loader.backendFor(spec).load(spec)) {
-                job.stage("seeds", -1, r.seeds().origin());
+                stages.stage("seeds", -1, r.seeds().origin());
                 Tensor seeds = SeedReader.latentSeeds(r.seeds(), model, bound.seedSource(), batch);
                 Analysis.Choice<IterationStrategy> strategy = bound.strategy();
                 Analysis.Choice<AttractorClusterer> clusterer = bound.clusterer();
@@ -83,16 +96,17 @@ final class JobRunner {
                 Optional<Tensor> training = Optional.empty();
                 if (r.training() != null) {
                     job.checkpoint();
-                    job.stage("training data", -1, r.training().dataset() + ":" + r.training().split());
+                    stages.stage("training data", -1, r.training().dataset() + ":" + r.training().split());
                     training = Optional.of(bound.training().load(r.training().split(), r.training().limit()));
                 }
-                Analysis.Outcome o = Analysis.run(new Analysis.Inputs(new ModelLatentMap(model, batch), seeds, strategy,
-                        clusterer, metrics, Optional.of(model), training, chunkSize, jacobianStep), job);
+                LatentMap map = new ModelLatentMap(model, batch);
+                Analysis.Outcome o = Analysis.run(new Analysis.Inputs(profile == null ? map : profile.map(map), seeds, strategy,
+                        clusterer, metrics, Optional.of(model), training, chunkSize, jacobianStep), stages);
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), seeds, strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metrics(),
                         System.currentTimeMillis() - t0);
                 job.checkpoint();
-                job.stage("exporting", r.exporters().size(), "writing " + r.outDir());
+                stages.stage("exporting", r.exporters().size(), "writing " + r.outDir());
                 // Exporters write into a staging folder; only a complete set is published (never over foreign files).
                 try (org.latentlab.io.OutputFolder out = org.latentlab.io.OutputFolder.open(r.outDir(),
                         org.latentlab.io.OutputFolder.ANALYSIS)) {

@@ -1,10 +1,16 @@
 package org.latentlab.engine.internal;
 
+import java.util.Arrays;
+import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.model.LatentModel;
 
-/** f = E∘D of a loaded model, applied in sub-batches so decoded inputs of a big batch never pile up. */
+/**
+ * f = E∘D of a loaded model, applied in sub-batches so decoded inputs of a big batch never pile up. Every call
+ * goes through {@link LatentModel#latentSteps}: a backend that runs the decoder and the encoder back to back in its
+ * engine (libtorch) does one native call per sub-batch and keeps the decoded inputs there.
+ */
 final class ModelLatentMap implements LatentMap {
 
     private final LatentModel model;
@@ -17,17 +23,36 @@ final class ModelLatentMap implements LatentMap {
 
     @Override
     public Tensor apply(Tensor z) {
-        int n = z.rows();
-        if (n <= batch) {
-            return model.encode(model.decode(z));
+        Tensor out = applySteps(z, 1);
+        return Tensor.matrix(z.rows(), z.width(), out.data());
+    }
+
+    @Override
+    public Tensor applySteps(Tensor z, int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         }
+        int n = z.rows();
         int k = z.width();
-        float[] out = org.latentlab.api.Tensor.allocate("f(z)", n, k);
+        if (n <= batch) {
+            return checked(model.latentSteps(z, steps), n, k, steps);
+        }
+        float[] out = Tensor.allocate("f(z)", steps, n, k);
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
-            Tensor part = model.encode(model.decode(z.slice(from, to)));
-            System.arraycopy(part.data(), 0, out, from * k, (to - from) * k);
+            float[] part = checked(model.latentSteps(z.slice(from, to), steps), to - from, k, steps).data();
+            for (int s = 0; s < steps; s++) { // part is [steps, rows, k]: each step's block goes to its place
+                System.arraycopy(part, s * (to - from) * k, out, (s * n + from) * k, (to - from) * k);
+            }
         }
-        return Tensor.matrix(n, k, out);
+        return new Tensor(new int[] {steps, n, k}, out);
+    }
+
+    private Tensor checked(Tensor out, int n, int k, int steps) {
+        if (out.data().length != (long) steps * n * k) {
+            throw new LatentLabException("model '" + model.spec().name() + "' returned " + Arrays.toString(out.shape())
+                    + " for " + steps + " steps of the latent map on [" + n + ", " + k + "]");
+        }
+        return out.shape().length == 3 ? out : new Tensor(new int[] {steps, n, k}, out.data());
     }
 }

@@ -114,7 +114,7 @@ final class FixedPointLoop {
         return out;
     }
 
-    private static void classify(int i, float[] z, float[] fz, int k, double tol, double divergence, int maxSteps,
+    static void classify(int i, float[] z, float[] fz, int k, double tol, double divergence, int maxSteps,
             int[] steps, double[] residual, byte[] state, boolean checkConvergence) {
         double r2 = 0;
         double norm2 = 0;

@@ -190,6 +190,66 @@ final class DjlLatentModel implements LatentModel {
     }
 
     /**
+     * With the PyTorch engine, f = E∘D through both TorchScript modules back to back in libtorch: the decoded
+     * inputs never reach Java, and several steps take one call. Other engines: decode and encode per step.
+     */
+    @Override
+    public Tensor latentSteps(Tensor latents, int steps) {
+        if (!"PyTorch".equals(engine)) {
+            return LatentModel.super.latentSteps(latents, steps);
+        }
+        int k = spec.latentDim();
+        if (latents.width() != k) {
+            throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
+        }
+        ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
+        return withEngine(() -> steps(manager, latents, steps, k, z -> {
+            NDList x = decoderModel.getBlock().forward(ps, new NDList(z), false);
+            if (x.isEmpty()) {
+                throw new LatentLabException(spec.decoder() + " produced no output");
+            }
+            NDList y = encoderModel.getBlock().forward(ps, new NDList(x.get(0)), false);
+            if (y.isEmpty()) {
+                throw new LatentLabException(spec.encoder() + " produced no output");
+            }
+            return y.get(0);
+        }, "encoder " + spec.encoderFile()), "latent map of " + spec.name());
+    }
+
+    /**
+     * {@code f} applied {@code steps} times to [n, k] latents inside one scope of {@code manager}: [steps, n, k].
+     * Each step's arrays (the decoded batch, the layers' intermediates) are freed once the next step has its input.
+     *
+     * @param what names the network whose output is checked, for the message when it is not [n, k]
+     */
+    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, java.util.function.UnaryOperator<NDArray> f,
+            String what) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        }
+        int n = latents.rows();
+        float[] out = Tensor.allocate("latent map steps", steps, n, k);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray z = scope.create(latents.data(), new Shape(n, k));
+            for (int s = 0; s < steps; s++) {
+                try (NDManager step = scope.newSubManager()) {
+                    z.attach(step); // z and everything computed from it belong to this step
+                    NDArray y = f.apply(z);
+                    if (y.size() != (long) n * k) {
+                        throw new LatentLabException(what + " returned shape " + y.getShape() + " for " + n
+                                + " rows; model.json says latentDim " + k);
+                    }
+                    y.attach(scope); // kept: the next step's input
+                    float[] values = y.toFloatArray();
+                    System.arraycopy(values, 0, out, s * n * k, n * k);
+                    z = y;
+                }
+            }
+        }
+        return new Tensor(new int[] {steps, n, k}, out);
+    }
+
+    /**
      * With the PyTorch engine: autograd through the TorchScript modules. Each point is repeated k
      * times; row i of copy a keeps only output i, so one backward pass of their sum yields every row
      * of every Jacobian. Other engines (ONNX Runtime) have no autodiff: empty.

@@ -76,6 +76,17 @@ final class LayersLatentModel implements LatentModel {
         }, what);
     }
 
+    /** f = E∘D in libtorch, {@code steps} times: only the latents cross to Java, once per step. */
+    @Override
+    public Tensor latentSteps(Tensor latents, int steps) {
+        int k = spec.latentDim();
+        if (latents.width() != k) {
+            throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
+        }
+        return DjlLatentModel.withEngine(() -> DjlLatentModel.steps(manager, latents, steps, k,
+                z -> encoder.forward(decoder.forward(z)), "encoder " + spec.encoderFile()), "latent map of " + spec.name());
+    }
+
     @Override
     public Optional<Tensor> latentJacobian(Tensor points) {
         return Optional.of(DjlLatentModel.withEngine(() -> AutogradJacobian.of(ENGINE, manager, points,

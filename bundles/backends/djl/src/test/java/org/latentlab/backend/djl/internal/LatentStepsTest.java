@@ -1,0 +1,165 @@
+package org.latentlab.backend.djl.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.api.dynamics.Progress;
+import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.model.ModelSpec;
+import org.latentlab.strategies.internal.PicardIteration;
+
+/**
+ * {@link LatentModel#latentSteps} on libtorch (layer stacks and TorchScript: E∘D in one native call, several steps
+ * per call) against decode and encode called one after the other; and picard on real models, batched with
+ * latentSteps, against the plain loop with encode(decode(z)) per step.
+ */
+class LatentStepsTest {
+
+    static final Path MODELS = DjlBackendsTest.MODELS;
+    static final Path MLP784 = Path.of("../../../runtime/benchmarks/models").toAbsolutePath().normalize();
+
+    @BeforeAll
+    static void offlineEngines() {
+        DjlBackendsTest.offlineEngines();
+    }
+
+    static LatentModel memorizer(String format) {
+        return switch (format) {
+            case "layers" -> new LayersBackend().load(DjlBackendsTest.spec(MODELS.resolve("memorizer-layers"), 4, ".layers.json"));
+            case "torchscript" -> new TorchScriptBackend().load(DjlBackendsTest.spec(MODELS.resolve("memorizer-torchscript"), 4, ".pt"));
+            default -> new OnnxBackend().load(DjlBackendsTest.spec(MODELS.resolve("memorizer"), 4, ".onnx"));
+        };
+    }
+
+    static Tensor gaussian(int n, int k, double sigma, long seed) {
+        Random r = new Random(seed);
+        float[] d = new float[n * k];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) (sigma * r.nextGaussian());
+        }
+        return Tensor.matrix(n, k, d);
+    }
+
+    /** encode(decode(z)) repeated, one step per call: what latentSteps must give. */
+    static float[] repeated(LatentModel m, Tensor z, int steps) {
+        int n = z.rows();
+        int k = z.width();
+        float[] out = new float[steps * n * k];
+        Tensor cur = z;
+        for (int s = 0; s < steps; s++) {
+            cur = m.encode(m.decode(cur));
+            System.arraycopy(cur.data(), 0, out, s * n * k, n * k);
+        }
+        return out;
+    }
+
+    @Test
+    void latentStepsAreEncodeOfDecodeRepeatedOnEveryEngine() {
+        Tensor z = gaussian(37, 4, 2, 1);
+        for (String format : List.of("layers", "torchscript", "onnx")) {
+            try (LatentModel m = memorizer(format)) {
+                for (int steps : new int[] {1, 5}) {
+                    Tensor t = m.latentSteps(z, steps);
+                    assertArrayEquals(new int[] {steps, 37, 4}, t.shape(), format);
+                    float[] want = repeated(m, z, steps);
+                    for (int i = 0; i < want.length; i++) {
+                        assertEquals(want[i], t.data()[i], 1e-6 * Math.max(1, Math.abs(want[i])), format + " value " + i);
+                    }
+                }
+                // the input is not changed, and a second call gives the same values (nothing left over from the first)
+                assertArrayEquals(gaussian(37, 4, 2, 1).data(), z.data());
+                assertArrayEquals(m.latentSteps(z, 3).data(), m.latentSteps(z, 3).data(), format);
+            }
+        }
+    }
+
+    @Test
+    void latentStepsRefuseLatentsOfTheWrongWidthWithTheReason() {
+        for (String format : List.of("layers", "torchscript")) {
+            try (LatentModel m = memorizer(format)) {
+                LatentLabException e = assertThrows(LatentLabException.class, () -> m.latentSteps(gaussian(2, 5, 1, 2), 2));
+                assertTrue(e.getMessage().contains("latentDim 4"), e.getMessage());
+            }
+        }
+    }
+
+    /** The map the engine builds on a model: every call through latentSteps. */
+    static LatentMap fused(LatentModel m) {
+        return new LatentMap() {
+            public Tensor apply(Tensor z) {
+                return Tensor.matrix(z.rows(), z.width(), m.latentSteps(z, 1).data());
+            }
+
+            public Tensor applySteps(Tensor z, int steps) {
+                return m.latentSteps(z, steps);
+            }
+        };
+    }
+
+    /**
+     * The batched picard run (a small streamed batch, so seeds enter as others finish and the tail takes several
+     * steps per call) on the fused map, against the plain loop on encode(decode(z)) with all seeds at once: the same
+     * end points to float precision and the same step count for each seed.
+     */
+    static void assertPicardMatchesThePlainLoop(LatentModel m, Tensor seeds, int batch, String tolerance) {
+        PicardIteration picard = new PicardIteration();
+        Parameters p = Parameters.resolve("test", picard.parameters(), Map.of("tolerance", tolerance));
+        List<Trajectory> plain = PicardIteration.plain(z -> m.encode(m.decode(z)), seeds, p, Progress.NONE);
+        List<Trajectory> fast = picard.iterate(fused(m), seeds, batch, p, Progress.NONE);
+        int k = seeds.width();
+        int sameSteps = 0;
+        for (int i = 0; i < seeds.rows(); i++) {
+            Trajectory a = plain.get(i);
+            Trajectory b = fast.get(i);
+            assertEquals(a.converged(), b.converged(), "seed " + i);
+            assertEquals(a.diverged(), b.diverged(), "seed " + i);
+            // libtorch may round a row differently in another batch composition (last bits): a seed whose residual
+            // sits right at the tolerance could then stop one step apart; the end points agree either way
+            assertTrue(Math.abs(a.steps() - b.steps()) <= 1, "seed " + i + ": " + a.steps() + " vs " + b.steps());
+            sameSteps += a.steps() == b.steps() ? 1 : 0;
+            double scale = 0;
+            for (int j = 0; j < k; j++) {
+                scale = Math.max(scale, Math.abs(a.endpoint()[j]));
+            }
+            for (int j = 0; j < k; j++) {
+                assertEquals(a.endpoint()[j], b.endpoint()[j], 1e-3 * Math.max(1, scale), "seed " + i + " coordinate " + j);
+            }
+        }
+        assertTrue(sameSteps >= seeds.rows() * 99 / 100, sameSteps + " of " + seeds.rows() + " seeds took the same steps");
+        assertTrue(plain.stream().filter(Trajectory::converged).count() > seeds.rows() / 2, "most seeds converge");
+    }
+
+    @Test
+    void picardBatchedOnTheFusedMapFindsWhatThePlainLoopFindsOnTheMemorizers() {
+        Tensor seeds = gaussian(400, 4, 2, 3);
+        for (String format : List.of("layers", "torchscript")) {
+            try (LatentModel m = memorizer(format)) {
+                assertPicardMatchesThePlainLoop(m, seeds, 48, "1e-6"); // the paper's rule
+                assertPicardMatchesThePlainLoop(m, seeds, 16, "1e-10"); // longer paths, several steps per call throughout
+            }
+        }
+    }
+
+    /** The benchmark's 784-512-256-32 MLP (untrained: seeds converge in a few steps), for the width of a real model. */
+    @Test
+    void picardBatchedOnTheFusedMapFindsWhatThePlainLoopFindsOnA784To32Mlp() {
+        ModelSpec spec = new ModelSpec(MLP784.resolve("mlp784-torchscript"), "mlp784", new int[] {784}, 32, "encoder.pt",
+                "decoder.pt", null);
+        try (LatentModel m = new TorchScriptBackend().load(spec)) {
+            assertPicardMatchesThePlainLoop(m, gaussian(200, 32, 1, 4), 40, "1e-6");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.latentlab.engine.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.dynamics.LatentMap;
+
+/**
+ * Where a job's time goes, with {@code -Dlatentlab.profile=true} (e.g. through LATENTLAB_JAVA_OPTS): wall time
+ * per stage, and the latent map's calls per stage and by batch size (calls, row-steps, time inside the model).
+ * {@link #report()} is printed to standard error when the job ends. Off by default: then nothing is wrapped.
+ */
+final class Profile {
+
+    static boolean enabled() {
+        return Boolean.getBoolean("latentlab.profile");
+    }
+
+    /** Batch size classes of map calls: rows below each bound. */
+    private static final int[] BOUNDS = {2, 16, 64, 256, 1024, Integer.MAX_VALUE};
+    private static final String[] NAMES = {"1", "2-15", "16-63", "64-255", "256-1023", ">=1024"};
+
+    private final long start = System.nanoTime();
+    private final Map<String, long[]> stages = new LinkedHashMap<>(); // stage -> {wall ns, map ns, map calls}
+    private final long[] calls = new long[BOUNDS.length];
+    private final long[] rowSteps = new long[BOUNDS.length];
+    private final long[] nanos = new long[BOUNDS.length];
+    private String stage = "start";
+    private long stageStart = start;
+
+    /** The listener, with each stage change timed. */
+    Analysis.Listener listener(Analysis.Listener l) {
+        return new Analysis.Listener() {
+            public void stage(String s, long total, String message) {
+                Profile.this.stage(s);
+                l.stage(s, total, message);
+            }
+
+            public void advance(long units) {
+                l.advance(units);
+            }
+
+            public boolean cancelled() {
+                return l.cancelled();
+            }
+
+            public void checkpoint() {
+                l.checkpoint();
+            }
+        };
+    }
+
+    synchronized void stage(String s) {
+        if (s.equals(stage)) {
+            return;
+        }
+        long now = System.nanoTime();
+        stages.computeIfAbsent(stage, x -> new long[3])[0] += now - stageStart;
+        stage = s;
+        stageStart = now;
+    }
+
+    /** The map, each call timed. */
+    LatentMap map(LatentMap f) {
+        return new LatentMap() {
+            public Tensor apply(Tensor z) {
+                long t = System.nanoTime();
+                Tensor out = f.apply(z);
+                record(z.rows(), 1, System.nanoTime() - t);
+                return out;
+            }
+
+            public Tensor applySteps(Tensor z, int steps) {
+                long t = System.nanoTime();
+                Tensor out = f.applySteps(z, steps);
+                record(z.rows(), steps, System.nanoTime() - t);
+                return out;
+            }
+        };
+    }
+
+    private synchronized void record(int rows, int steps, long ns) {
+        int b = 0;
+        while (rows >= BOUNDS[b]) {
+            b++;
+        }
+        calls[b]++;
+        rowSteps[b] += (long) rows * steps;
+        nanos[b] += ns;
+        long[] st = stages.computeIfAbsent(stage, x -> new long[3]);
+        st[1] += ns;
+        st[2]++;
+    }
+
+    /** The breakdown so far, one line per stage and per batch size class. */
+    synchronized String report() {
+        stage("end");
+        StringBuilder out = new StringBuilder();
+        long total = System.nanoTime() - start;
+        out.append(String.format(Locale.ROOT, "profile: %.2f s in the job%n", total / 1e9));
+        for (Map.Entry<String, long[]> e : stages.entrySet()) {
+            long[] v = e.getValue();
+            if (e.getKey().equals("start") && v[0] < 1_000_000 && v[2] == 0) {
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, "profile:   %-14s %8.2f s  (map: %6d calls, %8.2f s)%n", e.getKey(),
+                    v[0] / 1e9, v[2], v[1] / 1e9));
+        }
+        for (int b = 0; b < BOUNDS.length; b++) {
+            if (calls[b] > 0) {
+                out.append(String.format(Locale.ROOT, "profile:   map calls of %-9s rows: %7d calls, %10d row-steps, %8.2f s, %8.1f us/row-step%n",
+                        NAMES[b], calls[b], rowSteps[b], nanos[b] / 1e9, nanos[b] / 1e3 / rowSteps[b]));
+            }
+        }
+        return out.toString();
+    }
+}
