@@ -23,6 +23,6 @@ public class PicardIteration implements IterationStrategy {
 
     @Override
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
-        return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k) -> fz);
+        return FixedPointLoop.run(map, seeds, params, progress, FixedPointLoop.PLAIN);
     }
 }
