@@ -26,6 +26,9 @@ import org.osgi.service.component.annotations.Component;
  * along those directions, and the seed takes the plain step, which moves away from saddles as picard
  * does.</li>
  * <li>Restarts: a singular or non-finite system, or a rejected step, empties the history.</li>
+ * <li>Where the last step was plain and its contraction predicts that at most two more plain steps meet
+ * the tolerance, the seed takes a plain step: a mixed step and the plain step that checks it cannot do
+ * better (so on a map that contracts fast Anderson costs what plain iteration does).</li>
  * <li>Convergence only by the paper's rule on plain images (see {@link FixedPointLoop}): a mixed point
  * within tolerance is followed by a plain step, and the seed stops at that plain image if
  * ‖f(z_{t+1}) − f(z_t)‖² &lt; tolerance. End points are fixed points of f, never of the mixing.</li>
@@ -50,19 +53,16 @@ public class AndersonAcceleration implements IterationStrategy {
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
         Mixer mixer = new Mixer(seeds.rows(), seeds.width(), params.getInt("history", 5),
                 params.getDouble("regularization", 1e-8), params.getDouble("beta", 1.0),
-                params.getBoolean("attractorsOnly", true));
+                params.getBoolean("attractorsOnly", true), params.getDouble("tolerance", 1e-6));
         return FixedPointLoop.run(map, seeds, params, progress, mixer, FixedPointLoop.Rule.PLAIN_IMAGE_CONTRACTING);
     }
 
     /** How often each safeguard acted in one run (for tests and diagnosis). */
-    record Counts(long mixed, long plain, long rejected, long expanding, long singular) {}
-
-    /** Batches smaller than this are mixed on the calling thread alone. */
-    private static final int PARALLEL_ROWS = 256;
+    record Counts(long mixed, long plain, long rejected, long expanding, long singular, long fastPlain) {}
 
     /**
-     * The per-seed histories of one batch and the step rule. Rows are mixed in parallel blocks (each
-     * seed's state is its own; the map's threads are idle meanwhile); one run uses one mixer.
+     * The per-seed histories of one batch and the step rule; one run, one thread. (Mixing the rows in two
+     * parallel blocks measured no faster on the 2-core machine: the map's own threads compete for the cores.)
      */
     static final class Mixer implements FixedPointLoop.Scheme {
         private final int k;
@@ -70,6 +70,7 @@ public class AndersonAcceleration implements IterationStrategy {
         private final double lambda;
         private final double beta;
         private final boolean attractorsOnly;
+        private final double tolerance;
         // per seed: the last (up to m) points and their images, a ring of m slots
         private final float[] histX;
         private final float[] histG;
@@ -77,11 +78,14 @@ public class AndersonAcceleration implements IterationStrategy {
         private final int[] head;
         /** ‖f(x) − x‖² of the point a mixed step left, for the residual check. */
         private final double[] leftResidual2;
-        private final Worker[] workers;
+        /** Whether the step that led to the seed's current point was plain. */
+        private final boolean[] lastPlain;
+        private final Worker worker;
         private long rejected;
 
-        Mixer(int n, int k, int m, double lambda, double beta, boolean attractorsOnly) {
+        Mixer(int n, int k, int m, double lambda, double beta, boolean attractorsOnly, double tolerance) {
             this.k = k;
+            this.tolerance = tolerance;
             this.m = m;
             this.lambda = lambda;
             this.beta = beta;
@@ -91,33 +95,18 @@ public class AndersonAcceleration implements IterationStrategy {
             count = new int[n];
             head = new int[n];
             leftResidual2 = new double[n];
-            workers = new Worker[Math.max(1, Runtime.getRuntime().availableProcessors())];
-            for (int w = 0; w < workers.length; w++) {
-                workers[w] = new Worker();
-            }
+            lastPlain = new boolean[n];
+            worker = new Worker(); // sized by k and m
         }
 
         Counts counts() {
-            long mixed = 0, plain = 0, expanding = 0, singular = 0;
-            for (Worker w : workers) {
-                mixed += w.mixed;
-                plain += w.plain;
-                expanding += w.expanding;
-                singular += w.singular;
-            }
-            return new Counts(mixed, plain, rejected, expanding, singular);
+            Worker w = worker;
+            return new Counts(w.mixed, w.plain, rejected, w.expanding, w.singular, w.fastPlain);
         }
 
         @Override
         public void propose(LatentMap f, int[] rows, float[] z, float[] fz, int k, float[] next, boolean[] plain, int[] evals) {
-            int blocks = rows.length < PARALLEL_ROWS ? 1 : workers.length;
-            if (blocks == 1) {
-                workers[0].propose(rows, z, fz, next, plain, 0, rows.length);
-                return;
-            }
-            int per = (rows.length + blocks - 1) / blocks;
-            java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> workers[b].propose(rows, z, fz, next, plain,
-                    b * per, Math.min(rows.length, (b + 1) * per)));
+            worker.propose(rows, z, fz, next, plain, 0, rows.length);
         }
 
         @Override
@@ -153,7 +142,7 @@ public class AndersonAcceleration implements IterationStrategy {
             System.arraycopy(fz, a * k, histG, s, k);
         }
 
-        /** Scratch space and counters of one thread; it touches only the seeds of its rows. */
+        /** Scratch space and counters, reused for every seed and step. */
         private final class Worker {
             private final double[] r = new double[k];
             private final double[] step = new double[k];
@@ -167,7 +156,7 @@ public class AndersonAcceleration implements IterationStrategy {
             private final double[] col = new double[m];
             private final double[] h = new double[m * m];
             private final double[] sq = new double[m * m];
-            long mixed, plain, expanding, singular;
+            long mixed, plain, expanding, singular, fastPlain;
 
             void propose(int[] rows, float[] z, float[] fz, float[] next, boolean[] plainOut, int from, int to) {
                 for (int a = from; a < to; a++) {
@@ -180,6 +169,7 @@ public class AndersonAcceleration implements IterationStrategy {
                         plain++;
                     }
                     plainOut[a] = !mixedStep;
+                    lastPlain[i] = !mixedStep;
                     push(i, z, fz, a);
                 }
             }
@@ -202,6 +192,21 @@ public class AndersonAcceleration implements IterationStrategy {
                 if (!Double.isFinite(r2)) {
                     count[i] = 0;
                     return false;
+                }
+                if (lastPlain[i]) {
+                    int newest = slot(i, c - 1);
+                    double before2 = 0;
+                    for (int j = 0; j < k; j++) {
+                        double d = (double) histG[newest + j] - histX[newest + j];
+                        before2 += d * d;
+                    }
+                    double q2 = r2 / before2;
+                    if (r2 * q2 * q2 < tolerance) {
+                        // at the last plain step's contraction q = |r|/|r_before|, at most two more plain steps meet the
+                        // rule: a mixed step and the plain step that checks it cannot do better
+                        fastPlain++;
+                        return false;
+                    }
                 }
                 // column p: from the p-th stored point (oldest first) to the next one, the last one to now
                 for (int p = 0; p < c; p++) {

@@ -164,7 +164,7 @@ class AndersonTest {
         TestMaps.FourWells f = new TestMaps.FourWells(6, 3);
         Tensor seeds = seedsAround(new double[][] {toDouble(f.point(0.2, 0.1)), toDouble(f.point(-0.3, 0.8))}, 200, 1.5, 11);
         Parameters p = Parameters.resolve("test", new AndersonAcceleration().parameters(), Map.of("recordPaths", "true"));
-        AndersonAcceleration.Mixer m = new AndersonAcceleration.Mixer(seeds.rows(), f.k, 5, 1e-8, 1, true);
+        AndersonAcceleration.Mixer m = new AndersonAcceleration.Mixer(seeds.rows(), f.k, 5, 1e-8, 1, true, 1e-6);
         List<Trajectory> ts = FixedPointLoop.run(f, seeds, p, Progress.NONE, m);
         long mixedSteps = 0;
         for (Trajectory t : ts) {
@@ -204,6 +204,27 @@ class AndersonTest {
             s += (double) (fz[j] - z[j]) * (fz[j] - z[j]);
         }
         return s;
+    }
+
+    /**
+     * A map that contracts fast (ρ = 0.02, plain iteration needs 3 steps): the mixed step and the plain step
+     * that checks it would cost more than plain iteration, so Anderson takes plain steps and costs exactly as much.
+     */
+    @Test
+    void onAFastContractionAndersonCostsWhatPlainIterationDoes() {
+        double[][] a = new double[8][8];
+        double[] b = new double[8];
+        for (int i = 0; i < 8; i++) {
+            a[i][i] = 0.02;
+            a[i][(i + 1) % 8] = 0.01;
+            b[i] = i - 3;
+        }
+        LatentMap f = StrategiesTest.affine(a, b);
+        Tensor seeds = seedsAround(new double[][] {new double[8]}, 500, 5, 2);
+        List<Trajectory> picard = run(new PicardIteration(), f, seeds, Map.of());
+        List<Trajectory> anderson = run(new AndersonAcceleration(), f, seeds, Map.of());
+        assertTrue(anderson.stream().allMatch(Trajectory::converged));
+        assertEquals(evaluations(picard), evaluations(anderson));
     }
 
     /** Each row of each batch passed to f counts once, and the trajectories' counts add up to exactly that. */
