@@ -33,6 +33,22 @@ public record AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, S
         long elapsedMillis) {
 
     /**
+     * Evaluations of the map f the strategy made for all seeds: the sum of each trajectory's
+     * {@link Trajectory#mapEvaluations()}, or −1 when a trajectory was not counted. The engine's own
+     * evaluations after the strategy (polishing, Jacobians, metrics) are not included.
+     */
+    public long mapEvaluations() {
+        long sum = 0;
+        for (Trajectory t : trajectories) {
+            if (t.mapEvaluations() < 0) {
+                return -1;
+            }
+            sum += t.mapEvaluations();
+        }
+        return sum;
+    }
+
+    /**
      * Run-level metric values as plain Java values by metric id.
      *
      * @deprecated read the typed {@link #metrics()} instead

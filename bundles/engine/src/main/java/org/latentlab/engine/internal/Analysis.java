@@ -105,8 +105,7 @@ final class Analysis {
                         + " trajectories for " + (to - from) + " seeds");
             }
             for (Trajectory t : part) {
-                trajectories.add(new Trajectory(from + t.seed(), t.endpoint(), t.steps(), t.converged(), t.diverged(),
-                        t.pathLength(), t.finalResidual(), t.path()));
+                trajectories.add(t.withSeed(from + t.seed()));
             }
         }
         checkCancelled(listener);

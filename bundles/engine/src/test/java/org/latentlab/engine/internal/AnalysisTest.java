@@ -21,6 +21,7 @@ import org.latentlab.api.metric.Metric;
 import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.result.FieldValue;
 import org.latentlab.clusterers.internal.EuclideanClusterer;
+import org.latentlab.strategies.internal.AndersonAcceleration;
 import org.latentlab.strategies.internal.NewtonIteration;
 import org.latentlab.strategies.internal.PicardIteration;
 import org.junit.jupiter.api.Test;
@@ -155,6 +156,56 @@ class AnalysisTest {
         assertEquals(FixedPointKind.SADDLE, saddle.kind());
         assertFalse(saddle.stable());
         assertEquals(1.5, saddle.spectralRadius(), 1e-3);
+    }
+
+    /**
+     * Seeds near the saddle's stable manifold (x = 0): Anderson, a root finder at heart, must report the same two
+     * attractors as plain iteration with the same basins, and never a fixed point of another kind as an attractor.
+     * The trajectories keep the strategy's map-evaluation counts through the engine's chunks.
+     */
+    @Test
+    void andersonReportsPicardsAttractorsAndNoSaddleAsAnAttractor() {
+        Random u = new Random(8);
+        float[][] seeds = new float[300][];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = new float[] {(float) (u.nextGaussian() * 0.05), (float) (u.nextDouble() * 2 - 1)};
+        }
+        seeds[0] = new float[] {0, 0.5f}; // on the stable manifold: plain iteration goes to the saddle as well
+        Analysis.Outcome picard = analyse(DOUBLE_WELL, seeds, new PicardIteration(), Map.of());
+        Analysis.Outcome anderson = analyse(DOUBLE_WELL, seeds, new AndersonAcceleration(), Map.of());
+        for (Analysis.Outcome o : List.of(picard, anderson)) {
+            long attracting = 0;
+            for (Attractor at : o.attractors()) {
+                if (Math.abs(at.latent()[0]) < 1e-3) {
+                    assertEquals(FixedPointKind.SADDLE, at.kind(), "the saddle is classified by its Jacobian");
+                    assertFalse(at.stable());
+                } else {
+                    assertEquals(1.0, Math.abs(at.latent()[0]), 1e-3);
+                    assertEquals(FixedPointKind.ATTRACTOR, at.kind());
+                    attracting++;
+                }
+            }
+            assertEquals(2, attracting);
+            assertEquals(3, o.attractors().size(), "the seed on the stable manifold reaches the saddle: listed, as a saddle");
+        }
+        int same = 0;
+        for (int i = 0; i < seeds.length; i++) {
+            float p = picard.attractors().get(picard.labels()[i]).latent()[0];
+            float a = anderson.attractors().get(anderson.labels()[i]).latent()[0];
+            same += Math.round(p) == Math.round(a) ? 1 : 0;
+        }
+        assertTrue(same >= 0.99 * seeds.length, same + " of " + seeds.length + " seeds reach picard's attractor");
+        // the engine ran the seeds in chunks of 7; each seed's count is what the strategy reported for it alone
+        List<org.latentlab.api.dynamics.Trajectory> direct = new AndersonAcceleration().iterate(DOUBLE_WELL,
+                Tensor.ofRows(seeds), Parameters.resolve("a", new AndersonAcceleration().parameters(), Map.of()),
+                org.latentlab.api.dynamics.Progress.NONE);
+        long total = 0;
+        for (int i = 0; i < seeds.length; i++) {
+            assertEquals(i, anderson.trajectories().get(i).seed());
+            assertEquals(direct.get(i).mapEvaluations(), anderson.trajectories().get(i).mapEvaluations(), "seed " + i);
+            total += direct.get(i).mapEvaluations();
+        }
+        assertTrue(total > seeds.length);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.attractor.Attractor;
+import org.latentlab.api.attractor.FixedPointKind;
 import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.export.Exporter;
@@ -67,12 +68,23 @@ public class JsonExporter implements Exporter {
         g.writeStringField("origin", r.seedOrigin());
         g.writeNumberField("count", r.seeds().rows());
         g.writeEndObject();
-        choice(g, "strategy", r.strategy(), r.strategyParams());
+        g.writeObjectFieldStart("strategy");
+        g.writeStringField("id", r.strategy());
+        g.writeFieldName("parameters");
+        value(g, r.strategyParams().values());
+        long evaluations = r.mapEvaluations();
+        if (evaluations >= 0) { // rows all seeds passed through f; a strategy that does not count them leaves it out
+            g.writeNumberField("mapEvaluations", evaluations);
+        }
+        g.writeEndObject();
         choice(g, "clusterer", r.clusterer(), r.clustererParams());
         long converged = r.trajectories().stream().filter(Trajectory::converged).count();
         long diverged = r.trajectories().stream().filter(Trajectory::diverged).count();
         g.writeObjectFieldStart("summary");
-        g.writeNumberField("attractors", r.attractors().size());
+        // distinct fixed points of every kind; "attractors" counts only those the Jacobian shows attracting, so a
+        // saddle a strategy stopped on is never counted as one
+        g.writeNumberField("attractors", r.attractors().stream().filter(a -> a.kind() == FixedPointKind.ATTRACTOR).count());
+        g.writeNumberField("fixedPoints", r.attractors().size());
         g.writeNumberField("converged", converged);
         g.writeNumberField("diverged", diverged);
         g.writeNumberField("notConverged", r.trajectories().size() - converged - diverged);
@@ -121,6 +133,9 @@ public class JsonExporter implements Exporter {
             g.writeBooleanField("diverged", t.diverged());
             number(g, "pathLength", t.pathLength());
             number(g, "finalResidual", t.finalResidual());
+            if (t.mapEvaluations() >= 0) {
+                g.writeNumberField("mapEvaluations", t.mapEvaluations());
+            }
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -67,6 +67,31 @@ class ExportersTest {
         assertTrue(j.at("/trajectories/2/pathLength").isNull());
         assertEquals(3.0, j.at("/metrics/path-length/meanPathLength").asDouble());
         assertEquals(1, j.at("/summary/diverged").asInt());
+        assertTrue(j.at("/strategy/mapEvaluations").isMissingNode(), "not counted by this strategy: left out");
+        assertTrue(j.at("/trajectories/0/mapEvaluations").isMissingNode());
+    }
+
+    /** Map evaluations per trajectory and for the run; a saddle is a fixed point but not counted as an attractor. */
+    @Test
+    void mapEvaluationsAndFixedPointKindsAreInResultJson() throws Exception {
+        AnalysisResult r = result();
+        List<Trajectory> ts = List.of(new Trajectory(0, new float[] {1, 2}, 10, true, false, 3.5, 1e-4, null, 11),
+                new Trajectory(1, new float[] {0, 0}, 4, true, false, 2.5, 2e-4, null, 9),
+                new Trajectory(2, new float[] {Float.NaN, 0}, 3, false, true, Double.NaN, Double.NaN, null, 4));
+        List<Attractor> atts = List.of(r.attractors().get(0),
+                new Attractor(1, new float[] {0, 0}, 1, 1.5, 1.5, false, FixedPointKind.SADDLE, 4, Double.NaN));
+        r = new AnalysisResult(r.model(), r.seedOrigin(), r.seeds(), "anderson", r.strategyParams(), r.clusterer(),
+                r.clustererParams(), atts, ts, new int[] {0, 1, -1}, Map.of(), 42);
+        assertEquals(24, r.mapEvaluations());
+        new JsonExporter().export(r, out, Parameters.EMPTY);
+        JsonNode j = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        assertEquals(24, j.at("/strategy/mapEvaluations").asLong());
+        assertEquals("anderson", j.at("/strategy/id").asText());
+        assertEquals(11, j.at("/trajectories/0/mapEvaluations").asLong());
+        assertEquals(4, j.at("/trajectories/2/mapEvaluations").asLong());
+        assertEquals(1, j.at("/summary/attractors").asInt(), "the saddle is not an attractor");
+        assertEquals(2, j.at("/summary/fixedPoints").asInt());
+        assertEquals("saddle", j.at("/attractors/1/kind").asText());
     }
 
     /** Typed values are written exactly as the plain values metrics used to hand over (result.json unchanged). */

@@ -54,6 +54,7 @@ public class ContinuousFlow implements IterationStrategy {
         int[] steps = new int[n];
         double[] path = new double[n];
         double[] residual = new double[n];
+        long[] evaluations = new long[n];
         byte[] state = new byte[n];
         List<List<float[]>> paths = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -98,6 +99,7 @@ public class ContinuousFlow implements IterationStrategy {
                     }
                     float[] fzz = Maps.apply(f, zz, m, k);
                     for (int a = 0; a < m; a++) {
+                        evaluations[rows[a]]++;
                         boolean finite = true;
                         for (int j = 0; j < k; j++) {
                             finite &= Float.isFinite(fzz[a * k + j]) && Float.isFinite(zz[a * k + j]);
@@ -150,6 +152,7 @@ public class ContinuousFlow implements IterationStrategy {
             float[] fa = Maps.apply(f, za, m, k);
             for (int a = 0; a < m; a++) {
                 int i = rows[a];
+                evaluations[i]++;
                 System.arraycopy(za, a * k, z, i * k, k);
                 double r2 = 0;
                 double norm2 = 0;
@@ -175,7 +178,7 @@ public class ContinuousFlow implements IterationStrategy {
         List<Trajectory> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(new Trajectory(i, Arrays.copyOfRange(z, i * k, i * k + k), steps[i], state[i] == 1, state[i] == 2,
-                    path[i], residual[i], record ? paths.get(i).toArray(new float[0][]) : null));
+                    path[i], residual[i], record ? paths.get(i).toArray(new float[0][]) : null, evaluations[i]));
         }
         return out;
     }

@@ -13,7 +13,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Damped (Krasnosel'skii–Mann) iteration z ← (1 − α) z + α f(z): an Euler step of dz/dt = f(z) − z.
- * Same fixed points as f; converges where plain iteration oscillates (eigenvalues of J near −1).
+ * Same fixed points as f; converges where plain iteration oscillates (eigenvalues of J near −1). A point
+ * within tolerance is checked by one plain step (the paper's rule), so the end point is an image of f.
  */
 @Component(property = {ServiceProperties.ID + "=damped",
         ServiceProperties.DESCRIPTION + "=damped iteration z <- (1-alpha) z + alpha f(z)"})
@@ -27,12 +28,13 @@ public class DampedIteration implements IterationStrategy {
     @Override
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
         float alpha = (float) params.getDouble("alpha", 0.5);
-        return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k) -> {
-            float[] next = new float[z.length];
+        return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k, next, plain, evals) -> {
             for (int i = 0; i < z.length; i++) {
                 next[i] = (1 - alpha) * z[i] + alpha * fz[i];
             }
-            return next;
+            if (alpha == 1) {
+                java.util.Arrays.fill(plain, true);
+            }
         });
     }
 }

@@ -21,7 +21,8 @@ import org.osgi.service.component.annotations.Component;
  * Newton's method on F(z) = f(z) − z = 0, which converges to any nearby fixed point: attractors,
  * saddles and repellers alike (as FixedPointFinder does for RNNs). The Jacobian of f comes from
  * batched forward differences (k extra map evaluations per seed and step); a singular J − I is
- * regularised (Levenberg–Marquardt), and each step is halved until q(z) = ½‖F(z)‖² decreases.
+ * regularised (Levenberg–Marquardt), and each step is halved until q(z) = ½‖F(z)‖² decreases. A seed stops
+ * when ‖f(z) − z‖² &lt; tolerance at the Newton point itself (not by a plain step, which would leave saddles).
  */
 @Component(property = {ServiceProperties.ID + "=newton",
         ServiceProperties.DESCRIPTION + "=Newton on f(z) - z = 0 with line search; also finds saddles and repellers"})
@@ -39,15 +40,17 @@ public class NewtonIteration implements IterationStrategy {
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
         double h = params.getDouble("fdStep", 1e-3);
         int halvings = params.getInt("maxHalvings", 8);
-        return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k) -> {
+        return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k, next, plain, evals) -> {
             int n = rows.length;
             float[][] jac = org.latentlab.numerics.FiniteDifferences.forward(f, z, fz, n, k, h);
             double[][] delta = new double[n][];
             for (int a = 0; a < n; a++) {
+                evals[a] += k; // one shifted point per direction
                 delta[a] = newtonStep(jac[a], z, fz, a, k);
             }
-            return lineSearch(f, z, fz, delta, n, k, halvings);
-        });
+            float[] step = lineSearch(f, z, fz, delta, n, k, halvings, evals);
+            System.arraycopy(step, 0, next, 0, step.length);
+        }, FixedPointLoop.Rule.OWN_POINT); // a root finder: stop at its own point (a plain step would leave saddles and repellers)
     }
 
     /** Solves (J − I) δ = −F for one row; Levenberg–Marquardt when J − I is singular. */
@@ -74,7 +77,7 @@ public class NewtonIteration implements IterationStrategy {
     }
 
     /** Tries z + t·δ for t = 1, ½, ¼, ... (batched over rows) until q decreases; keeps the last try otherwise. */
-    static float[] lineSearch(LatentMap f, float[] z, float[] fz, double[][] delta, int n, int k, int halvings) {
+    static float[] lineSearch(LatentMap f, float[] z, float[] fz, double[][] delta, int n, int k, int halvings, int[] evals) {
         float[] next = new float[n * k];
         double[] q0 = new double[n];
         for (int a = 0; a < n; a++) {
@@ -104,6 +107,7 @@ public class NewtonIteration implements IterationStrategy {
             }
             float[] ft = Maps.apply(f, trial, pending, k);
             for (int p = 0; p < pending; p++) {
+                evals[idx[p]]++;
                 if (q(trial, ft, p, k) < q0[idx[p]]) {
                     accepted[idx[p]] = true;
                 }

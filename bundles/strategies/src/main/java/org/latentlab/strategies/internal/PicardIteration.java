@@ -41,6 +41,6 @@ public class PicardIteration implements StreamingIteration {
      * reference the tests compare it with, here and on real models in the backends' tests.
      */
     public static List<Trajectory> plain(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
-        return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k) -> fz);
+        return FixedPointLoop.run(map, seeds, params, progress, FixedPointLoop.PLAIN);
     }
 }

@@ -22,7 +22,8 @@ import org.latentlab.api.dynamics.Trajectory;
  * so a new seed joins the same map call as the running ones;</li>
  * <li>when few seeds are left, one call advances them several steps ({@link LatentMap#applySteps}: a native map
  * keeps the points in its engine) and the rule is checked after each of those steps; a seed that stops inside
- * the block keeps the point and step count of the step where it stopped, the extra steps are discarded.</li>
+ * the block keeps the point and step count of the step where it stopped, the extra steps are discarded (they
+ * still count as map evaluations of that seed).</li>
  * </ul>
  */
 final class PicardRun {
@@ -62,6 +63,7 @@ final class PicardRun {
         double[] residual = new double[w];
         byte[] state = new byte[w];
         double[] path = new double[w];
+        long[] evals = new long[w];
         List<List<float[]>> paths = new ArrayList<>(record ? w : 0);
         for (int s = 0; s < (record ? w : 0); s++) {
             paths.add(null);
@@ -78,6 +80,7 @@ final class PicardRun {
         byte[] outState = new byte[n];
         double[] outPath = new double[n];
         double[] outResidual = new double[n];
+        long[] outEvals = new long[n];
         float[][][] outVisited = record ? new float[n][][] : null;
 
         int[] active = new int[w]; // slots in flight, in order of entry
@@ -90,6 +93,7 @@ final class PicardRun {
                 fresh[slot] = true;
                 steps[slot] = 0;
                 path[slot] = 0;
+                evals[slot] = 0;
                 state[slot] = 0;
                 residual[slot] = 0;
                 if (record) {
@@ -124,6 +128,7 @@ final class PicardRun {
             int kept = 0;
             for (int a = 0; a < count; a++) {
                 int slot = active[a];
+                evals[slot] += s; // every step of the call is a map evaluation, also those after a stop
                 for (int j = 0; j < s; j++) {
                     int from = (j * count + a) * k; // f^(j+1) of this row's map input
                     if (fresh[slot]) { // t = 0: z = seed, fz = f(seed); no convergence check (as FixedPointLoop)
@@ -160,6 +165,7 @@ final class PicardRun {
                     outState[i] = state[slot];
                     outPath[i] = path[slot];
                     outResidual[i] = residual[slot];
+                    outEvals[i] = evals[slot];
                     if (record) {
                         outVisited[i] = paths.get(slot).toArray(new float[0][]);
                         paths.set(slot, null);
@@ -175,7 +181,7 @@ final class PicardRun {
         List<Trajectory> result = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             result.add(new Trajectory(i, endpoint[i], outSteps[i], outState[i] == 1, outState[i] == 2, outPath[i],
-                    outResidual[i], record ? outVisited[i] : null));
+                    outResidual[i], record ? outVisited[i] : null, outEvals[i]));
         }
         return result;
     }

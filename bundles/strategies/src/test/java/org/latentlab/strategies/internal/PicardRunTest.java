@@ -193,6 +193,10 @@ class PicardRunTest {
         List<Trajectory> t = PICARD.iterate(f, seeds, 100, params(Map.of()), counting);
         // progress counts every step taken, as the plain loop does
         assertEquals(t.stream().mapToLong(Trajectory::steps).sum(), units.get());
+        // map evaluations per seed add up to the rows x steps the map was given (steps after a stop included)
+        assertEquals(f.calls.stream().mapToLong(c -> (long) c[0] * c[1]).sum(),
+                t.stream().mapToLong(Trajectory::mapEvaluations).sum());
+        assertTrue(t.stream().allMatch(x -> x.mapEvaluations() >= x.steps() + 1));
         // while seeds wait, every call holds a full batch of 100 rows and takes one step
         int firstShort = 0;
         while (f.calls.get(firstShort)[0] == 100) {
