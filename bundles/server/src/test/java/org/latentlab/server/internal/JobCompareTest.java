@@ -97,7 +97,7 @@ class JobCompareTest {
         expected.put("metrics", "latent-field");
         assertEquals(expected, first.parameters(), "the request's values in the services' order, defaults filled in");
         assertEquals("1.0", c.jobs().get(1).parameters().get("seeds.sigma"), "b's sigma is the gaussian source's default");
-        assertEquals(List.of("attractors", "converged", "diverged", "notConverged", "elapsedMillis"),
+        assertEquals(List.of("attractors", "fixedPoints", "converged", "diverged", "notConverged", "elapsedMillis"),
                 new ArrayList<>(first.numbers().keySet()), "the stored summary; no result.json, no metric numbers");
         assertEquals(20, c.jobs().get(1).numbers().get("elapsedMillis").asLong());
         assertEquals(List.of(), first.pictures());
@@ -160,7 +160,7 @@ class JobCompareTest {
         assertEquals("hoyer", n.get("sparsity.kind").asText());
         assertFalse(n.containsKey("memorization.nearest"), "vectors stay in the files");
         assertNull(c.jobs().get(0).note());
-        assertEquals(5, c.jobs().get(1).numbers().size(), "the stored counts still");
+        assertEquals(6, c.jobs().get(1).numbers().size(), "the stored counts still");
         assertTrue(c.jobs().get(1).note().startsWith("its result.json cannot be read ("), c.jobs().get(1).note());
         assertEquals(List.of(), c.differing(), "the same request twice");
     }

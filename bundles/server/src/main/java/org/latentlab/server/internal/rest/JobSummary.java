@@ -1,14 +1,23 @@
 package org.latentlab.server.internal.rest;
 
 import org.latentlab.api.engine.AnalysisResult;
+import org.latentlab.api.attractor.FixedPointKind;
 
-/** The numbers shown in job lists, kept in the database so listing never parses result.json. */
-public record JobSummary(int attractors, long converged, long diverged, long notConverged, long elapsedMillis) {
+/**
+ * The numbers shown in job lists, kept in the database so listing never parses result.json; the same fields and
+ * definitions as result.json's {@code summary} (which the server reads back when it rebuilds a damaged database).
+ *
+ * @param attractors  distinct fixed points whose Jacobian shows them attracting
+ * @param fixedPoints distinct fixed points of every kind the seeds ended on
+ */
+public record JobSummary(long attractors, int fixedPoints, long converged, long diverged, long notConverged,
+        long elapsedMillis) {
 
     public static JobSummary of(AnalysisResult r) {
         long converged = r.trajectories().stream().filter(t -> t.converged()).count();
         long diverged = r.trajectories().stream().filter(t -> t.diverged()).count();
-        return new JobSummary(r.attractors().size(), converged, diverged, r.trajectories().size() - converged - diverged,
-                r.elapsedMillis());
+        long attractors = r.attractors().stream().filter(a -> a.kind() == FixedPointKind.ATTRACTOR).count();
+        return new JobSummary(attractors, r.attractors().size(), converged, diverged,
+                r.trajectories().size() - converged - diverged, r.elapsedMillis());
     }
 }
