@@ -6,6 +6,7 @@ import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.dynamics.StreamingIteration;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.dynamics.Progress;
 import org.latentlab.api.dynamics.Trajectory;
@@ -35,9 +36,9 @@ import org.osgi.service.component.annotations.Component;
  * </ul>
  * All work is on primitive arrays held for the whole batch; a step costs O(m²k) per seed.
  */
-@Component(property = {ServiceProperties.ID + "=anderson",
+@Component(service = IterationStrategy.class, property = {ServiceProperties.ID + "=anderson",
         ServiceProperties.DESCRIPTION + "=Anderson-accelerated iteration (history m, residual check, restarts, plain-step fallback near unstable points); stops by the paper's rule on plain steps"})
-public class AndersonAcceleration implements IterationStrategy {
+public class AndersonAcceleration implements StreamingIteration {
 
     @Override
     public List<ParameterSpec> parameters() {
@@ -51,10 +52,15 @@ public class AndersonAcceleration implements IterationStrategy {
 
     @Override
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
-        Mixer mixer = new Mixer(seeds.rows(), seeds.width(), params.getInt("history", 5),
+        return iterate(map, seeds, Math.max(1, seeds.rows()), params, progress);
+    }
+
+    @Override
+    public List<Trajectory> iterate(LatentMap map, Tensor seeds, int batch, Parameters params, Progress progress) {
+        Mixer mixer = new Mixer(Math.max(1, Math.min(batch, seeds.rows())), seeds.width(), params.getInt("history", 5),
                 params.getDouble("regularization", 1e-8), params.getDouble("beta", 1.0),
                 params.getBoolean("attractorsOnly", true), params.getDouble("tolerance", 1e-6));
-        return FixedPointLoop.run(map, seeds, params, progress, mixer, FixedPointLoop.Rule.PLAIN_IMAGE_CONTRACTING);
+        return FixedPointLoop.run(map, seeds, batch, params, progress, mixer, FixedPointLoop.Rule.PLAIN_IMAGE_CONTRACTING);
     }
 
     /** How often each safeguard acted in one run (for tests and diagnosis). */
@@ -71,7 +77,7 @@ public class AndersonAcceleration implements IterationStrategy {
         private final double beta;
         private final boolean attractorsOnly;
         private final double tolerance;
-        // per seed: the last (up to m) points and their images, a ring of m slots
+        // per slot (the seed in it): the last (up to m) points and their images, a ring of m entries
         private final float[] histX;
         private final float[] histG;
         private final int[] count;
@@ -83,6 +89,7 @@ public class AndersonAcceleration implements IterationStrategy {
         private final Worker worker;
         private long rejected;
 
+        /** {@code n} slots: the most seeds in flight at once. */
         Mixer(int n, int k, int m, double lambda, double beta, boolean attractorsOnly, double tolerance) {
             this.k = k;
             this.tolerance = tolerance;
@@ -107,6 +114,14 @@ public class AndersonAcceleration implements IterationStrategy {
         @Override
         public void propose(LatentMap f, int[] rows, float[] z, float[] fz, int k, float[] next, boolean[] plain, int[] evals) {
             worker.propose(rows, z, fz, next, plain, 0, rows.length);
+        }
+
+        @Override
+        public void start(int row) {
+            count[row] = 0;
+            head[row] = 0;
+            leftResidual2[row] = 0;
+            lastPlain[row] = false;
         }
 
         @Override

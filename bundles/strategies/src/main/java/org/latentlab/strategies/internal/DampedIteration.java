@@ -6,6 +6,7 @@ import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.dynamics.StreamingIteration;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.dynamics.Progress;
 import org.latentlab.api.dynamics.Trajectory;
@@ -16,9 +17,9 @@ import org.osgi.service.component.annotations.Component;
  * Same fixed points as f; converges where plain iteration oscillates (eigenvalues of J near −1). A point
  * within tolerance is checked by one plain step (the paper's rule), so the end point is an image of f.
  */
-@Component(property = {ServiceProperties.ID + "=damped",
+@Component(service = IterationStrategy.class, property = {ServiceProperties.ID + "=damped",
         ServiceProperties.DESCRIPTION + "=damped iteration z <- (1-alpha) z + alpha f(z)"})
-public class DampedIteration implements IterationStrategy {
+public class DampedIteration implements StreamingIteration {
 
     @Override
     public List<ParameterSpec> parameters() {
@@ -27,14 +28,19 @@ public class DampedIteration implements IterationStrategy {
 
     @Override
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
+        return iterate(map, seeds, Math.max(1, seeds.rows()), params, progress);
+    }
+
+    @Override
+    public List<Trajectory> iterate(LatentMap map, Tensor seeds, int batch, Parameters params, Progress progress) {
         float alpha = (float) params.getDouble("alpha", 0.5);
-        return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k, next, plain, evals) -> {
+        return FixedPointLoop.run(map, seeds, batch, params, progress, (f, rows, z, fz, k, next, plain, evals) -> {
             for (int i = 0; i < z.length; i++) {
                 next[i] = (1 - alpha) * z[i] + alpha * fz[i];
             }
             if (alpha == 1) {
                 java.util.Arrays.fill(plain, true);
             }
-        });
+        }, FixedPointLoop.Rule.PLAIN_IMAGE);
     }
 }

@@ -36,7 +36,7 @@ final class FixedPointLoop {
          * Proposes the next point of every active row.
          *
          * @param f     the map, for schemes that evaluate it themselves (they add those rows to {@code evals})
-         * @param rows  seed indices of the active rows, in batch order
+         * @param rows  the slots of the active rows, in batch order (a slot holds one seed at a time; see {@link #start})
          * @param z     their current points [rows.length × k]
          * @param fz    f of those points
          * @param next  where to write the proposals [rows.length × k]
@@ -54,6 +54,9 @@ final class FixedPointLoop {
         default boolean accept(int a, int row, float[] z, float[] fz, float[] next, float[] fnext, int k) {
             return true;
         }
+
+        /** A new seed takes slot {@code row}: forget what the slot's previous seed left. */
+        default void start(int row) {}
     }
 
     /** Plain iteration: the proposal is f(z). */
@@ -107,65 +110,111 @@ final class FixedPointLoop {
     }
 
     static List<Trajectory> run(LatentMap f, Tensor seeds, Parameters p, Progress progress, Scheme scheme) {
-        return run(f, seeds, p, progress, scheme, Rule.PLAIN_IMAGE);
+        return run(f, seeds, Math.max(1, seeds.rows()), p, progress, scheme, Rule.PLAIN_IMAGE);
     }
 
     static List<Trajectory> run(LatentMap f, Tensor seeds, Parameters p, Progress progress, Scheme scheme, Rule rule) {
+        return run(f, seeds, Math.max(1, seeds.rows()), p, progress, scheme, rule);
+    }
+
+    /**
+     * Runs every seed with at most {@code batch} in flight: a seed that stops frees its slot and the next seed
+     * enters in the same map call as the running ones' proposals (its first evaluation is f(z₀)), so calls stay
+     * full until the seeds run out and the slow seeds of the whole run share one tail. A scheme's per-seed state
+     * lives in slots ({@code rows} are slot numbers, {@link Scheme#start} marks a new seed in a slot), so its memory
+     * is bounded by the batch. Every decision is per seed, so the trajectories do not depend on the batch.
+     */
+    static List<Trajectory> run(LatentMap f, Tensor seeds, int batch, Parameters p, Progress progress, Scheme scheme,
+            Rule rule) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
         double tol = p.getDouble("tolerance", 1e-6);
         int maxSteps = p.getInt("maxSteps", 3000);
         double divergence = p.getDouble("divergenceNorm", 1e6);
         boolean record = p.getBoolean("recordPaths", false);
         int n = seeds.rows();
         int k = seeds.width();
+        float[] seedData = seeds.data();
+        int w = Math.max(1, Math.min(batch, n));
         // per seed: where it stopped
-        float[] end = seeds.data().clone();
+        float[] end = new float[n * k];
         int[] steps = new int[n];
         double[] path = new double[n];
         double[] residual = new double[n];
         long[] evaluations = new long[n];
         byte[] state = new byte[n];
-        List<List<float[]>> paths = new ArrayList<>();
-        // the active seeds, compacted in seed order: their ids, points, images, and whether the next step is a check
-        float[] z = seeds.data().clone();
-        float[] fz = Maps.apply(f, z, n, k);
-        int[] ids = new int[n];
-        boolean[] check = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = i;
-            evaluations[i] = 1;
-            paths.add(record ? new ArrayList<>() : null);
-            if (record) {
-                paths.get(i).add(seeds.row(i));
-            }
-            double r2 = residual2(z, fz, i, k);
-            residual[i] = Math.sqrt(r2);
-            if (!finite(z, fz, i, k, divergence)) {
-                state[i] = DIVERGED;
-            }
+        List<List<float[]>> paths = new ArrayList<>(record ? n : 0);
+        // in flight, compacted in order of entry: seed ids, slots, points, images, whether the next step is a check
+        int[] ids = new int[w];
+        int[] slots = new int[w];
+        float[] z = new float[w * k];
+        float[] fz = new float[w * k];
+        boolean[] check = new boolean[w];
+        int[] free = new int[w];
+        for (int s = 0; s < w; s++) {
+            free[s] = w - 1 - s;
         }
-        int m = compact(n, k, ids, z, fz, check, state, end);
-        while (m > 0) {
+        int freeCount = w;
+        int m = 0; // established rows (their f(z) is known)
+        int nextSeed = 0;
+        while (true) {
+            // new seeds take the free slots; they follow the established rows and join this step's map call
+            int first = m;
+            while (freeCount > 0 && nextSeed < n) {
+                int slot = free[--freeCount];
+                scheme.start(slot);
+                ids[m] = nextSeed;
+                slots[m] = slot;
+                check[m] = false;
+                System.arraycopy(seedData, nextSeed * k, z, m * k, k);
+                if (record) {
+                    List<float[]> visited = new ArrayList<>();
+                    visited.add(seeds.row(nextSeed));
+                    paths.add(visited);
+                }
+                m++;
+                nextSeed++;
+            }
+            int fresh = m - first;
+            m = first;
+            if (m + fresh == 0) {
+                break;
+            }
             if (progress.cancelled()) {
                 throw new CancellationException("cancelled");
             }
-            int[] rows = Arrays.copyOf(ids, m);
+            int all = m + fresh;
+            int[] rows = Arrays.copyOf(slots, m);
             float[] za = Arrays.copyOf(z, m * k);
             float[] fa = Arrays.copyOf(fz, m * k);
-            float[] next = new float[m * k];
+            float[] next = new float[all * k];
             boolean[] plain = Arrays.copyOf(check, m);
             int[] extra = new int[m];
-            scheme.propose(f, rows, za, fa, k, next, plain, extra);
+            if (m > 0) {
+                scheme.propose(f, rows, za, fa, k, next, plain, extra);
+            }
             for (int a = 0; a < m; a++) {
                 if (check[a]) {
                     System.arraycopy(fa, a * k, next, a * k, k);
                     plain[a] = true;
                 }
             }
-            float[] fnext = Maps.apply(f, next, m, k);
+            System.arraycopy(z, m * k, next, m * k, fresh * k); // the new seeds themselves
+            float[] fnext = Maps.apply(f, next, all, k);
+            for (int a = m; a < all; a++) { // t = 0: z = seed, fz = f(seed); no convergence check
+                int i = ids[a];
+                evaluations[i] = 1;
+                System.arraycopy(fnext, a * k, fz, a * k, k);
+                residual[i] = Math.sqrt(residual2(z, fz, a, k));
+                if (!finite(z, fz, a, k, divergence)) {
+                    state[i] = DIVERGED;
+                }
+            }
             for (int a = 0; a < m; a++) {
-                int i = rows[a];
+                int i = ids[a];
                 evaluations[i] += 1 + extra[a];
-                if (!plain[a] && !scheme.accept(a, i, za, fa, next, fnext, k)) {
+                if (!plain[a] && !scheme.accept(a, rows[a], za, fa, next, fnext, k)) {
                     continue;
                 }
                 double d = 0;
@@ -198,8 +247,28 @@ final class FixedPointLoop {
                     check[a] = r2 < tol && (!plain[a] || wasCheck);
                 }
             }
-            progress.advance(m);
-            m = compact(m, k, ids, z, fz, check, state, end);
+            if (m > 0) {
+                progress.advance(m);
+            }
+            // stopped seeds leave: their points go to end, their slots are freed
+            int kept = 0;
+            for (int a = 0; a < all; a++) {
+                int i = ids[a];
+                if (state[i] != ACTIVE) {
+                    System.arraycopy(z, a * k, end, i * k, k);
+                    free[freeCount++] = slots[a];
+                    continue;
+                }
+                if (kept != a) {
+                    ids[kept] = i;
+                    slots[kept] = slots[a];
+                    check[kept] = check[a];
+                    System.arraycopy(z, a * k, z, kept * k, k);
+                    System.arraycopy(fz, a * k, fz, kept * k, k);
+                }
+                kept++;
+            }
+            m = kept;
         }
         List<Trajectory> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -208,29 +277,6 @@ final class FixedPointLoop {
                     state[i] == DIVERGED, path[i], residual[i], visited, evaluations[i]));
         }
         return out;
-    }
-
-    /**
-     * Moves the rows of stopped seeds out: their points go to {@code end}, the still-active rows close
-     * up in order. Returns the number of active rows.
-     */
-    private static int compact(int m, int k, int[] ids, float[] z, float[] fz, boolean[] check, byte[] state, float[] end) {
-        int w = 0;
-        for (int a = 0; a < m; a++) {
-            int i = ids[a];
-            if (state[i] != ACTIVE) {
-                System.arraycopy(z, a * k, end, i * k, k);
-                continue;
-            }
-            if (w != a) {
-                ids[w] = i;
-                check[w] = check[a];
-                System.arraycopy(z, a * k, z, w * k, k);
-                System.arraycopy(fz, a * k, fz, w * k, k);
-            }
-            w++;
-        }
-        return w;
     }
 
     /**

@@ -12,6 +12,7 @@ import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.dynamics.StreamingIteration;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.dynamics.Progress;
 import org.latentlab.api.dynamics.Trajectory;
@@ -24,9 +25,9 @@ import org.osgi.service.component.annotations.Component;
  * regularised (Levenberg–Marquardt), and each step is halved until q(z) = ½‖F(z)‖² decreases. A seed stops
  * when ‖f(z) − z‖² &lt; tolerance at the Newton point itself (not by a plain step, which would leave saddles).
  */
-@Component(property = {ServiceProperties.ID + "=newton",
+@Component(service = IterationStrategy.class, property = {ServiceProperties.ID + "=newton",
         ServiceProperties.DESCRIPTION + "=Newton on f(z) - z = 0 with line search; also finds saddles and repellers"})
-public class NewtonIteration implements IterationStrategy {
+public class NewtonIteration implements StreamingIteration {
 
     @Override
     public List<ParameterSpec> parameters() {
@@ -38,9 +39,14 @@ public class NewtonIteration implements IterationStrategy {
 
     @Override
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
+        return iterate(map, seeds, Math.max(1, seeds.rows()), params, progress);
+    }
+
+    @Override
+    public List<Trajectory> iterate(LatentMap map, Tensor seeds, int batch, Parameters params, Progress progress) {
         double h = params.getDouble("fdStep", 1e-3);
         int halvings = params.getInt("maxHalvings", 8);
-        return FixedPointLoop.run(map, seeds, params, progress, (f, rows, z, fz, k, next, plain, evals) -> {
+        return FixedPointLoop.run(map, seeds, batch, params, progress, (f, rows, z, fz, k, next, plain, evals) -> {
             int n = rows.length;
             float[][] jac = org.latentlab.numerics.FiniteDifferences.forward(f, z, fz, n, k, h);
             double[][] delta = new double[n][];
