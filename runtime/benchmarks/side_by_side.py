@@ -191,7 +191,8 @@ def torch_fixed(f, batch, seconds):
 
 
 def jmh(cp, pattern, params, out_json, warmups, iterations, seconds, models_dir):
-    argv = ["java", "-Dlatentlab.benchmark.models=" + models_dir, "-cp", cp, "org.openjdk.jmh.Main", pattern,
+    # (JMH's lock only stops a second JMH run; on this shared machine other work runs anyway, the ratios say how much)
+    argv = ["java", "-Djmh.ignoreLock=true", "-Dlatentlab.benchmark.models=" + models_dir, "-cp", cp, "org.openjdk.jmh.Main", pattern,
             "-wi", str(warmups), "-i", str(iterations), "-w", "%ds" % seconds, "-r", "%ds" % seconds, "-f", "1",
             "-rf", "json", "-rff", out_json]
     for k, v in params.items():
@@ -372,7 +373,13 @@ def main():
     ap.add_argument("--strategies", default="picard,anderson", help="LatentLab strategies to run (default picard,anderson)")
     ap.add_argument("--quick", action="store_true", help="a short smoke run: 2000 seeds, short timings (figures are rough)")
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
+    ap.add_argument("--phases", default="sgemm,fixed,seeds,train",
+                    help="which rows to measure (default all: sgemm,fixed,seeds,train); the model is always made or reused")
     args = ap.parse_args()
+    phases = set(p for p in args.phases.split(",") if p)
+    unknown = phases - {"sgemm", "fixed", "seeds", "train"}
+    if unknown:
+        raise SystemExit("side-by-side: unknown phase(s) %s; use sgemm, fixed, seeds, train" % ", ".join(sorted(unknown)))
     if args.quick:
         args.seeds, args.train_steps = min(args.seeds, 2000), min(args.train_steps, 60)
     secs = 3 if args.quick else 6
@@ -413,6 +420,18 @@ def main():
     R["model"] = dict(folder=models, epochs=t["config"]["epochs"], losses=t["epochLosses"])
     R["agreement"] = check_agreement(run, work, models, f)
 
+    if "sgemm" in phases:
+        sgemm_phase(R, phase, args, secs, models, work)
+    if "fixed" in phases:
+        fixed_phase(R, phase, args, secs, models, work, f)
+    if "seeds" in phases:
+        seeds_phase(R, phase, args, run, models, work, f)
+    if "train" in phases:
+        train_phase(R, phase, args, run, models, work, home)
+    finish(R, phase, started, work)
+
+
+def sgemm_phase(R, phase, args, secs, models, work):
     phase("sgemm")
     s1 = torch_sgemm(secs / 2)
     j = jmh(args.jmh_classpath, "SgemmBenchmark", {"n": 1024}, os.path.join(work, "jmh-sgemm.json"), 1, 3, max(2, secs // 3), models)
@@ -421,6 +440,9 @@ def main():
     log("  sgemm 1024: torch %.1f GFLOP/s (%.1f, %.1f), libtorch via DJL %.1f GFLOP/s"
         % (R["sgemm"]["torch"], s1, s2, R["sgemm"]["libtorch"]))
 
+
+
+def fixed_phase(R, phase, args, secs, models, work, f):
     phase("fixed")
     batches = (1024, 4096)
     before = {b: torch_fixed(f, b, secs) for b in batches}
@@ -440,6 +462,9 @@ def main():
         log("  batch %d: torch %.0f (%.0f, %.0f), LatentLab torchscript %.0f, onnx %.0f seed-steps/s"
             % (b, fixed[b]["torch"], before[b], after[b], fixed[b].get("torchscript", 0), fixed[b].get("onnx", 0)))
 
+
+
+def seeds_phase(R, phase, args, run, models, work, f):
     phase("seeds")
     seeds = np.random.default_rng(0).standard_normal((args.seeds, LATENT)).astype(np.float32)
     seeds_file = os.path.join(work, "seeds.npy")
@@ -468,6 +493,9 @@ def main():
     R["seeds"]["torch"]["runs"] = [py["seconds"], again["seconds"]]
     R["seeds"]["torch"]["seconds"] = (py["seconds"] + again["seconds"]) / 2
 
+
+
+def train_phase(R, phase, args, run, models, work, home):
     phase("train")
     x = mnist_train(home, TRAIN_SIZE)
     n1, n2 = max(10, args.train_steps // 5), args.train_steps + max(10, args.train_steps // 5)
@@ -486,6 +514,9 @@ def main():
         t = R["train"][k]
         log("  %s: %.1f steps/s, CPU per step user %.3f s, system %.3f s" % (k, t["steps_per_s"], t["user_per_step"], t["sys_per_step"]))
 
+
+
+def finish(R, phase, started, work):
     phase("end")
     R["info"]["seconds"] = time.perf_counter() - started
     report = table(R)
@@ -499,7 +530,7 @@ def main():
 
 
 def table(R):
-    i, fx, sd, tr = R["info"], R["fixed"], R["seeds"], R["train"]
+    i, fx, sd, tr, sg = R["info"], R.get("fixed", {}), R.get("seeds", {}), R.get("train"), R.get("sgemm")
     ratio = lambda a, b: "%.2fx" % (a / b) if a and b else "-"
     rows = ["| | PyTorch eager | LatentLab TorchScript | LatentLab ONNX |", "|---|---:|---:|---:|"]
     for b in sorted(fx):
@@ -507,7 +538,7 @@ def table(R):
         rows.append("| fixed steps, batch %d (seed-steps/s) | %s | %s (%s) | %s (%s) |" % (
             b, "{:,.0f}".format(r["torch"]), "{:,.0f}".format(r.get("torchscript", 0)), ratio(r.get("torchscript"), r["torch"]),
             "{:,.0f}".format(r.get("onnx", 0)), ratio(r.get("onnx"), r["torch"])))
-    py = sd["torch"]
+    py = sd.get("torch")
     n = i["seeds"]
     for s in [k for k in sd if k != "torch"]:
         r = sd[s]
@@ -518,16 +549,18 @@ def table(R):
                         "{:,}".format(n), s, py["seconds"], py["converged"], py["attractors"], "{:,}".format(py["map_evaluations"]),
                         r["seconds"], ratio(py["seconds"], r["seconds"]), r["converged"], r["attractors"], ev, c["seeds_same"],
                         c["seeds_both"]))
-    t, l = tr["torch"], tr["latentlab"]
-    rows.append("| training, batch 128, Adam (steps/s) | %.1f | %.1f (%s) | |" % (t["steps_per_s"], l["steps_per_s"],
-                                                                               ratio(l["steps_per_s"], t["steps_per_s"])))
-    rows.append("| training CPU per step, user / system (s) | %.3f / %.3f | %.3f / %.3f | |" % (
-        t["user_per_step"], t["sys_per_step"], l["user_per_step"], l["sys_per_step"]))
-    sg = R["sgemm"]
-    rows.append("| sgemm 1024×1024 (GFLOP/s) | %.1f | libtorch via DJL %.1f (%s) | |" % (sg["torch"], sg["libtorch"],
-                                                                                      ratio(sg["libtorch"], sg["torch"])))
-    best = max(sg["libtorch"], sg["torch"])
-    eff = ["%s %.0f%%" % (k, 100 * fx[4096][k] * MFLOP_PER_SEED_STEP / 1e3 / best) for k in ("torch", "torchscript", "onnx") if fx[4096].get(k)]
+    if tr:
+        t, l = tr["torch"], tr["latentlab"]
+        rows.append("| training, batch 128, Adam (steps/s) | %.1f | %.1f (%s) | |" % (t["steps_per_s"], l["steps_per_s"],
+                                                                                   ratio(l["steps_per_s"], t["steps_per_s"])))
+        rows.append("| training CPU per step, user / system (s) | %.3f / %.3f | %.3f / %.3f | |" % (
+            t["user_per_step"], t["sys_per_step"], l["user_per_step"], l["sys_per_step"]))
+    if sg:
+        rows.append("| sgemm 1024×1024 (GFLOP/s) | %.1f | libtorch via DJL %.1f (%s) | |" % (sg["torch"], sg["libtorch"],
+                                                                                          ratio(sg["libtorch"], sg["torch"])))
+    best = max(sg["libtorch"], sg["torch"]) if sg else 0
+    eff = ["%s %.0f%%" % (k, 100 * fx[4096][k] * MFLOP_PER_SEED_STEP / 1e3 / best) for k in ("torch", "torchscript", "onnx")
+           if best and 4096 in fx and fx[4096].get(k)]
     head = ["# Side by side: LatentLab / PyTorch eager", "",
             "%s on %s (%s, %d cores); load average at each phase: %s. PyTorch %s, %d threads, BLAS %s; %s. "
             "Threading environment of both sides: %s. Whole run %.0f s%s." % (
@@ -540,15 +573,16 @@ def table(R):
                 "{:,}".format(i["seeds"])),
             "", "In parentheses: LatentLab / PyTorch for rates, PyTorch's time / LatentLab's time for whole runs; above 1x "
             "LatentLab is faster. PyTorch's times are means of a run before and one after the LatentLab side.", ""]
-    tail = ["", "Map evaluation at batch 4096 as a share of the best measured sgemm rate (%.0f GFLOP/s; %.2f MFLOP per "
-            "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, ", ".join(eff)),
+    tail = ["", ("Map evaluation at batch 4096 as a share of the best measured sgemm rate (%.0f GFLOP/s; %.2f MFLOP per "
+            "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, ", ".join(eff))) if eff else "",
             "Same weights in every engine: max |f(z) - z| difference to PyTorch eager %s." % ", ".join(
                 "%s %.1e" % kv for kv in R["agreement"].items()),
             "Spread (the load moves everything): PyTorch's two runs %s; LatentLab's JMH iterations %s." % (
                 "; ".join(["fixed %d: %s" % (b, ", ".join("{:,.0f}".format(v) for v in fx[b]["torch_runs"])) for b in sorted(fx)]
-                          + ["seeds: %s s" % ", ".join("%.1f" % v for v in sd["torch"].get("runs", []))]
-                          + ["training: %s steps/s" % ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in t["runs"])]
-                          + ["sgemm: %s GFLOP/s" % ", ".join("%.0f" % v for v in sg["torch_runs"])]),
+                          + (["seeds: %s s" % ", ".join("%.1f" % v for v in sd["torch"].get("runs", []))] if sd else [])
+                          + (["training: %s steps/s" % ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in tr["torch"]["runs"])]
+                             if tr else [])
+                          + (["sgemm: %s GFLOP/s" % ", ".join("%.0f" % v for v in sg["torch_runs"])] if sg else [])),
                 "; ".join("fixed %d %s: %s" % (b, k, ", ".join("{:,.0f}".format(v) for v in fx[b][k + "_iterations"]))
                           for b in sorted(fx) for k in ("torchscript", "onnx") if k + "_iterations" in fx[b]))]
     return "\n".join(head + rows + tail) + "\n"
