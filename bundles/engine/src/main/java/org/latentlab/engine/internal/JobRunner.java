@@ -86,7 +86,8 @@ final class JobRunner {
             job.checkpoint(); // a service bound at acceptance may have gone while the job waited in the queue
             stages.stage("loading", -1, "reading " + r.modelFolder());
             ModelSpec spec = loader.read(r.modelFolder());
-            int batch = MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch, MemoryBudget.available());
+            ModelBatch batch = new ModelBatch(spec.name(),
+                    MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch, MemoryBudget.available()));
             try (LatentModel model = loader.backendFor(spec).load(spec)) {
                 stages.stage("seeds", -1, r.seeds().origin());
                 Tensor seeds = SeedReader.latentSeeds(r.seeds(), model, bound.seedSource(), batch);
