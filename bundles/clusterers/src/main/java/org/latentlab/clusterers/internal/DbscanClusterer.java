@@ -20,9 +20,9 @@ import org.osgi.service.component.annotations.Component;
  *
  * <p>End points pile up on few attractors, so an n×n neighbour search would be mostly wasted. The
  * points are first grouped into leader cells of radius eps/4 (a point joins the first cell whose leader
- * is closer than eps/4; found through a ball tree, see {@link LeaderClustering}). Because two points within
+ * is closer than eps/4; found as in {@link LeaderClustering}). Because two points within
  * eps lie in cells whose leaders are within 1.5·eps, only such cell pairs are searched (found through a
- * ball tree of the leaders); all members of one cell are within eps/2 of each other, so a cell of at least
+ * {@link ProjectionIndex} of the leaders); all members of one cell are within eps/2 of each other, so a cell of at least
  * minPoints members holds only core points, all in one cluster; and a cell lies wholly within eps of a point,
  * or wholly beyond, unless the point is near the eps sphere around the cell's leader (the distance from the
  * leader to its farthest member decides), so members are compared one by one only then. These are shortcuts
@@ -77,29 +77,30 @@ public class DbscanClusterer implements AttractorClusterer {
         // cells whose leaders are within 1.5 eps: the only ones that can hold each other's neighbours
         double reach2 = 2.25 * eps2 * (1 + (k + 8) * 0x1p-48);
         int[] leaderRows = new int[m];
-        int finiteCells = 0;
         for (int c = 0; c < m; c++) {
-            if (finite[members[c][0]] > 0) {
-                leaderRows[finiteCells++] = members[c][0];
+            leaderRows[c] = members[c][0];
+        }
+        ProjectionIndex leaders = new ProjectionIndex(d, n, k, finite, Math.sqrt(reach2), leaderRows);
+        for (int c = 0; c < m; c++) {
+            if (leaders.inView(members[c][0])) {
+                leaders.add(members[c][0], c);
             }
         }
-        BallTree leaders = new BallTree(d, n, k, null, Arrays.copyOf(leaderRows, finiteCells), 0);
         int[][] near = new int[m][];
         IntStream.range(0, m).parallel().forEach(a -> {
             int la = members[a][0];
-            if (finite[la] == LeaderClustering.ALONE) {
+            if (!leaders.inView(la)) { // NaN or infinite: no neighbours
                 near[a] = new int[0];
                 return;
             }
             int[][] out = {new int[8]};
             int[] cnt = {0};
-            leaders.forEachNear(leaders.pos[la], LeaderClustering.radiusOf(reach2, k), i -> {
-                int lb = leaders.perm[i];
+            leaders.forEachCandidate(la, Math.sqrt(reach2), (b, lb) -> {
                 if (LeaderClustering.dist2(d, la, d, lb, k) <= reach2) {
                     if (cnt[0] == out[0].length) {
                         out[0] = Arrays.copyOf(out[0], cnt[0] * 2);
                     }
-                    out[0][cnt[0]++] = cellOf[lb];
+                    out[0][cnt[0]++] = b;
                 }
             });
             int[] list = Arrays.copyOf(out[0], cnt[0]);
@@ -153,9 +154,11 @@ public class DbscanClusterer implements AttractorClusterer {
     }
 
     /**
-     * The cells with the distance of their farthest member from their leader, so that a whole cell can be counted
-     * or skipped from one distance: a cell is entirely within eps of p, or entirely beyond, unless p lies within
-     * that radius of the eps sphere around the cell's leader; only then are its members compared one by one.
+     * The cells, each with its members sorted by their distance from the leader, so that the members of a cell
+     * within eps of a point p are settled by two binary searches and a short scan: with dl the distance from p to
+     * the leader and r that of a member, the member is within eps when dl + r <= eps and beyond when |dl - r| > eps
+     * (triangle inequality); only members with r in between are compared with p. On an attractor's cell of tight
+     * points that is none or a few, wherever p lies.
      */
     private static final class Cells {
         private final float[] d;
@@ -163,11 +166,13 @@ public class DbscanClusterer implements AttractorClusterer {
         private final double eps;
         private final double eps2;
         private final double tiny;
-        private final int[][] members;
-        private final double[] radius;
+        private final int[] leader;
+        /** Members of each cell by distance from its leader (ties by seed order), and those distances. */
+        private final int[][] byRadius;
+        private final double[][] radii;
         private boolean[] core;
-        /** The first core member of each cell in seed order, or -1. */
-        private int[] firstCore;
+        /** Per cell, per position in byRadius: the smallest seed index of a core member up to there, or MAX. */
+        private int[][] firstCoreUpTo;
 
         Cells(float[] d, int k, double eps, int[][] members) {
             this.d = d;
@@ -176,59 +181,107 @@ public class DbscanClusterer implements AttractorClusterer {
             this.eps2 = eps * eps;
             // relative rounding of a distance computed in double from float rows, with a wide margin
             this.tiny = (k + 8) * 0x1p-48;
-            this.members = members;
-            this.radius = new double[members.length];
-            IntStream.range(0, members.length).parallel().forEach(c -> {
-                int l = members[c][0];
-                double max = 0;
-                for (int q : members[c]) {
-                    max = Math.max(max, LeaderClustering.dist2(d, q, d, l, k));
+            int m = members.length;
+            this.leader = new int[m];
+            this.byRadius = new int[m][];
+            this.radii = new double[m][];
+            IntStream.range(0, m).parallel().forEach(c -> {
+                int[] mem = members[c];
+                int l = mem[0];
+                leader[c] = l;
+                double[] r = new double[mem.length];
+                boolean sorted = true;
+                for (int i = 0; i < mem.length; i++) {
+                    r[i] = Math.sqrt(LeaderClustering.dist2(d, mem[i], d, l, k));
+                    sorted &= i == 0 || r[i] >= r[i - 1];
                 }
-                radius[c] = Math.sqrt(max);
+                if (sorted) {
+                    byRadius[c] = mem;
+                    radii[c] = r;
+                    return;
+                }
+                Integer[] order = new Integer[mem.length];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = i;
+                }
+                Arrays.sort(order, (a, b) -> r[a] != r[b] ? Double.compare(r[a], r[b]) : Integer.compare(mem[a], mem[b]));
+                int[] byR = new int[mem.length];
+                double[] rs = new double[mem.length];
+                for (int i = 0; i < order.length; i++) {
+                    byR[i] = mem[order[i]];
+                    rs[i] = r[order[i]];
+                }
+                byRadius[c] = byR;
+                radii[c] = rs;
             });
         }
 
         void setCore(boolean[] core) {
             this.core = core;
-            firstCore = new int[members.length];
-            for (int c = 0; c < members.length; c++) {
-                firstCore[c] = -1;
-                for (int q : members[c]) {
-                    if (core[q]) {
-                        firstCore[c] = q;
-                        break;
+            firstCoreUpTo = new int[byRadius.length][];
+            IntStream.range(0, byRadius.length).parallel().forEach(c -> {
+                int[] mem = byRadius[c];
+                int[] f = new int[mem.length];
+                int min = Integer.MAX_VALUE;
+                for (int i = 0; i < mem.length; i++) {
+                    if (core[mem[i]]) {
+                        min = Math.min(min, mem[i]);
                     }
+                    f[i] = min;
                 }
-            }
+                firstCoreUpTo[c] = f;
+            });
         }
 
-        private static final int NONE = 0;
-        private static final int ALL = 1;
-        private static final int SOME = 2;
+        /** The members of cell c that may be within eps of p: those settled as within, and the range to compare. */
+        private final class Reach {
+            int within; // byRadius[c][0 .. within) are within eps
+            int from;   // byRadius[c][from .. to) must be compared
+            int to;
+        }
 
-        /** Whether no member, every member or possibly some members of cell c are within eps of point p. */
-        private int reach(int p, int c) {
-            double dl = Math.sqrt(LeaderClustering.dist2(d, p, d, members[c][0], k));
-            double r = radius[c];
-            double margin = 2 * tiny * (dl + r + eps);
-            if (dl - r - margin > eps) {
-                return NONE;
+        /** Settles what it can of cell c's members for p; false when none can be within eps. */
+        private boolean reach(int p, int c, Reach out) {
+            double dl = Math.sqrt(LeaderClustering.dist2(d, p, d, leader[c], k));
+            double[] r = radii[c];
+            double margin = 2 * tiny * (dl + r[r.length - 1] + eps);
+            if (dl - r[r.length - 1] - margin > eps) {
+                return false;
             }
-            return dl + r + margin < eps ? ALL : SOME;
+            out.within = upper(r, eps - dl - margin, 0);
+            out.from = Math.max(out.within, upper(r, dl - eps - margin, 0)); // below: farther than eps inside
+            out.to = upper(r, dl + eps + margin, out.from);
+            return true;
+        }
+
+        /** The number of values up to x in a sorted array, counting from start. */
+        private static int upper(double[] a, double x, int start) {
+            int lo = start;
+            int hi = a.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (a[mid] <= x) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
         }
 
         /** Points within eps of p (p included), counted until {@code enough}. */
         int countWithin(int p, int[] cells, int enough) {
+            Reach in = new Reach();
             int count = 0;
             for (int c : cells) {
-                int reach = reach(p, c);
-                if (reach == ALL) {
-                    count += members[c].length;
-                } else if (reach == SOME) {
-                    for (int q : members[c]) {
-                        if (LeaderClustering.dist2(d, p, d, q, k) <= eps2 && ++count >= enough) {
-                            return count;
-                        }
+                if (!reach(p, c, in)) {
+                    continue;
+                }
+                count += in.within;
+                int[] mem = byRadius[c];
+                for (int i = in.from; i < in.to && count < enough; i++) {
+                    if (LeaderClustering.dist2(d, p, d, mem[i], k) <= eps2) {
+                        count++;
                     }
                 }
                 if (count >= enough) {
@@ -240,25 +293,26 @@ public class DbscanClusterer implements AttractorClusterer {
 
         /** Whether a core point of cell a and one of cell b are within eps. */
         boolean corePairWithin(int a, int b) {
-            if (firstCore[a] < 0 || firstCore[b] < 0) {
+            int[] fa = firstCoreUpTo[a];
+            int[] fb = firstCoreUpTo[b];
+            if (fa[fa.length - 1] == Integer.MAX_VALUE || fb[fb.length - 1] == Integer.MAX_VALUE) {
                 return false;
             }
-            if (members[a].length > members[b].length) {
+            if (byRadius[a].length > byRadius[b].length) {
                 int t = a;
                 a = b;
                 b = t;
             }
-            for (int p : members[a]) {
-                if (core[p]) {
-                    int reach = reach(p, b);
-                    if (reach == ALL) {
+            Reach in = new Reach();
+            int[] mb = byRadius[b];
+            for (int p : byRadius[a]) {
+                if (core[p] && reach(p, b, in)) {
+                    if (in.within > 0 && firstCoreUpTo[b][in.within - 1] != Integer.MAX_VALUE) {
                         return true;
                     }
-                    if (reach == SOME) {
-                        for (int q : members[b]) {
-                            if (core[q] && LeaderClustering.dist2(d, p, d, q, k) <= eps2) {
-                                return true;
-                            }
+                    for (int i = in.from; i < in.to; i++) {
+                        if (core[mb[i]] && LeaderClustering.dist2(d, p, d, mb[i], k) <= eps2) {
+                            return true;
                         }
                     }
                 }
@@ -268,23 +322,21 @@ public class DbscanClusterer implements AttractorClusterer {
 
         /** The first core point (in seed order) within eps of p, or -1 (noise). */
         int firstCoreWithin(int p, int[] cells) {
+            Reach in = new Reach();
             int first = Integer.MAX_VALUE;
             for (int c : cells) {
-                if (firstCore[c] < 0 || firstCore[c] >= first) {
+                int[] f = firstCoreUpTo[c];
+                if (f[f.length - 1] >= first || !reach(p, c, in)) {
                     continue;
                 }
-                int reach = reach(p, c);
-                if (reach == ALL) {
-                    first = firstCore[c];
-                } else if (reach == SOME) {
-                    for (int q : members[c]) { // seed order: the first found is the cell's first
-                        if (q >= first) {
-                            break;
-                        }
-                        if (core[q] && LeaderClustering.dist2(d, p, d, q, k) <= eps2) {
-                            first = q;
-                            break;
-                        }
+                if (in.within > 0) {
+                    first = Math.min(first, f[in.within - 1]);
+                }
+                int[] mem = byRadius[c];
+                for (int i = in.from; i < in.to; i++) {
+                    int q = mem[i];
+                    if (q < first && core[q] && LeaderClustering.dist2(d, p, d, q, k) <= eps2) {
+                        first = q;
                     }
                 }
             }

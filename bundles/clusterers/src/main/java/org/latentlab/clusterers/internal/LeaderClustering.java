@@ -1,5 +1,6 @@
 package org.latentlab.clusterers.internal;
 
+import java.util.Arrays;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.Clustering;
 
@@ -8,11 +9,21 @@ import org.latentlab.api.attractor.Clustering;
  * joins the first cluster whose leader (its first member) it matches, else it leads a new cluster.
  * The representative of a cluster is the mean of its members.
  *
- * <p>The first matching leader is found through a {@link BallTree}: every rule here can only match points
- * within a known radius of each other (after an optional per-point scaling), so the tree hands the rule the few
- * leaders that could match, smallest cluster id first, and the rule decides exactly as it always did. The
- * result is the plain O(n·m) loop's, label for label (ClusteringAgainstReferenceTest); the time is about
- * O(n log n) on end points that sit on attractors.
+ * <p>The plain rule compares each point with every leader, O(n·m). Here every rule can only match points within
+ * a known radius r of each other (in a view: the points as they are, or as unit vectors for the cosine rule), and
+ * two shortcuts avoid most comparisons without changing a label (ClusteringAgainstReferenceTest checks them
+ * against the plain loop):
+ * <ul>
+ * <li>A new leader is found through a {@link ProjectionIndex} of the leaders: only those it hands out can be
+ * within r; the rule is applied to those, and the smallest matching cluster id wins, as in the plain loop. The same
+ * search gives a lower bound {@code sep} on the distance from a new leader to every earlier one (the nearest
+ * candidate, or 1.5r when none is nearer).</li>
+ * <li>Most points sit on an attractor whose leader the last point of the same small grid cell (width r/8) matched. If the point
+ * matches that leader L and lies closer to it than {@code sep(L) - r} (up to r/2), no earlier leader can be within r of it
+ * (triangle inequality), so L is the first match: one comparison instead of a search.</li>
+ * </ul>
+ * Every bound carries a margin for rounding. Time: about O(n) plus a search per leader and per point that the
+ * shortcut does not settle.
  */
 final class LeaderClustering {
 
@@ -49,32 +60,49 @@ final class LeaderClustering {
         int n = points.rows();
         int k = points.width();
         float[] d = points.data();
-        int searched = 0;
-        for (int p = 0; p < n; p++) {
-            searched += scale == null || scale[p] > 0 ? 1 : 0;
-        }
-        int[] rows = new int[searched];
-        for (int p = 0, i = 0; p < n; p++) {
-            if (scale == null || scale[p] > 0) {
-                rows[i++] = p;
-            }
-        }
-        // leaves of radius up to r/4: leaders are r apart, so such a leaf holds at most a few
-        BallTree tree = new BallTree(d, n, k, scale, rows, radius / 4);
-        BallTree.Node[] stack = tree.newStack();
-        BallTree.Rule rule = (p, l) -> match.test(d, p, d, l, k);
+        double sepRadius = 1.5 * radius; // the search radius: the shortcut needs leaders apart by more than r
+        ProjectionIndex index = new ProjectionIndex(d, n, k, scale, sepRadius);
+        double margin = index.margin;
+        LongIntMap recent = new LongIntMap();
+        double[] sep = new double[64]; // per cluster id of a searched leader
         int[] labels = new int[n];
         int m = 0;
         int zeroLeader = -1;
+        int[] best = new int[1];
+        double[] nearest = new double[1];
         for (int p = 0; p < n; p++) {
             double s = scale == null ? 1 : scale[p];
-            if (s > 0) {
-                int i = tree.pos[p];
-                int c = tree.firstLeader(i, radius, rule, stack);
-                if (c < 0) {
-                    c = m++;
-                    tree.addLeader(i, c);
+            if (s > 0 && index.inView(p)) {
+                long key = index.key(p, radius / 8);
+                int c = recent.get(key);
+                if (c >= 0) {
+                    int l = index.rowOf(c);
+                    if (index.dist(p, l) + radius + 2 * margin < sep[c] && match.test(d, p, d, l, k)) {
+                        labels[p] = c;
+                        continue;
+                    }
                 }
+                int point = p;
+                best[0] = Integer.MAX_VALUE;
+                nearest[0] = sepRadius;
+                index.forEachCandidate(p, sepRadius, (id, q) -> {
+                    double dq = index.dist(point, q);
+                    nearest[0] = Math.min(nearest[0], dq);
+                    if (id < best[0] && dq <= radius + margin && match.test(d, point, d, q, k)) {
+                        best[0] = id;
+                    }
+                });
+                if (best[0] == Integer.MAX_VALUE) {
+                    c = m++;
+                    index.add(p, c);
+                    if (c >= sep.length) {
+                        sep = Arrays.copyOf(sep, sep.length * 2);
+                    }
+                    sep[c] = nearest[0];
+                } else {
+                    c = best[0];
+                }
+                recent.put(key, c);
                 labels[p] = c;
             } else if (s == ZERO) {
                 if (zeroLeader < 0) {
@@ -86,6 +114,58 @@ final class LeaderClustering {
             }
         }
         return labels;
+    }
+
+    /** Open addressing from long keys to non-negative ints; -1 for a missing key. */
+    private static final class LongIntMap {
+        private long[] keys = new long[1024];
+        private int[] values = filled(1024);
+        private int size;
+
+        private static int[] filled(int n) {
+            int[] v = new int[n];
+            Arrays.fill(v, -1);
+            return v;
+        }
+
+        int get(long key) {
+            int mask = keys.length - 1;
+            for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
+                if (values[i] < 0 || keys[i] == key) {
+                    return values[i];
+                }
+            }
+        }
+
+        void put(long key, int value) {
+            int mask = keys.length - 1;
+            int i = mix(key) & mask;
+            while (values[i] >= 0 && keys[i] != key) {
+                i = (i + 1) & mask;
+            }
+            if (values[i] < 0) {
+                size++;
+            }
+            keys[i] = key;
+            values[i] = value;
+            if (2 * size > keys.length) {
+                long[] oldKeys = keys;
+                int[] oldValues = values;
+                keys = new long[oldKeys.length * 2];
+                values = filled(oldKeys.length * 2);
+                size = 0;
+                for (int j = 0; j < oldKeys.length; j++) {
+                    if (oldValues[j] >= 0) {
+                        put(oldKeys[j], oldValues[j]);
+                    }
+                }
+            }
+        }
+
+        private static int mix(long key) {
+            long h = key * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
+        }
     }
 
     /** Each cluster's mean, summed in seed order in double precision. */
