@@ -27,7 +27,7 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Trains with libtorch autograd through DJL: mean squared reconstruction error, Adam (β = 0.9,
- * 0.999, ε = 1e-8) with L2 weight decay, written out here so every step is explicit and
+ * 0.999, ε = 1e-8) with L2 weight decay, written out ({@link FusedAdam}) so every step is explicit and
  * reproducible. Initialisation, shuffling and augmentation draw from one seeded generator.
  */
 @Component
@@ -123,11 +123,10 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
             TrainableStack dec = TrainableStack.initialise(decLayers, c.init(), c.initScale(), rng.nextLong(), m);
             List<NDArray> params = new ArrayList<>(enc.parameters());
             params.addAll(dec.parameters());
-            List<NDArray[]> moments = new ArrayList<>();
             for (NDArray p : params) {
                 p.setRequiresGradient(true);
-                moments.add(new NDArray[] {m.zeros(p.getShape()), m.zeros(p.getShape())});
             }
+            FusedAdam adam = new FusedAdam(params, m);
             int[] order = new int[n];
             Arrays.setAll(order, i -> i);
             int batch = Math.min(c.batchSize(), n); // a batch larger than the data is the whole data
@@ -163,7 +162,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                     double loss;
                     try (NDManager step = m.newSubManager()) {
                         NDArray x = step.create(clean, new Shape(batchShape));
-                        NDArray xi = step.create(noisy, new Shape(batchShape));
+                        NDArray xi = augmentation.changesInput() ? step.create(noisy, new Shape(batchShape)) : x;
                         try (GradientCollector gc = engine.newGradientCollector()) {
                             NDArray rec = dec.forward(enc.forward(xi));
                             NDArray l = rec.sub(x).square().mean();
@@ -171,7 +170,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                             loss = l.getFloat();
                         }
                         t++;
-                        adam(params, moments, c, t, step);
+                        adam.step(c, t, step);
                     }
                     if (!Double.isFinite(loss)) {
                         throw new LatentLabException("training diverged (loss " + loss + ") in epoch " + epoch
@@ -211,36 +210,6 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                         + IoErrors.describe(e), e);
             }
             return f.publish();
-        }
-    }
-
-    /** One Adam step with L2 weight decay, in place, temporaries in {@code scope}. */
-    static void adam(List<NDArray> params, List<NDArray[]> moments, TrainingConfig c, long t, NDManager scope) {
-        double b1 = 0.9;
-        double b2 = 0.999;
-        double lr = c.learningRate() * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
-        for (int i = 0; i < params.size(); i++) {
-            NDArray p = params.get(i);
-            NDArray grad = p.getGradient();
-            grad.attach(scope);
-            // A detached view shares p's storage: updating it updates p. libtorch's grad mode is per thread and
-            // DJL turns it off only on the thread that loaded the engine; an in-place update of p itself fails
-            // ("a leaf Variable that requires grad ...") on any other thread.
-            NDArray w = p.stopGradient();
-            w.attach(scope);
-            NDArray g = c.weightDecay() > 0 ? grad.add(w.mul(c.weightDecay())) : grad;
-            NDArray[] mv = moments.get(i);
-            mv[0].muli(b1).addi(g.mul(1 - b1));
-            mv[1].muli(b2).addi(g.square().mul(1 - b2));
-            // A new array lives in the manager of the array it was computed from: the moments live as long as the
-            // training, so their temporaries are attached to the step's scope explicitly (else every step leaked
-            // four parameter-sized arrays until training ended: ~17 MB per step on a 784-512-256-32 MLP).
-            NDArray root = mv[1].sqrt();
-            root.attach(scope);
-            NDArray ratio = mv[0].div(root.add(1e-8));
-            ratio.attach(scope);
-            w.subi(ratio.mul(lr));
-            grad.muli(0); // libtorch accumulates gradients otherwise
         }
     }
 
