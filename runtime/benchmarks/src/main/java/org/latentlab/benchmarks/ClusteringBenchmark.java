@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * quite converge: with {@code scattered} = near, each lies at a distance log-uniform in [1e-3, 1] from its
  * attractor in a random direction (trajectories stopped on their way in); with {@code scattered} = anywhere, half of
  * them do and the other half are N(0, 1.5²) noise, the hardest case for every search (isolated points in 32
- * dimensions). Points in random order. {@code attractors} = 100 is a typical run, 10000 the hard case.
+ * dimensions). Points in random order. {@code attractors} = 100 is a typical run, 10000 the hard case. Each
+ * invocation also prints the process CPU time it took (both cores count) and the load average.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -107,6 +108,25 @@ public class ClusteringBenchmark {
     private static double gaussian(SplittableRandom r) {
         double u = 1 - r.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
+
+    private long cpuBefore;
+
+    /** Process CPU time, printed per invocation: on a shared machine the wall time says more about the neighbours. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    @Setup(Level.Invocation)
+    public void cpuStart() {
+        cpuBefore = processCpuNanos();
+    }
+
+    @TearDown(Level.Invocation)
+    public void cpuEnd() {
+        System.out.printf("(process CPU %.2f s, load %.1f) ", (processCpuNanos() - cpuBefore) / 1e9,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     @Benchmark

@@ -138,6 +138,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
             double sinceCheckpoint = 0; // loss × examples since the previous checkpoint
             long examplesSinceCheckpoint = 0;
             long t = 0;
+            long stepNanos = 0; // time in the steps themselves: what a step costs, without start-up and writing
             long[] batchShape = new long[inputShape.length + 1];
             for (int i = 0; i < inputShape.length; i++) {
                 batchShape[i + 1] = inputShape[i];
@@ -153,6 +154,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                 double sum = 0;
                 long seen = 0;
                 for (int s = 0; s < stepsThisPass; s++) {
+                    long stepStart = System.nanoTime();
                     int from = s * batch;
                     int b = Math.min(n, from + batch) - from;
                     float[] clean = new float[b * width];
@@ -172,6 +174,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                         t++;
                         adam.step(c, t, step);
                     }
+                    stepNanos += System.nanoTime() - stepStart;
                     if (!Double.isFinite(loss)) {
                         throw new LatentLabException("training diverged (loss " + loss + ") in epoch " + epoch
                                 + "; lower the learning rate");
@@ -184,7 +187,8 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                     if (nextCheckpoint < checkpointSteps.size() && checkpointSteps.get(nextCheckpoint) == t) {
                         List<Double> lossesSoFar = new ArrayList<>(losses);
                         lossesSoFar.add(sum / seen); // this pass so far: what a training of t steps reports
-                        Path at = writeCheckpoint(checkpoints, (int) t, enc, dec, name, inputShape, c, lossesSoFar, t0, n);
+                        Path at = writeCheckpoint(checkpoints, (int) t, enc, dec, name, inputShape, c, lossesSoFar, t0, n,
+                                stepNanos);
                         checkpoints.written().accept(new Checkpoint((int) t, at, sinceCheckpoint / examplesSinceCheckpoint));
                         nextCheckpoint++;
                         sinceCheckpoint = 0;
@@ -194,17 +198,18 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                 losses.add(sum / seen);
             }
             Path dir = folder.staging();
-            writeModel(dir, enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, t);
+            writeModel(dir, enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, t, stepNanos);
         }
         return new TrainingResult(folder.target(), List.copyOf(losses), System.currentTimeMillis() - t0, false);
     }
 
     /** Writes the model as it is after {@code step} steps into that step's checkpoint folder, like the final model. */
     private static Path writeCheckpoint(Checkpoints checkpoints, int step, TrainableStack enc, TrainableStack dec, String name,
-            int[] inputShape, TrainingConfig c, List<Double> losses, long t0, int n) {
+            int[] inputShape, TrainingConfig c, List<Double> losses, long t0, int n, long stepNanos) {
         try (OutputFolder f = OutputFolder.open(checkpoints.folder().apply(step), OutputFolder.MODEL)) {
             try {
-                writeModel(f.staging(), enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, step);
+                writeModel(f.staging(), enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, step,
+                        stepNanos);
             } catch (IOException e) {
                 throw new LatentLabException("cannot write the checkpoint at step " + step + " into " + f.target() + ": "
                         + IoErrors.describe(e), e);
@@ -215,14 +220,14 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
 
     /** A complete model folder's files: model.json, both layer stacks, training.json. */
     private static void writeModel(Path dir, TrainableStack enc, TrainableStack dec, String name, int[] inputShape,
-            TrainingConfig c, List<Double> losses, long millis, int n, long step) throws IOException {
+            TrainingConfig c, List<Double> losses, long millis, int n, long step, long stepNanos) throws IOException {
         enc.save(dir, "encoder");
         dec.save(dir, "decoder");
-        writeModelJson(dir, name, inputShape, c, losses, millis, n, step);
+        writeModelJson(dir, name, inputShape, c, losses, millis, n, step, stepNanos);
     }
 
     private static void writeModelJson(Path dir, String name, int[] inputShape, TrainingConfig c, List<Double> losses,
-            long millis, int n, long step) throws IOException {
+            long millis, int n, long step, long stepNanos) throws IOException {
         ObjectMapper om = new ObjectMapper();
         ObjectNode model = om.createObjectNode();
         model.put("name", name);
@@ -239,6 +244,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         var l = training.putArray("epochLosses");
         losses.forEach(l::add);
         training.put("millis", millis);
+        training.put("stepMillis", stepNanos / 1_000_000);
         om.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("training.json").toFile(), training);
     }
 }
