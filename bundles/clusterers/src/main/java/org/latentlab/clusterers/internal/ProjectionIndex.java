@@ -313,10 +313,12 @@ final class ProjectionIndex {
 
     /** Whether all projections of row p and entry i of a list are within r of each other. */
     private boolean near(int p, double[] pr, int i, double r) {
-        double max = 0; // no early exit: a branch per axis mispredicts half the time, the maximum does not
+        boolean within = true; // no early exit: a branch per axis would mispredict half the time
+        int pa = p * axes;
+        int ia = i * axes;
         for (int a = 0; a < axes; a++) {
-            max = Math.max(max, Math.abs(proj[p * axes + a] - pr[i * axes + a]));
+            within &= Math.abs(proj[pa + a] - pr[ia + a]) <= r;
         }
-        return max <= r;
+        return within;
     }
 }

@@ -16,6 +16,8 @@ import org.latentlab.api.attractor.Clustering;
  * ({@link ReferenceClusterers}, the code as it was) and of DBSCAN's definition, on random end points shaped like
  * the real ones (tight attractors, scattered points near and far) and on inputs made of ties: points exactly at
  * the tolerance, duplicates, chains whose clustering depends on the seed order, zero vectors, NaN and infinity.
+ * Inputs are larger than the first block of the leader search (1024 points), so points are also matched in
+ * parallel against the leaders of earlier blocks.
  */
 class ClusteringAgainstReferenceTest {
 
@@ -86,7 +88,7 @@ class ClusteringAgainstReferenceTest {
             assertSame(ReferenceClusterers.euclidean(t, tol * tol), EuclideanClusterer.cluster(t, tol * tol), "attractors, tol " + tol);
         }
         for (float step : new float[] {0.5f, 0.25f, 1f}) { // the tolerance equals the step: ties at exactly the tolerance
-            Tensor t = withOddRows(r, lattice(r, 800, Math.min(k, 3), step, 5));
+            Tensor t = withOddRows(r, lattice(r, 2200, Math.min(k, 3), step, 5));
             for (double tol : new double[] {step, step * 1.5, step * 2}) {
                 assertSame(ReferenceClusterers.euclidean(t, tol * tol), EuclideanClusterer.cluster(t, tol * tol),
                         "lattice " + step + ", tol " + tol);
@@ -105,12 +107,12 @@ class ClusteringAgainstReferenceTest {
         int k = new int[] {1, 2, 3, 8, 32}[seed % 5];
         for (double threshold : new double[] {0.99, 0.999999, 0.9, 0.5, 0, -0.7, 1}) {
             for (double zero : new double[] {1e-9, 0, 0.5}) {
-                Tensor t = withOddRows(r, attractorLike(r, 1000, k, 1 + r.nextInt(30), 1e-3, 0.05));
+                Tensor t = withOddRows(r, attractorLike(r, 2500, k, 1 + r.nextInt(30), 1e-3, 0.05));
                 assertSame(ReferenceClusterers.cosine(t, threshold, zero), CosineClusterer.cluster(t, threshold, zero),
                         "attractors, threshold " + threshold + ", zero " + zero);
             }
         }
-        Tensor t = withOddRows(r, lattice(r, 800, Math.min(k, 3), 1, 5)); // many parallel and duplicate directions
+        Tensor t = withOddRows(r, lattice(r, 2200, Math.min(k, 3), 1, 5)); // many parallel and duplicate directions
         for (double threshold : new double[] {0.99, 0.5, Math.sqrt(0.5), 0}) {
             assertSame(ReferenceClusterers.cosine(t, threshold, 1e-9), CosineClusterer.cluster(t, threshold, 1e-9),
                     "lattice, threshold " + threshold);
