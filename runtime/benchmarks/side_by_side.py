@@ -354,8 +354,8 @@ def latentlab_train(run, work, steps, extra_env=None):
     p = run.latentlab("train", "--dataset", "mnist", "--train-size", TRAIN_SIZE, "--latent", LATENT,
                       "--hidden", ",".join(map(str, HIDDEN)), "--steps", steps, "--out", out, env=env)
     t = json.load(open(os.path.join(out, "training.json")))
-    return dict(steps=steps, seconds=t["millis"] / 1000.0, process_seconds=p.wall, user=p.user, sys=p.sys,
-                loss=t["epochLosses"][-1])
+    return dict(steps=steps, seconds=t["millis"] / 1000.0, step_seconds=t.get("stepMillis", t["millis"]) / 1000.0,
+                process_seconds=p.wall, user=p.user, sys=p.sys, loss=t["epochLosses"][-1])
 
 
 # ---------------------------------------------------------------------------------------------------- main
@@ -373,13 +373,13 @@ def main():
     ap.add_argument("--strategies", default="picard,anderson", help="LatentLab strategies to run (default picard,anderson)")
     ap.add_argument("--quick", action="store_true", help="a short smoke run: 2000 seeds, short timings (figures are rough)")
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
-    ap.add_argument("--phases", default="sgemm,fixed,seeds,train",
-                    help="which rows to measure (default all: sgemm,fixed,seeds,train); the model is always made or reused")
+    ap.add_argument("--only", default="", help="comma-separated phases to run: sgemm, fixed, seeds, train (default: all; "
+                    "the model is made in any case; with a subset the report lists only those rows)")
     args = ap.parse_args()
-    phases = set(p for p in args.phases.split(",") if p)
+    phases = set(p for p in args.only.split(",") if p) or {"sgemm", "fixed", "seeds", "train"}
     unknown = phases - {"sgemm", "fixed", "seeds", "train"}
     if unknown:
-        raise SystemExit("side-by-side: unknown phase(s) %s; use sgemm, fixed, seeds, train" % ", ".join(sorted(unknown)))
+        ap.error("--only: unknown phase(s) %s" % ", ".join(sorted(unknown)))
     if args.quick:
         args.seeds, args.train_steps = min(args.seeds, 2000), min(args.train_steps, 60)
     secs = 3 if args.quick else 6
@@ -418,20 +418,64 @@ def main():
 
     t = json.load(open(os.path.join(models, "mlp784-layers", "training.json")))
     R["model"] = dict(folder=models, epochs=t["config"]["epochs"], losses=t["epochLosses"])
-    R["agreement"] = check_agreement(run, work, models, f)
-
+    if phases & {"fixed", "seeds"}:
+        R["agreement"] = check_agreement(run, work, models, f)
     if "sgemm" in phases:
-        sgemm_phase(R, phase, args, secs, models, work)
+        sgemm_phase(R, args, work, secs, models, phase)
     if "fixed" in phases:
-        fixed_phase(R, phase, args, secs, models, work, f)
+        fixed_phase(R, args, work, secs, models, f, phase)
     if "seeds" in phases:
-        seeds_phase(R, phase, args, run, models, work, f)
+        seeds_phase(R, args, run, work, models, f, phase)
     if "train" in phases:
-        train_phase(R, phase, args, run, models, work, home)
-    finish(R, phase, started, work)
+        train_phase(R, args, run, work, models, home, phase)
+
+    phase("end")
+    R["info"]["seconds"] = time.perf_counter() - started
+    if phases == {"sgemm", "fixed", "seeds", "train"}:
+        report = table(R)
+    else:
+        report = partial_table(R)
+    print()
+    print(report)
+    with open(os.path.join(work, "side-by-side.md"), "w") as fh:
+        fh.write(report)
+    with open(os.path.join(work, "side-by-side.json"), "w") as fh:
+        json.dump(R, fh, indent=2, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
+    log("written %s and side-by-side.json" % os.path.join(work, "side-by-side.md"))
 
 
-def sgemm_phase(R, phase, args, secs, models, work):
+def partial_table(R):
+    """The rows of the phases that ran (--only)."""
+    rows = ["| | PyTorch eager | LatentLab |", "|---|---:|---:|"]
+    if "sgemm" in R:
+        rows.append("| sgemm 1024×1024 (GFLOP/s) | %.1f | %.1f (%.2fx) |" % (R["sgemm"]["torch"], R["sgemm"]["libtorch"],
+                                                                            R["sgemm"]["libtorch"] / R["sgemm"]["torch"]))
+    if "fixed" in R:
+        for b, fx in sorted(R["fixed"].items()):
+            rows.append("| fixed steps, batch %d (seed-steps/s) | %.0f | torchscript %.0f (%.2fx), onnx %.0f (%.2fx) |"
+                        % (b, fx["torch"], fx.get("torchscript", 0), fx.get("torchscript", 0) / fx["torch"],
+                           fx.get("onnx", 0), fx.get("onnx", 0) / fx["torch"]))
+    if "seeds" in R:
+        for k, v in R["seeds"].items():
+            if k != "torch":
+                rows.append("| 10^4 seeds, %s (s) | %.1f | %.1f (%.2fx) |" % (k, R["seeds"]["torch"]["seconds"], v["seconds"],
+                                                                          R["seeds"]["torch"]["seconds"] / v["seconds"]))
+    if "train" in R:
+        t, l = R["train"]["torch"], R["train"]["latentlab"]
+        rows.append("| training, batch 128, Adam (steps/s) | %.1f (%s) | %.1f (%.2fx; %s) |" % (
+            t["steps_per_s"], ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in t["runs"]), l["steps_per_s"],
+            l["steps_per_s"] / t["steps_per_s"], ", ".join("%d steps %.2f s" % (r["steps"], r["seconds"]) for r in l["runs"])))
+        rows.append("| training CPU per step, user / system (ms) | %.0f / %.0f | %.0f / %.0f |" % (
+            1e3 * t["user_per_step"], 1e3 * t["sys_per_step"], 1e3 * l["user_per_step"], 1e3 * l["sys_per_step"]))
+    i = R["info"]
+    rows.append("")
+    rows.append("%s, %s, %d cores; loads per phase: %s; threading environment: %s" % (
+        i["date"], i["cpu"], i["cores"], ", ".join("%s %s" % kv for kv in i["loads"].items()),
+        " ".join("%s=%s" % kv for kv in i["env"].items()) or "none set"))
+    return "\n".join(rows) + "\n"
+
+
+def sgemm_phase(R, args, work, secs, models, phase):
     phase("sgemm")
     s1 = torch_sgemm(secs / 2)
     j = jmh(args.jmh_classpath, "SgemmBenchmark", {"n": 1024}, os.path.join(work, "jmh-sgemm.json"), 1, 3, max(2, secs // 3), models)
@@ -441,8 +485,7 @@ def sgemm_phase(R, phase, args, secs, models, work):
         % (R["sgemm"]["torch"], s1, s2, R["sgemm"]["libtorch"]))
 
 
-
-def fixed_phase(R, phase, args, secs, models, work, f):
+def fixed_phase(R, args, work, secs, models, f, phase):
     phase("fixed")
     batches = (1024, 4096)
     before = {b: torch_fixed(f, b, secs) for b in batches}
@@ -463,8 +506,7 @@ def fixed_phase(R, phase, args, secs, models, work, f):
             % (b, fixed[b]["torch"], before[b], after[b], fixed[b].get("torchscript", 0), fixed[b].get("onnx", 0)))
 
 
-
-def seeds_phase(R, phase, args, run, models, work, f):
+def seeds_phase(R, args, run, work, models, f, phase):
     phase("seeds")
     seeds = np.random.default_rng(0).standard_normal((args.seeds, LATENT)).astype(np.float32)
     seeds_file = os.path.join(work, "seeds.npy")
@@ -494,8 +536,7 @@ def seeds_phase(R, phase, args, run, models, work, f):
     R["seeds"]["torch"]["seconds"] = (py["seconds"] + again["seconds"]) / 2
 
 
-
-def train_phase(R, phase, args, run, models, work, home):
+def train_phase(R, args, run, work, models, home, phase):
     phase("train")
     x = mnist_train(home, TRAIN_SIZE)
     n1, n2 = max(10, args.train_steps // 5), args.train_steps + max(10, args.train_steps // 5)
@@ -504,33 +545,22 @@ def train_phase(R, phase, args, run, models, work, home):
     l2 = latentlab_train(run, work, n2)
     pt2 = torch_train(os.path.join(models, "mlp784-layers"), x, args.train_steps)
     per = lambda a, b, key: (b[key] - a[key]) / (b["steps"] - a["steps"])
+    # steps per second: each side's own loop (torch: the timed loop; LatentLab: training.json's stepMillis, the time
+    # in the steps, of the longer run); CPU per step from the difference of two runs (the process's CPU, start-up cancels)
+    ll_rate = l2["steps"] / l2["step_seconds"] if "step_seconds" in l2 else 1 / per(l1, l2, "seconds")
     R["train"] = dict(
         torch=dict(steps_per_s=2 * args.train_steps / (pt1["seconds"] + pt2["seconds"]),
                    user_per_step=(pt1["user"] + pt2["user"]) / (2 * args.train_steps),
                    sys_per_step=(pt1["sys"] + pt2["sys"]) / (2 * args.train_steps), runs=[pt1, pt2]),
-        latentlab=dict(steps_per_s=1 / per(l1, l2, "seconds"), user_per_step=per(l1, l2, "user"),
+        latentlab=dict(steps_per_s=ll_rate, user_per_step=per(l1, l2, "user"),
                        sys_per_step=per(l1, l2, "sys"), runs=[l1, l2]))
     for k in ("torch", "latentlab"):
         t = R["train"][k]
         log("  %s: %.1f steps/s, CPU per step user %.3f s, system %.3f s" % (k, t["steps_per_s"], t["user_per_step"], t["sys_per_step"]))
 
 
-
-def finish(R, phase, started, work):
-    phase("end")
-    R["info"]["seconds"] = time.perf_counter() - started
-    report = table(R)
-    print()
-    print(report)
-    with open(os.path.join(work, "side-by-side.md"), "w") as fh:
-        fh.write(report)
-    with open(os.path.join(work, "side-by-side.json"), "w") as fh:
-        json.dump(R, fh, indent=2, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
-    log("written %s and side-by-side.json" % os.path.join(work, "side-by-side.md"))
-
-
 def table(R):
-    i, fx, sd, tr, sg = R["info"], R.get("fixed", {}), R.get("seeds", {}), R.get("train"), R.get("sgemm")
+    i, fx, sd, tr = R["info"], R["fixed"], R["seeds"], R["train"]
     ratio = lambda a, b: "%.2fx" % (a / b) if a and b else "-"
     rows = ["| | PyTorch eager | LatentLab TorchScript | LatentLab ONNX |", "|---|---:|---:|---:|"]
     for b in sorted(fx):
@@ -538,7 +568,7 @@ def table(R):
         rows.append("| fixed steps, batch %d (seed-steps/s) | %s | %s (%s) | %s (%s) |" % (
             b, "{:,.0f}".format(r["torch"]), "{:,.0f}".format(r.get("torchscript", 0)), ratio(r.get("torchscript"), r["torch"]),
             "{:,.0f}".format(r.get("onnx", 0)), ratio(r.get("onnx"), r["torch"])))
-    py = sd.get("torch")
+    py = sd["torch"]
     n = i["seeds"]
     for s in [k for k in sd if k != "torch"]:
         r = sd[s]
@@ -549,18 +579,16 @@ def table(R):
                         "{:,}".format(n), s, py["seconds"], py["converged"], py["attractors"], "{:,}".format(py["map_evaluations"]),
                         r["seconds"], ratio(py["seconds"], r["seconds"]), r["converged"], r["attractors"], ev, c["seeds_same"],
                         c["seeds_both"]))
-    if tr:
-        t, l = tr["torch"], tr["latentlab"]
-        rows.append("| training, batch 128, Adam (steps/s) | %.1f | %.1f (%s) | |" % (t["steps_per_s"], l["steps_per_s"],
-                                                                                   ratio(l["steps_per_s"], t["steps_per_s"])))
-        rows.append("| training CPU per step, user / system (s) | %.3f / %.3f | %.3f / %.3f | |" % (
-            t["user_per_step"], t["sys_per_step"], l["user_per_step"], l["sys_per_step"]))
-    if sg:
-        rows.append("| sgemm 1024×1024 (GFLOP/s) | %.1f | libtorch via DJL %.1f (%s) | |" % (sg["torch"], sg["libtorch"],
-                                                                                          ratio(sg["libtorch"], sg["torch"])))
-    best = max(sg["libtorch"], sg["torch"]) if sg else 0
-    eff = ["%s %.0f%%" % (k, 100 * fx[4096][k] * MFLOP_PER_SEED_STEP / 1e3 / best) for k in ("torch", "torchscript", "onnx")
-           if best and 4096 in fx and fx[4096].get(k)]
+    t, l = tr["torch"], tr["latentlab"]
+    rows.append("| training, batch 128, Adam (steps/s) | %.1f | %.1f (%s) | |" % (t["steps_per_s"], l["steps_per_s"],
+                                                                               ratio(l["steps_per_s"], t["steps_per_s"])))
+    rows.append("| training CPU per step, user / system (s) | %.3f / %.3f | %.3f / %.3f | |" % (
+        t["user_per_step"], t["sys_per_step"], l["user_per_step"], l["sys_per_step"]))
+    sg = R["sgemm"]
+    rows.append("| sgemm 1024×1024 (GFLOP/s) | %.1f | libtorch via DJL %.1f (%s) | |" % (sg["torch"], sg["libtorch"],
+                                                                                      ratio(sg["libtorch"], sg["torch"])))
+    best = max(sg["libtorch"], sg["torch"])
+    eff = ["%s %.0f%%" % (k, 100 * fx[4096][k] * MFLOP_PER_SEED_STEP / 1e3 / best) for k in ("torch", "torchscript", "onnx") if fx[4096].get(k)]
     head = ["# Side by side: LatentLab / PyTorch eager", "",
             "%s on %s (%s, %d cores); load average at each phase: %s. PyTorch %s, %d threads, BLAS %s; %s. "
             "Threading environment of both sides: %s. Whole run %.0f s%s." % (
@@ -573,16 +601,15 @@ def table(R):
                 "{:,}".format(i["seeds"])),
             "", "In parentheses: LatentLab / PyTorch for rates, PyTorch's time / LatentLab's time for whole runs; above 1x "
             "LatentLab is faster. PyTorch's times are means of a run before and one after the LatentLab side.", ""]
-    tail = ["", ("Map evaluation at batch 4096 as a share of the best measured sgemm rate (%.0f GFLOP/s; %.2f MFLOP per "
-            "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, ", ".join(eff))) if eff else "",
+    tail = ["", "Map evaluation at batch 4096 as a share of the best measured sgemm rate (%.0f GFLOP/s; %.2f MFLOP per "
+            "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, ", ".join(eff)),
             "Same weights in every engine: max |f(z) - z| difference to PyTorch eager %s." % ", ".join(
                 "%s %.1e" % kv for kv in R["agreement"].items()),
             "Spread (the load moves everything): PyTorch's two runs %s; LatentLab's JMH iterations %s." % (
                 "; ".join(["fixed %d: %s" % (b, ", ".join("{:,.0f}".format(v) for v in fx[b]["torch_runs"])) for b in sorted(fx)]
-                          + (["seeds: %s s" % ", ".join("%.1f" % v for v in sd["torch"].get("runs", []))] if sd else [])
-                          + (["training: %s steps/s" % ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in tr["torch"]["runs"])]
-                             if tr else [])
-                          + (["sgemm: %s GFLOP/s" % ", ".join("%.0f" % v for v in sg["torch_runs"])] if sg else [])),
+                          + ["seeds: %s s" % ", ".join("%.1f" % v for v in sd["torch"].get("runs", []))]
+                          + ["training: %s steps/s" % ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in t["runs"])]
+                          + ["sgemm: %s GFLOP/s" % ", ".join("%.0f" % v for v in sg["torch_runs"])]),
                 "; ".join("fixed %d %s: %s" % (b, k, ", ".join("{:,.0f}".format(v) for v in fx[b][k + "_iterations"]))
                           for b in sorted(fx) for k in ("torchscript", "onnx") if k + "_iterations" in fx[b]))]
     return "\n".join(head + rows + tail) + "\n"

@@ -26,15 +26,29 @@ public class CosineClusterer implements AttractorClusterer {
 
     @Override
     public Clustering cluster(Tensor endpoints, Parameters params) {
-        double threshold = params.getDouble("threshold", 0.99);
-        double zero = params.getDouble("zeroNorm", 1e-9);
-        return LeaderClustering.cluster(endpoints, (d, p, leaders, l, k) -> {
-            double np = Math.sqrt(LeaderClustering.dot(d, p, d, p, k));
-            double nl = Math.sqrt(LeaderClustering.dot(leaders, l, leaders, l, k));
+        return cluster(endpoints, params.getDouble("threshold", 0.99), params.getDouble("zeroNorm", 1e-9));
+    }
+
+    static Clustering cluster(Tensor endpoints, double threshold, double zero) {
+        int n = endpoints.rows();
+        int k = endpoints.width();
+        float[] data = endpoints.data();
+        // the search runs on unit vectors, where cos > t means a distance below sqrt(2 (1 - t)); the margin covers
+        // the rounding of the dot product and the norms (each within about k ulps)
+        double[] scale = new double[n];
+        for (int p = 0; p < n; p++) {
+            double np = Math.sqrt(LeaderClustering.dot(data, p, data, p, k));
+            scale[p] = np < zero ? LeaderClustering.ZERO
+                    : np > 0 && np < Double.POSITIVE_INFINITY ? 1 / np : LeaderClustering.ALONE; // NaN, 0, infinite: cos is NaN
+        }
+        double radius = Math.sqrt(Math.max(0, 2 * (1 - threshold)) + 8 * (k + 2) * 0x1p-53 + 1e-15);
+        return LeaderClustering.cluster(endpoints, (d, p, leaders, l, w) -> {
+            double np = Math.sqrt(LeaderClustering.dot(d, p, d, p, w));
+            double nl = Math.sqrt(LeaderClustering.dot(leaders, l, leaders, l, w));
             if (np < zero || nl < zero) {
                 return np < zero && nl < zero;
             }
-            return LeaderClustering.dot(d, p, leaders, l, k) / (np * nl) > threshold;
-        });
+            return LeaderClustering.dot(d, p, leaders, l, w) / (np * nl) > threshold;
+        }, scale, radius);
     }
 }

@@ -22,7 +22,12 @@ public class EuclideanClusterer implements AttractorClusterer {
     @Override
     public Clustering cluster(Tensor endpoints, Parameters params) {
         double tol = params.getDouble("tolerance", 1e-2);
-        double tol2 = tol * tol;
-        return LeaderClustering.cluster(endpoints, (d, p, leaders, l, k) -> LeaderClustering.dist2(d, p, leaders, l, k) < tol2);
+        return cluster(endpoints, tol * tol);
+    }
+
+    static Clustering cluster(Tensor endpoints, double tol2) {
+        double[] scale = LeaderClustering.finiteRows(endpoints.data(), endpoints.rows(), endpoints.width());
+        return LeaderClustering.cluster(endpoints, (d, p, leaders, l, k) -> LeaderClustering.dist2(d, p, leaders, l, k) < tol2,
+                scale, LeaderClustering.radiusOf(tol2, endpoints.width()));
     }
 }
