@@ -38,7 +38,7 @@ final class OnnxLatentModel implements LatentModel {
 
     static final String ENGINE = "OnnxRuntime";
 
-    /** System property: intra-op threads per session; default: the processors Java may use. */
+    /** System property: intra-op threads per session; default: the processors Java may use; 0: ONNX Runtime's choice. */
     static final String THREADS = "latentlab.onnx.threads";
     /** System property: {@code true} lets idle intra-op threads spin (ONNX Runtime's default); off unless set. */
     static final String SPINNING = "latentlab.onnx.spinning";
@@ -91,7 +91,7 @@ final class OnnxLatentModel implements LatentModel {
         try {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            o.setIntraOpNumThreads(Math.max(1, Integer.getInteger(THREADS, Runtime.getRuntime().availableProcessors())));
+            o.setIntraOpNumThreads(Math.max(0, Integer.getInteger(THREADS, Runtime.getRuntime().availableProcessors())));
             o.addConfigEntry("session.intra_op.allow_spinning", Boolean.getBoolean(SPINNING) ? "1" : "0");
             o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             return o;
