@@ -268,8 +268,49 @@ final class DjlLatentModel implements LatentModel {
         }), "Jacobian of " + spec.name()));
     }
 
+    private boolean frozen;
+    private AutogradLinearization.Grad grad;
+
+    /**
+     * With the PyTorch engine: JVPs and VJPs by autograd through both TorchScript modules, run in inference mode
+     * (eval: dropout off, batch norm on its running statistics) with grad mode on. The modules' parameters stop
+     * requiring gradients first (they were loaded as trainable tensors so autograd can pass through them): products
+     * need gradients with respect to the latents only, and a weight gradient would cost a weight-sized buffer and a
+     * matrix product per call. Other engines: empty.
+     */
+    @Override
+    public java.util.Optional<org.latentlab.api.model.LinearizedMap> linearize(Tensor points) {
+        if (!"PyTorch".equals(engine)) {
+            return java.util.Optional.empty();
+        }
+        if (points.width() != spec.latentDim()) {
+            throw new LatentLabException("latents of width " + points.width() + " do not match latentDim " + spec.latentDim());
+        }
+        return java.util.Optional.of(withEngine(() -> {
+            ai.djl.pytorch.engine.PtSymbolBlock dec = (ai.djl.pytorch.engine.PtSymbolBlock) decoderModel.getBlock();
+            ai.djl.pytorch.engine.PtSymbolBlock enc = (ai.djl.pytorch.engine.PtSymbolBlock) encoderModel.getBlock();
+            if (!frozen) {
+                for (ai.djl.nn.Block b : new ai.djl.nn.Block[] {dec, enc}) {
+                    b.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(false));
+                }
+                frozen = true;
+                grad = AutogradLinearization.Grad.load(manager);
+            }
+            ai.djl.pytorch.jni.JniUtils.enableInferenceMode(dec);
+            ai.djl.pytorch.jni.JniUtils.enableInferenceMode(enc);
+            return AutogradLinearization.open("latent map of " + spec.name(), manager, grad, points, z -> {
+                // isTrain = true only keeps autograd on; the modules stay in eval mode
+                NDArray x = ai.djl.pytorch.jni.IValueUtils.forward(dec, new NDList(z), true).singletonOrThrow();
+                return ai.djl.pytorch.jni.IValueUtils.forward(enc, new NDList(x), true).singletonOrThrow();
+            });
+        }, "linearising " + spec.name()));
+    }
+
     @Override
     public void close() {
+        if (grad != null) {
+            grad.close();
+        }
         encoder.close();
         decoder.close();
         manager.close();
