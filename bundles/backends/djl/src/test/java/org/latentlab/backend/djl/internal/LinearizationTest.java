@@ -151,6 +151,97 @@ class LinearizationTest {
         }
     }
 
+    static org.latentlab.api.dynamics.LatentMap map(LatentModel m) {
+        return z -> {
+            Tensor y = m.latentSteps(z, 1);
+            return Tensor.matrix(z.rows(), z.width(), y.data());
+        };
+    }
+
+    @Test
+    void matrixFreeSpectraOfALayerStackThroughAutogradMatchTheClosedForm() throws Exception {
+        int k = 256;
+        Random r = new Random(12);
+        double[][] g = new double[k][k];
+        for (double[] row : g) {
+            for (int j = 0; j < k; j++) {
+                row[j] = r.nextGaussian();
+            }
+        }
+        double[][] q = new org.apache.commons.math3.linear.QRDecomposition(
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(g, false)).getQ().getData();
+        double[][] w = new double[k][k];
+        double[] b = new double[k];
+        for (int i = 0; i < k; i++) {
+            b[i] = r.nextGaussian();
+            for (int j = 0; j < k; j++) {
+                w[i][j] = 0.5 * q[i][j];
+            }
+        }
+        ModelSpec spec = tanhModel(dir.resolve("tanh256"), w, b);
+        // the fixed point and J = diag(1 − z*²) W there, in double
+        double[] z = new double[k];
+        for (int it = 0; it < 300; it++) {
+            double[] next = new double[k];
+            for (int i = 0; i < k; i++) {
+                double s = b[i];
+                for (int j = 0; j < k; j++) {
+                    s += w[i][j] * z[j];
+                }
+                next[i] = Math.tanh(s);
+            }
+            z = next;
+        }
+        double[][] jac = new double[k][k];
+        double maxD = 0;
+        float[] zf = new float[k];
+        for (int i = 0; i < k; i++) {
+            zf[i] = (float) z[i];
+            maxD = Math.max(maxD, 1 - z[i] * z[i]);
+            for (int j = 0; j < k; j++) {
+                jac[i][j] = (1 - z[i] * z[i]) * w[i][j];
+            }
+        }
+        org.apache.commons.math3.linear.EigenDecomposition eig = new org.apache.commons.math3.linear.EigenDecomposition(
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(jac));
+        double rho = 0;
+        for (int i = 0; i < k; i++) {
+            rho = Math.max(rho, Math.hypot(eig.getRealEigenvalue(i), eig.getImagEigenvalue(i)));
+        }
+        try (LatentModel m = new LayersBackend().load(spec)) {
+            org.latentlab.engine.internal.Spectra.Spectrum s = org.latentlab.engine.internal.Spectra.of(map(m),
+                    java.util.Optional.of(m), Tensor.matrix(1, k, zf), org.latentlab.engine.internal.Spectra.Settings.defaults(1e-3),
+                    () -> {}, n -> {})[0];
+            assertEquals("matrix-free autodiff", s.method());
+            assertEquals(0.5 * maxD, s.spectralNorm(), 1e-5, "‖J‖ = max(1 − tanh²)/2");
+            assertEquals(rho, s.spectralRadius(), 1e-4, "ρ against the dense eigenvalues of the exact Jacobian");
+            assertTrue(s.matrixFree().resolved() >= 1 && s.matrixFree().residuals()[0] <= 1e-5, "leading eigenvalue resolved");
+            assertTrue(s.matrixFree().normResolved());
+            assertEquals(org.latentlab.api.attractor.FixedPointKind.ATTRACTOR, s.kind());
+        }
+    }
+
+    @Test
+    void torchScriptMatrixFreeAndDenseSpectraAgree() {
+        ModelSpec spec = DjlBackendsTest.spec(DjlBackendsTest.MODELS.resolve("memorizer-torchscript"), 4, ".pt");
+        try (LatentModel m = new TorchScriptBackend().load(spec)) {
+            Tensor z = m.encode(DjlBackendsTest.inputs(3, 16, 4));
+            org.latentlab.engine.internal.Spectra.Settings dense = org.latentlab.engine.internal.Spectra.Settings.defaults(1e-3);
+            org.latentlab.engine.internal.Spectra.Settings free = new org.latentlab.engine.internal.Spectra.Settings(1, 6, 64,
+                    3000, 4096, 1e-3, 1024);
+            var d = org.latentlab.engine.internal.Spectra.of(map(m), java.util.Optional.of(m), z, dense, () -> {}, n -> {});
+            var f = org.latentlab.engine.internal.Spectra.of(map(m), java.util.Optional.of(m), z, free, () -> {}, n -> {});
+            for (int a = 0; a < 3; a++) {
+                assertEquals("autodiff", d[a].method());
+                assertEquals("matrix-free autodiff", f[a].method());
+                assertEquals(d[a].spectralRadius(), f[a].spectralRadius(), 1e-5, "ρ at point " + a);
+                assertEquals(d[a].spectralNorm(), f[a].spectralNorm(), 1e-5, "‖J‖ at point " + a);
+                assertEquals(4, f[a].real().length, "k = 4 ≤ 6 wanted: the whole spectrum");
+                assertEquals(d[a].kind(), f[a].kind());
+            }
+        }
+    }
+
     @Test
     void onnxHasNoAutogradLinearization() {
         ModelSpec spec = DjlBackendsTest.spec(DjlBackendsTest.MODELS.resolve("memorizer"), 4, ".onnx");
