@@ -7,7 +7,6 @@ import org.latentlab.api.attractor.FixedPointKind;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.LinearizedMap;
-import org.latentlab.numerics.FiniteDifferences;
 import org.latentlab.numerics.KrylovSpectra;
 
 /**
@@ -67,13 +66,26 @@ public final class Spectra {
      * @param residuals    ‖J x − λ x‖ / (‖x‖ ρ) of each reported eigenvalue, from fresh products
      * @param normResidual relative residual of the leading singular triplet; NaN when the norm is only a bound
      * @param normResolved whether that residual is within the tolerance
-     * @param products     Jacobian-vector and vector-Jacobian products used for this fixed point
+     * @param eigenProducts Jacobian-vector products the eigenvalues took (Arnoldi and the residual check)
+     * @param normProducts  products the norm took (JVPs and VJPs; k for a dense difference Jacobian, 0 for the bound)
      */
-    public record MatrixFree(int resolved, double[] residuals, double normResidual, boolean normResolved, int products) {}
+    public record MatrixFree(int resolved, double[] residuals, double normResidual, boolean normResolved, int eigenProducts,
+            int normProducts) {
+        /** All products for this fixed point. */
+        public int products() {
+            return eigenProducts + normProducts;
+        }
+    }
 
     /** Relative residual at which an eigenvalue or the norm counts as resolved: the products' own accuracy. */
     static final double AUTODIFF_TOLERANCE = StabilityAnalysis.AUTODIFF_BAND;
     static final double DIFFERENCE_TOLERANCE = StabilityAnalysis.FINITE_DIFFERENCE_BAND;
+    /**
+     * Relative residual ‖Jᵀu − σv‖/σ at which the norm counts as resolved. Looser than the eigenvalues' on purpose: the
+     * leading singular values of a Jacobian often cluster, the residual then falls slowly while the estimate (a lower
+     * bound that only grows) is already close: at 1e-3 it was within 3e-5 relative on the tanh contraction.
+     */
+    static final double NORM_TOLERANCE = 1e-3;
     /** Java heap the Krylov bases of one group of points may take. */
     static final long GROUP_BYTES = 256L << 20;
 
@@ -136,7 +148,9 @@ public final class Spectra {
                 autograd = null;
             }
             LinearizedMap lin = autograd != null ? autograd : differences;
-            double tol = autograd != null ? AUTODIFF_TOLERANCE : DIFFERENCE_TOLERANCE;
+            // differences are resolved within their own accuracy, measured here (at least the dense path's 1e-3)
+            double tol = autograd != null ? AUTODIFF_TOLERANCE
+                    : Math.max(DIFFERENCE_TOLERANCE, 4 * java.util.Arrays.stream(differences.accuracy(7)).max().orElse(0));
             KrylovSpectra.Products jvp = products(lin, differences, false, checkpoint);
             KrylovSpectra.Settings ks = new KrylovSpectra.Settings(s.eigenvalues(), s.basis(), 1, s.maxProducts(), tol, 42);
             KrylovSpectra.Eigenvalues[] eig = KrylovSpectra.largestEigenvalues(jvp, m, k, ks);
@@ -145,8 +159,9 @@ public final class Spectra {
             boolean[] normResolved = new boolean[m];
             int[] normProducts = new int[m];
             String normMethod;
+            KrylovSpectra.Settings ns = new KrylovSpectra.Settings(1, s.basis(), 1, s.maxProducts(), NORM_TOLERANCE, 43);
             if (lin.hasVjp()) {
-                KrylovSpectra.Norm[] n = KrylovSpectra.spectralNorm(jvp, products(lin, differences, true, checkpoint), m, k, ks);
+                KrylovSpectra.Norm[] n = KrylovSpectra.spectralNorm(jvp, products(lin, differences, true, checkpoint), m, k, ns);
                 for (int a = 0; a < m; a++) {
                     norm[a] = n[a].value();
                     normResidual[a] = n[a].residual();
@@ -155,10 +170,10 @@ public final class Spectra {
                 }
                 normMethod = "";
             } else if (k <= s.denseNormMax()) {
-                for (int a = 0; a < m; a++) { // one dense Jacobian at a time: k² doubles
+                for (int a = 0; a < m; a++) { // one dense Jacobian at a time: k² floats
                     checkpoint.run();
-                    double[][] jac = FiniteDifferences.central(map, points.row(a), 1, k, s.jacobianStep())[0];
-                    KrylovSpectra.Norm n = KrylovSpectra.spectralNorm(explicit(jac, false), explicit(jac, true), 1, k, ks)[0];
+                    float[] jac = denseJacobian(map, points.row(a), s.jacobianStep(), checkpoint);
+                    KrylovSpectra.Norm n = KrylovSpectra.spectralNorm(explicit(jac, k, false), explicit(jac, k, true), 1, k, ns)[0];
                     norm[a] = n.value();
                     normResidual[a] = n.residual();
                     normResolved[a] = n.resolved();
@@ -178,7 +193,7 @@ public final class Spectra {
                 KrylovSpectra.Eigenvalues e = eig[a];
                 double rho = e.radius();
                 MatrixFree detail = new MatrixFree(e.resolved(), e.residuals(),
-                        normResidual[a], normResolved[a], e.products() + normProducts[a]);
+                        normResidual[a], normResolved[a], e.products(), normProducts[a]);
                 out[a] = new Spectrum(e.real(), e.imag(), rho, norm[a],
                         kind(e, norm[a], normResolved[a], tol, k), method, detail);
             }
@@ -328,8 +343,43 @@ public final class Spectra {
         y[lane][c] = row;
     }
 
-    /** Products with an explicit matrix (double[k][k]), or its transpose. */
-    static KrylovSpectra.Products explicit(double[][] a, boolean transpose) {
+    /** Columns of the dense Jacobian per map call: 2 · 256 points. */
+    static final int COLUMN_BLOCK = 256;
+
+    /**
+     * J_f(z) by central differences, row-major float [k × k], {@link #COLUMN_BLOCK} columns per map call (the dense
+     * path's step: relStep · max(1, |z_j|), at least 64 float32 ulps, the quotient over the difference actually taken).
+     */
+    static float[] denseJacobian(LatentMap map, float[] z, double relStep, Runnable checkpoint) {
+        int k = z.length;
+        float[] jac = Tensor.allocate("dense Jacobian", k, k);
+        for (int from = 0; from < k; from += COLUMN_BLOCK) {
+            checkpoint.run();
+            int to = Math.min(k, from + COLUMN_BLOCK);
+            int b = to - from;
+            float[] pts = new float[2 * b * k];
+            float[] width = new float[b];
+            for (int c = 0; c < b; c++) {
+                int j = from + c;
+                System.arraycopy(z, 0, pts, 2 * c * k, k);
+                System.arraycopy(z, 0, pts, (2 * c + 1) * k, k);
+                float h = (float) Math.max(relStep * Math.max(1, Math.abs(z[j])), 64 * Math.ulp(z[j]));
+                pts[2 * c * k + j] = z[j] + h;
+                pts[(2 * c + 1) * k + j] = z[j] - h;
+                width[c] = pts[2 * c * k + j] - pts[(2 * c + 1) * k + j];
+            }
+            float[] fp = map.apply(Tensor.matrix(2 * b, k, pts)).data();
+            for (int c = 0; c < b; c++) {
+                for (int i = 0; i < k; i++) {
+                    jac[i * k + from + c] = (float) (((double) fp[2 * c * k + i] - fp[(2 * c + 1) * k + i]) / width[c]);
+                }
+            }
+        }
+        return jac;
+    }
+
+    /** Products with an explicit row-major float matrix [k × k], or its transpose. */
+    static KrylovSpectra.Products explicit(float[] a, int k, boolean transpose) {
         return x -> {
             double[][][] y = new double[x.length][][];
             for (int l = 0; l < x.length; l++) {
@@ -339,21 +389,21 @@ public final class Spectra {
                 y[l] = new double[x[l].length][];
                 for (int c = 0; c < x[l].length; c++) {
                     double[] v = x[l][c];
-                    double[] out = new double[v.length];
+                    double[] out = new double[k];
                     if (transpose) {
-                        for (int i = 0; i < a.length; i++) {
+                        for (int i = 0; i < k; i++) {
                             double vi = v[i];
-                            double[] ai = a[i];
-                            for (int j = 0; j < out.length; j++) {
-                                out[j] += ai[j] * vi;
+                            int row = i * k;
+                            for (int j = 0; j < k; j++) {
+                                out[j] += a[row + j] * vi;
                             }
                         }
                     } else {
-                        for (int i = 0; i < a.length; i++) {
-                            double[] ai = a[i];
+                        for (int i = 0; i < k; i++) {
+                            int row = i * k;
                             double sum = 0;
-                            for (int j = 0; j < v.length; j++) {
-                                sum += ai[j] * v[j];
+                            for (int j = 0; j < k; j++) {
+                                sum += a[row + j] * v[j];
                             }
                             out[i] = sum;
                         }

@@ -350,7 +350,7 @@ class SpectraTest {
         assertEquals("matrix-free autodiff", right.method());
         assertEquals((3 + Math.sqrt(10)) / 2, right.spectralNorm(), 1e-6, "Lanczos on exact JVPs and VJPs");
         assertTrue(right.matrixFree().normResolved());
-        assertTrue(right.matrixFree().normResidual() <= Spectra.AUTODIFF_TOLERANCE);
+        assertTrue(right.matrixFree().normResidual() <= Spectra.NORM_TOLERANCE);
         double[][] wrong = jordanBlocks(k, 1);
         Spectra.Spectrum fallback = spectra(f, Optional.of(linearModel(a, wrong)), new float[][] {new float[k]},
                 settings(8))[0];

@@ -213,7 +213,7 @@ class LinearizationTest {
                     java.util.Optional.of(m), Tensor.matrix(1, k, zf), org.latentlab.engine.internal.Spectra.Settings.defaults(1e-3),
                     () -> {}, n -> {})[0];
             assertEquals("matrix-free autodiff", s.method());
-            assertEquals(0.5 * maxD, s.spectralNorm(), 1e-5, "‖J‖ = max(1 − tanh²)/2");
+            assertEquals(0.5 * maxD, s.spectralNorm(), 1e-4, "‖J‖ = max(1 − tanh²)/2 (Lanczos to a relative residual of 1e-3)");
             assertEquals(rho, s.spectralRadius(), 1e-4, "ρ against the dense eigenvalues of the exact Jacobian");
             assertTrue(s.matrixFree().resolved() >= 1 && s.matrixFree().residuals()[0] <= 1e-5, "leading eigenvalue resolved");
             assertTrue(s.matrixFree().normResolved());
