@@ -112,7 +112,12 @@ public final class SpectraBench {
                 d.modelBatch());
     }
 
-    record Measurement(Spectra.Spectrum[] spectra, double seconds, long heapPeak, long rssBefore, long rssPeak) {}
+    /** cpuSeconds: the process's CPU time (all threads), less sensitive than wall time to other work on the machine. */
+    record Measurement(Spectra.Spectrum[] spectra, double seconds, double cpuSeconds, long heapPeak, long rssBefore, long rssPeak) {}
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     static Measurement measure(LatentMap map, Optional<LatentModel> model, Tensor points, Spectra.Settings s) throws Exception {
         System.gc();
@@ -122,11 +127,13 @@ public final class SpectraBench {
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
         resetPeakRss();
         long rssBefore = status("VmRSS");
+        long c0 = cpuNanos();
         long t0 = System.nanoTime();
         Spectra.Spectrum[] out = Spectra.of(map, model, points, s, () -> {}, x -> {});
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (cpuNanos() - c0) / 1e9;
         long heapPeak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() - heapBefore;
-        return new Measurement(out, seconds, heapPeak, rssBefore, status("VmHWM"));
+        return new Measurement(out, seconds, cpu, heapPeak, rssBefore, status("VmHWM"));
     }
 
     static void report(Measurement m, String backend, int k, String variant, int n, JsonNode exact) {
@@ -134,7 +141,9 @@ public final class SpectraBench {
         ObjectNode o = om.createObjectNode();
         Spectra.Spectrum s = m.spectra()[0];
         o.put("backend", backend).put("k", k).put("variant", variant).put("points", n).put("method", s.method());
-        o.put("seconds", round(m.seconds(), 3)).put("secondsPerPoint", round(m.seconds() / n, 5));
+        o.put("seconds", round(m.seconds(), 3)).put("cpuSeconds", round(m.cpuSeconds(), 3))
+                .put("secondsPerPoint", round(m.seconds() / n, 5));
+        o.put("load", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 1));
         o.put("heapPeakMB", round(m.heapPeak() / 1048576.0, 1));
         o.put("rssBeforeMB", round(m.rssBefore() / 1024.0, 1)).put("rssAddedMB", round((m.rssPeak() - m.rssBefore()) / 1024.0, 1));
         o.put("spectralRadius", s.spectralRadius()).put("spectralNorm", s.spectralNorm()).put("kind", s.kind().name().toLowerCase(Locale.ROOT));

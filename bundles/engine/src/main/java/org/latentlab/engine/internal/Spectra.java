@@ -241,7 +241,9 @@ public final class Spectra {
 
     /**
      * Autograd products agree with the map: J v against the central difference along one random direction per point
-     * (within 1e-2 relative, as the dense check), and Jᵀ u against J v through u·(J v) = (Jᵀ u)·v.
+     * (within 1e-2 relative, as the dense check), and Jᵀ u against J v through u·(J v) = (Jᵀ u)·v, at all but
+     * {@link StabilityAnalysis#DISAGREEING_SHARE} of the points (a ReLU's kink within the difference step makes a few
+     * differ; a model whose layers behave otherwise under autograd makes all differ).
      */
     static boolean agrees(LinearizedMap lin, DifferenceLinearization differences, double relStep) {
         Tensor p = lin.points();
@@ -257,6 +259,7 @@ public final class Spectra {
         float[] jv = lin.jvp(Tensor.matrix(n, k, v)).data();
         float[] fd = differences.jvp(Tensor.matrix(n, k, v)).data();
         float[] jtu = lin.hasVjp() ? lin.vjp(Tensor.matrix(n, k, u)).data() : null;
+        int disagreeing = 0;
         for (int a = 0; a < n; a++) {
             double diff = 0;
             double ref = 0;
@@ -273,14 +276,14 @@ public final class Spectra {
                     scale += Math.abs(u[i] * (double) jv[i]) + Math.abs(jtu[i] * (double) v[i]);
                 }
             }
-            if (!(Math.sqrt(diff) <= 1e-2 * Math.sqrt(ref) + 1e-4 * Math.sqrt(k))) {
-                return false;
-            }
             if (jtu != null && !(Math.abs(ujv - jtuv) <= 1e-3 * scale + 1e-6)) {
-                return false;
+                return false; // transposes of each other whatever the map: never a matter of steps
+            }
+            if (!(Math.sqrt(diff) <= 1e-2 * Math.sqrt(ref) + 1e-4 * Math.sqrt(k))) {
+                disagreeing++;
             }
         }
-        return true;
+        return disagreeing <= StabilityAnalysis.DISAGREEING_SHARE * n;
     }
 
     /**

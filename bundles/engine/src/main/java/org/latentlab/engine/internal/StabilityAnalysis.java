@@ -30,7 +30,7 @@ final class StabilityAnalysis {
         int m = jacobians.shape()[0];
         int k = jacobians.shape()[1];
         Spectra.Spectrum[] out = new Spectra.Spectrum[m];
-        for (int a = 0; a < m; a++) {
+        java.util.stream.IntStream.range(0, m).parallel().forEach(a -> { // independent small eigenproblems
             double[][] jac = new double[k][k];
             boolean finite = true;
             for (int i = 0; i < k; i++) {
@@ -40,15 +40,16 @@ final class StabilityAnalysis {
                 }
             }
             out[a] = finite ? spectrum(jac) : undetermined(k);
-        }
+        });
         return out;
     }
 
     /**
      * Whether Jacobians from automatic differentiation agree with the map: J·e against the central
      * difference of f along one fixed pseudo-random unit direction e per point, within 1e-2 relative
-     * (plus an absolute 1e-4 for tiny derivatives). Guards against models whose layers behave
-     * differently in the mode autodiff ran in (dropout, batch norm).
+     * (plus an absolute 1e-4 for tiny derivatives), at all but {@link #DISAGREEING_SHARE} of the points. Guards
+     * against models whose layers behave differently in the mode autodiff ran in (dropout, batch norm: every point
+     * differs); a few points may differ because a ReLU's kink lies within the difference step.
      */
     static boolean agrees(LatentMap f, Tensor points, Tensor jacobians, double relStep) {
         int m = points.rows();
@@ -75,6 +76,7 @@ final class StabilityAnalysis {
             }
         }
         float[] fp = f.apply(Tensor.matrix(2 * m, k, pts)).data();
+        int disagreeing = 0;
         for (int a = 0; a < m; a++) {
             for (int i = 0; i < k; i++) {
                 double fd = ((double) fp[(2 * a) * k + i] - fp[(2 * a + 1) * k + i]) / (2 * h[a]);
@@ -83,12 +85,16 @@ final class StabilityAnalysis {
                     je += jacobians.data()[(a * k + i) * k + j] * e[a][j];
                 }
                 if (!(Math.abs(fd - je) <= 1e-2 * Math.abs(fd) + 1e-4)) {
-                    return false;
+                    disagreeing++;
+                    break;
                 }
             }
         }
-        return true;
+        return disagreeing <= DISAGREEING_SHARE * m;
     }
+
+    /** Share of points whose autodiff derivative may disagree with the difference before autodiff is dropped. */
+    static final double DISAGREEING_SHARE = 0.1;
 
     /**
      * @param points  [m, k] fixed points
@@ -102,7 +108,7 @@ final class StabilityAnalysis {
         }
         double[][][] jacobians = org.latentlab.numerics.FiniteDifferences.central(f, points.data(), m, k, relStep);
         Spectra.Spectrum[] out = new Spectra.Spectrum[m];
-        for (int a = 0; a < m; a++) {
+        java.util.stream.IntStream.range(0, m).parallel().forEach(a -> {
             double[][] jac = jacobians[a];
             boolean finite = true;
             for (double[] row : jac) {
@@ -111,7 +117,7 @@ final class StabilityAnalysis {
                 }
             }
             out[a] = finite ? spectrum(jac, FINITE_DIFFERENCE_BAND) : undetermined(k);
-        }
+        });
         return out;
     }
 
