@@ -37,7 +37,14 @@ final class Analysis {
     /** What an analysis runs on. */
     record Inputs(LatentMap map, Tensor seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
             List<Choice<Metric>> metrics, Optional<LatentModel> model, Optional<Tensor> trainingInputs, int chunkSize,
-            double jacobianStep) {}
+            Spectra.Settings spectra) {
+        /** With the default spectrum settings and this difference step. */
+        Inputs(LatentMap map, Tensor seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
+                List<Choice<Metric>> metrics, Optional<LatentModel> model, Optional<Tensor> trainingInputs, int chunkSize,
+                double jacobianStep) {
+            this(map, seeds, strategy, clusterer, metrics, model, trainingInputs, chunkSize, Spectra.Settings.defaults(jacobianStep));
+        }
+    }
 
     /** What it found. */
     record Outcome(List<Attractor> attractors, List<Trajectory> trajectories, int[] labels,
@@ -176,12 +183,8 @@ final class Analysis {
 
         listener.stage("stability", order.size(), "Jacobian spectra of " + order.size() + " attractors");
         Tensor fixedPoints = Tensor.matrix(order.size(), k, centers);
-        Optional<Tensor> autodiff = order.isEmpty() ? Optional.empty()
-                : in.model().flatMap(model -> model.latentJacobian(fixedPoints))
-                        .filter(j -> StabilityAnalysis.agrees(in.map(), fixedPoints, j, in.jacobianStep()));
-        StabilityAnalysis.Spectrum[] spectra = autodiff.isPresent() ? StabilityAnalysis.fromJacobians(autodiff.get())
-                : StabilityAnalysis.analyse(in.map(), fixedPoints, in.jacobianStep());
-        String jacobianMethod = autodiff.isPresent() ? "autodiff" : "central-differences";
+        Spectra.Spectrum[] spectra = Spectra.of(in.map(), in.model(), fixedPoints, in.spectra(),
+                () -> checkCancelled(listener), listener::advance);
         double residualTol = Math.sqrt(in.strategy().params().getDouble("tolerance", 1e-6));
         double[] stepSum = new double[order.size()];
         double[] predictedSum = new double[order.size()];
@@ -202,12 +205,11 @@ final class Analysis {
         List<Attractor> attractors = new ArrayList<>();
         for (int a = 0; a < order.size(); a++) {
             int basin = size[order.get(a)];
-            StabilityAnalysis.Spectrum s = spectra[a];
+            Spectra.Spectrum s = spectra[a];
             attractors.add(new Attractor(a, java.util.Arrays.copyOfRange(centers, a * k, a * k + k), basin,
                     s.spectralRadius(), s.spectralNorm(), s.stable(), s.kind(), stepSum[a] / basin, predictedSum[a] / basin,
-                    s.real(), s.imag(), jacobianMethod, Map.of()));
+                    s.real(), s.imag(), s.method(), matrixFreeFields(s)));
         }
-        listener.advance(order.size());
 
         Map<String, MetricResult> results = new LinkedHashMap<>();
         if (!in.metrics().isEmpty()) {
@@ -229,6 +231,20 @@ final class Analysis {
             }
         }
         return new Outcome(List.copyOf(attractors), trajectories, labels, results);
+    }
+
+    /** What the matrix-free path adds to an attractor: resolved eigenvalues, residuals, products; nothing on the dense path. */
+    static Map<String, org.latentlab.api.result.FieldValue> matrixFreeFields(Spectra.Spectrum s) {
+        Spectra.MatrixFree d = s.matrixFree();
+        if (d == null) {
+            return Map.of();
+        }
+        Map<String, org.latentlab.api.result.FieldValue> f = new LinkedHashMap<>();
+        f.put("eigenvaluesResolved", org.latentlab.api.result.FieldValue.of(d.resolved()));
+        f.put("eigenvalueResiduals", org.latentlab.api.result.FieldValue.of(d.residuals()));
+        f.put("spectralNormResidual", org.latentlab.api.result.FieldValue.of(d.normResidual()));
+        f.put("jacobianProducts", org.latentlab.api.result.FieldValue.of(d.products()));
+        return f;
     }
 
     /** Most plain-iteration updates polishing gives one point. */

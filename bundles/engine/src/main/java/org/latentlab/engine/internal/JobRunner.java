@@ -32,14 +32,14 @@ final class JobRunner {
     private final CatalogModelLoader loader;
     private final int chunkSize;
     private final int modelBatch;
-    private final double jacobianStep;
+    private final Spectra.Settings spectra;
 
-    JobRunner(Catalog catalog, CatalogModelLoader loader, int chunkSize, int modelBatch, double jacobianStep) {
+    JobRunner(Catalog catalog, CatalogModelLoader loader, int chunkSize, int modelBatch, Spectra.Settings spectra) {
         this.catalog = catalog;
         this.loader = loader;
         this.chunkSize = chunkSize;
         this.modelBatch = modelBatch;
-        this.jacobianStep = jacobianStep;
+        this.spectra = spectra;
     }
 
     /**
@@ -102,7 +102,7 @@ final class JobRunner {
                 }
                 LatentMap map = new ModelLatentMap(model, batch);
                 Analysis.Outcome o = Analysis.run(new Analysis.Inputs(profile == null ? map : profile.map(map), seeds, strategy,
-                        clusterer, metrics, Optional.of(model), training, chunkSize, jacobianStep), stages);
+                        clusterer, metrics, Optional.of(model), training, chunkSize, spectra.withModelBatch(batch)), stages);
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), seeds, strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metrics(),
                         System.currentTimeMillis() - t0);
