@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,5 +100,36 @@ class SparkSweepIT {
         assertTrue(Files.readString(run.resolve("driver.log")).contains("WARN TaskSetManager: Lost task"), all);
         assertEquals(List.of(), ProcessHandle.current().descendants().filter(p -> p.info().arguments()
                 .map(a -> List.of(a).contains("sweep-cell")).orElse(false)).toList(), "no cell's lab is left running");
+    }
+
+    @Test
+    void theHiddenSweepCellCommandRefusesWhatIsNotACellAndTheSweepRefusesBadSparkOptions() throws Exception {
+        Path notACell = Files.writeString(lab.home.resolve("not-a-cell.json"), "{\"id\": \"c000\"}");
+        LabFixture.Result r = lab.runAny("sweep-cell", "--cell", notACell.toString(), "--out", lab.home.resolve("x").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("sweep-cell: --cell " + notACell + ": not a sweep cell"), r.err());
+        assertFalse(Files.exists(lab.home.resolve("x")));
+
+        Path spec = Files.writeString(lab.home.resolve("spec2.json"), SPEC);
+        Map<List<String>, String> bad = Map.of(
+                List.of("--spark", "local[2]", "--executor", "local"), "sweep: --spark runs the cells on the spark executor; it cannot be "
+                        + "combined with --executor local",
+                List.of("--spark-conf", "spark.a=1"), "sweep: --spark-conf is for --spark MASTER (or --executor spark)",
+                List.of("--spark", "local[2]", "--spark-conf", "nonsense"), "sweep: --spark-conf nonsense: give KEY=VALUE",
+                List.of("--executor-param", "master"), "sweep: --executor-param master: give KEY=VALUE");
+        for (Map.Entry<List<String>, String> b : bad.entrySet()) {
+            List<String> args = new java.util.ArrayList<>(List.of(spec.toString(), "--out", lab.home.resolve("never").toString()));
+            args.addAll(b.getKey());
+            LabFixture.Result x = lab.runAny("sweep", args.toArray(String[]::new));
+            assertEquals(2, x.code(), b.getKey() + ": " + x.err());
+            assertTrue(x.err().startsWith(b.getValue()), b.getKey() + ": " + x.err());
+        }
+        // what only the running lab knows is refused when the job starts, before any cell runs
+        LabFixture.Result unknown = lab.runAny("sweep", spec.toString(), "--out", lab.home.resolve("never").toString(), "--spark",
+                "local[2]", "--executor-param", "mastr=x");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("executor 'spark' has no parameter 'mastr'; it has [master, conf, latentlab, home]"),
+                unknown.err());
+        assertFalse(Files.exists(lab.home.resolve("never")));
     }
 }
