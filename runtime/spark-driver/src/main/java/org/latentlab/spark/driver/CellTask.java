@@ -38,6 +38,11 @@ final class CellTask implements Function<DriverJob.Cell, byte[]> {
             Path out = work.resolve(cell.id());
             Path log = work.resolve("lab.log");
             List<String> cmd = new ArrayList<>(command);
+            Path launcher = Path.of(cmd.get(0));
+            if (!launcher.isAbsolute() && launcher.getNameCount() > 1) {
+                // a distribution shipped with spark.archives (DIR#latentlab) lies in the executor's working folder
+                cmd.set(0, launcher.toAbsolutePath().toString());
+            }
             cmd.addAll(List.of("sweep-cell", "--cell", input.toString(), "--out", out.toString(), "--exit-with-stdin"));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
