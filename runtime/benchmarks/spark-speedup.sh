@@ -88,6 +88,14 @@ order=()
 for ((r = 1; r <= rounds; r++)); do
   if ((r % 2)); then order+=(A B); else order+=(B A); fi
 done
+# cells_busy OUT WALL: the cells' own time summed (sweep.json 'millis': lab start, training, measures) and that sum over
+# the wall time: how many cells ran at once on average
+cells_busy() {
+  python3 -c 'import json, sys
+s = sum(c["millis"] for c in json.load(open(sys.argv[1]))["cells"]) / 1000
+print("%.1f %.2f" % (s, s / float(sys.argv[2])))' "$1/sweep.json" "$2"
+}
+
 k=0
 for c in "${order[@]}"; do
   k=$((k + 1))
@@ -95,7 +103,9 @@ for c in "${order[@]}"; do
   if [[ $c == A ]]; then t=$(run A "$url_a" "$work/out-A-$k"); else t=$(run B "$url_b" "$work/out-B-$k"); fi
   [[ -n "$t" ]] || exit 1
   if [[ $c == A ]]; then ta+=("$t"); else tb+=("$t"); fi
-  printf '%-3s run %d: %7.1f s   (load average before: %s)\n' "$c" "$k" "$t" "$load"
+  busy=$(cells_busy "$work/out-$c-$k" "$t")
+  printf '%-3s run %d: %7.1f s   cells busy %s s = %sx the wall time   (load average before: %s)\n' "$c" "$k" "$t" \
+    "${busy% *}" "${busy#* }" "$load"
 done
 
 mean() { printf '%s\n' "$@" | awk '{s += $1} END {printf "%.1f", s / NR}'; }
