@@ -132,4 +132,24 @@ class SparkSweepIT {
                 unknown.err());
         assertFalse(Files.exists(lab.home.resolve("never")));
     }
+
+    @Test
+    void theExecutorsDefaultsComeFromItsConfigurationLive() throws Exception {
+        LabFixture.writeConfig(lab.home, "org.latentlab.spark.cfg",
+                "master = spark://10.0.0.9:7077\nconf = spark.a=1\\nspark.b=2\nhome = /data/lab\n");
+        SparkChecks.await("the configured defaults", LabFixture.TIMEOUT, () -> params().contains(
+                "master (string, default spark://10.0.0.9:7077)") && params().contains("conf (string, default spark.a=1\nspark.b=2)")
+                && params().contains("home (string, default /data/lab)"), SparkSweepIT::params);
+        Files.delete(lab.home.resolve("etc/org.latentlab.spark.cfg"));
+        SparkChecks.await("no defaults once the file is gone", LabFixture.TIMEOUT,
+                () -> params().contains("master (string, default null)"), SparkSweepIT::params);
+    }
+
+    static String params() {
+        try {
+            return lab.run("services", "--kind", "cell-executor", "--params");
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
 }
