@@ -387,10 +387,13 @@ public final class Lab implements AutoCloseable {
         return config;
     }
 
-    /** The subcommands registered now, by name, with their summaries. */
+    /** The subcommands registered now, by name, with their summaries; hidden ones ({@link Subcommand#HIDDEN}) left out. */
     public Map<String, String> subcommands() {
         Map<String, String> out = new java.util.TreeMap<>();
         for (ServiceReference<Subcommand> ref : subcommandRefs(null)) {
+            if (Boolean.parseBoolean(String.valueOf(ref.getProperty(Subcommand.HIDDEN)))) {
+                continue;
+            }
             out.putIfAbsent(String.valueOf(ref.getProperty(Subcommand.NAME)),
                     String.valueOf(ref.getProperty(Subcommand.SUMMARY)));
         }
