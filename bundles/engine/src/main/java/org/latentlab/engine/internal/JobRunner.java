@@ -102,7 +102,7 @@ final class JobRunner {
                 }
                 LatentMap map = new ModelLatentMap(model, batch);
                 Analysis.Outcome o = Analysis.run(new Analysis.Inputs(profile == null ? map : profile.map(map), seeds, strategy,
-                        clusterer, metrics, Optional.of(model), training, chunkSize, spectra.withModelBatch(batch)), stages);
+                        clusterer, metrics, Optional.of(model), training, chunkSize, spectra.withModelBatch(batch.size())), stages);
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), seeds, strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metrics(),
                         System.currentTimeMillis() - t0);
