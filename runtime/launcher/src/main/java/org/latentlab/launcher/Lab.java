@@ -90,6 +90,9 @@ public final class Lab implements AutoCloseable {
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.exportsOf(SystemPackages.jarsIn(config.lib())));
         props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
         props.put("felix.log.level", "1");
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        Map<String, Object> objects = (Map) props; // Felix takes its logger as an object in the same map
+        objects.put("felix.log.logger", new FrameworkLog(System.err)); // one line, never a stack trace
         props.put("latentlab.home", home.toString());
         props.put("latentlab.distribution", config.distribution().toString());
         props.put("felix.cm.dir", home.resolve("config").toString());
