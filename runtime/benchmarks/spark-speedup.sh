@@ -49,7 +49,7 @@ trap cleanup EXIT
 start_master() {
   "$dist/bin/latentlab-spark" master --host 127.0.0.1 --port 0 --webui-port 0 > "$work/$1.log" 2>&1 &
   pids+=($!)
-  until grep -q "New state: ALIVE" "$work/$1.log"; do sleep 0.2; done
+  until grep -qs "New state: ALIVE" "$work/$1.log"; do sleep 0.2; done
   url=$(grep -o "spark://127.0.0.1:[0-9]*" "$work/$1.log" | head -1)
 }
 # start_workers MASTER-LOG URL COUNT: one core and 1 GB each, then waits until the master has them all
@@ -59,7 +59,7 @@ start_workers() {
       --work-dir "$work/$1-worker$i" > "$work/$1-worker$i.log" 2>&1 &
     pids+=($!)
   done
-  until [[ $(grep -c "Registering worker" "$work/$1.log") -ge $3 ]]; do sleep 0.2; done
+  until [[ $(grep -cs "Registering worker" "$work/$1.log") -ge $3 ]]; do sleep 0.2; done
 }
 
 echo "== two clusters on loopback: A with 1 worker, B with 2 workers (1 core each)"

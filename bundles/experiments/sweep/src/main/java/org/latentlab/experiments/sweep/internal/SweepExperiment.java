@@ -1,5 +1,7 @@
 package org.latentlab.experiments.sweep.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,10 +195,10 @@ public class SweepExperiment implements Experiment {
         if (json == null || json.isBlank()) {
             return Map.of();
         }
-        com.fasterxml.jackson.databind.JsonNode node;
+        JsonNode node;
         try {
             node = SweepFiles.JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new LatentLabException("executorParams: not valid JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {

@@ -1,9 +1,15 @@
 package org.latentlab.experiments.sweep.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.experiment.ExperimentRequest;
 import org.latentlab.io.IoErrors;
@@ -40,13 +46,13 @@ final class SweepOptions {
     String executor;
     @Option(names = "--executor-param", paramLabel = "KEY=VALUE", description = "a parameter of the executor (repeatable); "
             + "'latentlab services' lists them")
-    java.util.List<String> executorParams = new java.util.ArrayList<>();
+    List<String> executorParams = new ArrayList<>();
     @Option(names = "--spark", paramLabel = "MASTER", description = "run the cells as Spark tasks on MASTER: local[N], "
             + "spark://HOST:PORT, yarn, k8s://... (the same as --executor spark --executor-param master=MASTER; docs/distributed.md)")
     String spark;
     @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "a Spark setting for --spark (repeatable), "
             + "e.g. spark.executor.memory=4g")
-    java.util.List<String> sparkConf = new java.util.ArrayList<>();
+    List<String> sparkConf = new ArrayList<>();
     @Option(names = "--list", description = "list the built-in studies")
     boolean list;
     @Option(names = "--show", paramLabel = "STUDY", description = "print a built-in study's spec (a start for your own)")
@@ -94,7 +100,7 @@ final class SweepOptions {
             }
         }
         String executorId = executor;
-        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        Map<String, String> params = new LinkedHashMap<>();
         for (String kv : executorParams) {
             int eq = kv.indexOf('=');
             if (eq < 1) {
@@ -116,7 +122,7 @@ final class SweepOptions {
             if (!SPARK.equals(executorId)) {
                 throw new BadUsage("--spark-conf is for --spark MASTER (or --executor spark)");
             }
-            java.util.List<String> lines = new java.util.ArrayList<>();
+            List<String> lines = new ArrayList<>();
             for (String kv : sparkConf) {
                 if (kv.indexOf('=') < 1 || kv.contains("\n")) {
                     throw new BadUsage("--spark-conf " + kv + ": give KEY=VALUE, e.g. spark.executor.memory=4g");
@@ -128,9 +134,8 @@ final class SweepOptions {
         String paramsJson;
         try {
             paramsJson = params.isEmpty() ? null
-                    : SweepFiles.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                            .writeValueAsString(params);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    : SweepFiles.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(params);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         return ExperimentRequest.builder(SweepExperiment.ID).out(out).param("spec", text).param("parallel", parallel)
