@@ -33,7 +33,7 @@ public final class Spectra {
     public record Settings(int denseMax, int eigenvalues, int basis, int maxProducts, int denseNormMax, double jacobianStep,
             int modelBatch) {
         public static Settings defaults(double jacobianStep) {
-            return new Settings(64, 6, 64, 3000, 4096, jacobianStep, 1024);
+            return new Settings(64, 6, 128, 3000, 4096, jacobianStep, 1024);
         }
 
         Settings withModelBatch(int batch) {
