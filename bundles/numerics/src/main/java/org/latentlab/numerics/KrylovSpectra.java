@@ -227,7 +227,13 @@ public final class KrylovSpectra {
             IntStream.range(0, lanes).parallel().forEach(a -> { // lanes are independent: orthogonalise on all cores
                 Arnoldi l = ls[a];
                 if (!l.done) {
-                    l.expand(copy(y[a], x[a].length), l.r);
+                    double[][] w = copy(y[a], x[a].length);
+                    if (!finite(w)) { // NaN or infinite products (a point where the map is not finite): nothing to report
+                        l.done = true;
+                        l.lowerBound = Double.NaN;
+                        return;
+                    }
+                    l.expand(w, l.r);
                     if (l.full()) {
                         rayleighRitz(l, s, l.r);
                     }
@@ -452,22 +458,22 @@ public final class KrylovSpectra {
             double norm = 0;
             for (double[] row : a) {
                 for (double x : row) {
-                    norm = Math.max(norm, Math.abs(x));
+                    norm = Math.max(norm, Math.abs(x)); // NaN propagates
                 }
             }
             double[] re = new double[n];
             double[] im = new double[n];
             double[][] vr = new double[n][];
             double[][] vi = new double[n][];
+            if (!Double.isFinite(norm)) { // NaN or infinite products: nothing to report
+                return null;
+            }
             if (!(norm > 1e-300)) { // Commons Math refuses the zero matrix: all eigenvalues 0, any basis
                 for (int i = 0; i < n; i++) {
                     vr[i] = new double[n];
                     vr[i][i] = 1;
                 }
                 return new Ritz(re, im, vr, vi);
-            }
-            if (!Double.isFinite(norm)) {
-                return null;
             }
             EigenDecomposition e;
             try {
@@ -618,6 +624,12 @@ public final class KrylovSpectra {
                 }
                 l.products++;
                 double[] w = y[a][0].clone();
+                if (!finite(new double[][] {w})) {
+                    l.done = true;
+                    l.value = Double.NaN;
+                    l.residual = Double.NaN;
+                    return;
+                }
                 l.scale = Math.max(l.scale, norm(w));
                 if (l.i > 0) {
                     axpy(-l.beta[l.i - 1], l.u[l.i - 1], w);
@@ -644,6 +656,12 @@ public final class KrylovSpectra {
                 }
                 l.products++;
                 double[] w = z[a][0].clone();
+                if (!finite(new double[][] {w})) {
+                    l.done = true;
+                    l.value = Double.NaN;
+                    l.residual = Double.NaN;
+                    return;
+                }
                 axpy(-l.alpha[l.i], l.v[l.i], w);
                 orthogonalise(w, l.v, l.i + 1, null);
                 orthogonalise(w, l.v, l.i + 1, null);
@@ -731,6 +749,17 @@ public final class KrylovSpectra {
             out[i] = y[i].clone();
         }
         return out;
+    }
+
+    private static boolean finite(double[][] w) {
+        for (double[] row : w) {
+            for (double v : row) {
+                if (!Double.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     static double[] gaussian(int k, Random r) {

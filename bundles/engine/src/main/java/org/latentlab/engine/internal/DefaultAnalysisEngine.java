@@ -67,7 +67,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         int spectrumEigenvalues() default 6;
 
         @AttributeDefinition(description = "matrix-free spectra: Krylov basis vectors per attractor before a restart")
-        int spectrumBasis() default 64;
+        int spectrumBasis() default 128;
 
         @AttributeDefinition(description = "matrix-free spectra: Jacobian products per attractor at most, for the "
                 + "eigenvalues and again for the norm")

@@ -33,7 +33,7 @@ public final class Spectra {
     public record Settings(int denseMax, int eigenvalues, int basis, int maxProducts, int denseNormMax, double jacobianStep,
             int modelBatch) {
         public static Settings defaults(double jacobianStep) {
-            return new Settings(64, 6, 64, 3000, 4096, jacobianStep, 1024);
+            return new Settings(64, 6, 128, 3000, 4096, jacobianStep, 1024);
         }
 
         Settings withModelBatch(int batch) {
@@ -141,16 +141,24 @@ public final class Spectra {
         int m = points.rows();
         int k = points.width();
         DifferenceLinearization differences = new DifferenceLinearization(map, points, s.jacobianStep());
-        LinearizedMap autograd = model.flatMap(md -> md.linearize(points)).orElse(null);
+        LinearizedMap autograd = null;
         try {
+            autograd = model.flatMap(md -> md.linearize(points)).orElse(null);
             if (autograd != null && !agrees(autograd, differences, s.jacobianStep())) {
                 autograd.close(); // e.g. layers that behave otherwise in the mode autograd ran in: differences instead
                 autograd = null;
             }
+        } catch (RuntimeException e) { // an operation without a second derivative, say: differences instead
+            if (autograd != null) {
+                autograd.close();
+            }
+            autograd = null;
+        }
+        try {
             LinearizedMap lin = autograd != null ? autograd : differences;
             // differences are resolved within their own accuracy, measured here (at least the dense path's 1e-3)
-            double tol = autograd != null ? AUTODIFF_TOLERANCE
-                    : Math.max(DIFFERENCE_TOLERANCE, 4 * java.util.Arrays.stream(differences.accuracy(7)).max().orElse(0));
+            double tol = autograd != null ? AUTODIFF_TOLERANCE : Math.max(DIFFERENCE_TOLERANCE,
+                    4 * java.util.Arrays.stream(differences.accuracy(7)).filter(Double::isFinite).max().orElse(0));
             KrylovSpectra.Products jvp = products(lin, differences, false, checkpoint);
             KrylovSpectra.Settings ks = new KrylovSpectra.Settings(s.eigenvalues(), s.basis(), 1, s.maxProducts(), tol, 42);
             KrylovSpectra.Eigenvalues[] eig = KrylovSpectra.largestEigenvalues(jvp, m, k, ks);

@@ -396,6 +396,43 @@ class SpectraTest {
     }
 
     @Test
+    void nonFiniteProductsAndAFailingLinearisationLeaveTheSpectrumUndeterminedOrFallBack() {
+        int k = 30;
+        LatentMap nan = z -> {
+            float[] out = new float[z.data().length];
+            Arrays.fill(out, Float.NaN);
+            return Tensor.matrix(z.rows(), k, out);
+        };
+        Spectra.Spectrum s = spectra(nan, Optional.empty(), new float[][] {new float[k]}, settings(8))[0];
+        assertEquals(FixedPointKind.UNDETERMINED, s.kind());
+        assertTrue(Double.isNaN(s.spectralRadius()));
+        // a backend whose linearisation throws (an operation without a second derivative): differences instead
+        double[][] a = jordanBlocks(k, 3);
+        LatentModel broken = new LatentModel() {
+            public ModelSpec spec() {
+                return new ModelSpec(java.nio.file.Path.of("."), "broken", new int[] {k}, k, "e", "d", null);
+            }
+
+            public Tensor encode(Tensor x) {
+                return linear(a).apply(x);
+            }
+
+            public Tensor decode(Tensor z) {
+                return z;
+            }
+
+            public Optional<LinearizedMap> linearize(Tensor points) {
+                throw new IllegalStateException("no double backward for this operation");
+            }
+
+            public void close() {}
+        };
+        Spectra.Spectrum f = spectra(linear(a), Optional.of(broken), new float[][] {new float[k]}, settings(8))[0];
+        assertEquals("matrix-free finite-differences; norm: dense central-differences", f.method());
+        assertEquals((3 + Math.sqrt(10)) / 2, f.spectralNorm(), 1e-3);
+    }
+
+    @Test
     void aCheckpointThatThrowsStopsTheSpectra() {
         int k = 40;
         AtomicInteger n = new AtomicInteger();
