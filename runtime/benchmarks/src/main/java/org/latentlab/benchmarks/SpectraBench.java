@@ -32,7 +32,7 @@ import org.latentlab.npy.Npy;
  * same process on the same model, so their ratios are measured side by side.
  *
  * <pre>
- * contraction --model DIR --point Z.npy [--exact E.json] [--variants free,dense] [--repeat R]
+ * contraction --model DIR --point Z.npy [--exact E.json] [--variants free,dense] [--repeat R] [--block B]
  *     spectra of one attractor (the dense contraction of make_contraction.py) by each variant: "free" (matrix-free:
  *     autograd for TorchScript and layer stacks, directional differences for ONNX), "free-differences" (matrix-free,
  *     differences whatever the backend), "dense" (the whole Jacobian and Commons Math, as before issue 15);
@@ -70,9 +70,12 @@ public final class SpectraBench {
                 case "contraction" -> {
                     Tensor point = Tensor.matrix(1, k, Npy.readFloats(Path.of(opt.get("point"))).data());
                     JsonNode exact = opt.containsKey("exact") ? new ObjectMapper().readTree(Path.of(opt.get("exact")).toFile()) : null;
+                    int block = Integer.parseInt(opt.getOrDefault("block", "1"));
                     for (String v : opt.getOrDefault("variants", "free").split(",")) {
                         for (int r = 0; r < repeat; r++) {
-                            Spectra.Settings s = v.equals("dense") ? settings(k, k) : settings(0, k);
+                            Spectra.Settings d = v.equals("dense") ? settings(k, k) : settings(0, k);
+                            Spectra.Settings s = new Spectra.Settings(d.denseMax(), d.eigenvalues(), d.basis(), block,
+                                    d.maxProducts(), d.denseNormMax(), d.jacobianStep(), d.modelBatch());
                             Optional<LatentModel> m = v.equals("free-differences") ? Optional.empty() : Optional.of(model);
                             report(measure(map, m, point, s), backend, k, v, 1, exact);
                         }
@@ -108,12 +111,13 @@ public final class SpectraBench {
     /** Default engine settings, with the dense path up to {@code denseMax}. */
     static Spectra.Settings settings(int denseMax, int k) {
         Spectra.Settings d = Spectra.Settings.defaults(1e-3);
-        return new Spectra.Settings(denseMax, d.eigenvalues(), d.basis(), d.maxProducts(), d.denseNormMax(), d.jacobianStep(),
-                d.modelBatch());
+        return new Spectra.Settings(denseMax, d.eigenvalues(), d.basis(), d.block(), d.maxProducts(), d.denseNormMax(),
+                d.jacobianStep(), d.modelBatch());
     }
 
     /** cpuSeconds: the process's CPU time (all threads), less sensitive than wall time to other work on the machine. */
-    record Measurement(Spectra.Spectrum[] spectra, double seconds, double cpuSeconds, long heapPeak, long rssBefore, long rssPeak) {}
+    record Measurement(Spectra.Spectrum[] spectra, double seconds, double cpuSeconds, long heapPeak, long rssBefore, long rssPeak,
+            int block) {}
 
     static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -133,7 +137,7 @@ public final class SpectraBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (cpuNanos() - c0) / 1e9;
         long heapPeak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() - heapBefore;
-        return new Measurement(out, seconds, cpu, heapPeak, rssBefore, status("VmHWM"));
+        return new Measurement(out, seconds, cpu, heapPeak, rssBefore, status("VmHWM"), s.block());
     }
 
     static void report(Measurement m, String backend, int k, String variant, int n, JsonNode exact) {
@@ -141,6 +145,9 @@ public final class SpectraBench {
         ObjectNode o = om.createObjectNode();
         Spectra.Spectrum s = m.spectra()[0];
         o.put("backend", backend).put("k", k).put("variant", variant).put("points", n).put("method", s.method());
+        if (s.matrixFree() != null) {
+            o.put("block", m.block());
+        }
         o.put("seconds", round(m.seconds(), 3)).put("cpuSeconds", round(m.cpuSeconds(), 3))
                 .put("secondsPerPoint", round(m.seconds() / n, 5));
         o.put("load", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 1));
