@@ -32,7 +32,7 @@ import org.latentlab.npy.Npy;
  * same process on the same model, so their ratios are measured side by side.
  *
  * <pre>
- * contraction --model DIR --point Z.npy [--exact E.json] [--variants free,dense] [--repeat R] [--block B]
+ * contraction --model DIR --point Z.npy [--exact E.json] [--variants free,dense] [--repeat R] [--block B] [--eigenvalues N]
  *     spectra of one attractor (the dense contraction of make_contraction.py) by each variant: "free" (matrix-free:
  *     autograd for TorchScript and layer stacks, directional differences for ONNX), "free-differences" (matrix-free,
  *     differences whatever the backend), "dense" (the whole Jacobian and Commons Math, as before issue 15);
@@ -72,10 +72,11 @@ public final class SpectraBench {
                     Tensor point = Tensor.matrix(1, k, Npy.readFloats(Path.of(opt.get("point"))).data());
                     JsonNode exact = opt.containsKey("exact") ? new ObjectMapper().readTree(Path.of(opt.get("exact")).toFile()) : null;
                     int block = Integer.parseInt(opt.getOrDefault("block", "1"));
+                    int wanted = Integer.parseInt(opt.getOrDefault("eigenvalues", "" + settings(0, k).eigenvalues()));
                     for (String v : opt.getOrDefault("variants", "free").split(",")) {
                         for (int r = 0; r < repeat; r++) {
                             Spectra.Settings d = v.equals("dense") ? settings(k, k) : settings(0, k);
-                            Spectra.Settings s = new Spectra.Settings(d.denseMax(), d.eigenvalues(), d.basis(), block,
+                            Spectra.Settings s = new Spectra.Settings(d.denseMax(), wanted, d.basis(), block,
                                     d.maxProducts(), d.denseNormMax(), d.jacobianStep(), d.modelBatch());
                             Optional<LatentModel> m = v.equals("free-differences") ? Optional.empty() : Optional.of(model);
                             report(measure(map, m, point, s), backend, k, v, 1, exact);
@@ -119,7 +120,7 @@ public final class SpectraBench {
     /** cpuSeconds: the process's CPU time (all threads), less sensitive than wall time to other work on the machine. */
     /** heapPeak: the heap's peak use, garbage included; heapLive: its largest live set (after a collection). */
     record Measurement(Spectra.Spectrum[] spectra, double seconds, double cpuSeconds, long heapPeak, long heapLive, long rssBefore,
-            long rssPeak, int block) {}
+            long rssPeak, int block, int eigenvalues) {}
 
     static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -163,14 +164,15 @@ public final class SpectraBench {
         double cpu = (cpuNanos() - c0) / 1e9;
         long heapPeak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() - heapBefore;
         long live = LIVE.get() - heapBefore;
-        return new Measurement(out, seconds, cpu, heapPeak, live, rssBefore, status("VmHWM"), s.block());
+        return new Measurement(out, seconds, cpu, heapPeak, live, rssBefore, status("VmHWM"), s.block(), s.eigenvalues());
     }
 
     static void report(Measurement m, String backend, int k, String variant, int n, JsonNode exact) {
         ObjectMapper om = new ObjectMapper();
         ObjectNode o = om.createObjectNode();
         Spectra.Spectrum s = m.spectra()[0];
-        o.put("backend", backend).put("k", k).put("variant", variant).put("points", n).put("method", s.method());
+        o.put("backend", backend).put("k", k).put("variant", variant).put("points", n).put("method", s.method())
+                .put("eigenvaluesWanted", m.eigenvalues());
         if (s.matrixFree() != null) {
             o.put("block", m.block());
         }
