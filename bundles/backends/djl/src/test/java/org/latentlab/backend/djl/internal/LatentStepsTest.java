@@ -87,6 +87,26 @@ class LatentStepsTest {
         }
     }
 
+    /** Batches over one libtorch block (256 rows) go block by block, each through all its steps: same values. */
+    @Test
+    void latentStepsOverSeveralRowBlocksAreTheStepsOfTheWholeBatch() {
+        int n = 2 * DjlLatentModel.BLOCK_ROWS + 88; // two whole blocks and a part
+        Tensor z = gaussian(n, 4, 2, 3);
+        for (String format : List.of("layers", "torchscript")) {
+            try (LatentModel m = memorizer(format)) {
+                for (int steps : new int[] {1, 4}) {
+                    Tensor t = m.latentSteps(z, steps);
+                    assertArrayEquals(new int[] {steps, n, 4}, t.shape(), format);
+                    float[] want = repeated(m, z, steps);
+                    for (int i = 0; i < want.length; i++) {
+                        assertEquals(want[i], t.data()[i], 1e-6 * Math.max(1, Math.abs(want[i])),
+                                format + ", " + steps + " steps, step " + i / (n * 4) + " row " + i % (n * 4) / 4);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void latentStepsRefuseLatentsOfTheWrongWidthWithTheReason() {
         for (String format : List.of("layers", "torchscript", "onnx")) {
