@@ -26,6 +26,8 @@ import org.latentlab.api.model.ModelSpec;
 final class DjlLatentModel implements LatentModel {
 
     private final ModelSpec spec;
+    /** Rows per libtorch call of latentSteps, fixed at load (the system property as it was then). */
+    private final int blockRows;
     private final String engine;
     private final Model encoderModel;
     private final Model decoderModel;
@@ -35,6 +37,7 @@ final class DjlLatentModel implements LatentModel {
 
     private DjlLatentModel(ModelSpec spec, String engine, Model em, Model dm) {
         this.spec = spec;
+        this.blockRows = DjlLatentModel.blockRows(spec.inputSize());
         this.engine = engine;
         this.encoderModel = em;
         this.decoderModel = dm;
@@ -203,7 +206,7 @@ final class DjlLatentModel implements LatentModel {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
         }
         ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
-        return withEngine(() -> steps(manager, latents, steps, k, z -> {
+        return withEngine(() -> steps(manager, latents, steps, k, blockRows, z -> {
             NDList x = decoderModel.getBlock().forward(ps, new NDList(z), false);
             if (x.isEmpty()) {
                 throw new LatentLabException(spec.decoder() + " produced no output");
@@ -216,7 +219,7 @@ final class DjlLatentModel implements LatentModel {
         }, "encoder " + spec.encoderFile()), "latent map of " + spec.name());
     }
 
-    /** System property: rows per libtorch call of {@link #steps} (default {@value #BLOCK_ROWS}). */
+    /** System property: rows per libtorch call of {@link #steps} (default: {@link #blockRows(int)}). */
     static final String BLOCK = "latentlab.libtorch.blockRows";
     /**
      * Measured (runtime/benchmarks/run.sh roundrobin, 784-512-256-32 MLP, 2026-12-05): whole calls of 4096 rows against
@@ -225,23 +228,32 @@ final class DjlLatentModel implements LatentModel {
      * intermediates stay in cache across the block's steps.
      */
     static final int BLOCK_ROWS = 512;
-    private static final int BLOCK_SIZE = Math.max(1, Integer.getInteger(BLOCK, BLOCK_ROWS));
+    /**
+     * The decoded rows of one block at most: 512 rows of 784 floats, the MLP's best. A model with big inputs takes fewer
+     * rows per block: the conv fixture (3×128×128, 196 KB a row) ran 1,399 seed-steps/s in calls of 16 rows and 458 in
+     * calls of 256 (runtime/benchmarks/conv-speed.sh).
+     */
+    static final long BLOCK_BYTES = 4L * 784 * BLOCK_ROWS;
+
+    /** Rows per block for inputs of {@code inputSize} values: the system property, else {@link #BLOCK_BYTES} of them. */
+    static int blockRows(int inputSize) {
+        Integer set = Integer.getInteger(BLOCK);
+        if (set != null) {
+            return Math.max(1, set);
+        }
+        return (int) Math.max(1, Math.min(BLOCK_ROWS, BLOCK_BYTES / (4L * Math.max(1, inputSize))));
+    }
 
     /**
      * {@code f} applied {@code steps} times to [n, k] latents inside one scope of {@code manager}: [steps, n, k].
-     * Rows go {@value #BLOCK_ROWS} at a time (system property {@value #BLOCK}), each block taking all its steps before
-     * the next (rows do not interact, so the result is the same as one call per step on the whole batch). Each step's
-     * arrays (the decoded batch, the layers' intermediates) are freed once the next step has its input.
+     * Rows go {@code block} at a time, each block taking all its steps before the next (rows do not interact, so the
+     * result is the same as one call per step on the whole batch). Each step's arrays (the decoded batch, the layers'
+     * intermediates) are freed once the next step has its input.
      *
      * @param what names the network whose output is checked, for the message when it is not [n, k]
      */
-    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, java.util.function.UnaryOperator<NDArray> f,
-            String what) {
-        return steps(manager, latents, steps, k, f, what, BLOCK_SIZE);
-    }
-
-    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, java.util.function.UnaryOperator<NDArray> f,
-            String what, int block) {
+    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block,
+            java.util.function.UnaryOperator<NDArray> f, String what) {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         }

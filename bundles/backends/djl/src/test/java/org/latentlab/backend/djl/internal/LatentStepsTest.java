@@ -87,10 +87,24 @@ class LatentStepsTest {
         }
     }
 
-    /** Batches over one libtorch block (256 rows) go block by block, each through all its steps: same values. */
+    @Test
+    void rowsPerLibtorchBlockShrinkWithTheInputSize() {
+        assertEquals(512, DjlLatentModel.blockRows(16));
+        assertEquals(512, DjlLatentModel.blockRows(784), "the MLP's measured best");
+        assertEquals(8, DjlLatentModel.blockRows(3 * 128 * 128), "196 KB rows: a few per block");
+        assertEquals(1, DjlLatentModel.blockRows(3 * 1024 * 1024), "never none");
+        System.setProperty(DjlLatentModel.BLOCK, "40");
+        try {
+            assertEquals(40, DjlLatentModel.blockRows(3 * 128 * 128));
+        } finally {
+            System.clearProperty(DjlLatentModel.BLOCK);
+        }
+    }
+
+    /** Batches over one libtorch block (512 rows of the memorizer) go block by block, each through all its steps: same values. */
     @Test
     void latentStepsOverSeveralRowBlocksAreTheStepsOfTheWholeBatch() {
-        int n = 2 * DjlLatentModel.BLOCK_ROWS + 88; // two whole blocks and a part
+        int n = 2 * DjlLatentModel.blockRows(16) + 88; // two whole blocks and a part
         Tensor z = gaussian(n, 4, 2, 3);
         for (String format : List.of("layers", "torchscript")) {
             try (LatentModel m = memorizer(format)) {
