@@ -28,7 +28,7 @@ import org.latentlab.api.model.ModelSpec;
  * engine through direct buffers the model owns and reuses: inputs are copied in once, outputs out once.
  * {@link #latentSteps} has the decoder write into a buffer the encoder reads in place (ONNX Runtime's pre-allocated
  * outputs), so the decoded batch never reaches Java and each step's latents feed the next step where they are.
- * Batches run in blocks of {@value #BLOCK_ROWS} rows: measured, ONNX Runtime spends about a quarter more CPU per row
+ * Batches run in blocks of {@value #BLOCK_ROWS} rows (fewer for big inputs, {@link #blockRows(int)}): measured, ONNX Runtime spends about a quarter more CPU per row
  * on 4096 rows than on 128 to 1024 (its intermediates leave the cache), and on a busy machine short runs keep both
  * threads scheduled (whole batches of 1024 to 8192 ran 2-4x slower than the same rows in blocks of 256).
  * Loading checks both networks (one float32 input each with a batch dimension that may vary, then a one-row probe
@@ -44,7 +44,20 @@ final class OnnxLatentModel implements LatentModel {
     static final String SPINNING = "latentlab.onnx.spinning";
     /** System property: more session config entries, {@code key=value,key=value} (ONNX Runtime's names), applied last. */
     static final String CONFIG = "latentlab.onnx.sessionConfig";
-    /** System property: rows per run (default {@value #BLOCK_ROWS}); larger batches run block by block. */
+    /**
+     * Rows per run for inputs of {@code inputSize} values: the system property {@value #BLOCK}, else {@value #BLOCK_ROWS}
+     * rows and at most {@link DjlLatentModel#BLOCK_BYTES} of decoded input (8 rows of a 3×128×128 model: 1.09–1.12x
+     * against 256 on the conv fixture, runtime/benchmarks/run.sh roundrobin --prefix conv-large).
+     */
+    static int blockRows(int inputSize) {
+        Integer set = Integer.getInteger(BLOCK);
+        if (set != null) {
+            return Math.max(1, set);
+        }
+        return (int) Math.max(1, Math.min(BLOCK_ROWS, DjlLatentModel.BLOCK_BYTES / (4L * Math.max(1, inputSize))));
+    }
+
+    /** System property: rows per run (default {@link #blockRows(int)}); larger batches run block by block. */
     static final String BLOCK = "latentlab.onnx.blockRows";
     static final int BLOCK_ROWS = 256;
 
@@ -64,11 +77,12 @@ final class OnnxLatentModel implements LatentModel {
     private long[] decodedRow;
     /** Reused direct buffers of one block: 0 and 1 hold latents (steps alternate), 2 the decoded rows, 3 inputs. */
     private final ByteBuffer[] buffers = new ByteBuffer[4];
-    private final int block = Math.max(1, Integer.getInteger(BLOCK, BLOCK_ROWS));
+    private final int block;
     private boolean closed;
 
     private OnnxLatentModel(ModelSpec spec, OrtEnvironment env, OrtSession.SessionOptions options, Net encoder, Net decoder) {
         this.spec = spec;
+        this.block = blockRows(spec.inputSize());
         this.env = env;
         this.options = options;
         this.encoder = encoder;

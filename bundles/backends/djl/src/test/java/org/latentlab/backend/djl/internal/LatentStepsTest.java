@@ -93,6 +93,8 @@ class LatentStepsTest {
         assertEquals(512, DjlLatentModel.blockRows(784), "the MLP's measured best");
         assertEquals(8, DjlLatentModel.blockRows(3 * 128 * 128), "196 KB rows: a few per block");
         assertEquals(1, DjlLatentModel.blockRows(3 * 1024 * 1024), "never none");
+        assertEquals(256, OnnxLatentModel.blockRows(784), "ONNX Runtime's measured best for the MLP");
+        assertEquals(8, OnnxLatentModel.blockRows(3 * 128 * 128));
         System.setProperty(DjlLatentModel.BLOCK, "40");
         try {
             assertEquals(40, DjlLatentModel.blockRows(3 * 128 * 128));
