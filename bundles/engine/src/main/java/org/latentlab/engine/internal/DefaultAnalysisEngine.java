@@ -61,6 +61,11 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
 
         @AttributeDefinition(description = "finished jobs kept in memory")
         int history() default 100;
+
+        @AttributeDefinition(description = "runs of at most this many seeds keep every trajectory in memory; larger runs "
+                + "stream per-seed results to disk and run in parts of about this many seeds, in memory that does not grow "
+                + "with the number of seeds")
+        int inMemorySeeds() default 100_000;
     }
 
     @Reference
@@ -167,7 +172,8 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
             trimHistory();
         }
         Config c = config;
-        pool.submit(() -> new JobRunner(catalog, loader(), c.chunkSize(), c.modelBatch(), c.jacobianStep()).run(job, bound));
+        pool.submit(() -> new JobRunner(catalog, loader(), c.chunkSize(), c.modelBatch(), c.jacobianStep(),
+                Math.max(1, c.inMemorySeeds())).run(job, bound));
         return job;
     }
 
@@ -211,7 +217,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
         long count = seedCount(s, source);
         if (count > 0) {
-            MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), available);
+            MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), Math.max(1, c.inMemorySeeds()), available);
         }
         return new Bound(strategy, clusterer, List.copyOf(metrics), source, training);
     }

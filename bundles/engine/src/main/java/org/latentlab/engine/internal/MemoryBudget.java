@@ -12,7 +12,7 @@ import org.latentlab.api.Tensor;
  */
 final class MemoryBudget {
 
-    /** Per seed: the seed row, its end point and trajectory record, the clustering copy, labels. */
+    /** Per seed held in memory: the seed row, its end point and trajectory record, the clustering copy, labels. */
     static long perSeedBytes(int k) {
         return 4L * k * 4 + 160;
     }
@@ -32,14 +32,22 @@ final class MemoryBudget {
     private MemoryBudget() {}
 
     /**
-     * Refuses {@code seeds} seeds of dimension {@code k} when they cannot fit in one array or in the
-     * heap left, with a message that says how many would fit.
+     * Refuses {@code seeds} seeds of dimension {@code k} when the part of them held in memory at once (all of them
+     * up to {@code inMemory}, about {@code inMemory} above it: the rest stream to disk) cannot fit in one array or in
+     * the heap left, with a message that says how many would fit.
      */
-    static void checkSeeds(String origin, long seeds, int k, int chunkSize, long available) {
-        Tensor.checkedSize(origin + ": " + seeds + " seeds of dimension " + k, seeds, k);
-        long need = seeds * perSeedBytes(k) + (long) Math.min(seeds, chunkSize) * 4L * k * 8;
+    static void checkSeeds(String origin, long seeds, int k, int chunkSize, int inMemory, long available) {
+        long held = seeds <= inMemory ? seeds : Math.min(seeds, (long) inMemory + chunkSize);
+        Tensor.checkedSize(origin + ": " + held + " seeds of dimension " + k, held, k);
+        long need = held * perSeedBytes(k) + (long) Math.min(seeds, chunkSize) * 4L * k * 8;
         if (need > available) {
             long fit = Math.max(0, (available - (long) chunkSize * 4L * k * 8) / perSeedBytes(k));
+            if (seeds > inMemory) {
+                throw new LatentLabException(String.format(Locale.ROOT, "%s: %,d seeds of dimension %d run in parts of about "
+                        + "%,d seeds, which need about %s of memory, but this lab can use %s; set inMemorySeeds to at most about "
+                        + "%,d (DATA/etc/org.latentlab.engine.cfg), or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)",
+                        origin, seeds, k, held, bytes(need), bytes(available), fit));
+            }
             throw new LatentLabException(String.format(Locale.ROOT,
                     "%s: %,d seeds of dimension %d need about %s of memory, but this lab can use %s; use at most "
                             + "about %,d seeds per job, or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)",

@@ -78,14 +78,21 @@ class ModelFoldersTest {
                 () -> MemoryBudget.modelBatch("huge", 2_000_000_000L, 4, 1024, gb));
         assertTrue(tooBig.getMessage().contains("one input of 2,000,000,000 values"), tooBig.getMessage());
 
-        MemoryBudget.checkSeeds("noise", 1_000_000, 4, 4096, gb); // 1e6 seeds of dimension 4: ~220 MB, fits
+        int all = Integer.MAX_VALUE; // every seed in memory
+        MemoryBudget.checkSeeds("noise", 1_000_000, 4, 4096, all, gb); // 1e6 seeds of dimension 4: ~220 MB, fits
         LatentLabException many = assertThrows(LatentLabException.class,
-                () -> MemoryBudget.checkSeeds("noise", 500_000_000, 4, 4096, gb));
+                () -> MemoryBudget.checkSeeds("noise", 500_000_000, 4, 4096, all, gb));
         assertTrue(many.getMessage().contains("500,000,000 seeds of dimension 4 need about 104.3 GB")
                 && many.getMessage().contains("this lab can use 1.0 GB"), many.getMessage());
         LatentLabException overflow = assertThrows(LatentLabException.class,
-                () -> MemoryBudget.checkSeeds("noise", 2_000_000_000, 4, 4096, Long.MAX_VALUE));
+                () -> MemoryBudget.checkSeeds("noise", 2_000_000_000, 4, 4096, all, Long.MAX_VALUE));
         assertTrue(overflow.getMessage().contains("do not fit in one array"), overflow.getMessage());
+        // above the in-memory limit only a part of about inMemory seeds is held: any number of seeds fits
+        MemoryBudget.checkSeeds("noise", 2_000_000_000, 4, 4096, 100_000, gb);
+        LatentLabException part = assertThrows(LatentLabException.class,
+                () -> MemoryBudget.checkSeeds("noise", 500_000_000, 4, 4096, 100_000_000, gb));
+        assertTrue(part.getMessage().contains("run in parts of about 100,004,096 seeds")
+                && part.getMessage().contains("set inMemorySeeds to at most about"), part.getMessage());
     }
 
     @Test
