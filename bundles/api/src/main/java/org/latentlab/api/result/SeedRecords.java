@@ -44,10 +44,18 @@ public interface SeedRecords {
         }
     }
 
-    /** Records held in memory: seeds [n, k], one trajectory per seed (in seed order) and its attractor id. */
-    static SeedRecords of(Tensor seeds, List<Trajectory> trajectories, int[] labels) {
-        int k = seeds.shape().length > 1 ? seeds.width() : 0;
-        int n = trajectories.size();
+    /**
+     * Records held in memory: seeds [n, k], one trajectory per seed (in seed order) and its attractor id. A seed
+     * past the end of one of them reads as not converged, NaN where a value is missing, label −1 (null: none).
+     */
+    static SeedRecords of(Tensor given, List<Trajectory> ts, int[] ls) {
+        List<Trajectory> trajectories = ts == null ? List.of() : ts;
+        int[] labels = ls == null ? new int[0] : ls;
+        Tensor seeds = given != null ? given
+                : Tensor.matrix(0, trajectories.isEmpty() ? 0 : trajectories.get(0).endpoint().length, new float[0]);
+        int k = seeds.shape().length > 1 ? seeds.width()
+                : trajectories.isEmpty() ? 0 : trajectories.get(0).endpoint().length;
+        int n = Math.max(Math.max(seeds.rows(), trajectories.size()), labels.length);
         return new SeedRecords() {
             public long count() {
                 return n;
@@ -68,7 +76,18 @@ public interface SeedRecords {
                 double[] path = new double[m];
                 double[] res = new double[m];
                 long[] evals = new long[m];
+                float[] starts = new float[m * k];
+                java.util.Arrays.fill(starts, Float.NaN);
+                int inSeeds = Math.max(0, Math.min(b, seeds.rows()) - a);
+                System.arraycopy(seeds.data(), a * k, starts, 0, inSeeds * k);
                 for (int i = 0; i < m; i++) {
+                    if (a + i >= trajectories.size()) {
+                        java.util.Arrays.fill(ends, i * k, (i + 1) * k, Float.NaN);
+                        path[i] = Double.NaN;
+                        res[i] = Double.NaN;
+                        evals[i] = -1;
+                        continue;
+                    }
                     Trajectory t = trajectories.get(a + i);
                     System.arraycopy(t.endpoint(), 0, ends, i * k, k);
                     steps[i] = t.steps();
@@ -78,7 +97,7 @@ public interface SeedRecords {
                     res[i] = t.finalResidual();
                     evals[i] = t.mapEvaluations();
                 }
-                return new SeedBlock(a, seeds.slice(a, b), Tensor.matrix(m, k, ends), labelsOf(labels, a, b),
+                return new SeedBlock(a, Tensor.matrix(m, k, starts), Tensor.matrix(m, k, ends), labelsOf(labels, a, b),
                         steps, conv, div, path, res, evals);
             }
 

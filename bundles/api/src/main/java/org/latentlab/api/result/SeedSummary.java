@@ -19,10 +19,10 @@ public record SeedSummary(long seeds, long converged, long diverged, long mapEva
         return seeds - converged - diverged;
     }
 
-    /** The counts of these trajectories. */
+    /** The counts of these trajectories (none for null). */
     public static SeedSummary of(List<Trajectory> trajectories) {
         SeedSummary s = new SeedSummary(0, 0, 0, 0);
-        for (Trajectory t : trajectories) {
+        for (Trajectory t : trajectories == null ? List.<Trajectory>of() : trajectories) {
             s = s.plus(t);
         }
         return s;
