@@ -68,12 +68,25 @@ class JobBoundaryIT {
 
     @Test
     void requestsThatCannotFitAreRefusedBeforeTheyRunSayingWhatTheyNeed() throws Exception {
-        // 5e8 seeds of dimension 4: many GB of trajectories; refused at submission, not an OutOfMemoryError later
-        LabFixture.Result big = analyze("--noise", "500000000");
-        assertFailedClearly(big, "500,000,000 seeds of dimension 4 need about");
-        assertTrue(big.err().contains("-Xmx"), big.err());
-        // 2e9 x 4 values overflow an int: the message says so instead of NegativeArraySizeException
-        assertFailedClearly(analyze("--noise", "2000000000"), "do not fit in one array");
+        // Many seeds alone fit (above inMemorySeeds they run in parts, streamed to disk: LargeRunIT); a part does not
+        // fit when each seed is wide. Latent dimension 20,000: a part of ~104,096 seeds needs ~31 GB; refused at
+        // submission (model.json is all that is read), not an OutOfMemoryError later.
+        Path wide = Files.createDirectories(lab.home.resolve("wide-latent"));
+        Files.copy(MEMORIZER.resolve("encoder.onnx"), wide.resolve("encoder.onnx"));
+        Files.copy(MEMORIZER.resolve("decoder.onnx"), wide.resolve("decoder.onnx"));
+        Files.writeString(wide.resolve("model.json"), "{\"name\": \"wide\", \"inputShape\": [16], \"latentDim\": 20000, "
+                + "\"encoder\": \"encoder.onnx\", \"decoder\": \"decoder.onnx\"}");
+        LabFixture.Result big = lab.runAny("analyze", "--model", wide.toString(), "--noise", "500000", "--out", out("w").toString());
+        assertFailedClearly(big, "500,000 seeds of dimension 20000 run in parts of about 104,096 seeds, which need about");
+        assertTrue(big.err().contains("inMemorySeeds") && big.err().contains("-Xmx"), big.err());
+        // all in memory below the limit: the seeds themselves
+        assertFailedClearly(lab.runAny("analyze", "--model", wide.toString(), "--noise", "90000", "--out", out("w2").toString()),
+                "90,000 seeds of dimension 20000 need about");
+        // a part of 104,096 x 30,000 values overflows an int: the message says so instead of NegativeArraySizeException
+        Files.writeString(wide.resolve("model.json"), "{\"name\": \"wide\", \"inputShape\": [16], \"latentDim\": 30000, "
+                + "\"encoder\": \"encoder.onnx\", \"decoder\": \"decoder.onnx\"}");
+        assertFailedClearly(lab.runAny("analyze", "--model", wide.toString(), "--noise", "2000000000", "--out", out("w3").toString()),
+                "do not fit in one array");
 
         Path huge = Files.createDirectories(lab.home.resolve("huge-input"));
         Files.copy(MEMORIZER.resolve("encoder.onnx"), huge.resolve("encoder.onnx"));

@@ -5,6 +5,7 @@ import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.AttractorClusterer;
 import org.latentlab.api.attractor.ClusterSummary;
 import org.latentlab.api.attractor.Clustering;
 import org.latentlab.api.attractor.MergeableClusterer;
@@ -18,7 +19,7 @@ import org.osgi.service.component.annotations.Component;
  * with each other only. Parts merge exactly by the same rule (see {@link LeaderClustering}), with the angle between
  * directions as the rule's measure (cos &gt; threshold exactly when the angle is below arccos(threshold)).
  */
-@Component(property = {ServiceProperties.ID + "=cosine",
+@Component(service = AttractorClusterer.class, property = {ServiceProperties.ID + "=cosine",
         ServiceProperties.DESCRIPTION + "=merge end points with cosine similarity above a threshold (paper: 0.99)"})
 public class CosineClusterer implements MergeableClusterer {
 

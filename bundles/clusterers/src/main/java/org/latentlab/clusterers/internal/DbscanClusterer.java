@@ -7,6 +7,7 @@ import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.AttractorClusterer;
 import org.latentlab.api.attractor.ClusterSummary;
 import org.latentlab.api.attractor.Clustering;
 import org.latentlab.api.attractor.MergeableClusterer;
@@ -39,7 +40,7 @@ import org.osgi.service.component.annotations.Component;
  * they fail in sparse regions, where a point can be noise in its part but core or border among all points. For
  * (3) the merge counts as undecided the cluster pairs it leaves apart whose representatives lie within 1.5·eps.
  */
-@Component(property = {ServiceProperties.ID + "=dbscan",
+@Component(service = AttractorClusterer.class, property = {ServiceProperties.ID + "=dbscan",
         ServiceProperties.DESCRIPTION + "=density clustering (DBSCAN) of end points; sparse points are noise (-1)"})
 public class DbscanClusterer implements MergeableClusterer {
 

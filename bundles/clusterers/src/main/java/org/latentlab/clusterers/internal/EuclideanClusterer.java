@@ -5,6 +5,7 @@ import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.AttractorClusterer;
 import org.latentlab.api.attractor.ClusterSummary;
 import org.latentlab.api.attractor.Clustering;
 import org.latentlab.api.attractor.MergeableClusterer;
@@ -16,7 +17,7 @@ import org.osgi.service.component.annotations.Component;
  * Merges end points closer than a Euclidean tolerance to a cluster's first member. Parts merge exactly by the same
  * rule (see {@link LeaderClustering}).
  */
-@Component(property = {ServiceProperties.ID + "=euclidean",
+@Component(service = AttractorClusterer.class, property = {ServiceProperties.ID + "=euclidean",
         ServiceProperties.DESCRIPTION + "=merge end points within a Euclidean distance of each other"})
 public class EuclideanClusterer implements MergeableClusterer {
 

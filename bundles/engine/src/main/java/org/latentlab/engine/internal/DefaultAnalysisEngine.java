@@ -218,6 +218,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         long count = seedCount(s, source);
         if (count > 0) {
             MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), Math.max(1, c.inMemorySeeds()), available);
+            MemoryBudget.checkDisk(s.origin(), count, spec.latentDim(), Math.max(1, c.inMemorySeeds()), r.outDir());
         }
         return new Bound(strategy, clusterer, List.copyOf(metrics), source, training);
     }

@@ -55,6 +55,37 @@ final class MemoryBudget {
         }
     }
 
+    /** Per seed on disk above the in-memory limit: seed and end point rows, and the per-seed columns. */
+    static long perSeedDiskBytes(int k) {
+        return 8L * k + 38;
+    }
+
+    /**
+     * Refuses a run above the in-memory limit whose per-seed files (streamed into the output's staging folder) would
+     * not fit in the free space of {@code outDir}'s file system, instead of failing when the disk fills hours in.
+     */
+    static void checkDisk(String origin, long seeds, int k, int inMemory, java.nio.file.Path outDir) {
+        if (seeds <= inMemory) {
+            return;
+        }
+        java.nio.file.Path at = outDir.toAbsolutePath();
+        while (at != null && !java.nio.file.Files.exists(at)) {
+            at = at.getParent();
+        }
+        long free;
+        try {
+            free = at == null ? Long.MAX_VALUE : java.nio.file.Files.getFileStore(at).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return; // the job reports an unwritable folder with its own message
+        }
+        long need = seeds * perSeedDiskBytes(k);
+        if (need > free) {
+            throw new LatentLabException(String.format(Locale.ROOT, "%s: %,d seeds of dimension %d stream about %s of per-seed "
+                    + "results to disk, but %s has %s free; use fewer seeds or another --out", origin, seeds, k, bytes(need), at,
+                    bytes(free)));
+        }
+    }
+
     /**
      * The model batch to use: the configured one, lowered so that one batch fits in an array and in a
      * quarter of the heap left; refuses a model whose single input does not fit.

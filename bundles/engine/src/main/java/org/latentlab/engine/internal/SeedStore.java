@@ -36,8 +36,10 @@ final class SeedStore {
 
     private final int k;
     private final Path dir;
-    private SeedSummary summary = new SeedSummary(0, 0, 0, 0);
     private long count;
+    private long converged;
+    private long diverged;
+    private long evaluations; // -1 once a seed was not counted
     private boolean finished;
 
     // in memory
@@ -95,7 +97,11 @@ final class SeedStore {
 
     /** The next segment: its seeds, one trajectory per seed in order, and each seed's running cluster id (−1: none). */
     void add(Tensor seeds, List<Trajectory> ts, int[] runningIds) {
-        summary = ts.stream().reduce(summary, SeedSummary::plus, (a, b) -> a);
+        for (Trajectory t : ts) {
+            converged += t.converged() ? 1 : 0;
+            diverged += t.diverged() ? 1 : 0;
+            evaluations = evaluations < 0 || t.mapEvaluations() < 0 ? -1 : evaluations + t.mapEvaluations();
+        }
         count += ts.size();
         if (!onDisk()) {
             trajectories.addAll(ts);
@@ -138,7 +144,7 @@ final class SeedStore {
     }
 
     SeedSummary summary() {
-        return summary;
+        return new SeedSummary(count, converged, diverged, evaluations);
     }
 
     /** Receives each seed in the final pass: its row in {@code seeds} [.., k], its attractor id and steps. */

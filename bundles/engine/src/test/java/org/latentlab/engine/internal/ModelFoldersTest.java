@@ -93,6 +93,13 @@ class ModelFoldersTest {
                 () -> MemoryBudget.checkSeeds("noise", 500_000_000, 4, 4096, 100_000_000, gb));
         assertTrue(part.getMessage().contains("run in parts of about 100,004,096 seeds")
                 && part.getMessage().contains("set inMemorySeeds to at most about"), part.getMessage());
+        // and their per-seed files must fit on the output's disk (the folder itself need not exist yet)
+        Path out = Path.of(System.getProperty("java.io.tmpdir"), "not-yet", "out");
+        MemoryBudget.checkDisk("noise", 1_000_000, 4, 100_000, out);
+        MemoryBudget.checkDisk("noise", 2_000_000_000, 4, Integer.MAX_VALUE, out); // in memory: no files (140 GB otherwise)
+        LatentLabException disk = assertThrows(LatentLabException.class,
+                () -> MemoryBudget.checkDisk("noise", Long.MAX_VALUE / 100, 4, 100_000, out));
+        assertTrue(disk.getMessage().contains("of per-seed results to disk, but " + out.getParent().getParent()), disk.getMessage());
     }
 
     @Test

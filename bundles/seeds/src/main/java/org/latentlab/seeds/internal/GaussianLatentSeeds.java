@@ -6,6 +6,7 @@ import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
+import org.latentlab.api.data.SeedSource;
 import org.latentlab.api.data.StreamingSeedSource;
 import org.latentlab.api.model.LatentModel;
 import org.osgi.service.component.annotations.Component;
@@ -14,7 +15,7 @@ import org.osgi.service.component.annotations.Component;
  * Gaussian noise in latent space, z ~ N(mean, sigma² I), reproducible from {@code seed}; made whole or block by
  * block (the same numbers: Box–Muller pairs are drawn in order and a pair split by a block's end carries over).
  */
-@Component(property = {ServiceProperties.ID + "=gaussian",
+@Component(service = SeedSource.class, property = {ServiceProperties.ID + "=gaussian",
         ServiceProperties.DESCRIPTION + "=Gaussian noise in latent space, N(mean, sigma^2 I)"})
 public class GaussianLatentSeeds implements StreamingSeedSource {
 

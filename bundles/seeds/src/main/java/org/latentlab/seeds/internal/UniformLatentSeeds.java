@@ -6,12 +6,13 @@ import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
+import org.latentlab.api.data.SeedSource;
 import org.latentlab.api.data.StreamingSeedSource;
 import org.latentlab.api.model.LatentModel;
 import org.osgi.service.component.annotations.Component;
 
 /** Uniform noise in a latent box [low, high]^k, reproducible from {@code seed}; made whole or block by block. */
-@Component(property = {ServiceProperties.ID + "=uniform",
+@Component(service = SeedSource.class, property = {ServiceProperties.ID + "=uniform",
         ServiceProperties.DESCRIPTION + "=uniform noise in the latent box [low, high]^k"})
 public class UniformLatentSeeds implements StreamingSeedSource {
 
