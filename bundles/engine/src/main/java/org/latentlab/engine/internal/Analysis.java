@@ -118,8 +118,9 @@ final class Analysis {
     private static Outcome run(Inputs in, Listener listener, Progress progress, SeedStore store, int n, int k, int segment,
             int segments) {
         PartClusters parts = new PartClusters(in.clusterer(), k);
-        for (int from = 0; from < n; from += segment) {
-            int to = Math.min(n, from + segment);
+        for (long at = 0; at < n; at += segment) { // long: n near Integer.MAX_VALUE must not wrap
+            int from = (int) at;
+            int to = (int) Math.min(n, at + segment);
             checkCancelled(listener);
             Tensor part = in.seeds().next(to - from);
             List<Trajectory> trajectories = iterate(in, part, from, n, segments, listener, progress);

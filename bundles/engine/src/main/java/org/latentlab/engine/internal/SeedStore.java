@@ -183,8 +183,9 @@ final class SeedStore {
             Npy.Header rh = Npy.header(runningFile);
             Npy.Header th = Npy.header(stepsFile);
             try (NpyWriter out = NpyWriter.open(path(SeedColumn.LABELS), NpyWriter.Type.INT32)) {
-                for (int from = 0; from < count; from += BLOCK) {
-                    int to = (int) Math.min(count, from + BLOCK);
+                for (long at = 0; at < count; at += BLOCK) { // long: a count near Integer.MAX_VALUE must not wrap
+                    int from = (int) at;
+                    int to = (int) Math.min(count, at + BLOCK);
                     float[] seeds = Npy.readRows(seedFile, sh, from, to).data();
                     int[] run = Npy.readIntRows(runningFile, rh, from, to);
                     int[] steps = Npy.readIntRows(stepsFile, th, from, to);
