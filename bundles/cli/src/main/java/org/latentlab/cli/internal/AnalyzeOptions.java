@@ -68,7 +68,7 @@ final class AnalyzeOptions {
     boolean allTrajectories;
 
     // output
-    @Option(names = "--out", paramLabel = "DIR", description = "Output: result.json, attractors.npy, endpoints.npy, labels.npy, *.csv,"
+    @Option(names = "--out", paramLabel = "DIR", description = "Output: result.json, attractors.npy, endpoints.npy, labels.npy and the other per-seed .npy files, *.csv,"
             + " report.html; a new or empty folder, or an earlier analysis output (its files are replaced, files of yours in it"
             + " stay); any other folder is refused")
     Path out;
