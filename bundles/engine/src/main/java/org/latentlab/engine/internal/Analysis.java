@@ -11,7 +11,6 @@ import org.latentlab.api.Parameters;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.Attractor;
 import org.latentlab.api.attractor.AttractorClusterer;
-import org.latentlab.api.attractor.Clustering;
 import org.latentlab.api.dynamics.IterationStrategy;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.dynamics.Progress;

@@ -129,6 +129,10 @@ final class JobRunner {
                     throw new CancellationException("cancelled");
                 }
                 WorkFolders.delete(work);
+                if (Files.exists(work)) { // never publish it with the results
+                    throw new LatentLabException("cannot remove the per-seed work folder " + work + "; nothing was written to "
+                            + r.outDir());
+                }
                 out.publish();
                 job.succeed(result, result.elapsedMillis());
             }
