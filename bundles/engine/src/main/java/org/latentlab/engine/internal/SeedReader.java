@@ -133,8 +133,10 @@ final class SeedReader {
         }
     }
 
-    /** Latent seed files up to this size are read whole when a job is submitted, to refuse NaNs at once. */
+    /** Latent seed files up to this size are read (block by block) when a job is submitted, to refuse NaNs at once. */
     static final long CHECK_WHOLE_BYTES = 256L << 20;
+    /** Rows checked at a time. */
+    static final int CHECK_ROWS = 1 << 16;
 
     /**
      * What can be checked of a seed file before the model is loaded: its header against the model's
@@ -162,7 +164,10 @@ final class SeedReader {
             throw new LatentLabException("no seeds: " + seeds.file() + " holds 0 rows");
         }
         if (seeds.kind() == SeedSpec.Kind.LATENTS && (long) shape[0] * shape[1] * h.itemSize() <= CHECK_WHOLE_BYTES) {
-            LatentPoints.requireFinite(latentsWhat(seeds, spec), read(seeds).data(), spec.latentDim(), 0);
+            for (int from = 0; from < shape[0]; from += CHECK_ROWS) { // in blocks: the heap need not hold the file
+                int to = (int) Math.min(shape[0], (long) from + CHECK_ROWS);
+                LatentPoints.requireFinite(latentsWhat(seeds, spec), readRows(seeds, h, from, to).data(), spec.latentDim(), from);
+            }
         }
     }
 
