@@ -3,6 +3,7 @@
 # model files, in one run. Prints ratios (LatentLab / PyTorch) and writes them to WORK/side-by-side.md and .json.
 #
 #   runtime/benchmarks/side-by-side.sh [--passive] [--work DIR] [--quick] [--seeds N] [--strategies picard,anderson]
+#                                      [--only sgemm,fixed,seeds,train]
 #
 # WORK (default /tmp/latentlab-side-by-side) keeps the trained model between runs; delete it to retrain.
 # LATENTLAB_HOME is honoured (MNIST is fetched there on first use). Both sides run in the same environment;

@@ -191,7 +191,8 @@ def torch_fixed(f, batch, seconds):
 
 
 def jmh(cp, pattern, params, out_json, warmups, iterations, seconds, models_dir):
-    argv = ["java", "-Dlatentlab.benchmark.models=" + models_dir, "-cp", cp, "org.openjdk.jmh.Main", pattern,
+    # (JMH's lock only stops a second JMH run; on this shared machine other work runs anyway, the ratios say how much)
+    argv = ["java", "-Djmh.ignoreLock=true", "-Dlatentlab.benchmark.models=" + models_dir, "-cp", cp, "org.openjdk.jmh.Main", pattern,
             "-wi", str(warmups), "-i", str(iterations), "-w", "%ds" % seconds, "-r", "%ds" % seconds, "-f", "1",
             "-rf", "json", "-rff", out_json]
     for k, v in params.items():
@@ -353,8 +354,8 @@ def latentlab_train(run, work, steps, extra_env=None):
     p = run.latentlab("train", "--dataset", "mnist", "--train-size", TRAIN_SIZE, "--latent", LATENT,
                       "--hidden", ",".join(map(str, HIDDEN)), "--steps", steps, "--out", out, env=env)
     t = json.load(open(os.path.join(out, "training.json")))
-    return dict(steps=steps, seconds=t["millis"] / 1000.0, process_seconds=p.wall, user=p.user, sys=p.sys,
-                loss=t["epochLosses"][-1])
+    return dict(steps=steps, seconds=t["millis"] / 1000.0, step_seconds=t.get("stepMillis", t["millis"]) / 1000.0,
+                process_seconds=p.wall, user=p.user, sys=p.sys, loss=t["epochLosses"][-1])
 
 
 # ---------------------------------------------------------------------------------------------------- main
@@ -372,7 +373,13 @@ def main():
     ap.add_argument("--strategies", default="picard,anderson", help="LatentLab strategies to run (default picard,anderson)")
     ap.add_argument("--quick", action="store_true", help="a short smoke run: 2000 seeds, short timings (figures are rough)")
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
+    ap.add_argument("--only", default="", help="comma-separated phases to run: sgemm, fixed, seeds, train (default: all; "
+                    "the model is made in any case; with a subset the report lists only those rows)")
     args = ap.parse_args()
+    phases = set(p for p in args.only.split(",") if p) or {"sgemm", "fixed", "seeds", "train"}
+    unknown = phases - {"sgemm", "fixed", "seeds", "train"}
+    if unknown:
+        ap.error("--only: unknown phase(s) %s" % ", ".join(sorted(unknown)))
     if args.quick:
         args.seeds, args.train_steps = min(args.seeds, 2000), min(args.train_steps, 60)
     secs = 3 if args.quick else 6
@@ -411,8 +418,64 @@ def main():
 
     t = json.load(open(os.path.join(models, "mlp784-layers", "training.json")))
     R["model"] = dict(folder=models, epochs=t["config"]["epochs"], losses=t["epochLosses"])
-    R["agreement"] = check_agreement(run, work, models, f)
+    if phases & {"fixed", "seeds"}:
+        R["agreement"] = check_agreement(run, work, models, f)
+    if "sgemm" in phases:
+        sgemm_phase(R, args, work, secs, models, phase)
+    if "fixed" in phases:
+        fixed_phase(R, args, work, secs, models, f, phase)
+    if "seeds" in phases:
+        seeds_phase(R, args, run, work, models, f, phase)
+    if "train" in phases:
+        train_phase(R, args, run, work, models, home, phase)
 
+    phase("end")
+    R["info"]["seconds"] = time.perf_counter() - started
+    if phases == {"sgemm", "fixed", "seeds", "train"}:
+        report = table(R)
+    else:
+        report = partial_table(R)
+    print()
+    print(report)
+    with open(os.path.join(work, "side-by-side.md"), "w") as fh:
+        fh.write(report)
+    with open(os.path.join(work, "side-by-side.json"), "w") as fh:
+        json.dump(R, fh, indent=2, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
+    log("written %s and side-by-side.json" % os.path.join(work, "side-by-side.md"))
+
+
+def partial_table(R):
+    """The rows of the phases that ran (--only)."""
+    rows = ["| | PyTorch eager | LatentLab |", "|---|---:|---:|"]
+    if "sgemm" in R:
+        rows.append("| sgemm 1024×1024 (GFLOP/s) | %.1f | %.1f (%.2fx) |" % (R["sgemm"]["torch"], R["sgemm"]["libtorch"],
+                                                                            R["sgemm"]["libtorch"] / R["sgemm"]["torch"]))
+    if "fixed" in R:
+        for b, fx in sorted(R["fixed"].items()):
+            rows.append("| fixed steps, batch %d (seed-steps/s) | %.0f | torchscript %.0f (%.2fx), onnx %.0f (%.2fx) |"
+                        % (b, fx["torch"], fx.get("torchscript", 0), fx.get("torchscript", 0) / fx["torch"],
+                           fx.get("onnx", 0), fx.get("onnx", 0) / fx["torch"]))
+    if "seeds" in R:
+        for k, v in R["seeds"].items():
+            if k != "torch":
+                rows.append("| 10^4 seeds, %s (s) | %.1f | %.1f (%.2fx) |" % (k, R["seeds"]["torch"]["seconds"], v["seconds"],
+                                                                          R["seeds"]["torch"]["seconds"] / v["seconds"]))
+    if "train" in R:
+        t, l = R["train"]["torch"], R["train"]["latentlab"]
+        rows.append("| training, batch 128, Adam (steps/s) | %.1f (%s) | %.1f (%.2fx; %s) |" % (
+            t["steps_per_s"], ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in t["runs"]), l["steps_per_s"],
+            l["steps_per_s"] / t["steps_per_s"], ", ".join("%d steps %.2f s" % (r["steps"], r["seconds"]) for r in l["runs"])))
+        rows.append("| training CPU per step, user / system (ms) | %.0f / %.0f | %.0f / %.0f |" % (
+            1e3 * t["user_per_step"], 1e3 * t["sys_per_step"], 1e3 * l["user_per_step"], 1e3 * l["sys_per_step"]))
+    i = R["info"]
+    rows.append("")
+    rows.append("%s, %s, %d cores; loads per phase: %s; threading environment: %s" % (
+        i["date"], i["cpu"], i["cores"], ", ".join("%s %s" % kv for kv in i["loads"].items()),
+        " ".join("%s=%s" % kv for kv in i["env"].items()) or "none set"))
+    return "\n".join(rows) + "\n"
+
+
+def sgemm_phase(R, args, work, secs, models, phase):
     phase("sgemm")
     s1 = torch_sgemm(secs / 2)
     j = jmh(args.jmh_classpath, "SgemmBenchmark", {"n": 1024}, os.path.join(work, "jmh-sgemm.json"), 1, 3, max(2, secs // 3), models)
@@ -421,6 +484,8 @@ def main():
     log("  sgemm 1024: torch %.1f GFLOP/s (%.1f, %.1f), libtorch via DJL %.1f GFLOP/s"
         % (R["sgemm"]["torch"], s1, s2, R["sgemm"]["libtorch"]))
 
+
+def fixed_phase(R, args, work, secs, models, f, phase):
     phase("fixed")
     batches = (1024, 4096)
     before = {b: torch_fixed(f, b, secs) for b in batches}
@@ -440,6 +505,8 @@ def main():
         log("  batch %d: torch %.0f (%.0f, %.0f), LatentLab torchscript %.0f, onnx %.0f seed-steps/s"
             % (b, fixed[b]["torch"], before[b], after[b], fixed[b].get("torchscript", 0), fixed[b].get("onnx", 0)))
 
+
+def seeds_phase(R, args, run, work, models, f, phase):
     phase("seeds")
     seeds = np.random.default_rng(0).standard_normal((args.seeds, LATENT)).astype(np.float32)
     seeds_file = os.path.join(work, "seeds.npy")
@@ -468,6 +535,8 @@ def main():
     R["seeds"]["torch"]["runs"] = [py["seconds"], again["seconds"]]
     R["seeds"]["torch"]["seconds"] = (py["seconds"] + again["seconds"]) / 2
 
+
+def train_phase(R, args, run, work, models, home, phase):
     phase("train")
     x = mnist_train(home, TRAIN_SIZE)
     n1, n2 = max(10, args.train_steps // 5), args.train_steps + max(10, args.train_steps // 5)
@@ -476,26 +545,18 @@ def main():
     l2 = latentlab_train(run, work, n2)
     pt2 = torch_train(os.path.join(models, "mlp784-layers"), x, args.train_steps)
     per = lambda a, b, key: (b[key] - a[key]) / (b["steps"] - a["steps"])
+    # steps per second: each side's own loop (torch: the timed loop; LatentLab: training.json's stepMillis, the time
+    # in the steps, of the longer run); CPU per step from the difference of two runs (the process's CPU, start-up cancels)
+    ll_rate = l2["steps"] / l2["step_seconds"] if "step_seconds" in l2 else 1 / per(l1, l2, "seconds")
     R["train"] = dict(
         torch=dict(steps_per_s=2 * args.train_steps / (pt1["seconds"] + pt2["seconds"]),
                    user_per_step=(pt1["user"] + pt2["user"]) / (2 * args.train_steps),
                    sys_per_step=(pt1["sys"] + pt2["sys"]) / (2 * args.train_steps), runs=[pt1, pt2]),
-        latentlab=dict(steps_per_s=1 / per(l1, l2, "seconds"), user_per_step=per(l1, l2, "user"),
+        latentlab=dict(steps_per_s=ll_rate, user_per_step=per(l1, l2, "user"),
                        sys_per_step=per(l1, l2, "sys"), runs=[l1, l2]))
     for k in ("torch", "latentlab"):
         t = R["train"][k]
         log("  %s: %.1f steps/s, CPU per step user %.3f s, system %.3f s" % (k, t["steps_per_s"], t["user_per_step"], t["sys_per_step"]))
-
-    phase("end")
-    R["info"]["seconds"] = time.perf_counter() - started
-    report = table(R)
-    print()
-    print(report)
-    with open(os.path.join(work, "side-by-side.md"), "w") as fh:
-        fh.write(report)
-    with open(os.path.join(work, "side-by-side.json"), "w") as fh:
-        json.dump(R, fh, indent=2, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
-    log("written %s and side-by-side.json" % os.path.join(work, "side-by-side.md"))
 
 
 def table(R):

@@ -1,11 +1,12 @@
 /**
  * Numerical building blocks shared across LatentLab bundles: finite-difference Jacobians of a latent
  * map, a reproducible Gaussian sampler, and the cores of the experiments (exact ROC statistics,
- * blocked nearest-neighbour distances, orthogonal matching pursuit, bases, Hoyer sparsity). Pure
+ * blocked nearest-neighbour distances, orthogonal matching pursuit, bases, Hoyer sparsity), and matrix-free
+ * spectra (Krylov eigenvalues and norms from products). Pure
  * functions on float32 row-major data with explicit dimensions; exact definitions in docs/numerics.md.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.latentlab.numerics;
 
 import org.osgi.annotation.bundle.Export;

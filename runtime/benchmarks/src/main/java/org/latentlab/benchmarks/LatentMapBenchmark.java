@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Seed-steps per second of the latent map f = E∘D on a 784-512-256-32 MLP autoencoder, per backend:
  * one map evaluation of a batch of seeds (1024 unless {@code batch} says otherwise; the engine's inner
- * loop), and plain iteration of the same batch for 20 steps through {@link PicardIteration} (adds the
+ * loop; through latentSteps as the engine calls it unless {@code map=separate}), and plain iteration of the same batch for 20 steps through {@link PicardIteration} (adds the
  * strategy's bookkeeping). Scores are seed-steps per second. Backends: ONNX Runtime, TorchScript on
  * libtorch, and LatentLab's own layer stacks on libtorch (what 'latentlab train' writes), all with the
  * same weights. The model is the folder {@code models/mlp784-<backend>} (its model.json), where
@@ -61,6 +61,14 @@ public class LatentMapBenchmark {
     @Param({"1024"})
     public int batch;
 
+    /**
+     * How the map is called: {@code fused}, through {@link org.latentlab.api.model.LatentModel#latentSteps} one step
+     * per call, as the engine does (E∘D in one native call where the backend can); {@code separate}, decode then
+     * encode, the decoded batch through Java.
+     */
+    @Param({"fused"})
+    public String map;
+
     /** Folder holding {@code mlp784-<backend>/model.json}; empty: the committed models. */
     @Param({""})
     public String models;
@@ -69,6 +77,7 @@ public class LatentMapBenchmark {
     private Tensor seeds;
     private Parameters picardParams;
     private final PicardIteration picard = new PicardIteration();
+    private org.latentlab.api.dynamics.LatentMap f;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -98,6 +107,12 @@ public class LatentMapBenchmark {
             z[i] = (float) r.nextGaussian();
         }
         seeds = Tensor.matrix(batch, k, z);
+        org.latentlab.api.model.LatentModel m = model;
+        f = switch (map) {
+            case "fused" -> x -> Tensor.matrix(x.rows(), x.width(), m.latentSteps(x, 1).data());
+            case "separate" -> x -> m.encode(m.decode(x));
+            default -> throw new IllegalArgumentException("map is fused or separate, not " + map);
+        };
         // tolerance 0: no seed stops early, so every run is exactly STEPS steps per seed
         picardParams = Parameters.resolve("picard", picard.parameters(), Map.of("tolerance", "1e-300", "maxSteps", "" + STEPS));
     }
@@ -126,13 +141,13 @@ public class LatentMapBenchmark {
     @Benchmark
     public Tensor mapEvaluation(SeedSteps counter) {
         counter.seedSteps += batch;
-        return model.encode(model.decode(seeds));
+        return f.apply(seeds);
     }
 
     /** {@link #STEPS} plain steps of the batch through the real strategy. */
     @Benchmark
     public List<Trajectory> picardIteration(SeedSteps counter) {
         counter.seedSteps += (long) batch * STEPS;
-        return picard.iterate(z -> model.encode(model.decode(z)), seeds, picardParams, Progress.NONE);
+        return picard.iterate(f, seeds, picardParams, Progress.NONE);
     }
 }

@@ -90,6 +90,9 @@ public final class Lab implements AutoCloseable {
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.exportsOf(SystemPackages.jarsIn(config.lib())));
         props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
         props.put("felix.log.level", "1");
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        Map<String, Object> objects = (Map) props; // Felix takes its logger as an object in the same map
+        objects.put("felix.log.logger", new FrameworkLog(System.err)); // one line, never a stack trace
         props.put("latentlab.home", home.toString());
         props.put("latentlab.distribution", config.distribution().toString());
         props.put("felix.cm.dir", home.resolve("config").toString());
@@ -176,10 +179,14 @@ public final class Lab implements AutoCloseable {
 
     /**
      * Settings the native engines read once per process: DJL must never try the network, and the
-     * unpacked native libraries go to the data folder's cache.
+     * unpacked native libraries (about 830 MB) go to the data folder's cache, or to the folder
+     * {@value #NATIVE_CACHE_ENV} names so that several data folders (test labs, one per user on a
+     * shared machine) unpack them once. DJL and JavaCPP both unpack into a temporary name and move
+     * it into place, so processes sharing the folder do not see each other's half-written files.
      */
     private static void configureNativeEngines(Path home) {
-        Path cache = home.resolve("cache");
+        String shared = System.getenv(NATIVE_CACHE_ENV);
+        Path cache = shared == null || shared.isBlank() ? home.resolve("cache") : Path.of(shared);
         setDefault("ai.djl.offline", "true");
         setDefault("DJL_CACHE_DIR", cache.resolve("djl").toString());
         setDefault("ENGINE_CACHE_DIR", cache.resolve("djl").toString());
@@ -191,6 +198,9 @@ public final class Lab implements AutoCloseable {
         setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         setDefault("org.slf4j.simpleLogger.log.org.apache.felix.http", "error"); // "Jetty not started" until serve
     }
+
+    /** Environment variable naming a native-library cache shared by several data folders. */
+    static final String NATIVE_CACHE_ENV = "LATENTLAB_NATIVE_CACHE";
 
     private static void setDefault(String key, String value) {
         if (System.getProperty(key) == null) {
@@ -387,10 +397,13 @@ public final class Lab implements AutoCloseable {
         return config;
     }
 
-    /** The subcommands registered now, by name, with their summaries. */
+    /** The subcommands registered now, by name, with their summaries; hidden ones ({@link Subcommand#HIDDEN}) left out. */
     public Map<String, String> subcommands() {
         Map<String, String> out = new java.util.TreeMap<>();
         for (ServiceReference<Subcommand> ref : subcommandRefs(null)) {
+            if (Boolean.parseBoolean(String.valueOf(ref.getProperty(Subcommand.HIDDEN)))) {
+                continue;
+            }
             out.putIfAbsent(String.valueOf(ref.getProperty(Subcommand.NAME)),
                     String.valueOf(ref.getProperty(Subcommand.SUMMARY)));
         }

@@ -45,6 +45,19 @@ public interface LatentModel extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * f = E∘D linearised at each point, for Jacobian-vector (and, with reverse mode, vector-Jacobian) products by
+     * automatic differentiation, when the engine has it; empty otherwise (the engine then takes directional finite
+     * differences of f). Products must be those of the model in its inference mode (dropout off, batch norm with its
+     * running statistics): the engine checks a JVP against a finite difference and drops the linearisation if they
+     * disagree.
+     *
+     * @param points [n, latentDim]
+     */
+    default java.util.Optional<LinearizedMap> linearize(Tensor points) {
+        return java.util.Optional.empty();
+    }
+
     /** Releases native memory. */
     @Override
     void close();

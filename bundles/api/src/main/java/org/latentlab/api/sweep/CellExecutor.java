@@ -3,13 +3,17 @@ package org.latentlab.api.sweep;
 import java.nio.file.Path;
 import java.util.List;
 import org.latentlab.api.Capability;
+import org.latentlab.api.Parameters;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Decides where the cells of a sweep run: {@code local} (a bounded pool in this process) or any executor a
  * bundle registers with its {@code latentlab.id} (e.g. a distributed engine). An executor runs every cell
  * it is given with a {@link SweepCellRunner} (its own, wherever that is), makes each cell's folder appear
- * under {@code cellsDir}, and reports each result as it arrives; one failing cell never stops the others.
+ * under {@code cellsDir}, and reports each result as it arrives; one failing cell never stops the others. An executor
+ * that needs settings (e.g. the address of a cluster) declares them as its {@link #parameters()}; the sweep checks the
+ * values it was given against them before any cell runs and passes them to
+ * {@link #execute(List, Path, int, Parameters, Listener)}.
  */
 @ConsumerType
 public interface CellExecutor extends Capability {
@@ -35,4 +39,15 @@ public interface CellExecutor extends Capability {
      * @param parallelism the most cells to run at once (an executor may run fewer)
      */
     void execute(List<SweepCell> cells, Path cellsDir, int parallelism, Listener listener) throws InterruptedException;
+
+    /**
+     * Runs {@code cells} with this executor's parameters, resolved against {@link #parameters()} (defaults filled in).
+     * Executors without parameters need not implement it.
+     *
+     * @since 1.1
+     */
+    default void execute(List<SweepCell> cells, Path cellsDir, int parallelism, Parameters params, Listener listener)
+            throws InterruptedException {
+        execute(cells, cellsDir, parallelism, listener);
+    }
 }

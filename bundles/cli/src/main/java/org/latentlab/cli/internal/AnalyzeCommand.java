@@ -4,16 +4,13 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.attractor.Attractor;
 import org.latentlab.api.engine.AnalysisEngine;
 import org.latentlab.api.engine.AnalysisRequest;
 import org.latentlab.api.engine.AnalysisResult;
 import org.latentlab.api.engine.Job;
-import org.latentlab.api.engine.JobListener;
 import org.latentlab.api.engine.JobProgress;
-import org.latentlab.api.engine.JobStatus;
 import org.latentlab.io.OutputFolder;
 import org.latentlab.launcher.spi.CommandLines;
 import org.latentlab.launcher.spi.ProgressPrinter;
@@ -47,41 +44,28 @@ public class AnalyzeCommand implements Subcommand {
             return 1;
         }
         ProgressPrinter printer = options.quiet ? null : ProgressPrinter.onTerminal(err);
-        Runnable unlisten = job.listen(new JobListener() {
-            @Override
-            public void progressed(Job<?> j, JobProgress p) {
+        AnalysisResult result;
+        try {
+            result = job.await(p -> {
                 if (printer != null) {
                     show(printer, p);
                 }
-            }
-        });
-        try {
-            job.completion().toCompletableFuture().handle((r, e) -> null).get(); // ends however the job ends
+            });
+        } catch (LatentLabException e) {
+            err.println("analyze: " + e.getMessage());
+            return 1;
         } finally {
-            unlisten.run();
+            if (printer != null) {
+                printer.endLine();
+            }
         }
-        if (printer != null) {
-            printer.endLine();
-        }
-        if (job.status() != JobStatus.SUCCEEDED) {
-            err.println("analyze: " + job.status().name().toLowerCase(Locale.ROOT) + ": " + job.progress().message());
-            return 1;
-        }
-        try {
-            print(out, job.completion().toCompletableFuture().get(), request.outDir());
-        } catch (ExecutionException e) {
-            err.println("analyze: " + e.getCause().getMessage());
-            return 1;
-        }
+        print(out, result, request.outDir());
         return 0;
     }
 
     /** A job's progress: on a console with counts; elsewhere a line per stage and message. */
     static void show(ProgressPrinter printer, JobProgress p) {
-        String what = p.stage() + ": " + p.message();
-        String counts = p.total() > 0 ? String.format(Locale.ROOT, " %d/%d", p.done(), p.total())
-                : p.done() > 0 ? String.format(Locale.ROOT, " (%,d seed-steps)", p.done()) : "";
-        printer.show(what, what + counts, p.message().isEmpty() ? null : what);
+        printer.progress(p.stage(), p.message(), p.done(), p.total(), "seed-steps");
     }
 
     static void print(PrintStream out, AnalysisResult r, Path outDir) {

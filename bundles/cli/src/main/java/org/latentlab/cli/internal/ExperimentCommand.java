@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.ParameterSpec;
@@ -16,9 +15,6 @@ import org.latentlab.api.catalog.CapabilityInfo;
 import org.latentlab.api.catalog.CapabilityKind;
 import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.engine.Job;
-import org.latentlab.api.engine.JobListener;
-import org.latentlab.api.engine.JobProgress;
-import org.latentlab.api.engine.JobStatus;
 import org.latentlab.api.experiment.Experiment;
 import org.latentlab.api.experiment.ExperimentEngine;
 import org.latentlab.api.experiment.ExperimentRequest;
@@ -124,35 +120,22 @@ public class ExperimentCommand implements Subcommand {
             return 1;
         }
         ProgressPrinter printer = options.quiet ? null : ProgressPrinter.onTerminal(err);
-        Runnable unlisten = job.listen(new JobListener() {
-            @Override
-            public void progressed(Job<?> j, JobProgress p) {
+        ExperimentResult result;
+        try {
+            result = job.await(p -> {
                 if (printer != null) {
                     AnalyzeCommand.show(printer, p);
                 }
-            }
-        });
-        if (printer != null && !job.status().finished()) {
-            AnalyzeCommand.show(printer, job.progress()); // where it is now: what came before listen() is not told again
-        }
-        try {
-            job.completion().toCompletableFuture().handle((r, e) -> null).get(); // ends however the job ends
+            });
+        } catch (LatentLabException e) {
+            err.println("experiment: " + options.id + " " + e.getMessage());
+            return 1;
         } finally {
-            unlisten.run();
+            if (printer != null) {
+                printer.endLine();
+            }
         }
-        if (printer != null) {
-            printer.endLine();
-        }
-        if (job.status() != JobStatus.SUCCEEDED) {
-            err.println("experiment: " + options.id + " " + job.status().name().toLowerCase(Locale.ROOT) + ": " + job.progress().message());
-            return 1;
-        }
-        try {
-            print(out, job.id(), job.completion().toCompletableFuture().get(), request.outDir());
-        } catch (ExecutionException e) {
-            err.println("experiment: " + e.getCause().getMessage());
-            return 1;
-        }
+        print(out, job.id(), result, request.outDir());
         return 0;
     }
 

@@ -31,12 +31,12 @@ public class CosineClusterer implements MergeableClusterer {
 
     @Override
     public Clustering cluster(Tensor endpoints, Parameters params) {
-        return LeaderClustering.cluster(endpoints, rule(params));
+        return cluster(endpoints, params.getDouble("threshold", 0.99), params.getDouble("zeroNorm", 1e-9));
     }
 
     @Override
     public PartialClustering clusterPart(Tensor endpoints, Parameters params) {
-        return LeaderClustering.part(endpoints, rule(params));
+        return LeaderClustering.part(endpoints, cluster(endpoints, params), rule(params));
     }
 
     @Override
@@ -44,9 +44,28 @@ public class CosineClusterer implements MergeableClusterer {
         return LeaderClustering.merge(parts, rule(params));
     }
 
+    static Clustering cluster(Tensor endpoints, double threshold, double zero) {
+        int n = endpoints.rows();
+        int k = endpoints.width();
+        float[] data = endpoints.data();
+        // the search runs on unit vectors, where cos > t means a distance below sqrt(2 (1 - t)); the margin covers
+        // the rounding of the dot product and the norms (each within about k ulps)
+        double[] scale = new double[n];
+        for (int p = 0; p < n; p++) {
+            double np = Math.sqrt(LeaderClustering.dot(data, p, data, p, k));
+            scale[p] = np < zero ? LeaderClustering.ZERO
+                    : np > 0 && np < Double.POSITIVE_INFINITY ? 1 / np : LeaderClustering.ALONE; // NaN, 0, infinite: cos is NaN
+        }
+        double radius = Math.sqrt(Math.max(0, 2 * (1 - threshold)) + 8 * (k + 2) * 0x1p-53 + 1e-15);
+        return LeaderClustering.cluster(endpoints, rule(threshold, zero), scale, radius);
+    }
+
     static LeaderClustering.Rule rule(Parameters params) {
-        double threshold = params.getDouble("threshold", 0.99);
-        double zero = params.getDouble("zeroNorm", 1e-9);
+        return rule(params.getDouble("threshold", 0.99), params.getDouble("zeroNorm", 1e-9));
+    }
+
+    /** The cosine rule (the match of the plain loop, unchanged) with the angle as its measure. */
+    static LeaderClustering.Rule rule(double threshold, double zero) {
         double limit = Math.acos(Math.max(-1, Math.min(1, threshold)));
         return new LeaderClustering.Rule() {
             public boolean test(float[] d, int p, float[] leaders, int l, int k) {

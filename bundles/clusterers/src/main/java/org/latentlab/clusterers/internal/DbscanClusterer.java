@@ -3,6 +3,7 @@ package org.latentlab.clusterers.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
@@ -23,12 +24,17 @@ import org.osgi.service.component.annotations.Component;
  * converged without an attractor).
  *
  * <p>End points pile up on few attractors, so an n×n neighbour search would be mostly wasted. The
- * points are first indexed by leader cells of radius eps/4 (a point joins the first cell whose leader
- * is closer than eps/4). Because two points within eps lie in cells whose leaders are closer than
- * 1.5·eps, only such cell pairs are searched; and all members of one cell are within eps/2 of each
- * other, so a cell of at least minPoints members holds only core points, all in one cluster. These are
- * shortcuts of the search, not approximations: the result is DBSCAN's (checked against Commons Math's
- * {@code DBSCANClusterer} in the tests). The cluster representative is the mean of its members.
+ * points are first grouped into leader cells of radius eps/4 (a point joins the first cell whose leader
+ * is closer than eps/4; found as in {@link LeaderClustering}). Because two points within
+ * eps lie in cells whose leaders are within 1.5·eps, only such cell pairs are searched (found through a
+ * {@link ProjectionIndex} of the leaders); all members of one cell are within eps/2 of each other, so a cell of at least
+ * minPoints members holds only core points, all in one cluster; and a cell lies wholly within eps of a point,
+ * or wholly beyond, unless the point is near the eps sphere around the cell's leader (the distance from the
+ * leader to its farthest member decides), so members are compared one by one only then. These are shortcuts
+ * of the search, not approximations, each with a margin for rounding: the result is DBSCAN's (checked
+ * against Commons Math's {@code DBSCANClusterer} and a brute-force O(n²) DBSCAN in the tests). Rows with NaN or
+ * infinite values have no neighbours (they are core points only when minPoints is 1). The cluster
+ * representative is the mean of its members. With eps = 0, exact duplicates are neighbours.
  *
  * <p>Parts (runs above the engine's in-memory limit) do not merge exactly in general, because density does not
  * stop at a part's border. Each part is clustered by DBSCAN alone; a cluster is summarised by its core points, one
@@ -159,7 +165,7 @@ public class DbscanClusterer implements MergeableClusterer {
         }
         long undecided = close.stream().filter(c -> find(parent, c[0]) != find(parent, c[1])).count();
         int[] idOfRoot = new int[total];
-        java.util.Arrays.fill(idOfRoot, -1);
+        Arrays.fill(idOfRoot, -1);
         List<ClusterSummary> merged = new ArrayList<>();
         int[] id = new int[total];
         for (int i = 0; i < total; i++) {
@@ -175,7 +181,7 @@ public class DbscanClusterer implements MergeableClusterer {
         List<int[]> relabel = new ArrayList<>();
         int at = 0;
         for (List<ClusterSummary> part : parts) {
-            relabel.add(java.util.Arrays.copyOfRange(id, at, at + part.size()));
+            relabel.add(Arrays.copyOfRange(id, at, at + part.size()));
             at += part.size();
         }
         return new MergedClustering(merged, relabel, undecided);
@@ -208,8 +214,9 @@ public class DbscanClusterer implements MergeableClusterer {
         float[] d = endpoints.data();
         double eps2 = eps * eps;
         double cell2 = eps2 / 16;
-        int[] cellOf = LeaderClustering.cluster(endpoints, (x, p, l, li, w) -> LeaderClustering.dist2(x, p, l, li, w) < cell2)
-                .labels();
+        double[] finite = LeaderClustering.finiteRows(d, n, k);
+        int[] cellOf = LeaderClustering.labels(endpoints, (x, p, l, li, w) -> LeaderClustering.dist2(x, p, l, li, w) < cell2,
+                finite, LeaderClustering.radiusOf(cell2, k));
         int m = 0;
         for (int c : cellOf) {
             m = Math.max(m, c + 1);
@@ -227,25 +234,47 @@ public class DbscanClusterer implements MergeableClusterer {
         for (int p = 0; p < n; p++) {
             members[cellOf[p]][fill[cellOf[p]]++] = p;
         }
-        // cells whose leaders are closer than 1.5 eps: the only ones that can hold each other's neighbours
-        double reach2 = 2.25 * eps2;
+        Cells cells = new Cells(d, k, eps, members);
+        // cells whose leaders are within 1.5 eps: the only ones that can hold each other's neighbours
+        double reach2 = 2.25 * eps2 * (1 + (k + 8) * 0x1p-48);
+        int[] leaderRows = new int[m];
+        for (int c = 0; c < m; c++) {
+            leaderRows[c] = members[c][0];
+        }
+        ProjectionIndex leaders = new ProjectionIndex(d, n, k, finite, Math.sqrt(reach2), leaderRows);
+        for (int c = 0; c < m; c++) {
+            if (leaders.inView(members[c][0])) {
+                leaders.add(members[c][0], c);
+            }
+        }
         int[][] near = new int[m][];
-        for (int a = 0; a < m; a++) {
-            int[] buf = new int[m];
-            int cnt = 0;
-            for (int b = 0; b < m; b++) {
-                if (LeaderClustering.dist2(d, members[a][0], d, members[b][0], k) < reach2) {
-                    buf[cnt++] = b;
+        IntStream.range(0, m).parallel().forEach(a -> {
+            int la = members[a][0];
+            if (!leaders.inView(la)) { // NaN or infinite: no neighbours
+                near[a] = new int[0];
+                return;
+            }
+            int[][] out = {new int[8]};
+            int[] cnt = {0};
+            leaders.forEachCandidate(la, Math.sqrt(reach2), (b, lb) -> {
+                if (LeaderClustering.dist2(d, la, d, lb, k) <= reach2) {
+                    if (cnt[0] == out[0].length) {
+                        out[0] = Arrays.copyOf(out[0], cnt[0] * 2);
+                    }
+                    out[0][cnt[0]++] = b;
                 }
-            }
-            near[a] = Arrays.copyOf(buf, cnt);
-        }
+            });
+            int[] list = Arrays.copyOf(out[0], cnt[0]);
+            Arrays.sort(list);
+            near[a] = list;
+        });
         boolean[] core = new boolean[n];
-        for (int a = 0; a < m; a++) {
+        IntStream.range(0, m).parallel().forEach(a -> {
             for (int p : members[a]) {
-                core[p] = size[a] >= minPts || countWithin(d, k, p, near[a], members, eps2, minPts) >= minPts;
+                core[p] = size[a] >= minPts || cells.countWithin(p, near[a], minPts) >= minPts;
             }
-        }
+        });
+        cells.setCore(core);
         // clusters of core points: union of cells joined by a core pair within eps
         int[] parent = new int[m];
         for (int a = 0; a < m; a++) {
@@ -253,10 +282,14 @@ public class DbscanClusterer implements MergeableClusterer {
         }
         for (int a = 0; a < m; a++) {
             for (int b : near[a]) {
-                if (b > a && find(parent, a) != find(parent, b) && corePairWithin(d, k, members[a], members[b], core, eps2)) {
+                if (b > a && find(parent, a) != find(parent, b) && cells.corePairWithin(a, b)) {
                     parent[find(parent, a)] = find(parent, b);
                 }
             }
+        }
+        int[] root = new int[m];
+        for (int a = 0; a < m; a++) {
+            root[a] = find(parent, a);
         }
         // number clusters in the order their first core point appears
         int[] clusterOfRoot = new int[m];
@@ -265,76 +298,211 @@ public class DbscanClusterer implements MergeableClusterer {
         int[] labels = new int[n];
         for (int p = 0; p < n; p++) {
             if (core[p]) {
-                int root = find(parent, cellOf[p]);
-                if (clusterOfRoot[root] < 0) {
-                    clusterOfRoot[root] = clusters++;
+                int r = root[cellOf[p]];
+                if (clusterOfRoot[r] < 0) {
+                    clusterOfRoot[r] = clusters++;
                 }
-                labels[p] = clusterOfRoot[root];
+                labels[p] = clusterOfRoot[r];
             }
         }
-        for (int p = 0; p < n; p++) {
+        IntStream.range(0, n).parallel().forEach(p -> {
             if (!core[p]) {
-                labels[p] = borderCluster(d, k, p, near[cellOf[p]], members, core, eps2, parent, cellOf, clusterOfRoot);
+                int first = cells.firstCoreWithin(p, near[cellOf[p]]);
+                labels[p] = first < 0 ? -1 : clusterOfRoot[root[cellOf[first]]];
             }
-        }
-        double[] sums = new double[clusters * k];
-        int[] counts = new int[clusters];
-        for (int p = 0; p < n; p++) {
-            int c = labels[p];
-            if (c >= 0) {
-                counts[c]++;
-                for (int j = 0; j < k; j++) {
-                    sums[c * k + j] += d[p * k + j];
-                }
-            }
-        }
-        float[] centers = new float[clusters * k];
-        for (int c = 0; c < clusters; c++) {
-            for (int j = 0; j < k; j++) {
-                centers[c * k + j] = (float) (sums[c * k + j] / counts[c]);
-            }
-        }
-        return new Result(labels, Tensor.matrix(clusters, k, centers), core);
+        });
+        return new Result(labels, Tensor.matrix(clusters, k, LeaderClustering.means(d, k, labels, clusters)), core);
     }
 
-    /** Points within eps of p (p included), counted until {@code enough}. */
-    private static int countWithin(float[] d, int k, int p, int[] cells, int[][] members, double eps2, int enough) {
-        int count = 0;
-        for (int c : cells) {
-            for (int q : members[c]) {
-                if (LeaderClustering.dist2(d, p, d, q, k) <= eps2 && ++count >= enough) {
+    /**
+     * The cells, each with its members sorted by their distance from the leader, so that the members of a cell
+     * within eps of a point p are settled by two binary searches and a short scan: with dl the distance from p to
+     * the leader and r that of a member, the member is within eps when dl + r <= eps and beyond when |dl - r| > eps
+     * (triangle inequality); only members with r in between are compared with p. On an attractor's cell of tight
+     * points that is none or a few, wherever p lies.
+     */
+    private static final class Cells {
+        private final float[] d;
+        private final int k;
+        private final double eps;
+        private final double eps2;
+        private final double tiny;
+        private final int[] leader;
+        /** Members of each cell by distance from its leader (ties by seed order), and those distances. */
+        private final int[][] byRadius;
+        private final double[][] radii;
+        private boolean[] core;
+        /** Per cell, per position in byRadius: the smallest seed index of a core member up to there, or MAX. */
+        private int[][] firstCoreUpTo;
+
+        Cells(float[] d, int k, double eps, int[][] members) {
+            this.d = d;
+            this.k = k;
+            this.eps = eps;
+            this.eps2 = eps * eps;
+            // relative rounding of a distance computed in double from float rows, with a wide margin
+            this.tiny = (k + 8) * 0x1p-48;
+            int m = members.length;
+            this.leader = new int[m];
+            this.byRadius = new int[m][];
+            this.radii = new double[m][];
+            IntStream.range(0, m).parallel().forEach(c -> {
+                int[] mem = members[c];
+                int l = mem[0];
+                leader[c] = l;
+                double[] r = new double[mem.length];
+                boolean sorted = true;
+                for (int i = 0; i < mem.length; i++) {
+                    r[i] = Math.sqrt(LeaderClustering.dist2(d, mem[i], d, l, k));
+                    sorted &= i == 0 || r[i] >= r[i - 1];
+                }
+                if (sorted) {
+                    byRadius[c] = mem;
+                    radii[c] = r;
+                    return;
+                }
+                Integer[] order = new Integer[mem.length];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = i;
+                }
+                Arrays.sort(order, (a, b) -> r[a] != r[b] ? Double.compare(r[a], r[b]) : Integer.compare(mem[a], mem[b]));
+                int[] byR = new int[mem.length];
+                double[] rs = new double[mem.length];
+                for (int i = 0; i < order.length; i++) {
+                    byR[i] = mem[order[i]];
+                    rs[i] = r[order[i]];
+                }
+                byRadius[c] = byR;
+                radii[c] = rs;
+            });
+        }
+
+        void setCore(boolean[] core) {
+            this.core = core;
+            firstCoreUpTo = new int[byRadius.length][];
+            IntStream.range(0, byRadius.length).parallel().forEach(c -> {
+                int[] mem = byRadius[c];
+                int[] f = new int[mem.length];
+                int min = Integer.MAX_VALUE;
+                for (int i = 0; i < mem.length; i++) {
+                    if (core[mem[i]]) {
+                        min = Math.min(min, mem[i]);
+                    }
+                    f[i] = min;
+                }
+                firstCoreUpTo[c] = f;
+            });
+        }
+
+        /** The members of cell c that may be within eps of p: those settled as within, and the range to compare. */
+        private final class Reach {
+            int within; // byRadius[c][0 .. within) are within eps
+            int from;   // byRadius[c][from .. to) must be compared
+            int to;
+        }
+
+        /** Settles what it can of cell c's members for p; false when none can be within eps. */
+        private boolean reach(int p, int c, Reach out) {
+            double dl = Math.sqrt(LeaderClustering.dist2(d, p, d, leader[c], k));
+            double[] r = radii[c];
+            double margin = 2 * tiny * (dl + r[r.length - 1] + eps);
+            if (dl - r[r.length - 1] - margin > eps) {
+                return false;
+            }
+            out.within = upper(r, eps - dl - margin, 0);
+            out.from = Math.max(out.within, upper(r, dl - eps - margin, 0)); // below: farther than eps inside
+            out.to = upper(r, dl + eps + margin, out.from);
+            return true;
+        }
+
+        /** The number of values up to x in a sorted array, counting from start. */
+        private static int upper(double[] a, double x, int start) {
+            int lo = start;
+            int hi = a.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (a[mid] <= x) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        /** Points within eps of p (p included), counted until {@code enough}. */
+        int countWithin(int p, int[] cells, int enough) {
+            Reach in = new Reach();
+            int count = 0;
+            for (int c : cells) {
+                if (!reach(p, c, in)) {
+                    continue;
+                }
+                count += in.within;
+                int[] mem = byRadius[c];
+                for (int i = in.from; i < in.to && count < enough; i++) {
+                    if (LeaderClustering.dist2(d, p, d, mem[i], k) <= eps2) {
+                        count++;
+                    }
+                }
+                if (count >= enough) {
                     return count;
                 }
             }
+            return count;
         }
-        return count;
-    }
 
-    private static boolean corePairWithin(float[] d, int k, int[] a, int[] b, boolean[] core, double eps2) {
-        for (int p : a) {
-            if (core[p]) {
-                for (int q : b) {
-                    if (core[q] && LeaderClustering.dist2(d, p, d, q, k) <= eps2) {
+        /** Whether a core point of cell a and one of cell b are within eps. */
+        boolean corePairWithin(int a, int b) {
+            int[] fa = firstCoreUpTo[a];
+            int[] fb = firstCoreUpTo[b];
+            if (fa[fa.length - 1] == Integer.MAX_VALUE || fb[fb.length - 1] == Integer.MAX_VALUE) {
+                return false;
+            }
+            if (byRadius[a].length > byRadius[b].length) {
+                int t = a;
+                a = b;
+                b = t;
+            }
+            Reach in = new Reach();
+            int[] mb = byRadius[b];
+            for (int p : byRadius[a]) {
+                if (core[p] && reach(p, b, in)) {
+                    if (in.within > 0 && firstCoreUpTo[b][in.within - 1] != Integer.MAX_VALUE) {
                         return true;
+                    }
+                    for (int i = in.from; i < in.to; i++) {
+                        if (core[mb[i]] && LeaderClustering.dist2(d, p, d, mb[i], k) <= eps2) {
+                            return true;
+                        }
                     }
                 }
             }
+            return false;
         }
-        return false;
-    }
 
-    /** The cluster of the first core point (in seed order) within eps, or -1 (noise). */
-    private static int borderCluster(float[] d, int k, int p, int[] cells, int[][] members, boolean[] core, double eps2,
-            int[] parent, int[] cellOf, int[] clusterOfRoot) {
-        int first = Integer.MAX_VALUE;
-        for (int c : cells) {
-            for (int q : members[c]) {
-                if (q < first && core[q] && LeaderClustering.dist2(d, p, d, q, k) <= eps2) {
-                    first = q;
+        /** The first core point (in seed order) within eps of p, or -1 (noise). */
+        int firstCoreWithin(int p, int[] cells) {
+            Reach in = new Reach();
+            int first = Integer.MAX_VALUE;
+            for (int c : cells) {
+                int[] f = firstCoreUpTo[c];
+                if (f[f.length - 1] >= first || !reach(p, c, in)) {
+                    continue;
+                }
+                if (in.within > 0) {
+                    first = Math.min(first, f[in.within - 1]);
+                }
+                int[] mem = byRadius[c];
+                for (int i = in.from; i < in.to; i++) {
+                    int q = mem[i];
+                    if (q < first && core[q] && LeaderClustering.dist2(d, p, d, q, k) <= eps2) {
+                        first = q;
+                    }
                 }
             }
+            return first == Integer.MAX_VALUE ? -1 : first;
         }
-        return first == Integer.MAX_VALUE ? -1 : clusterOfRoot[find(parent, cellOf[first])];
     }
 
     private static int find(int[] parent, int a) {

@@ -28,17 +28,24 @@ public class EuclideanClusterer implements MergeableClusterer {
 
     @Override
     public Clustering cluster(Tensor endpoints, Parameters params) {
-        return LeaderClustering.cluster(endpoints, rule(params));
+        double tol = params.getDouble("tolerance", 1e-2);
+        return cluster(endpoints, tol * tol);
     }
 
     @Override
     public PartialClustering clusterPart(Tensor endpoints, Parameters params) {
-        return LeaderClustering.part(endpoints, rule(params));
+        return LeaderClustering.part(endpoints, cluster(endpoints, params), rule(params));
     }
 
     @Override
     public MergedClustering merge(List<List<ClusterSummary>> parts, Parameters params) {
         return LeaderClustering.merge(parts, rule(params));
+    }
+
+    static Clustering cluster(Tensor endpoints, double tol2) {
+        double[] scale = LeaderClustering.finiteRows(endpoints.data(), endpoints.rows(), endpoints.width());
+        return LeaderClustering.cluster(endpoints, (d, p, leaders, l, k) -> LeaderClustering.dist2(d, p, leaders, l, k) < tol2,
+                scale, LeaderClustering.radiusOf(tol2, endpoints.width()));
     }
 
     static LeaderClustering.Rule rule(Parameters params) {

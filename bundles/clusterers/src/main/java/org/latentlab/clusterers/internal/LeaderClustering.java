@@ -1,6 +1,7 @@
 package org.latentlab.clusterers.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.ClusterSummary;
@@ -11,8 +12,23 @@ import org.latentlab.api.attractor.PartialClustering;
 /**
  * Leader clustering, the merge rule of the paper made exact: points are visited in order; a point
  * joins the first cluster whose leader (its first member) it matches, else it leads a new cluster.
- * The representative of a cluster is the mean of its members. O(n·m) time for m clusters, O(m)
- * extra memory.
+ * The representative of a cluster is the mean of its members.
+ *
+ * <p>The plain rule compares each point with every leader, O(n·m). Here every rule can only match points within
+ * a known radius r of each other (in a view: the points as they are, or as unit vectors for the cosine rule), and
+ * two shortcuts avoid most comparisons without changing a label (ClusteringAgainstReferenceTest checks them
+ * against the plain loop):
+ * <ul>
+ * <li>A new leader is found through a {@link ProjectionIndex} of the leaders: only those it hands out can be
+ * within r; the rule is applied to those, and the smallest matching cluster id wins, as in the plain loop. The same
+ * search gives a lower bound {@code sep} on the distance from a new leader to every earlier one (the nearest
+ * candidate, or 1.5r when none is nearer).</li>
+ * <li>Most points sit on an attractor whose leader the last point of the same small grid cell (width r/8) matched. If the point
+ * matches that leader L and lies closer to it than {@code sep(L) - r} (up to r/2), no earlier leader can be within r of it
+ * (triangle inequality), so L is the first match: one comparison instead of a search.</li>
+ * </ul>
+ * Every bound carries a margin for rounding. Time: about O(n) plus a search per leader and per point that the
+ * shortcut does not settle.
  *
  * <p>Parts clustered one by one merge exactly ({@link #merge}): a part's cluster joins the first earlier cluster
  * whose leader its own leader matches, else it leads a new one. That is what each of its members would have done
@@ -47,17 +63,101 @@ final class LeaderClustering {
         }
     }
 
+    /** {@code scale[p]} for a point that the rule never matches with anything (NaN, infinite, no direction). */
+    static final double ALONE = 0;
+    /** {@code scale[p]} for a point that matches exactly the other such points (the cosine rule's zero vectors). */
+    static final double ZERO = -1;
+
     private LeaderClustering() {}
 
-    /** {@link #cluster} with each cluster summarised for merging: leader, sums, count and spread. */
-    static PartialClustering part(Tensor points, Rule rule) {
-        Clustering c = cluster(points, rule);
+    /**
+     * Leader clustering with {@code match}, which must be false whenever the two points, each multiplied by its
+     * {@code scale}, are {@code radius} or more apart, and must not depend on anything but the two points.
+     *
+     * @param scale per point: a positive factor (the point takes part in the search), {@link #ALONE} or
+     *              {@link #ZERO}; null: every point as it is
+     */
+    static Clustering cluster(Tensor points, Match match, double[] scale, double radius) {
+        int[] labels = labels(points, match, scale, radius);
+        int m = 0;
+        for (int c : labels) {
+            m = Math.max(m, c + 1);
+        }
+        return new Clustering(labels, Tensor.matrix(m, points.width(), means(points.data(), points.width(), labels, m)));
+    }
+
+    /** The labels of {@link #cluster}: cluster ids in the order the leaders appear. */
+    static int[] labels(Tensor points, Match match, double[] scale, double radius) {
+        int n = points.rows();
+        int k = points.width();
+        float[] d = points.data();
+        double sepRadius = 1.5 * radius; // the search radius: the shortcut needs leaders apart by more than r
+        ProjectionIndex index = new ProjectionIndex(d, n, k, scale, sepRadius);
+        double margin = index.margin;
+        LongIntMap recent = new LongIntMap();
+        double[] sep = new double[64]; // per cluster id of a searched leader
+        int[] labels = new int[n];
+        int m = 0;
+        int zeroLeader = -1;
+        int[] best = new int[1];
+        double[] nearest = new double[1];
+        for (int p = 0; p < n; p++) {
+            double s = scale == null ? 1 : scale[p];
+            if (s > 0 && index.inView(p)) {
+                long key = index.key(p, radius / 8);
+                int c = recent.get(key);
+                if (c >= 0) {
+                    int l = index.rowOf(c);
+                    if (index.dist(p, l) + radius + 2 * margin < sep[c] && match.test(d, p, d, l, k)) {
+                        labels[p] = c;
+                        continue;
+                    }
+                }
+                int point = p;
+                best[0] = Integer.MAX_VALUE;
+                nearest[0] = sepRadius;
+                index.forEachCandidate(p, sepRadius, (id, q) -> {
+                    double dq = index.dist(point, q);
+                    nearest[0] = Math.min(nearest[0], dq);
+                    if (id < best[0] && dq <= radius + margin && match.test(d, point, d, q, k)) {
+                        best[0] = id;
+                    }
+                });
+                if (best[0] == Integer.MAX_VALUE) {
+                    c = m++;
+                    index.add(p, c);
+                    if (c >= sep.length) {
+                        sep = Arrays.copyOf(sep, sep.length * 2);
+                    }
+                    sep[c] = nearest[0];
+                } else {
+                    c = best[0];
+                }
+                recent.put(key, c);
+                labels[p] = c;
+            } else if (s == ZERO) {
+                if (zeroLeader < 0) {
+                    zeroLeader = m++;
+                }
+                labels[p] = zeroLeader;
+            } else {
+                labels[p] = m++;
+            }
+        }
+        return labels;
+    }
+
+    /**
+     * The clustering {@code c} of {@code points} by {@code rule} (as {@link #cluster} made it) with each cluster
+     * summarised for merging: leader, sums, count and spread.
+     */
+    static PartialClustering part(Tensor points, Clustering c, Rule rule) {
         int n = points.rows();
         int k = points.width();
         float[] d = points.data();
         int m = c.count();
         int[] leader = new int[m];
-        java.util.Arrays.fill(leader, -1);
+        Arrays.fill(leader, -1);
         double[][] sums = new double[m][k];
         long[] counts = new long[m];
         double[] spread = new double[m];
@@ -128,46 +228,106 @@ final class LeaderClustering {
         return new MergedClustering(merged, relabel, undecided);
     }
 
-    static Clustering cluster(Tensor points, Match match) {
-        int n = points.rows();
-        int k = points.width();
-        float[] d = points.data();
-        float[] leaders = new float[Math.min(Math.max(n, 1), 1024) * k];
-        int m = 0;
-        int[] labels = new int[n];
-        List<double[]> sums = new ArrayList<>();
-        List<Integer> counts = new ArrayList<>();
-        for (int p = 0; p < n; p++) {
-            int found = -1;
-            for (int l = 0; l < m; l++) {
-                if (match.test(d, p, leaders, l, k)) {
-                    found = l;
-                    break;
+    /** Open addressing from long keys to non-negative ints; -1 for a missing key. */
+    private static final class LongIntMap {
+        private long[] keys = new long[1024];
+        private int[] values = filled(1024);
+        private int size;
+
+        private static int[] filled(int n) {
+            int[] v = new int[n];
+            Arrays.fill(v, -1);
+            return v;
+        }
+
+        int get(long key) {
+            int mask = keys.length - 1;
+            for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
+                if (values[i] < 0 || keys[i] == key) {
+                    return values[i];
                 }
             }
-            if (found < 0) {
-                if ((m + 1) * k > leaders.length) {
-                    leaders = java.util.Arrays.copyOf(leaders, Math.max(leaders.length * 2, (m + 1) * k));
-                }
-                System.arraycopy(d, p * k, leaders, m * k, k);
-                sums.add(new double[k]);
-                counts.add(0);
-                found = m++;
+        }
+
+        void put(long key, int value) {
+            int mask = keys.length - 1;
+            int i = mix(key) & mask;
+            while (values[i] >= 0 && keys[i] != key) {
+                i = (i + 1) & mask;
             }
-            labels[p] = found;
-            double[] s = sums.get(found);
+            if (values[i] < 0) {
+                size++;
+            }
+            keys[i] = key;
+            values[i] = value;
+            if (2 * size > keys.length) {
+                long[] oldKeys = keys;
+                int[] oldValues = values;
+                keys = new long[oldKeys.length * 2];
+                values = filled(oldKeys.length * 2);
+                size = 0;
+                for (int j = 0; j < oldKeys.length; j++) {
+                    if (oldValues[j] >= 0) {
+                        put(oldKeys[j], oldValues[j]);
+                    }
+                }
+            }
+        }
+
+        private static int mix(long key) {
+            long h = key * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
+        }
+    }
+
+    /** Each cluster's mean, summed in seed order in double precision. */
+    static float[] means(float[] d, int k, int[] labels, int m) {
+        double[] sums = new double[m * k];
+        int[] counts = new int[m];
+        for (int p = 0; p < labels.length; p++) {
+            int c = labels[p];
+            if (c < 0) {
+                continue;
+            }
+            counts[c]++;
             for (int j = 0; j < k; j++) {
-                s[j] += d[p * k + j];
+                sums[c * k + j] += d[p * k + j];
             }
-            counts.set(found, counts.get(found) + 1);
         }
         float[] centers = new float[m * k];
         for (int c = 0; c < m; c++) {
             for (int j = 0; j < k; j++) {
-                centers[c * k + j] = (float) (sums.get(c)[j] / counts.get(c));
+                centers[c * k + j] = (float) (sums[c * k + j] / counts[c]);
             }
         }
-        return new Clustering(labels, Tensor.matrix(m, k, centers));
+        return centers;
+    }
+
+    /** Whether every coordinate of row p is finite. */
+    static boolean finite(float[] d, int p, int k) {
+        for (int j = 0; j < k; j++) {
+            if (!Float.isFinite(d[p * k + j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Scale for rules that compare points as they are: 1, or {@link #ALONE} for rows with NaN or infinity. */
+    static double[] finiteRows(float[] d, int n, int k) {
+        double[] s = new double[n];
+        for (int p = 0; p < n; p++) {
+            s[p] = finite(d, p, k) ? 1 : ALONE;
+        }
+        return s;
+    }
+
+    /**
+     * A Euclidean radius beyond which {@code dist2 < tol2} cannot hold: covers the rounding of dist2 (k squares of
+     * float differences summed in double) and of tol2.
+     */
+    static double radiusOf(double tol2, int k) {
+        return Math.sqrt(tol2) * (1 + (k + 4) * 0x1p-50);
     }
 
     static double dot(float[] a, int ai, float[] b, int bi, int k) {

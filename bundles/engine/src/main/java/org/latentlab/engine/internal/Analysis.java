@@ -41,13 +41,20 @@ final class Analysis {
      */
     record Inputs(LatentMap map, SeedInput seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
             List<Choice<Metric>> metrics, Optional<LatentModel> model, Optional<Tensor> trainingInputs, int chunkSize,
-            double jacobianStep, int inMemory, java.nio.file.Path work) {
+            Spectra.Settings spectra, int inMemory, java.nio.file.Path work) {
 
         /** Seeds in memory, every trajectory kept. */
         Inputs(LatentMap map, Tensor seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
                 List<Choice<Metric>> metrics, Optional<LatentModel> model, Optional<Tensor> trainingInputs, int chunkSize,
                 double jacobianStep) {
-            this(map, SeedInput.of(seeds), strategy, clusterer, metrics, model, trainingInputs, chunkSize, jacobianStep,
+            this(map, seeds, strategy, clusterer, metrics, model, trainingInputs, chunkSize, Spectra.Settings.defaults(jacobianStep));
+        }
+
+        /** Seeds in memory, every trajectory kept, with these spectrum settings. */
+        Inputs(LatentMap map, Tensor seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
+                List<Choice<Metric>> metrics, Optional<LatentModel> model, Optional<Tensor> trainingInputs, int chunkSize,
+                Spectra.Settings spectra) {
+            this(map, SeedInput.of(seeds), strategy, clusterer, metrics, model, trainingInputs, chunkSize, spectra,
                     Integer.MAX_VALUE, null);
         }
     }
@@ -183,12 +190,8 @@ final class Analysis {
 
         listener.stage("stability", order.size(), "Jacobian spectra of " + order.size() + " attractors");
         Tensor fixedPoints = Tensor.matrix(order.size(), k, centers);
-        Optional<Tensor> autodiff = order.isEmpty() ? Optional.empty()
-                : in.model().flatMap(model -> model.latentJacobian(fixedPoints))
-                        .filter(j -> StabilityAnalysis.agrees(in.map(), fixedPoints, j, in.jacobianStep()));
-        StabilityAnalysis.Spectrum[] spectra = autodiff.isPresent() ? StabilityAnalysis.fromJacobians(autodiff.get())
-                : StabilityAnalysis.analyse(in.map(), fixedPoints, in.jacobianStep());
-        String jacobianMethod = autodiff.isPresent() ? "autodiff" : "central-differences";
+        Spectra.Spectrum[] spectra = Spectra.of(in.map(), in.model(), fixedPoints, in.spectra(),
+                () -> checkCancelled(listener), listener::advance);
         double residualTol = Math.sqrt(in.strategy().params().getDouble("tolerance", 1e-6));
         double[] stepSum = new double[order.size()];
         double[] predictedSum = new double[order.size()];
@@ -209,12 +212,11 @@ final class Analysis {
         List<Attractor> attractors = new ArrayList<>();
         for (int a = 0; a < order.size(); a++) {
             int basin = size[order.get(a)];
-            StabilityAnalysis.Spectrum s = spectra[a];
+            Spectra.Spectrum s = spectra[a];
             attractors.add(new Attractor(a, java.util.Arrays.copyOfRange(centers, a * k, a * k + k), basin,
                     s.spectralRadius(), s.spectralNorm(), s.stable(), s.kind(), stepSum[a] / basin, predictedSum[a] / basin,
-                    s.real(), s.imag(), jacobianMethod, Map.of()));
+                    s.real(), s.imag(), s.method(), matrixFreeFields(s)));
         }
-        listener.advance(order.size());
 
         Map<String, MetricResult> results = new LinkedHashMap<>();
         if (!in.metrics().isEmpty()) {
@@ -274,6 +276,20 @@ final class Analysis {
             }
         }
         return trajectories;
+    }
+
+    /** What the matrix-free path adds to an attractor: resolved eigenvalues, residuals, products; nothing on the dense path. */
+    static Map<String, org.latentlab.api.result.FieldValue> matrixFreeFields(Spectra.Spectrum s) {
+        Spectra.MatrixFree d = s.matrixFree();
+        if (d == null) {
+            return Map.of();
+        }
+        Map<String, org.latentlab.api.result.FieldValue> f = new LinkedHashMap<>();
+        f.put("eigenvaluesResolved", org.latentlab.api.result.FieldValue.of(d.resolved()));
+        f.put("eigenvalueResiduals", org.latentlab.api.result.FieldValue.of(d.residuals()));
+        f.put("spectralNormResidual", org.latentlab.api.result.FieldValue.of(d.normResidual()));
+        f.put("jacobianProducts", org.latentlab.api.result.FieldValue.of(d.products()));
+        return f;
     }
 
     /** Most plain-iteration updates polishing gives one point. */

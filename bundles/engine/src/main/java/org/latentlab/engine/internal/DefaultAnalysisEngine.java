@@ -59,6 +59,24 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         @AttributeDefinition(description = "central-difference step of the Jacobian, relative to max(1, |z_j|)")
         double jacobianStep() default 1e-3;
 
+        @AttributeDefinition(description = "latent dimensions up to this get the dense Jacobian and all its eigenvalues; "
+                + "above, matrix-free spectra from Jacobian-vector products")
+        int denseSpectrumMax() default 64;
+
+        @AttributeDefinition(description = "matrix-free spectra: eigenvalues of largest modulus per attractor")
+        int spectrumEigenvalues() default 6;
+
+        @AttributeDefinition(description = "matrix-free spectra: Krylov basis vectors per attractor before a restart")
+        int spectrumBasis() default 128;
+
+        @AttributeDefinition(description = "matrix-free spectra: Jacobian products per attractor at most, for the "
+                + "eigenvalues and again for the norm")
+        int spectrumProducts() default 3000;
+
+        @AttributeDefinition(description = "matrix-free spectra without vector-Jacobian products (ONNX): the norm from the "
+                + "dense difference Jacobian up to this latent dimension, a lower bound above")
+        int denseNormMax() default 4096;
+
         @AttributeDefinition(description = "finished jobs kept in memory")
         int history() default 100;
 
@@ -94,8 +112,8 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
     /**
      * A configuration change (DATA/etc/org.latentlab.engine.cfg written, changed or deleted): without
      * this method SCR would deactivate the engine, cancelling its jobs and taking its users down. The
-     * pool grows or shrinks without cancelling a running job; chunkSize, modelBatch and jacobianStep
-     * apply from the next job that starts.
+     * pool grows or shrinks without cancelling a running job; chunkSize, modelBatch, jacobianStep and the
+     * spectrum settings apply from the next job that starts.
      */
     @Modified
     void modified(Config config) {
@@ -172,7 +190,9 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
             trimHistory();
         }
         Config c = config;
-        pool.submit(() -> new JobRunner(catalog, loader(), c.chunkSize(), c.modelBatch(), c.jacobianStep(),
+        Spectra.Settings spectra = new Spectra.Settings(c.denseSpectrumMax(), Math.max(1, c.spectrumEigenvalues()),
+                Math.max(2, c.spectrumBasis()), Math.max(1, c.spectrumProducts()), c.denseNormMax(), c.jacobianStep(), c.modelBatch());
+        pool.submit(() -> new JobRunner(catalog, loader(), c.chunkSize(), c.modelBatch(), spectra,
                 Math.max(1, c.inMemorySeeds())).run(job, bound));
         return job;
     }

@@ -174,7 +174,7 @@ final class ExperimentRunner {
             }
             int batch = MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch,
                     MemoryBudget.available());
-            return new ModelLatentMap(model, batch);
+            return new ModelLatentMap(model, new ModelBatch(spec.name(), batch));
         }
 
         @Override

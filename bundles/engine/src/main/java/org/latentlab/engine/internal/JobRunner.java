@@ -32,15 +32,15 @@ final class JobRunner {
     private final CatalogModelLoader loader;
     private final int chunkSize;
     private final int modelBatch;
-    private final double jacobianStep;
+    private final Spectra.Settings spectra;
     private final int inMemory;
 
-    JobRunner(Catalog catalog, CatalogModelLoader loader, int chunkSize, int modelBatch, double jacobianStep, int inMemory) {
+    JobRunner(Catalog catalog, CatalogModelLoader loader, int chunkSize, int modelBatch, Spectra.Settings spectra, int inMemory) {
         this.catalog = catalog;
         this.loader = loader;
         this.chunkSize = chunkSize;
         this.modelBatch = modelBatch;
-        this.jacobianStep = jacobianStep;
+        this.spectra = spectra;
         this.inMemory = inMemory;
     }
 
@@ -88,7 +88,8 @@ final class JobRunner {
             job.checkpoint(); // a service bound at acceptance may have gone while the job waited in the queue
             stages.stage("loading", -1, "reading " + r.modelFolder());
             ModelSpec spec = loader.read(r.modelFolder());
-            int batch = MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch, MemoryBudget.available());
+            ModelBatch batch = new ModelBatch(spec.name(),
+                    MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch, MemoryBudget.available()));
             // Exporters write into a staging folder; only a complete set is published (never over foreign files).
             // Runs above the in-memory limit stream per-seed results into a work folder inside it (same file system:
             // the npy exporter links them), deleted before the publish.
@@ -109,7 +110,8 @@ final class JobRunner {
                 }
                 LatentMap map = new ModelLatentMap(model, batch);
                 Analysis.Outcome o = Analysis.run(new Analysis.Inputs(profile == null ? map : profile.map(map), seeds, strategy,
-                        clusterer, metrics, Optional.of(model), training, chunkSize, jacobianStep, inMemory, work), stages);
+                        clusterer, metrics, Optional.of(model), training, chunkSize, spectra.withModelBatch(batch.size()), inMemory, work),
+                        stages);
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), o.seeds(), strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metrics(),
                         System.currentTimeMillis() - t0, o.summary(), o.perSeed());

@@ -7,16 +7,17 @@ import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.model.LatentModel;
 
 /**
- * f = E∘D of a loaded model, applied in sub-batches so decoded inputs of a big batch never pile up. Every call
+ * f = E∘D of a loaded model, applied in sub-batches of the job's {@link ModelBatch} so decoded inputs of a big batch
+ * never pile up (and lowered there when the engine runs out of memory). Every call
  * goes through {@link LatentModel#latentSteps}: a backend that runs the decoder and the encoder back to back in its
  * engine (libtorch) does one native call per sub-batch and keeps the decoded inputs there.
  */
 final class ModelLatentMap implements LatentMap {
 
     private final LatentModel model;
-    private final int batch;
+    private final ModelBatch batch;
 
-    ModelLatentMap(LatentModel model, int batch) {
+    ModelLatentMap(LatentModel model, ModelBatch batch) {
         this.model = model;
         this.batch = batch;
     }
@@ -34,17 +35,22 @@ final class ModelLatentMap implements LatentMap {
         }
         int n = z.rows();
         int k = z.width();
-        if (n <= batch) {
-            return checked(model.latentSteps(z, steps), n, k, steps);
+        if (n <= batch.size()) { // one call, no copy (the common case; a call that fails for memory goes below)
+            try {
+                return checked(model.latentSteps(z, steps), n, k, steps);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                if (!ModelBatch.isAllocationFailure(e) || n <= 1) {
+                    throw e;
+                }
+            }
         }
         float[] out = Tensor.allocate("f(z)", steps, n, k);
-        for (int from = 0; from < n; from += batch) {
-            int to = Math.min(n, from + batch);
+        batch.forEach(n, (from, to) -> {
             float[] part = checked(model.latentSteps(z.slice(from, to), steps), to - from, k, steps).data();
             for (int s = 0; s < steps; s++) { // part is [steps, rows, k]: each step's block goes to its place
                 System.arraycopy(part, s * (to - from) * k, out, (s * n + from) * k, (to - from) * k);
             }
-        }
+        });
         return new Tensor(new int[] {steps, n, k}, out);
     }
 

@@ -18,7 +18,7 @@ final class SeedReader {
     private SeedReader() {}
 
     /** @param source the seed source bound when the job was accepted (for {@link SeedSpec.Kind#SOURCE}) */
-    static Tensor latentSeeds(SeedSpec seeds, LatentModel model, Analysis.Choice<SeedSource> source, int encodeBatch) {
+    static Tensor latentSeeds(SeedSpec seeds, LatentModel model, Analysis.Choice<SeedSource> source, ModelBatch encodeBatch) {
         ModelSpec spec = model.spec();
         Tensor out = switch (seeds.kind()) {
             case LATENTS -> {
@@ -64,7 +64,7 @@ final class SeedReader {
      * of them (or they cannot be read otherwise); else a latent .npy file is read, an input .npy file encoded and a
      * {@link StreamingSeedSource} asked, one block at a time, each block checked as it comes.
      */
-    static SeedInput latentSeedInput(SeedSpec seeds, LatentModel model, Analysis.Choice<SeedSource> source, int encodeBatch,
+    static SeedInput latentSeedInput(SeedSpec seeds, LatentModel model, Analysis.Choice<SeedSource> source, ModelBatch encodeBatch,
             int inMemory) {
         ModelSpec spec = model.spec();
         int k = spec.latentDim();
@@ -177,7 +177,7 @@ final class SeedReader {
     }
 
     /** CSV, IDX or a folder of PNG images: read whole, then encoded in batches. */
-    private static Tensor otherInputs(SeedSpec seeds, LatentModel model, int batch) {
+    private static Tensor otherInputs(SeedSpec seeds, LatentModel model, ModelBatch batch) {
         ModelSpec spec = model.spec();
         Tensor x;
         try {
@@ -194,14 +194,12 @@ final class SeedReader {
         return encodeInBatches(model, x.rows(), batch, inputs::slice);
     }
 
-    /** E of n inputs, {@code batch} rows at a time; {@code rows} gives inputs [from, to). */
-    static Tensor encodeInBatches(LatentModel model, int n, int batch, java.util.function.BiFunction<Integer, Integer, Tensor> rows) {
+    /** E of n inputs, {@code batch} rows at a time (fewer when the engine runs out of memory); {@code rows} gives inputs [from, to). */
+    static Tensor encodeInBatches(LatentModel model, int n, ModelBatch batch, java.util.function.BiFunction<Integer, Integer, Tensor> rows) {
         int k = model.spec().latentDim();
         float[] z = Tensor.allocate("encoded inputs", n, k);
-        for (int from = 0; from < n; from += batch) {
-            int to = Math.min(n, from + batch);
-            System.arraycopy(model.encode(rows.apply(from, to)).data(), 0, z, from * k, (to - from) * k);
-        }
+        batch.forEach(n, (from, to) ->
+                System.arraycopy(model.encode(rows.apply(from, to)).data(), 0, z, from * k, (to - from) * k));
         return Tensor.matrix(n, k, z);
     }
 

@@ -9,19 +9,12 @@ import org.latentlab.api.attractor.FixedPointKind;
 import org.latentlab.api.dynamics.LatentMap;
 
 /**
- * Local stability of fixed points: the Jacobian J_f(z*) by central differences (all points and
- * directions in one batched map call), its eigenvalues (Commons Math, real non-symmetric) and its
- * spectral norm ‖J‖₂ (largest singular value).
+ * Local stability of fixed points, the dense path (latent dimensions up to {@link Spectra.Settings#denseMax()}):
+ * the Jacobian J_f(z*) by central differences (all points and directions in one batched map call) or automatic
+ * differentiation, all its eigenvalues (Commons Math, real non-symmetric) and its spectral norm ‖J‖₂ (largest
+ * singular value). Larger latents go through {@link Spectra}'s matrix-free path.
  */
 final class StabilityAnalysis {
-
-    /** Spectrum of one fixed point. */
-    record Spectrum(double[] jacobian, double[] real, double[] imag, double spectralRadius, double spectralNorm,
-            FixedPointKind kind) {
-        boolean stable() {
-            return spectralRadius < 1;
-        }
-    }
 
     private StabilityAnalysis() {}
 
@@ -33,11 +26,11 @@ final class StabilityAnalysis {
     /** Central differences in float32 are accurate to about 1e-4: a wider band. */
     static final double FINITE_DIFFERENCE_BAND = 1e-3;
 
-    static Spectrum[] fromJacobians(Tensor jacobians) {
+    static Spectra.Spectrum[] fromJacobians(Tensor jacobians) {
         int m = jacobians.shape()[0];
         int k = jacobians.shape()[1];
-        Spectrum[] out = new Spectrum[m];
-        for (int a = 0; a < m; a++) {
+        Spectra.Spectrum[] out = new Spectra.Spectrum[m];
+        java.util.stream.IntStream.range(0, m).parallel().forEach(a -> { // independent small eigenproblems
             double[][] jac = new double[k][k];
             boolean finite = true;
             for (int i = 0; i < k; i++) {
@@ -47,15 +40,16 @@ final class StabilityAnalysis {
                 }
             }
             out[a] = finite ? spectrum(jac) : undetermined(k);
-        }
+        });
         return out;
     }
 
     /**
      * Whether Jacobians from automatic differentiation agree with the map: J·e against the central
      * difference of f along one fixed pseudo-random unit direction e per point, within 1e-2 relative
-     * (plus an absolute 1e-4 for tiny derivatives). Guards against models whose layers behave
-     * differently in the mode autodiff ran in (dropout, batch norm).
+     * (plus an absolute 1e-4 for tiny derivatives), at all but {@link #DISAGREEING_SHARE} of the points. Guards
+     * against models whose layers behave differently in the mode autodiff ran in (dropout, batch norm: every point
+     * differs); a few points may differ because a ReLU's kink lies within the difference step.
      */
     static boolean agrees(LatentMap f, Tensor points, Tensor jacobians, double relStep) {
         int m = points.rows();
@@ -82,6 +76,7 @@ final class StabilityAnalysis {
             }
         }
         float[] fp = f.apply(Tensor.matrix(2 * m, k, pts)).data();
+        int disagreeing = 0;
         for (int a = 0; a < m; a++) {
             for (int i = 0; i < k; i++) {
                 double fd = ((double) fp[(2 * a) * k + i] - fp[(2 * a + 1) * k + i]) / (2 * h[a]);
@@ -90,26 +85,30 @@ final class StabilityAnalysis {
                     je += jacobians.data()[(a * k + i) * k + j] * e[a][j];
                 }
                 if (!(Math.abs(fd - je) <= 1e-2 * Math.abs(fd) + 1e-4)) {
-                    return false;
+                    disagreeing++;
+                    break;
                 }
             }
         }
-        return true;
+        return disagreeing <= DISAGREEING_SHARE * m;
     }
+
+    /** Share of points whose autodiff derivative may disagree with the difference before autodiff is dropped. */
+    static final double DISAGREEING_SHARE = 0.1;
 
     /**
      * @param points  [m, k] fixed points
      * @param relStep difference step relative to max(1, |z_j|)
      */
-    static Spectrum[] analyse(LatentMap f, Tensor points, double relStep) {
+    static Spectra.Spectrum[] analyse(LatentMap f, Tensor points, double relStep) {
         int m = points.rows();
         int k = points.width();
         if (m == 0) {
-            return new Spectrum[0];
+            return new Spectra.Spectrum[0];
         }
         double[][][] jacobians = org.latentlab.numerics.FiniteDifferences.central(f, points.data(), m, k, relStep);
-        Spectrum[] out = new Spectrum[m];
-        for (int a = 0; a < m; a++) {
+        Spectra.Spectrum[] out = new Spectra.Spectrum[m];
+        java.util.stream.IntStream.range(0, m).parallel().forEach(a -> {
             double[][] jac = jacobians[a];
             boolean finite = true;
             for (double[] row : jac) {
@@ -118,16 +117,16 @@ final class StabilityAnalysis {
                 }
             }
             out[a] = finite ? spectrum(jac, FINITE_DIFFERENCE_BAND) : undetermined(k);
-        }
+        });
         return out;
     }
 
-    static Spectrum spectrum(double[][] jac) {
+    static Spectra.Spectrum spectrum(double[][] jac) {
         return spectrum(jac, AUTODIFF_BAND);
     }
 
     /** @param band |λ| within this of 1 is classified undetermined (the Jacobian's own error) */
-    static Spectrum spectrum(double[][] jac, double band) {
+    static Spectra.Spectrum spectrum(double[][] jac, double band) {
         int k = jac.length;
         RealMatrix J = new Array2DRowRealMatrix(jac, false);
         double[] re;
@@ -151,17 +150,14 @@ final class StabilityAnalysis {
             rho = Math.max(rho, moduli[i]);
         }
         double norm = new SingularValueDecomposition(J).getNorm();
-        double[] flat = new double[k * k];
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(jac[i], 0, flat, i * k, k);
-        }
-        return new Spectrum(flat, re, im, rho, norm, FixedPointKind.of(moduli, band));
+        return new Spectra.Spectrum(re, im, rho, norm, FixedPointKind.of(moduli, band), band == AUTODIFF_BAND ? "autodiff"
+                : "central-differences", null);
     }
 
-    private static Spectrum undetermined(int k) {
+    static Spectra.Spectrum undetermined(int k) {
         double[] nan = new double[k];
         java.util.Arrays.fill(nan, Double.NaN);
-        return new Spectrum(new double[k * k], nan, nan.clone(), Double.NaN, Double.NaN, FixedPointKind.UNDETERMINED);
+        return new Spectra.Spectrum(nan, nan.clone(), Double.NaN, Double.NaN, FixedPointKind.UNDETERMINED, null, null);
     }
 
     /**

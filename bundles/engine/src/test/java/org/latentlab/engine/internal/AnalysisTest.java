@@ -335,11 +335,11 @@ class AnalysisTest {
     @Test
     void unitModulusFromFiniteDifferencesIsUndeterminedAndAZeroJacobianIsAnAttractor() {
         double[][] rotation = {{0, -1}, {1, 0}};
-        StabilityAnalysis.Spectrum s = StabilityAnalysis.spectrum(new double[][] {{0, -0.999997}, {0.999997, 0}},
+        Spectra.Spectrum s = StabilityAnalysis.spectrum(new double[][] {{0, -0.999997}, {0.999997, 0}},
                 StabilityAnalysis.FINITE_DIFFERENCE_BAND);
         assertEquals(FixedPointKind.UNDETERMINED, s.kind(), "within the error of central differences");
         assertEquals(FixedPointKind.UNDETERMINED, StabilityAnalysis.spectrum(rotation).kind());
-        StabilityAnalysis.Spectrum zero = StabilityAnalysis.spectrum(new double[][] {{0, 1e-14}, {0, 0}});
+        Spectra.Spectrum zero = StabilityAnalysis.spectrum(new double[][] {{0, 1e-14}, {0, 0}});
         assertEquals(0.0, zero.spectralRadius());
         assertEquals(FixedPointKind.ATTRACTOR, zero.kind());
     }

@@ -1,12 +1,16 @@
 package org.latentlab.engine.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.latentlab.api.LatentLabException;
 import org.latentlab.api.engine.AnalysisRequest;
 import org.latentlab.api.engine.Job;
 import org.latentlab.api.engine.JobListener;
@@ -90,5 +94,45 @@ class EngineJobTest {
                     org.latentlab.api.LatentLabException.class, () -> DefaultAnalysisEngine.checkJobId(bad), String.valueOf(bad));
             assertTrue(e.getMessage().startsWith("job id '"), e.getMessage());
         }
+    }
+
+    /** Job.await, what the command lines share: where the job is now, every later step, then the result or why not. */
+    @Test
+    void awaitTellsTheCurrentAndLaterProgressAndEndsWithTheResultOrWhyNot() throws Exception {
+        EngineJob<AnalysisRequest, String> job = job();
+        assertTrue(job.start());
+        job.stage("loading", -1, "model m");
+        List<String> heard = new CopyOnWriteArrayList<>();
+        CountDownLatch listening = new CountDownLatch(1);
+        Thread worker = new Thread(() -> {
+            try { // waits until await listens (it reports the current stage first), then works and fails
+                listening.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            job.stage("iterating", 2, "seeds");
+            job.advance(2);
+            job.fail(JobStatus.FAILED, new RuntimeException("boom"), "boom in chunk 3");
+        });
+        worker.start();
+        LatentLabException e = assertThrows(LatentLabException.class,
+                () -> job.await(p -> {
+                    heard.add(p.stage() + " " + p.done() + "/" + p.total());
+                    listening.countDown();
+                }));
+        worker.join();
+        assertEquals("failed: boom in chunk 3", e.getMessage());
+        assertEquals(List.of("loading 0/-1", "iterating 0/2", "iterating 2/2"), heard.subList(0, 3));
+
+        EngineJob<AnalysisRequest, String> cancelled = job();
+        cancelled.cancel();
+        assertTrue(assertThrows(LatentLabException.class, () -> cancelled.await(p -> {})).getMessage().startsWith("cancelled: "));
+
+        EngineJob<AnalysisRequest, String> done = job();
+        assertTrue(done.start());
+        done.succeed("the result", 5);
+        List<String> none = new ArrayList<>();
+        assertEquals("the result", done.await(p -> none.add(p.stage())));
+        assertEquals(List.of(), none, "a finished job has no progress left to tell");
     }
 }

@@ -79,7 +79,7 @@ class PartsAnalysisTest {
             }
         };
         return Analysis.run(new Analysis.Inputs(THREE_WELLS, SeedInput.of(seeds), AnalysisTest.choice("s", s, Map.of()),
-                AnalysisTest.choice("c", c, cp), List.of(), Optional.empty(), Optional.empty(), 10, 1e-3, inMemory, work), l);
+                AnalysisTest.choice("c", c, cp), List.of(), Optional.empty(), Optional.empty(), 10, Spectra.Settings.defaults(1e-3), inMemory, work), l);
     }
 
     /** Every seed's record from an outcome's per-seed records (in memory or on disk). */

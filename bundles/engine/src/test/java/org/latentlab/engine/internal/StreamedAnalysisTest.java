@@ -2,6 +2,7 @@ package org.latentlab.engine.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -210,7 +211,7 @@ class StreamedAnalysisTest {
         }
         for (boolean fused : new boolean[] {true, false}) {
             HalvingModel m = new HalvingModel(fused);
-            ModelLatentMap f = new ModelLatentMap(m, 4);
+            ModelLatentMap f = new ModelLatentMap(m, new ModelBatch("m", 4));
             Tensor out = f.applySteps(Tensor.matrix(10, 3, z), 3);
             assertArrayEquals(new int[] {3, 10, 3}, out.shape());
             for (int s = 0; s < 3; s++) {
@@ -243,7 +244,88 @@ class StreamedAnalysisTest {
             }
         };
         LatentLabException e = assertThrows(LatentLabException.class,
-                () -> new ModelLatentMap(broken, 8).applySteps(Tensor.matrix(2, 3, new float[6]), 4));
+                () -> new ModelLatentMap(broken, new ModelBatch("broken", 8)).applySteps(Tensor.matrix(2, 3, new float[6]), 4));
         assertTrue(e.getMessage().contains("model 'halving'") && e.getMessage().contains("4 steps"), e.getMessage());
+    }
+
+    /** An engine that cannot allocate calls above {@code limit} rows (libtorch's message), or any call at all. */
+    static LatentModel shortOfMemory(int limit, List<Integer> tried) {
+        return new HalvingModel(true) {
+            @Override
+            public Tensor latentSteps(Tensor z, int steps) {
+                tried.add(z.rows());
+                if (z.rows() > limit) {
+                    throw new RuntimeException(new IllegalStateException("[enforce fail at alloc_cpu.cpp:117] data. "
+                            + "DefaultCPUAllocator: not enough memory: you tried to allocate 3221225472 bytes."));
+                }
+                return super.latentSteps(z, steps);
+            }
+        };
+    }
+
+    @Test
+    void aCallTheEngineCannotAllocateIsRunAgainOnHalfTheRowsWithTheSameResults() {
+        float[] z = new float[10 * 3];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = i;
+        }
+        Tensor want = new ModelLatentMap(new HalvingModel(true), new ModelBatch("m", 16)).applySteps(Tensor.matrix(10, 3, z), 2);
+        List<Integer> tried = new ArrayList<>();
+        ModelBatch batch = new ModelBatch("m", 16);
+        Tensor got = new ModelLatentMap(shortOfMemory(3, tried), batch).applySteps(Tensor.matrix(10, 3, z), 2);
+        assertArrayEquals(want.data(), got.data());
+        assertEquals(2, batch.size(), "16 -> (10 rows failed) 5 -> 2");
+        assertEquals(2, batch.lowered());
+        assertEquals(List.of(10, 10, 5, 2, 2, 2, 2, 2), tried);
+        // the batch stays lowered for the rest of the job: the next call goes straight to 2 rows
+        tried.clear();
+        new ModelLatentMap(shortOfMemory(3, tried), batch).apply(Tensor.matrix(4, 3, new float[12]));
+        assertEquals(List.of(2, 2), tried);
+    }
+
+    @Test
+    void aModelWhoseSingleRowCannotBeAllocatedIsRefusedAndOtherErrorsAreNotRetried() {
+        List<Integer> tried = new ArrayList<>();
+        LatentLabException e = assertThrows(LatentLabException.class,
+                () -> new ModelLatentMap(shortOfMemory(0, tried), new ModelBatch("big", 4)).apply(Tensor.matrix(6, 3, new float[18])));
+        assertTrue(e.getMessage().startsWith("model 'big': the engine cannot allocate the memory for even one input"), e.getMessage());
+        assertTrue(e.getMessage().contains("not enough memory"), e.getMessage());
+        assertEquals(List.of(4, 2, 1), tried);
+        List<Integer> rowsTried = new ArrayList<>();
+        LatentModel wrong = new HalvingModel(true) {
+            @Override
+            public Tensor latentSteps(Tensor z, int steps) {
+                rowsTried.add(z.rows());
+                throw new IllegalArgumentException("shape mismatch in layer 2");
+            }
+        };
+        assertThrows(IllegalArgumentException.class, () -> new ModelLatentMap(wrong, new ModelBatch("w", 4)).apply(Tensor.matrix(6, 3, new float[18])));
+        assertEquals(List.of(4), rowsTried, "not an allocation failure: not run again");
+        assertTrue(ModelBatch.isAllocationFailure(new RuntimeException("x", new OutOfMemoryError("Java heap space"))));
+        assertTrue(ModelBatch.isAllocationFailure(new RuntimeException("ai.onnxruntime.OrtException: Error code - ORT_RUNTIME_EXCEPTION - "
+                + "message: Failed to allocate memory for requested buffer of size 805306368")));
+        assertFalse(ModelBatch.isAllocationFailure(new RuntimeException("model file is corrupt")));
+    }
+
+    @Test
+    void encodingInputsLowersTheBatchTooAndKeepsTheOrder() {
+        LatentModel m = new HalvingModel(true) {
+            @Override
+            public Tensor encode(Tensor x) {
+                if (x.rows() > 2) {
+                    throw new IllegalStateException("bad_alloc");
+                }
+                return Tensor.matrix(x.rows(), 3, java.util.Arrays.copyOf(x.data(), x.rows() * 3));
+            }
+        };
+        float[] x = new float[7 * 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        ModelBatch batch = new ModelBatch("m", 8);
+        Tensor z = SeedReader.encodeInBatches(m, 7, batch, (from, to) -> Tensor.matrix(to - from, 3,
+                java.util.Arrays.copyOfRange(x, from * 3, to * 3)));
+        assertArrayEquals(x, z.data());
+        assertEquals(1, batch.size(), "8 -> (7 rows failed) 3 -> (failed) 1");
     }
 }

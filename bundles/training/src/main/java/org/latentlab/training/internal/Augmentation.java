@@ -33,6 +33,11 @@ final class Augmentation {
         this.width = width;
     }
 
+    /** Whether the network's input differs from its target (noise or masking); a shift moves both alike. */
+    boolean changesInput() {
+        return inputNoise > 0 || maskFraction > 0;
+    }
+
     /**
      * The augmentation a configuration asks for on inputs of {@code inputShape}.
      *

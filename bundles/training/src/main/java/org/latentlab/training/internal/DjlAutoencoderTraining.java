@@ -27,7 +27,7 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Trains with libtorch autograd through DJL: mean squared reconstruction error, Adam (β = 0.9,
- * 0.999, ε = 1e-8) with L2 weight decay, written out here so every step is explicit and
+ * 0.999, ε = 1e-8) with L2 weight decay, written out ({@link FusedAdam}) so every step is explicit and
  * reproducible. Initialisation, shuffling and augmentation draw from one seeded generator.
  */
 @Component
@@ -123,11 +123,10 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
             TrainableStack dec = TrainableStack.initialise(decLayers, c.init(), c.initScale(), rng.nextLong(), m);
             List<NDArray> params = new ArrayList<>(enc.parameters());
             params.addAll(dec.parameters());
-            List<NDArray[]> moments = new ArrayList<>();
             for (NDArray p : params) {
                 p.setRequiresGradient(true);
-                moments.add(new NDArray[] {m.zeros(p.getShape()), m.zeros(p.getShape())});
             }
+            FusedAdam adam = new FusedAdam(params, m);
             int[] order = new int[n];
             Arrays.setAll(order, i -> i);
             int batch = Math.min(c.batchSize(), n); // a batch larger than the data is the whole data
@@ -139,6 +138,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
             double sinceCheckpoint = 0; // loss × examples since the previous checkpoint
             long examplesSinceCheckpoint = 0;
             long t = 0;
+            long stepNanos = 0; // time in the steps themselves: what a step costs, without start-up and writing
             long[] batchShape = new long[inputShape.length + 1];
             for (int i = 0; i < inputShape.length; i++) {
                 batchShape[i + 1] = inputShape[i];
@@ -154,6 +154,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                 double sum = 0;
                 long seen = 0;
                 for (int s = 0; s < stepsThisPass; s++) {
+                    long stepStart = System.nanoTime();
                     int from = s * batch;
                     int b = Math.min(n, from + batch) - from;
                     float[] clean = new float[b * width];
@@ -163,7 +164,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                     double loss;
                     try (NDManager step = m.newSubManager()) {
                         NDArray x = step.create(clean, new Shape(batchShape));
-                        NDArray xi = step.create(noisy, new Shape(batchShape));
+                        NDArray xi = augmentation.changesInput() ? step.create(noisy, new Shape(batchShape)) : x;
                         try (GradientCollector gc = engine.newGradientCollector()) {
                             NDArray rec = dec.forward(enc.forward(xi));
                             NDArray l = rec.sub(x).square().mean();
@@ -171,8 +172,9 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                             loss = l.getFloat();
                         }
                         t++;
-                        adam(params, moments, c, t, step);
+                        adam.step(c, t, step);
                     }
+                    stepNanos += System.nanoTime() - stepStart;
                     if (!Double.isFinite(loss)) {
                         throw new LatentLabException("training diverged (loss " + loss + ") in epoch " + epoch
                                 + "; lower the learning rate");
@@ -185,7 +187,8 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                     if (nextCheckpoint < checkpointSteps.size() && checkpointSteps.get(nextCheckpoint) == t) {
                         List<Double> lossesSoFar = new ArrayList<>(losses);
                         lossesSoFar.add(sum / seen); // this pass so far: what a training of t steps reports
-                        Path at = writeCheckpoint(checkpoints, (int) t, enc, dec, name, inputShape, c, lossesSoFar, t0, n);
+                        Path at = writeCheckpoint(checkpoints, (int) t, enc, dec, name, inputShape, c, lossesSoFar, t0, n,
+                                stepNanos);
                         checkpoints.written().accept(new Checkpoint((int) t, at, sinceCheckpoint / examplesSinceCheckpoint));
                         nextCheckpoint++;
                         sinceCheckpoint = 0;
@@ -195,17 +198,18 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                 losses.add(sum / seen);
             }
             Path dir = folder.staging();
-            writeModel(dir, enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, t);
+            writeModel(dir, enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, t, stepNanos);
         }
         return new TrainingResult(folder.target(), List.copyOf(losses), System.currentTimeMillis() - t0, false);
     }
 
     /** Writes the model as it is after {@code step} steps into that step's checkpoint folder, like the final model. */
     private static Path writeCheckpoint(Checkpoints checkpoints, int step, TrainableStack enc, TrainableStack dec, String name,
-            int[] inputShape, TrainingConfig c, List<Double> losses, long t0, int n) {
+            int[] inputShape, TrainingConfig c, List<Double> losses, long t0, int n, long stepNanos) {
         try (OutputFolder f = OutputFolder.open(checkpoints.folder().apply(step), OutputFolder.MODEL)) {
             try {
-                writeModel(f.staging(), enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, step);
+                writeModel(f.staging(), enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, step,
+                        stepNanos);
             } catch (IOException e) {
                 throw new LatentLabException("cannot write the checkpoint at step " + step + " into " + f.target() + ": "
                         + IoErrors.describe(e), e);
@@ -214,46 +218,16 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         }
     }
 
-    /** One Adam step with L2 weight decay, in place, temporaries in {@code scope}. */
-    static void adam(List<NDArray> params, List<NDArray[]> moments, TrainingConfig c, long t, NDManager scope) {
-        double b1 = 0.9;
-        double b2 = 0.999;
-        double lr = c.learningRate() * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
-        for (int i = 0; i < params.size(); i++) {
-            NDArray p = params.get(i);
-            NDArray grad = p.getGradient();
-            grad.attach(scope);
-            // A detached view shares p's storage: updating it updates p. libtorch's grad mode is per thread and
-            // DJL turns it off only on the thread that loaded the engine; an in-place update of p itself fails
-            // ("a leaf Variable that requires grad ...") on any other thread.
-            NDArray w = p.stopGradient();
-            w.attach(scope);
-            NDArray g = c.weightDecay() > 0 ? grad.add(w.mul(c.weightDecay())) : grad;
-            NDArray[] mv = moments.get(i);
-            mv[0].muli(b1).addi(g.mul(1 - b1));
-            mv[1].muli(b2).addi(g.square().mul(1 - b2));
-            // A new array lives in the manager of the array it was computed from: the moments live as long as the
-            // training, so their temporaries are attached to the step's scope explicitly (else every step leaked
-            // four parameter-sized arrays until training ended: ~17 MB per step on a 784-512-256-32 MLP).
-            NDArray root = mv[1].sqrt();
-            root.attach(scope);
-            NDArray ratio = mv[0].div(root.add(1e-8));
-            ratio.attach(scope);
-            w.subi(ratio.mul(lr));
-            grad.muli(0); // libtorch accumulates gradients otherwise
-        }
-    }
-
     /** A complete model folder's files: model.json, both layer stacks, training.json. */
     private static void writeModel(Path dir, TrainableStack enc, TrainableStack dec, String name, int[] inputShape,
-            TrainingConfig c, List<Double> losses, long millis, int n, long step) throws IOException {
+            TrainingConfig c, List<Double> losses, long millis, int n, long step, long stepNanos) throws IOException {
         enc.save(dir, "encoder");
         dec.save(dir, "decoder");
-        writeModelJson(dir, name, inputShape, c, losses, millis, n, step);
+        writeModelJson(dir, name, inputShape, c, losses, millis, n, step, stepNanos);
     }
 
     private static void writeModelJson(Path dir, String name, int[] inputShape, TrainingConfig c, List<Double> losses,
-            long millis, int n, long step) throws IOException {
+            long millis, int n, long step, long stepNanos) throws IOException {
         ObjectMapper om = new ObjectMapper();
         ObjectNode model = om.createObjectNode();
         model.put("name", name);
@@ -270,6 +244,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         var l = training.putArray("epochLosses");
         losses.forEach(l::add);
         training.put("millis", millis);
+        training.put("stepMillis", stepNanos / 1_000_000);
         om.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("training.json").toFile(), training);
     }
 }

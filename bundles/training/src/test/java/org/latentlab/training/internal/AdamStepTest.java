@@ -34,13 +34,12 @@ class AdamStepTest {
                     0, 0, 16, 1, 16, 1e-3, 0);
             try (NDManager m = NDManager.newBaseManager("PyTorch")) {
                 List<NDArray> params = new ArrayList<>();
-                List<NDArray[]> moments = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     NDArray p = m.randomNormal(new Shape(8, 4));
                     p.setRequiresGradient(true);
                     params.add(p);
-                    moments.add(new NDArray[] {m.zeros(p.getShape()), m.zeros(p.getShape())});
                 }
+                FusedAdam adam = new FusedAdam(params, m);
                 int before = -1;
                 for (int t = 1; t <= 5; t++) {
                     try (NDManager step = m.newSubManager()) {
@@ -50,7 +49,7 @@ class AdamStepTest {
                                     .add(x.matMul(params.get(2)).abs().sum());
                             gc.backward(loss);
                         }
-                        DjlAutoencoderTraining.adam(params, moments, cfg, t, step);
+                        adam.step(cfg, t, step);
                     }
                     int now = m.getManagedArrays().size();
                     if (before >= 0) {

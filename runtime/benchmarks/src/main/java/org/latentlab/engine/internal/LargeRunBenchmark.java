@@ -131,7 +131,7 @@ public class LargeRunBenchmark {
         int limit = inMemory.equals("all") ? Integer.MAX_VALUE : Integer.parseInt(inMemory);
         Analysis.Outcome o = Analysis.run(new Analysis.Inputs(map, SeedInput.of(start),
                 choice("picard", (IterationStrategy) new PicardIteration()), choice("cosine", (AttractorClusterer) new CosineClusterer()),
-                List.of(), Optional.empty(), Optional.empty(), 4096, 1e-3, limit, dir), QUIET);
+                List.of(), Optional.empty(), Optional.empty(), 4096, Spectra.Settings.defaults(1e-3), limit, dir), QUIET);
         WorkFolders.delete(dir);
         if (o.attractors().size() != 8 || o.summary().converged() != seeds) {
             throw new IllegalStateException(o.attractors().size() + " attractors, " + o.summary());

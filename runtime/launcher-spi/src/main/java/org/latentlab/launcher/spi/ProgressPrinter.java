@@ -1,6 +1,7 @@
 package org.latentlab.launcher.spi;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -66,6 +67,19 @@ public final class ProgressPrinter {
         } else if (news && logLine != null && !logLine.isBlank()) {
             err.println(logLine);
         }
+    }
+
+    /**
+     * Shows a job's progress the one way every command does: "stage: message" and, on a console, the count done of
+     * the total ("3/10"), or the count alone when the total is unknown ("(1,234 seed-steps)").
+     *
+     * @param unit what an unknown total counts, e.g. "seed-steps"; null for a bare number
+     */
+    public void progress(String stage, String message, long done, long total, String unit) {
+        String what = stage + ": " + message;
+        String counts = total > 0 ? String.format(Locale.ROOT, " %d/%d", done, total)
+                : done > 0 ? String.format(Locale.ROOT, unit == null ? " (%,d)" : " (%,d " + unit + ")", done) : "";
+        show(what, what + counts, message.isEmpty() ? null : what);
     }
 
     /**

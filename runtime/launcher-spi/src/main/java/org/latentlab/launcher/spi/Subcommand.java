@@ -17,6 +17,13 @@ public interface Subcommand {
     String NAME = "latentlab.subcommand";
     /** Service property: one line for {@code latentlab --help}. */
     String SUMMARY = "latentlab.subcommand.summary";
+    /**
+     * Service property: {@code true} for a command that LatentLab runs itself (e.g. on the workers of a cluster) and
+     * that {@code latentlab --help} does not list; it runs like any other when named.
+     *
+     * @since 1.4
+     */
+    String HIDDEN = "latentlab.subcommand.hidden";
 
     /**
      * Runs the subcommand.

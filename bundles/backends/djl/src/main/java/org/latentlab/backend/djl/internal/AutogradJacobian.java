@@ -15,6 +15,9 @@ import org.latentlab.api.Tensor;
  */
 final class AutogradJacobian {
 
+    /** Rows (points × k) per backward pass at most. */
+    static final int ROWS_PER_PASS = 4096;
+
     private AutogradJacobian() {}
 
     /**
@@ -25,6 +28,16 @@ final class AutogradJacobian {
     public static Tensor of(String engine, NDManager manager, Tensor points, UnaryOperator<NDArray> f) {
         int m = points.rows();
         int k = points.width();
+        int per = Math.max(1, ROWS_PER_PASS / Math.max(1, k));
+        if (m > per) { // in groups, so that the recorded graph stays small (1000 points of k = 32: 300 MB in one pass)
+            float[] out = Tensor.allocate("Jacobians", m, k, k);
+            for (int from = 0; from < m; from += per) {
+                int to = Math.min(m, from + per);
+                float[] part = of(engine, manager, points.slice(from, to), f).data();
+                System.arraycopy(part, 0, out, from * k * k, part.length);
+            }
+            return new Tensor(new int[] {m, k, k}, out);
+        }
         float[] rep = org.latentlab.api.Tensor.allocate("Jacobian rows", m, k, k);
         float[] mask = org.latentlab.api.Tensor.allocate("Jacobian rows", m, k, k);
         for (int a = 0; a < m; a++) {

@@ -261,15 +261,68 @@ final class DjlLatentModel implements LatentModel {
         }
         // DJL runs TorchScript without autograd unless asked for a training forward; the engine checks the
         // result against a finite-difference directional derivative (train-mode layers would differ).
-        return java.util.Optional.of(withEngine(() -> AutogradJacobian.of(engine, manager, points, z -> {
-            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(z.getManager(), false);
-            NDArray x = decoderModel.getBlock().forward(ps, new NDList(z), true).singletonOrThrow();
-            return encoderModel.getBlock().forward(ps, new NDList(x), true).singletonOrThrow();
-        }), "Jacobian of " + spec.name()));
+        return java.util.Optional.of(withEngine(() -> {
+            freeze();
+            return AutogradJacobian.of(engine, manager, points, z -> {
+                ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(z.getManager(), false);
+                NDArray x = decoderModel.getBlock().forward(ps, new NDList(z), true).singletonOrThrow();
+                return encoderModel.getBlock().forward(ps, new NDList(x), true).singletonOrThrow();
+            });
+        }, "Jacobian of " + spec.name()));
+    }
+
+    private boolean frozen;
+    private AutogradLinearization.Grad grad;
+
+    /**
+     * The TorchScript modules' parameters stop requiring gradients (they were loaded as trainable tensors so autograd
+     * can pass through them): Jacobians need gradients with respect to the latents only, and weight gradients cost a
+     * weight-sized buffer and a third of every backward pass. Once per model; engine thread.
+     */
+    private void freeze() {
+        if (!frozen) {
+            for (ai.djl.nn.Block b : new ai.djl.nn.Block[] {decoderModel.getBlock(), encoderModel.getBlock()}) {
+                b.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(false));
+            }
+            frozen = true;
+        }
+    }
+
+    /**
+     * With the PyTorch engine: JVPs and VJPs by autograd through both TorchScript modules, run in inference mode
+     * (eval: dropout off, batch norm on its running statistics) with grad mode on, parameters frozen ({@link #freeze}).
+     * Other engines: empty.
+     */
+    @Override
+    public java.util.Optional<org.latentlab.api.model.LinearizedMap> linearize(Tensor points) {
+        if (!"PyTorch".equals(engine)) {
+            return java.util.Optional.empty();
+        }
+        if (points.width() != spec.latentDim()) {
+            throw new LatentLabException("latents of width " + points.width() + " do not match latentDim " + spec.latentDim());
+        }
+        return java.util.Optional.of(withEngine(() -> {
+            ai.djl.pytorch.engine.PtSymbolBlock dec = (ai.djl.pytorch.engine.PtSymbolBlock) decoderModel.getBlock();
+            ai.djl.pytorch.engine.PtSymbolBlock enc = (ai.djl.pytorch.engine.PtSymbolBlock) encoderModel.getBlock();
+            freeze();
+            if (grad == null) {
+                grad = AutogradLinearization.Grad.load(manager);
+            }
+            ai.djl.pytorch.jni.JniUtils.enableInferenceMode(dec);
+            ai.djl.pytorch.jni.JniUtils.enableInferenceMode(enc);
+            return AutogradLinearization.open("latent map of " + spec.name(), manager, grad, points, z -> {
+                // isTrain = true only keeps autograd on; the modules stay in eval mode
+                NDArray x = ai.djl.pytorch.jni.IValueUtils.forward(dec, new NDList(z), true).singletonOrThrow();
+                return ai.djl.pytorch.jni.IValueUtils.forward(enc, new NDList(x), true).singletonOrThrow();
+            });
+        }, "linearising " + spec.name()));
     }
 
     @Override
     public void close() {
+        if (grad != null) {
+            grad.close();
+        }
         encoder.close();
         decoder.close();
         manager.close();

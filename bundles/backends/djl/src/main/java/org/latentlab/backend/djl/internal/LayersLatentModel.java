@@ -19,6 +19,7 @@ final class LayersLatentModel implements LatentModel {
     private final NDManager manager;
     private final DjlLayerStack encoder;
     private final DjlLayerStack decoder;
+    private AutogradLinearization.Grad grad;
 
     private LayersLatentModel(ModelSpec spec, NDManager manager, DjlLayerStack encoder, DjlLayerStack decoder) {
         this.spec = spec;
@@ -93,8 +94,26 @@ final class LayersLatentModel implements LatentModel {
                 z -> encoder.forward(decoder.forward(z))), "Jacobian of " + spec.name()));
     }
 
+    /** JVPs and VJPs by autograd through both stacks (their weights need no gradient: only the latents do). */
+    @Override
+    public Optional<org.latentlab.api.model.LinearizedMap> linearize(Tensor points) {
+        if (points.width() != spec.latentDim()) {
+            throw new LatentLabException("latents of width " + points.width() + " do not match latentDim " + spec.latentDim());
+        }
+        return Optional.of(DjlLatentModel.withEngine(() -> {
+            if (grad == null) {
+                grad = AutogradLinearization.Grad.load(manager);
+            }
+            return AutogradLinearization.open("latent map of " + spec.name(), manager, grad, points,
+                    z -> encoder.forward(decoder.forward(z)));
+        }, "linearising " + spec.name()));
+    }
+
     @Override
     public void close() {
+        if (grad != null) {
+            grad.close();
+        }
         manager.close();
     }
 }

@@ -23,7 +23,8 @@ import org.latentlab.strategies.internal.PicardIteration;
 
 /**
  * {@link LatentModel#latentSteps} on libtorch (layer stacks and TorchScript: E∘D in one native call, several steps
- * per call) against decode and encode called one after the other; and picard on real models, batched with
+ * per call) and on ONNX Runtime (the decoded batch stays in a native buffer) against decode and encode called one after
+ * the other; and picard on real models, batched with
  * latentSteps, against the plain loop with encode(decode(z)) per step.
  */
 class LatentStepsTest {
@@ -88,7 +89,7 @@ class LatentStepsTest {
 
     @Test
     void latentStepsRefuseLatentsOfTheWrongWidthWithTheReason() {
-        for (String format : List.of("layers", "torchscript")) {
+        for (String format : List.of("layers", "torchscript", "onnx")) {
             try (LatentModel m = memorizer(format)) {
                 LatentLabException e = assertThrows(LatentLabException.class, () -> m.latentSteps(gaussian(2, 5, 1, 2), 2));
                 assertTrue(e.getMessage().contains("latentDim 4"), e.getMessage());
@@ -145,7 +146,7 @@ class LatentStepsTest {
     @Test
     void picardBatchedOnTheFusedMapFindsWhatThePlainLoopFindsOnTheMemorizers() {
         Tensor seeds = gaussian(400, 4, 2, 3);
-        for (String format : List.of("layers", "torchscript")) {
+        for (String format : List.of("layers", "torchscript", "onnx")) {
             try (LatentModel m = memorizer(format)) {
                 assertPicardMatchesThePlainLoop(m, seeds, 48, "1e-6"); // the paper's rule
                 assertPicardMatchesThePlainLoop(m, seeds, 16, "1e-10"); // longer paths, several steps per call throughout
@@ -159,6 +160,11 @@ class LatentStepsTest {
         ModelSpec spec = new ModelSpec(MLP784.resolve("mlp784-torchscript"), "mlp784", new int[] {784}, 32, "encoder.pt",
                 "decoder.pt", null);
         try (LatentModel m = new TorchScriptBackend().load(spec)) {
+            assertPicardMatchesThePlainLoop(m, gaussian(200, 32, 1, 4), 40, "1e-6");
+        }
+        ModelSpec onnx = new ModelSpec(MLP784.resolve("mlp784-onnx"), "mlp784", new int[] {784}, 32, "encoder.onnx",
+                "decoder.onnx", null);
+        try (LatentModel m = new OnnxBackend().load(onnx)) {
             assertPicardMatchesThePlainLoop(m, gaussian(200, 32, 1, 4), 40, "1e-6");
         }
     }

@@ -4,12 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.engine.Job;
-import org.latentlab.api.engine.JobListener;
-import org.latentlab.api.engine.JobProgress;
-import org.latentlab.api.engine.JobStatus;
 import org.latentlab.api.experiment.ExperimentEngine;
 import org.latentlab.api.experiment.ExperimentRequest;
 import org.latentlab.api.experiment.ExperimentResult;
@@ -43,35 +39,22 @@ public class DictionaryCommand implements Subcommand {
             return 1;
         }
         ProgressPrinter printer = options.quiet ? null : ProgressPrinter.onTerminal(err);
-        Runnable unlisten = job.listen(new JobListener() {
-            @Override
-            public void progressed(Job<?> j, JobProgress p) {
+        ExperimentResult result;
+        try {
+            result = job.await(p -> {
                 if (printer != null) {
-                    String what = p.stage() + ": " + p.message();
-                    String counts = p.total() > 0 ? String.format(Locale.ROOT, " %d/%d", p.done(), p.total())
-                            : p.done() > 0 ? String.format(Locale.ROOT, " (%,d)", p.done()) : "";
-                    printer.show(what, what + counts, p.message().isEmpty() ? null : what);
+                    printer.progress(p.stage(), p.message(), p.done(), p.total(), null);
                 }
-            }
-        });
-        try {
-            job.completion().toCompletableFuture().handle((r, e) -> null).get(); // ends however the job ends
+            });
+        } catch (LatentLabException e) {
+            err.println("dictionary: " + e.getMessage());
+            return 1;
         } finally {
-            unlisten.run();
+            if (printer != null) {
+                printer.endLine();
+            }
         }
-        if (printer != null) {
-            printer.endLine();
-        }
-        if (job.status() != JobStatus.SUCCEEDED) {
-            err.println("dictionary: " + job.status().name().toLowerCase(Locale.ROOT) + ": " + job.progress().message());
-            return 1;
-        }
-        try {
-            print(out, job.completion().toCompletableFuture().get(), request.outDir());
-        } catch (ExecutionException e) {
-            err.println("dictionary: " + e.getCause().getMessage());
-            return 1;
-        }
+        print(out, result, request.outDir());
         return 0;
     }
 

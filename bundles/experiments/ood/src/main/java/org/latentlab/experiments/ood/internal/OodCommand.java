@@ -5,16 +5,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.catalog.CapabilityInfo;
 import org.latentlab.api.catalog.CapabilityKind;
 import org.latentlab.api.catalog.Catalog;
 import org.latentlab.api.data.DataSet;
 import org.latentlab.api.engine.Job;
-import org.latentlab.api.engine.JobListener;
-import org.latentlab.api.engine.JobProgress;
-import org.latentlab.api.engine.JobStatus;
 import org.latentlab.api.experiment.ExperimentEngine;
 import org.latentlab.api.experiment.ExperimentRequest;
 import org.latentlab.api.experiment.ExperimentResult;
@@ -60,34 +56,20 @@ public class OodCommand implements Subcommand {
             return 1;
         }
         ProgressPrinter printer = options.quiet ? null : ProgressPrinter.onTerminal(err);
-        Runnable unlisten = job.listen(new JobListener() {
-            @Override
-            public void progressed(Job<?> j, JobProgress p) {
-                if (printer != null) {
-                    String what = p.stage() + ": " + p.message();
-                    String counts = p.total() > 0 ? String.format(Locale.ROOT, " %d/%d", p.done(), p.total()) : "";
-                    printer.show(what, what + counts, p.message().isEmpty() ? null : what);
-                }
-            }
-        });
-        try {
-            job.completion().toCompletableFuture().handle((r, e) -> null).get(); // ends however the job ends
-        } finally {
-            unlisten.run();
-        }
-        if (printer != null) {
-            printer.endLine();
-        }
-        if (job.status() != JobStatus.SUCCEEDED) {
-            err.println("ood: " + job.status().name().toLowerCase(Locale.ROOT) + ": " + job.progress().message());
-            return 1;
-        }
         ExperimentResult result;
         try {
-            result = job.completion().toCompletableFuture().get();
-        } catch (ExecutionException e) {
-            err.println("ood: " + e.getCause().getMessage());
+            result = job.await(p -> {
+                if (printer != null) {
+                    printer.progress(p.stage(), p.message(), p.done(), p.total(), null);
+                }
+            });
+        } catch (LatentLabException e) {
+            err.println("ood: " + e.getMessage());
             return 1;
+        } finally {
+            if (printer != null) {
+                printer.endLine();
+            }
         }
         print(out, (OodReport) result.details(), result, request);
         return 0;

@@ -1,5 +1,7 @@
 package org.latentlab.experiments.sweep.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +67,9 @@ public class SweepExperiment implements Experiment {
         return List.of(ParameterSpec.text("spec", null, "a built-in study (" + String.join(", ", Studies.NAMES)
                         + ") or a JSON spec (see docs/sweeps.md)"),
                 ParameterSpec.integer("parallel", 0, 0, 1024, "cells run at once; 0 = the spec's 'parallel' (default 1)"),
-                ParameterSpec.text("executor", LocalCellExecutor.ID, "where cells run: a registered cell executor id"));
+                ParameterSpec.text("executor", LocalCellExecutor.ID, "where cells run: a registered cell executor id"),
+                ParameterSpec.text("executorParams", null, "the executor's parameters as a JSON object of text values, e.g. "
+                        + "{\"master\": \"spark://host:7077\"} for the spark executor"));
     }
 
     @Override
@@ -80,7 +84,10 @@ public class SweepExperiment implements Experiment {
         AttractorClusterer clusterer = ctx.capability(AttractorClusterer.class, spec.analysis().clusterer());
         Parameters.resolve("clusterer '" + spec.analysis().clusterer() + "'", clusterer.parameters(),
                 spec.analysis().clustererParams());
-        CellExecutor executor = ctx.capability(CellExecutor.class, p.getString("executor", LocalCellExecutor.ID));
+        String executorId = p.getString("executor", LocalCellExecutor.ID);
+        CellExecutor executor = ctx.capability(CellExecutor.class, executorId);
+        Map<String, String> givenExecutorParams = executorParams(p.getString("executorParams", null));
+        Parameters executorParams = Parameters.resolve("executor '" + executorId + "'", executor.parameters(), givenExecutorParams);
         ctx.stage("data", -1, "checking " + spec.dataset() + " has " + spec.maxTrainingSize() + " training and "
                 + spec.analysis().testSeeds() + " test inputs");
         checkSize(ds, spec.dataset(), "train", spec.maxTrainingSize());
@@ -111,7 +118,7 @@ public class SweepExperiment implements Experiment {
         int reused = results.size();
         int parallel = p.getInt("parallel", 0) > 0 ? p.getInt("parallel", 0) : spec.parallel();
         SweepProgress progress = new SweepProgress(ctx, toRun, reused, cells.size());
-        executor.execute(toRun, cellsDir, parallel, progress.listener(results));
+        executor.execute(toRun, cellsDir, parallel, executorParams, progress.listener(results));
         ctx.checkCancelled();
 
         List<CellResult> all = new ArrayList<>();
@@ -121,7 +128,8 @@ public class SweepExperiment implements Experiment {
         ctx.stage("writing", -1, "sweep.json, sweep.csv");
         Path out = ctx.outDir();
         List<String> axes = new ArrayList<>(spec.axisValues().keySet());
-        SweepFiles.writeJson(out.resolve("sweep.json"), spec, all, environment(executor, parallel), reused);
+        SweepFiles.writeJson(out.resolve("sweep.json"), spec, all, environment(executor, executorId, givenExecutorParams, parallel),
+                reused);
         SweepFiles.writeCsv(out.resolve("sweep.csv"), axes, all);
         Files.writeString(out.resolve("spec.json"), SweepFiles.JSON.writeValueAsString(spec.source()));
         List<SweepResult.Gallery> galleries = galleries(spec, all, cellsDir);
@@ -182,13 +190,43 @@ public class SweepExperiment implements Experiment {
         return out;
     }
 
-    private static Map<String, Object> environment(CellExecutor executor, int parallel) {
+    /** The {@code executorParams} text: a JSON object whose values are text (numbers and booleans are taken as written). */
+    static Map<String, String> executorParams(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        JsonNode node;
+        try {
+            node = SweepFiles.JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new LatentLabException("executorParams: not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new LatentLabException("executorParams: must be a JSON object of parameter names and values");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var it = node.fields(); it.hasNext();) {
+            var e = it.next();
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw new LatentLabException("executorParams." + e.getKey() + ": must be text, a number or true/false");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> environment(CellExecutor executor, String executorId, Map<String, String> executorParams,
+            int parallel) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("java", System.getProperty("java.version"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         env.put("cores", Runtime.getRuntime().availableProcessors());
         env.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         env.put("executor", executor.getClass().getSimpleName());
+        env.put("executorId", executorId);
+        if (!executorParams.isEmpty()) {
+            env.put("executorParams", executorParams);
+        }
         env.put("parallel", parallel);
         env.put("finished", java.time.Instant.now().toString());
         return env;

@@ -1,9 +1,15 @@
 package org.latentlab.experiments.sweep.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.experiment.ExperimentRequest;
 import org.latentlab.io.IoErrors;
@@ -16,7 +22,8 @@ import picocli.CommandLine.Parameters;
 
 /** The options of {@code latentlab sweep}; {@link #request()} reads and checks the spec and makes the request. */
 @Command(name = "latentlab sweep", sortOptions = false,
-        customSynopsis = {"latentlab sweep SPEC.json|STUDY --out DIR [--parallel N] [--executor local]",
+        customSynopsis = {"latentlab sweep SPEC.json|STUDY --out DIR [--parallel N] [--executor ID [--executor-param KEY=VALUE]...]",
+            "latentlab sweep SPEC.json|STUDY --out DIR --spark MASTER [--spark-conf KEY=VALUE]...",
             "latentlab sweep --list | --show STUDY"},
         description = "Trains and analyses one autoencoder per cell of a grid of training recipes and reports memorization, "
                 + "attractor counts and contraction as trends. A sweep killed and run again into the same --out runs only the "
@@ -35,8 +42,17 @@ final class SweepOptions {
     Path out;
     @Option(names = "--parallel", paramLabel = "N", description = "cells at once (default: the spec's 'parallel', else 1)")
     String parallel;
-    @Option(names = "--executor", paramLabel = "ID", description = "where cells run (default local)")
+    @Option(names = "--executor", paramLabel = "ID", description = "where cells run (default local; spark: on Apache Spark)")
     String executor;
+    @Option(names = "--executor-param", paramLabel = "KEY=VALUE", description = "a parameter of the executor (repeatable); "
+            + "'latentlab services' lists them")
+    List<String> executorParams = new ArrayList<>();
+    @Option(names = "--spark", paramLabel = "MASTER", description = "run the cells as Spark tasks on MASTER: local[N], "
+            + "spark://HOST:PORT, yarn, k8s://... (the same as --executor spark --executor-param master=MASTER; docs/distributed.md)")
+    String spark;
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "a Spark setting for --spark (repeatable), "
+            + "e.g. spark.executor.memory=4g")
+    List<String> sparkConf = new ArrayList<>();
     @Option(names = "--list", description = "list the built-in studies")
     boolean list;
     @Option(names = "--show", paramLabel = "STUDY", description = "print a built-in study's spec (a start for your own)")
@@ -83,7 +99,49 @@ final class SweepOptions {
                 throw new BadUsage("--parallel " + parallel + ": must be a whole number >= 1");
             }
         }
+        String executorId = executor;
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String kv : executorParams) {
+            int eq = kv.indexOf('=');
+            if (eq < 1) {
+                throw new BadUsage("--executor-param " + kv + ": give KEY=VALUE");
+            }
+            params.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        if (spark != null) {
+            if (executor != null && !executor.equals(SPARK)) {
+                throw new BadUsage("--spark runs the cells on the spark executor; it cannot be combined with --executor " + executor);
+            }
+            if (spark.isBlank()) {
+                throw new BadUsage("--spark needs a master URL: local[N], spark://HOST:PORT, yarn or k8s://...");
+            }
+            executorId = SPARK;
+            params.put("master", spark);
+        }
+        if (!sparkConf.isEmpty()) {
+            if (!SPARK.equals(executorId)) {
+                throw new BadUsage("--spark-conf is for --spark MASTER (or --executor spark)");
+            }
+            List<String> lines = new ArrayList<>();
+            for (String kv : sparkConf) {
+                if (kv.indexOf('=') < 1 || kv.contains("\n")) {
+                    throw new BadUsage("--spark-conf " + kv + ": give KEY=VALUE, e.g. spark.executor.memory=4g");
+                }
+                lines.add(kv);
+            }
+            params.merge("conf", String.join("\n", lines), (a, b) -> a + "\n" + b);
+        }
+        String paramsJson;
+        try {
+            paramsJson = params.isEmpty() ? null
+                    : SweepFiles.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(params);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         return ExperimentRequest.builder(SweepExperiment.ID).out(out).param("spec", text).param("parallel", parallel)
-                .param("executor", executor).build();
+                .param("executor", executorId).param("executorParams", paramsJson).build();
     }
+
+    /** The executor id of the latentlab-spark bundle: the one word of the sweep that names it. */
+    static final String SPARK = "spark";
 }

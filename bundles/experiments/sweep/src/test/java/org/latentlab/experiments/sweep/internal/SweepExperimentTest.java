@@ -82,6 +82,11 @@ class SweepExperimentTest {
         return run(runner, spec, out, cancelled, tmp.resolve("work"), Optional.empty());
     }
 
+    /** Set by a test: the executor the sweep gets for any id, instead of {@code local}. */
+    CellExecutor executor;
+    /** Set by a test: further parameters of the sweep. */
+    Map<String, String> sweepParams = Map.of();
+
     ExperimentResult run(FakeRunner runner, String spec, Path out, AtomicBoolean cancelled, Path work, Optional<Path> previous)
             throws Exception {
         runner.cancelled = cancelled;
@@ -91,7 +96,9 @@ class SweepExperimentTest {
         local.runner = runner;
         Files.createDirectories(out);
         Files.createDirectories(work);
-        Parameters params = Parameters.resolve("sweep", e.parameters(), Map.of("spec", spec));
+        Map<String, String> given = new java.util.LinkedHashMap<>(sweepParams);
+        given.put("spec", spec);
+        Parameters params = Parameters.resolve("sweep", e.parameters(), given);
         return e.run(new ExperimentContext() {
             @Override
             public String jobId() {
@@ -137,7 +144,7 @@ class SweepExperimentTest {
             @SuppressWarnings("unchecked")
             public <T extends Capability> T capability(Class<T> type, String id) {
                 if (type == CellExecutor.class) {
-                    return (T) local;
+                    return (T) (executor != null ? executor : local);
                 }
                 if (type == DataSet.class && !id.equals("d")) {
                     throw new LatentLabException("no data set '" + id + "'");
@@ -252,5 +259,62 @@ class SweepExperimentTest {
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(tmp.resolve("work2/cells/c000/cell.json"))),
                 "taken over as it was, into the work folder that joins the new output");
         assertTrue(Files.notExists(tmp.resolve("work2/cells/c002/.latentlab-staging-link")));
+    }
+
+    /** An executor with a parameter: records what it was given and runs the cells on the local pool. */
+    static final class ExecutorWithParams implements CellExecutor {
+        final LocalCellExecutor local = new LocalCellExecutor();
+        final List<Parameters> given = new ArrayList<>();
+
+        @Override
+        public List<org.latentlab.api.ParameterSpec> parameters() {
+            return List.of(org.latentlab.api.ParameterSpec.text("master", null, "where"),
+                    org.latentlab.api.ParameterSpec.integer("retries", 4, 1, 100, "attempts"));
+        }
+
+        @Override
+        public void execute(List<SweepCell> cells, Path cellsDir, int parallelism, Listener listener) {
+            throw new AssertionError("the sweep passes the parameters");
+        }
+
+        @Override
+        public void execute(List<SweepCell> cells, Path cellsDir, int parallelism, Parameters params, Listener listener)
+                throws InterruptedException {
+            given.add(params);
+            local.execute(cells, cellsDir, parallelism, listener);
+        }
+    }
+
+    @Test
+    void theExecutorsParametersAreCheckedBeforeAnyCellRunsAndPassedToIt() throws Exception {
+        ExecutorWithParams ex = new ExecutorWithParams();
+        executor = ex;
+        FakeRunner runner = new FakeRunner();
+        ex.local.runner = runner;
+        sweepParams = Map.of("executor", "remote", "executorParams", "{\"master\": \"spark://h:7077\", \"retries\": 2}");
+        run(runner, SPEC, tmp.resolve("out"), new AtomicBoolean());
+        assertEquals(1, ex.given.size());
+        assertEquals("spark://h:7077", ex.given.get(0).getString("master", null));
+        assertEquals(2, ex.given.get(0).getInt("retries", 0));
+        assertEquals(4, runner.ran.size());
+        JsonNode env = SweepFiles.JSON.readTree(tmp.resolve("out/sweep.json").toFile()).get("environment");
+        assertEquals("remote", env.get("executorId").asText());
+        assertEquals("spark://h:7077", env.at("/executorParams/master").asText(), "where the cells ran is recorded");
+
+        for (Map.Entry<String, String> bad : Map.of(
+                "{\"mastr\": \"x\"}", "executor 'remote' has no parameter 'mastr'; it has [master, retries]",
+                "{\"retries\": 0}", "parameter 'retries' = 0 is out of range [1, 100]",
+                "{\"master\": [1]}", "executorParams.master: must be text, a number or true/false",
+                "[1]", "executorParams: must be a JSON object",
+                "{\"master\": ", "executorParams: not valid JSON").entrySet()) {
+            FakeRunner none = new FakeRunner();
+            ex.local.runner = none;
+            sweepParams = Map.of("executor", "remote", "executorParams", bad.getKey());
+            LatentLabException e = assertThrows(LatentLabException.class,
+                    () -> run(none, SPEC, tmp.resolve("bad"), new AtomicBoolean(), tmp.resolve("bad-work"), Optional.empty()));
+            assertTrue(e.getMessage().startsWith(bad.getValue()), bad.getKey() + " -> " + e.getMessage());
+            assertEquals(List.of(), none.ran, "no cell ran");
+        }
+        assertEquals(1, ex.given.size());
     }
 }

@@ -1,0 +1,428 @@
+package org.latentlab.engine.internal;
+
+import java.util.Optional;
+import java.util.Random;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.FixedPointKind;
+import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.model.LinearizedMap;
+import org.latentlab.numerics.KrylovSpectra;
+
+/**
+ * Jacobian spectra of many fixed points. Up to {@link Settings#denseMax()} latent dimensions the dense path
+ * ({@link StabilityAnalysis}): the whole Jacobian, all eigenvalues. Above it the matrix-free path: the map is
+ * linearised at a group of points (libtorch autograd when the backend has it, else central differences along each
+ * direction), the few eigenvalues of largest modulus come from Arnoldi on Jacobian-vector products and the spectral
+ * norm from Lanczos on JᵀJ (needs vector-Jacobian products); without them the norm comes from the dense Jacobian
+ * up to {@link Settings#denseNormMax()} dimensions, else it is only the lower bound ‖J V‖ on the Krylov basis. Memory
+ * per point: the Krylov bases, O(basis · k), never k² (except that dense norm, one point at a time). Public for the
+ * benchmarks.
+ */
+public final class Spectra {
+
+    /**
+     * @param denseMax     latent dimensions up to this: dense Jacobian and its full spectrum
+     * @param eigenvalues  matrix-free: eigenvalues of largest modulus wanted per fixed point
+     * @param basis        matrix-free: Krylov basis size before a restart
+     * @param maxProducts  matrix-free: products per fixed point at most, for the eigenvalues and again for the norm
+     * @param denseNormMax no vector-Jacobian products: dense Jacobian for the norm up to this dimension
+     * @param jacobianStep difference step relative to max(1, |z_j|)
+     * @param modelBatch   rows per model call: autograd linearises at most half of it at once (two graphs)
+     */
+    public record Settings(int denseMax, int eigenvalues, int basis, int maxProducts, int denseNormMax, double jacobianStep,
+            int modelBatch) {
+        public static Settings defaults(double jacobianStep) {
+            return new Settings(64, 6, 128, 3000, 4096, jacobianStep, 1024);
+        }
+
+        Settings withModelBatch(int batch) {
+            return new Settings(denseMax, eigenvalues, basis, maxProducts, denseNormMax, jacobianStep, batch);
+        }
+    }
+
+    /**
+     * Spectrum of one fixed point.
+     *
+     * @param real       real parts of the eigenvalues (all of them on the dense path, the largest on the matrix-free one)
+     * @param method     how J was obtained, the result's {@code jacobian} field
+     * @param matrixFree what the matrix-free path adds; null on the dense path
+     */
+    public record Spectrum(double[] real, double[] imag, double spectralRadius, double spectralNorm, FixedPointKind kind,
+            String method, MatrixFree matrixFree) {
+        public boolean stable() {
+            return spectralRadius < 1;
+        }
+
+        Spectrum withMethod(String m) {
+            return new Spectrum(real, imag, spectralRadius, spectralNorm, kind, m, matrixFree);
+        }
+    }
+
+    /**
+     * How much of the spectrum the matrix-free path resolved.
+     *
+     * @param resolved     eigenvalues (of those reported) whose residual is within the tolerance
+     * @param residuals    ‖J x − λ x‖ / (‖x‖ ρ) of each reported eigenvalue, from fresh products
+     * @param normResidual relative residual of the leading singular triplet; NaN when the norm is only a bound
+     * @param normResolved whether that residual is within the tolerance
+     * @param eigenProducts Jacobian-vector products the eigenvalues took (Arnoldi and the residual check)
+     * @param normProducts  products the norm took (JVPs and VJPs; k for a dense difference Jacobian, 0 for the bound)
+     */
+    public record MatrixFree(int resolved, double[] residuals, double normResidual, boolean normResolved, int eigenProducts,
+            int normProducts) {
+        /** All products for this fixed point. */
+        public int products() {
+            return eigenProducts + normProducts;
+        }
+    }
+
+    /** Relative residual at which an eigenvalue or the norm counts as resolved: the products' own accuracy. */
+    static final double AUTODIFF_TOLERANCE = StabilityAnalysis.AUTODIFF_BAND;
+    static final double DIFFERENCE_TOLERANCE = StabilityAnalysis.FINITE_DIFFERENCE_BAND;
+    /**
+     * Relative residual ‖Jᵀu − σv‖/σ at which the norm counts as resolved. Looser than the eigenvalues' on purpose: the
+     * leading singular values of a Jacobian often cluster, the residual then falls slowly while the estimate (a lower
+     * bound that only grows) is already close: at 1e-3 it was within 3e-5 relative on the tanh contraction.
+     */
+    static final double NORM_TOLERANCE = 1e-3;
+    /** Java heap the Krylov bases of one group of points may take. */
+    static final long GROUP_BYTES = 256L << 20;
+
+    private Spectra() {}
+
+    /**
+     * Spectra of the points.
+     *
+     * @param checkpoint called between groups and product rounds; throws to stop
+     * @param progress   told how many points are done, as groups finish
+     */
+    public static Spectrum[] of(LatentMap map, Optional<LatentModel> model, Tensor points, Settings s,
+            Runnable checkpoint, java.util.function.IntConsumer progress) {
+        int m = points.rows();
+        int k = points.width();
+        if (m == 0) {
+            return new Spectrum[0];
+        }
+        if (k <= s.denseMax()) {
+            Optional<Tensor> autodiff = model.flatMap(md -> md.latentJacobian(points))
+                    .filter(j -> StabilityAnalysis.agrees(map, points, j, s.jacobianStep()));
+            Spectrum[] out = autodiff.isPresent() ? StabilityAnalysis.fromJacobians(autodiff.get())
+                    : StabilityAnalysis.analyse(map, points, s.jacobianStep());
+            String method = autodiff.isPresent() ? "autodiff" : "central-differences";
+            for (int a = 0; a < m; a++) {
+                out[a] = out[a].withMethod(method);
+            }
+            progress.accept(m);
+            return out;
+        }
+        Spectrum[] out = new Spectrum[m];
+        int group = groupSize(k, s, model.isPresent());
+        for (int from = 0; from < m; from += group) {
+            checkpoint.run();
+            int to = Math.min(m, from + group);
+            Spectrum[] part = matrixFree(map, model, points.slice(from, to), s, checkpoint);
+            System.arraycopy(part, 0, out, from, part.length);
+            progress.accept(to - from);
+        }
+        return out;
+    }
+
+    /** Points per group: their Krylov bases within {@link #GROUP_BYTES}; with autograd, half a model batch. */
+    static int groupSize(int k, Settings s, boolean autograd) {
+        long perPoint = 8L * k * (s.basis() + 2 + 2L * (s.basis() + 1) + 2L * s.eigenvalues() + 4);
+        long byMemory = Math.max(1, Math.min(GROUP_BYTES, MemoryBudget.available() / 4) / perPoint);
+        long byBatch = autograd ? Math.max(1, s.modelBatch() / 2) : Integer.MAX_VALUE;
+        return (int) Math.max(1, Math.min(byMemory, byBatch));
+    }
+
+    private static Spectrum[] matrixFree(LatentMap map, Optional<LatentModel> model, Tensor points,
+            Settings s, Runnable checkpoint) {
+        int m = points.rows();
+        int k = points.width();
+        DifferenceLinearization differences = new DifferenceLinearization(map, points, s.jacobianStep());
+        LinearizedMap autograd = null;
+        try {
+            autograd = model.flatMap(md -> md.linearize(points)).orElse(null);
+            if (autograd != null && !agrees(autograd, differences, s.jacobianStep())) {
+                autograd.close(); // e.g. layers that behave otherwise in the mode autograd ran in: differences instead
+                autograd = null;
+            }
+        } catch (RuntimeException e) { // an operation without a second derivative, say: differences instead
+            if (autograd != null) {
+                autograd.close();
+            }
+            autograd = null;
+        }
+        try {
+            LinearizedMap lin = autograd != null ? autograd : differences;
+            // differences are resolved within their own accuracy, measured here (at least the dense path's 1e-3)
+            double tol = autograd != null ? AUTODIFF_TOLERANCE : Math.max(DIFFERENCE_TOLERANCE,
+                    4 * java.util.Arrays.stream(differences.accuracy(7)).filter(Double::isFinite).max().orElse(0));
+            KrylovSpectra.Products jvp = products(lin, differences, false, checkpoint);
+            KrylovSpectra.Settings ks = new KrylovSpectra.Settings(s.eigenvalues(), s.basis(), 1, s.maxProducts(), tol, 42);
+            KrylovSpectra.Eigenvalues[] eig = KrylovSpectra.largestEigenvalues(jvp, m, k, ks);
+            double[] norm = new double[m];
+            double[] normResidual = new double[m];
+            boolean[] normResolved = new boolean[m];
+            int[] normProducts = new int[m];
+            String normMethod;
+            KrylovSpectra.Settings ns = new KrylovSpectra.Settings(1, s.basis(), 1, s.maxProducts(), NORM_TOLERANCE, 43);
+            if (lin.hasVjp()) {
+                KrylovSpectra.Norm[] n = KrylovSpectra.spectralNorm(jvp, products(lin, differences, true, checkpoint), m, k, ns);
+                for (int a = 0; a < m; a++) {
+                    norm[a] = n[a].value();
+                    normResidual[a] = n[a].residual();
+                    normResolved[a] = n[a].resolved();
+                    normProducts[a] = n[a].products();
+                }
+                normMethod = "";
+            } else if (k <= s.denseNormMax()) {
+                for (int a = 0; a < m; a++) { // one dense Jacobian at a time: k² floats
+                    checkpoint.run();
+                    float[] jac = denseJacobian(map, points.row(a), s.jacobianStep(), checkpoint);
+                    KrylovSpectra.Norm n = KrylovSpectra.spectralNorm(explicit(jac, k, false), explicit(jac, k, true), 1, k, ns)[0];
+                    norm[a] = n.value();
+                    normResidual[a] = n.residual();
+                    normResolved[a] = n.resolved();
+                    normProducts[a] = k; // k columns, 2k map evaluations
+                }
+                normMethod = "; norm: dense central-differences";
+            } else {
+                for (int a = 0; a < m; a++) {
+                    norm[a] = eig[a].normLowerBound();
+                    normResidual[a] = Double.NaN;
+                }
+                normMethod = "; norm: lower bound"; // ‖J V‖ on the Krylov basis: no VJPs, k above denseNormMax
+            }
+            String method = "matrix-free " + lin.method() + normMethod;
+            Spectrum[] out = new Spectrum[m];
+            for (int a = 0; a < m; a++) {
+                KrylovSpectra.Eigenvalues e = eig[a];
+                double rho = e.radius();
+                MatrixFree detail = new MatrixFree(e.resolved(), e.residuals(),
+                        normResidual[a], normResolved[a], e.products(), normProducts[a]);
+                out[a] = new Spectrum(e.real(), e.imag(), rho, norm[a],
+                        kind(e, norm[a], normResolved[a], tol, k), method, detail);
+            }
+            return out;
+        } finally {
+            if (autograd != null) {
+                autograd.close();
+            }
+        }
+    }
+
+    /**
+     * The kind from the largest eigenvalues only. A resolved norm below 1 makes an attractor whatever else (ρ ≤ ‖J‖);
+     * otherwise the leading eigenvalue must be resolved and clear of the unit circle by the tolerance. Above 1, a
+     * resolved eigenvalue inside makes a saddle; a repeller needs every eigenvalue (only when k ≤ those reported);
+     * otherwise undetermined (the smallest eigenvalues were not computed).
+     */
+    static FixedPointKind kind(KrylovSpectra.Eigenvalues e, double norm, boolean normResolved, double tol, int k) {
+        if (normResolved && norm < 1 - tol) {
+            return FixedPointKind.ATTRACTOR;
+        }
+        if (e.residuals().length == 0 || !(e.residuals()[0] <= tol)) {
+            return FixedPointKind.UNDETERMINED;
+        }
+        double rho = e.radius();
+        if (Math.abs(rho - 1) <= tol) {
+            return FixedPointKind.UNDETERMINED;
+        }
+        if (rho < 1) {
+            return FixedPointKind.ATTRACTOR;
+        }
+        boolean inside = false;
+        boolean allOutside = true;
+        for (int t = 0; t < e.real().length; t++) {
+            double mod = Math.hypot(e.real()[t], e.imag()[t]);
+            boolean resolved = e.residuals()[t] <= tol;
+            inside |= resolved && mod < 1 - tol;
+            allOutside &= resolved && mod > 1 + tol;
+        }
+        if (inside) {
+            return FixedPointKind.SADDLE;
+        }
+        return allOutside && e.real().length >= k ? FixedPointKind.REPELLER : FixedPointKind.UNDETERMINED;
+    }
+
+    /**
+     * Autograd products agree with the map: J v against the central difference along one random direction per point
+     * (within 1e-2 relative, as the dense check), and Jᵀ u against J v through u·(J v) = (Jᵀ u)·v, at all but
+     * {@link StabilityAnalysis#DISAGREEING_SHARE} of the points (a ReLU's kink within the difference step makes a few
+     * differ; a model whose layers behave otherwise under autograd makes all differ).
+     */
+    static boolean agrees(LinearizedMap lin, DifferenceLinearization differences, double relStep) {
+        Tensor p = lin.points();
+        int n = p.rows();
+        int k = p.width();
+        Random r = new Random(42);
+        float[] v = new float[n * k];
+        float[] u = new float[n * k];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+            u[i] = (float) r.nextGaussian();
+        }
+        float[] jv = lin.jvp(Tensor.matrix(n, k, v)).data();
+        float[] fd = differences.jvp(Tensor.matrix(n, k, v)).data();
+        float[] jtu = lin.hasVjp() ? lin.vjp(Tensor.matrix(n, k, u)).data() : null;
+        int disagreeing = 0;
+        for (int a = 0; a < n; a++) {
+            double diff = 0;
+            double ref = 0;
+            double ujv = 0;
+            double jtuv = 0;
+            double scale = 0;
+            for (int j = 0; j < k; j++) {
+                int i = a * k + j;
+                diff += (jv[i] - fd[i]) * (double) (jv[i] - fd[i]);
+                ref += fd[i] * (double) fd[i];
+                ujv += u[i] * (double) jv[i];
+                if (jtu != null) {
+                    jtuv += jtu[i] * (double) v[i];
+                    scale += Math.abs(u[i] * (double) jv[i]) + Math.abs(jtu[i] * (double) v[i]);
+                }
+            }
+            if (jtu != null && !(Math.abs(ujv - jtuv) <= 1e-3 * scale + 1e-6)) {
+                return false; // transposes of each other whatever the map: never a matter of steps
+            }
+            if (!(Math.sqrt(diff) <= 1e-2 * Math.sqrt(ref) + 1e-4 * Math.sqrt(k))) {
+                disagreeing++;
+            }
+        }
+        return disagreeing <= StabilityAnalysis.DISAGREEING_SHARE * n;
+    }
+
+    /**
+     * Batched products through a linearisation: autograd takes all its rows (finished points get zero rows),
+     * differences only the rows in use. Checks for cancellation before each call.
+     */
+    private static KrylovSpectra.Products products(LinearizedMap lin, DifferenceLinearization differences, boolean transpose,
+            Runnable checkpoint) {
+        return x -> {
+            checkpoint.run();
+            int lanes = x.length;
+            int k = lin.points().width();
+            double[][][] y = new double[lanes][][];
+            int width = 0;
+            for (double[][] b : x) {
+                width = Math.max(width, b == null ? 0 : b.length);
+            }
+            for (int c = 0; c < width; c++) { // one call per block column (the engine uses blocks of 1)
+                int col = c;
+                if (lin == differences) {
+                    int[] rows = java.util.stream.IntStream.range(0, lanes).filter(a -> x[a] != null && col < x[a].length).toArray();
+                    double[][] v = new double[rows.length][];
+                    for (int i = 0; i < rows.length; i++) {
+                        v[i] = x[rows[i]][c];
+                    }
+                    double[][] jv = differences.jvp(rows, v);
+                    for (int i = 0; i < rows.length; i++) {
+                        put(y, x, rows[i], c, jv[i]);
+                    }
+                } else {
+                    float[] in = new float[lanes * k];
+                    for (int a = 0; a < lanes; a++) {
+                        if (x[a] != null && c < x[a].length) {
+                            for (int j = 0; j < k; j++) {
+                                in[a * k + j] = (float) x[a][c][j];
+                            }
+                        }
+                    }
+                    Tensor t = Tensor.matrix(lanes, k, in);
+                    float[] res = (transpose ? lin.vjp(t) : lin.jvp(t)).data();
+                    for (int a = 0; a < lanes; a++) {
+                        if (x[a] != null && c < x[a].length) {
+                            double[] row = new double[k];
+                            for (int j = 0; j < k; j++) {
+                                row[j] = res[a * k + j];
+                            }
+                            put(y, x, a, c, row);
+                        }
+                    }
+                }
+            }
+            return y;
+        };
+    }
+
+    private static void put(double[][][] y, double[][][] x, int lane, int c, double[] row) {
+        if (y[lane] == null) {
+            y[lane] = new double[x[lane].length][];
+        }
+        y[lane][c] = row;
+    }
+
+    /** Columns of the dense Jacobian per map call: 2 · 256 points. */
+    static final int COLUMN_BLOCK = 256;
+
+    /**
+     * J_f(z) by central differences, row-major float [k × k], {@link #COLUMN_BLOCK} columns per map call (the dense
+     * path's step: relStep · max(1, |z_j|), at least 64 float32 ulps, the quotient over the difference actually taken).
+     */
+    static float[] denseJacobian(LatentMap map, float[] z, double relStep, Runnable checkpoint) {
+        int k = z.length;
+        float[] jac = Tensor.allocate("dense Jacobian", k, k);
+        for (int from = 0; from < k; from += COLUMN_BLOCK) {
+            checkpoint.run();
+            int to = Math.min(k, from + COLUMN_BLOCK);
+            int b = to - from;
+            float[] pts = new float[2 * b * k];
+            float[] width = new float[b];
+            for (int c = 0; c < b; c++) {
+                int j = from + c;
+                System.arraycopy(z, 0, pts, 2 * c * k, k);
+                System.arraycopy(z, 0, pts, (2 * c + 1) * k, k);
+                float h = (float) Math.max(relStep * Math.max(1, Math.abs(z[j])), 64 * Math.ulp(z[j]));
+                pts[2 * c * k + j] = z[j] + h;
+                pts[(2 * c + 1) * k + j] = z[j] - h;
+                width[c] = pts[2 * c * k + j] - pts[(2 * c + 1) * k + j];
+            }
+            float[] fp = map.apply(Tensor.matrix(2 * b, k, pts)).data();
+            for (int c = 0; c < b; c++) {
+                for (int i = 0; i < k; i++) {
+                    jac[i * k + from + c] = (float) (((double) fp[2 * c * k + i] - fp[(2 * c + 1) * k + i]) / width[c]);
+                }
+            }
+        }
+        return jac;
+    }
+
+    /** Products with an explicit row-major float matrix [k × k], or its transpose. */
+    static KrylovSpectra.Products explicit(float[] a, int k, boolean transpose) {
+        return x -> {
+            double[][][] y = new double[x.length][][];
+            for (int l = 0; l < x.length; l++) {
+                if (x[l] == null) {
+                    continue;
+                }
+                y[l] = new double[x[l].length][];
+                for (int c = 0; c < x[l].length; c++) {
+                    double[] v = x[l][c];
+                    double[] out = new double[k];
+                    if (transpose) {
+                        for (int i = 0; i < k; i++) {
+                            double vi = v[i];
+                            int row = i * k;
+                            for (int j = 0; j < k; j++) {
+                                out[j] += a[row + j] * vi;
+                            }
+                        }
+                    } else {
+                        for (int i = 0; i < k; i++) {
+                            int row = i * k;
+                            double sum = 0;
+                            for (int j = 0; j < k; j++) {
+                                sum += a[row + j] * v[j];
+                            }
+                            out[i] = sum;
+                        }
+                    }
+                    y[l][c] = out;
+                }
+            }
+            return y;
+        };
+    }
+}

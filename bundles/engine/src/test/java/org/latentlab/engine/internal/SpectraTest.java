@@ -1,0 +1,473 @@
+package org.latentlab.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.QRDecomposition;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
+import org.junit.jupiter.api.Test;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.attractor.Attractor;
+import org.latentlab.api.attractor.AttractorClusterer;
+import org.latentlab.api.attractor.FixedPointKind;
+import org.latentlab.api.dynamics.IterationStrategy;
+import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.model.LinearizedMap;
+import org.latentlab.api.model.ModelSpec;
+import org.latentlab.api.result.FieldValue;
+import org.latentlab.clusterers.internal.EuclideanClusterer;
+import org.latentlab.strategies.internal.PicardIteration;
+
+/**
+ * Matrix-free spectra against maps whose Jacobians are known: f(z) = tanh(0.5 Q z + b) with Q orthogonal (at the
+ * fixed point J = diag(1 − tanh²) · 0.5 Q, so ‖J‖ = max(1 − tanh²)/2), linear maps with complex pairs, non-normal
+ * maps with ‖J‖ > 1 > ρ, saddles; and the matrix-free path against the dense one where both apply.
+ */
+class SpectraTest {
+
+    static final Runnable NO_CHECK = () -> {};
+
+    static Spectra.Settings settings(int denseMax) {
+        return new Spectra.Settings(denseMax, 6, 40, 3000, 4096, 1e-3, 1024);
+    }
+
+    static double[][] orthogonal(int k, Random r) {
+        double[][] g = new double[k][k];
+        for (double[] row : g) {
+            for (int j = 0; j < k; j++) {
+                row[j] = r.nextGaussian();
+            }
+        }
+        return new QRDecomposition(new Array2DRowRealMatrix(g, false)).getQ().getData();
+    }
+
+    /** f(z) = tanh(W z + b), row by row in double. */
+    record TanhMap(double[][] w, double[] b) implements LatentMap {
+        public Tensor apply(Tensor z) {
+            int k = b.length;
+            float[] out = new float[z.data().length];
+            for (int r = 0; r < z.rows(); r++) {
+                for (int i = 0; i < k; i++) {
+                    double s = b[i];
+                    for (int j = 0; j < k; j++) {
+                        s += w[i][j] * z.data()[r * k + j];
+                    }
+                    out[r * k + i] = (float) Math.tanh(s);
+                }
+            }
+            return Tensor.matrix(z.rows(), k, out);
+        }
+
+        /** The fixed point (plain iteration: a contraction) and the Jacobian there, in double. */
+        double[][] jacobianAtFixedPoint(float[] fixedPoint) {
+            int k = b.length;
+            double[] z = new double[k];
+            for (int it = 0; it < 300; it++) {
+                double[] next = new double[k];
+                for (int i = 0; i < k; i++) {
+                    double s = b[i];
+                    for (int j = 0; j < k; j++) {
+                        s += w[i][j] * z[j];
+                    }
+                    next[i] = Math.tanh(s);
+                }
+                z = next;
+            }
+            double[][] jac = new double[k][k];
+            for (int i = 0; i < k; i++) {
+                fixedPoint[i] = (float) z[i];
+                double d = 1 - z[i] * z[i]; // z = tanh(...) at the fixed point
+                for (int j = 0; j < k; j++) {
+                    jac[i][j] = d * w[i][j];
+                }
+            }
+            return jac;
+        }
+    }
+
+    static TanhMap tanhContraction(int k, double biasScale, long seed) {
+        Random r = new Random(seed);
+        double[][] q = orthogonal(k, r);
+        double[][] w = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                w[i][j] = 0.5 * q[i][j];
+            }
+        }
+        double[] b = new double[k];
+        for (int i = 0; i < k; i++) {
+            b[i] = biasScale * r.nextGaussian();
+        }
+        return new TanhMap(w, b);
+    }
+
+    static double radius(double[][] a) {
+        EigenDecomposition e = new EigenDecomposition(new Array2DRowRealMatrix(a));
+        double rho = 0;
+        for (int i = 0; i < a.length; i++) {
+            rho = Math.max(rho, Math.hypot(e.getRealEigenvalue(i), e.getImagEigenvalue(i)));
+        }
+        return rho;
+    }
+
+    static double norm(double[][] a) {
+        return new SingularValueDecomposition(new Array2DRowRealMatrix(a)).getNorm();
+    }
+
+    /** f(z) = A z. */
+    static LatentMap linear(double[][] a) {
+        int k = a.length;
+        return z -> {
+            float[] out = new float[z.data().length];
+            for (int r = 0; r < z.rows(); r++) {
+                for (int i = 0; i < k; i++) {
+                    double s = 0;
+                    for (int j = 0; j < k; j++) {
+                        s += a[i][j] * z.data()[r * k + j];
+                    }
+                    out[r * k + i] = (float) s;
+                }
+            }
+            return Tensor.matrix(z.rows(), k, out);
+        };
+    }
+
+    static Spectra.Spectrum[] spectra(LatentMap f, Optional<LatentModel> model, float[][] points, Spectra.Settings s) {
+        return Spectra.of(f, model, Tensor.ofRows(points), s, NO_CHECK, n -> {});
+    }
+
+    @Test
+    void tanhContractionByDifferencesMatchesTheClosedFormNormAndTheDenseRadius() {
+        int k = 96;
+        TanhMap f = tanhContraction(k, 1.0, 1);
+        float[] z = new float[k];
+        double[][] jac = f.jacobianAtFixedPoint(z);
+        double maxD = 0;
+        for (int i = 0; i < k; i++) {
+            maxD = Math.max(maxD, 1 - z[i] * (double) z[i]);
+        }
+        Spectra.Spectrum mf = spectra(f, Optional.empty(), new float[][] {z}, settings(16))[0];
+        Spectra.Spectrum dense = spectra(f, Optional.empty(), new float[][] {z}, settings(128))[0];
+        assertEquals("matrix-free finite-differences; norm: dense central-differences", mf.method());
+        assertEquals("central-differences", dense.method());
+        assertNull(dense.matrixFree());
+        assertEquals(k, dense.real().length, "the dense path has every eigenvalue");
+        assertTrue(mf.real().length >= 6 && mf.real().length <= 7, "the 6 largest (a pair may add one)");
+        assertEquals(0.5 * maxD, mf.spectralNorm(), 1e-3, "‖J‖ = max(1 − tanh²)/2");
+        assertEquals(radius(jac), mf.spectralRadius(), 1e-3, "ρ against the exact Jacobian's");
+        // both paths where they overlap
+        assertEquals(dense.spectralRadius(), mf.spectralRadius(), 1e-3);
+        assertEquals(dense.spectralNorm(), mf.spectralNorm(), 1e-3);
+        assertEquals(FixedPointKind.ATTRACTOR, mf.kind());
+        assertTrue(mf.matrixFree().resolved() >= 1, "at least the leading eigenvalue is resolved");
+        assertTrue(mf.matrixFree().residuals()[0] <= Spectra.DIFFERENCE_TOLERANCE);
+        assertTrue(mf.matrixFree().products() > 0);
+        // the eigenvalues found are the dense path's largest ones
+        double[] denseModuli = moduli(dense);
+        double[] mfModuli = moduli(mf);
+        for (int t = 0; t < mf.matrixFree().resolved(); t++) {
+            assertEquals(denseModuli[t], mfModuli[t], 1e-3, "modulus " + t);
+        }
+    }
+
+    static double[] moduli(Spectra.Spectrum s) {
+        double[] m = new double[s.real().length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = Math.hypot(s.real()[i], s.imag()[i]);
+        }
+        Arrays.sort(m);
+        for (int i = 0; i < m.length / 2; i++) {
+            double t = m[i];
+            m[i] = m[m.length - 1 - i];
+            m[m.length - 1 - i] = t;
+        }
+        return m;
+    }
+
+    @Test
+    void complexPairsOfALinearMapAreExact() {
+        Random r = new Random(3);
+        int pairs = 30;
+        int k = 2 * pairs;
+        double[][] d = new double[k][k];
+        for (int p = 0; p < pairs; p++) {
+            double rad = 0.9 * Math.pow(0.9, p);
+            double th = 0.4 + 0.05 * p;
+            d[2 * p][2 * p] = rad * Math.cos(th);
+            d[2 * p][2 * p + 1] = -rad * Math.sin(th);
+            d[2 * p + 1][2 * p] = rad * Math.sin(th);
+            d[2 * p + 1][2 * p + 1] = rad * Math.cos(th);
+        }
+        double[][] q = orthogonal(k, r);
+        double[][] a = new Array2DRowRealMatrix(q).multiply(new Array2DRowRealMatrix(d))
+                .multiply(new Array2DRowRealMatrix(q).transpose()).getData();
+        Spectra.Spectrum s = spectra(linear(a), Optional.empty(), new float[][] {new float[k]}, settings(8))[0];
+        assertEquals(0.9, s.spectralRadius(), 1e-4);
+        assertEquals(0.9 * Math.cos(0.4), s.real()[0], 1e-4);
+        assertEquals(0.9 * Math.sin(0.4), s.imag()[0], 1e-4, "positive member first");
+        assertEquals(-0.9 * Math.sin(0.4), s.imag()[1], 1e-4, "then its conjugate");
+        assertEquals(0.81 * Math.sin(0.45), s.imag()[2], 1e-4);
+        assertEquals(0.9, s.spectralNorm(), 1e-3, "normal: ‖A‖ = ρ");
+    }
+
+    /** Blocks [[0.5, c], [0, 0.5]]: ρ = 0.5 while ‖A‖ = (c + sqrt(c² + 1))/2. */
+    static double[][] jordanBlocks(int k, double c) {
+        double[][] a = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            a[i][i] = 0.5;
+            if (i % 2 == 0 && i + 1 < k) {
+                a[i][i + 1] = c;
+            }
+        }
+        return a;
+    }
+
+    @Test
+    void aNonNormalContractionHasNormAboveOneAndIsStillAnAttractor() {
+        int k = 40;
+        double[][] a = jordanBlocks(k, 3);
+        Spectra.Spectrum s = spectra(linear(a), Optional.empty(), new float[][] {new float[k]}, settings(8))[0];
+        assertEquals((3 + Math.sqrt(10)) / 2, s.spectralNorm(), 1e-3, "‖J‖ > 1");
+        assertEquals(0.5, s.spectralRadius(), 2e-3, "ρ < 1 (a defective eigenvalue: error ~ sqrt of the products' error)");
+        assertEquals(FixedPointKind.ATTRACTOR, s.kind());
+        assertTrue(s.stable());
+        // without VJPs and above denseNormMax the norm is only a lower bound on the Krylov basis, and says so
+        Spectra.Settings noDense = new Spectra.Settings(8, 6, 40, 3000, 16, 1e-3, 1024);
+        Spectra.Spectrum b = spectra(linear(a), Optional.empty(), new float[][] {new float[k]}, noDense)[0];
+        assertEquals("matrix-free finite-differences; norm: lower bound", b.method());
+        assertTrue(b.spectralNorm() <= s.spectralNorm() + 1e-3 && b.spectralNorm() > 1, "a lower bound: " + b.spectralNorm());
+        assertTrue(Double.isNaN(b.matrixFree().normResidual()));
+    }
+
+    @Test
+    void saddlesAndUnresolvedRepellersAreClassifiedFromTheLargestEigenvalues() {
+        int k = 30;
+        double[] diag = new double[k];
+        Arrays.fill(diag, 0.5);
+        diag[0] = 1.5; // one unstable direction
+        Random r = new Random(5);
+        double[][] q = orthogonal(k, r);
+        Spectra.Spectrum saddle = spectra(linear(similar(q, diag)), Optional.empty(), new float[][] {new float[k]},
+                settings(8))[0];
+        assertEquals(1.5, saddle.spectralRadius(), 1e-3);
+        assertEquals(FixedPointKind.SADDLE, saddle.kind(), "a resolved eigenvalue inside the unit circle");
+        Arrays.fill(diag, 1.5);
+        for (int i = 0; i < k; i++) {
+            diag[i] = 1.5 + 0.1 * i;
+        }
+        Spectra.Spectrum expanding = spectra(linear(similar(q, diag)), Optional.empty(), new float[][] {new float[k]},
+                settings(8))[0];
+        assertEquals(1.5 + 0.1 * (k - 1), expanding.spectralRadius(), 1e-2);
+        assertEquals(FixedPointKind.UNDETERMINED, expanding.kind(), "the smallest eigenvalues were not computed");
+        Spectra.Spectrum all = spectra(linear(similar(q, Arrays.copyOf(diag, 4))), Optional.empty(),
+                new float[][] {new float[4]}, settings(2))[0];
+        assertEquals(FixedPointKind.REPELLER, all.kind(), "k ≤ eigenvalues wanted: every one is known");
+    }
+
+    /** Q diag(d) Qᵀ restricted to the first d.length coordinates of Q. */
+    static double[][] similar(double[][] q, double[] d) {
+        int k = d.length;
+        double[][] a = new double[k][k];
+        double[][] qk = new QRDecomposition(new Array2DRowRealMatrix(Arrays.stream(q).limit(k)
+                .map(row -> Arrays.copyOf(row, k)).toArray(double[][]::new))).getQ().getData();
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                for (int t = 0; t < k; t++) {
+                    a[i][j] += qk[i][t] * d[t] * qk[j][t];
+                }
+            }
+        }
+        return a;
+    }
+
+    /** A model that claims autodiff products of A (or of something else). */
+    static LatentModel linearModel(double[][] a, double[][] claimed) {
+        int k = a.length;
+        LatentMap f = linear(a);
+        return new LatentModel() {
+            public ModelSpec spec() {
+                return new ModelSpec(java.nio.file.Path.of("."), "linear", new int[] {k}, k, "e", "d", null);
+            }
+
+            public Tensor encode(Tensor x) {
+                return f.apply(x);
+            }
+
+            public Tensor decode(Tensor z) {
+                return z;
+            }
+
+            public Optional<LinearizedMap> linearize(Tensor points) {
+                return Optional.of(new LinearizedMap() {
+                    public Tensor points() {
+                        return points;
+                    }
+
+                    public Tensor jvp(Tensor v) {
+                        return linear(claimed).apply(v);
+                    }
+
+                    public boolean hasVjp() {
+                        return true;
+                    }
+
+                    public Tensor vjp(Tensor u) {
+                        double[][] t = new Array2DRowRealMatrix(claimed).transpose().getData();
+                        return linear(t).apply(u);
+                    }
+
+                    public String method() {
+                        return "autodiff";
+                    }
+
+                    public void close() {}
+                });
+            }
+
+            public void close() {}
+        };
+    }
+
+    @Test
+    void autodiffProductsAreUsedWhenTheyAgreeWithTheMapAndIgnoredOtherwise() {
+        int k = 40;
+        double[][] a = jordanBlocks(k, 3);
+        LatentMap f = linear(a);
+        Spectra.Spectrum right = spectra(f, Optional.of(linearModel(a, a)), new float[][] {new float[k], new float[k]},
+                settings(8))[0];
+        assertEquals("matrix-free autodiff", right.method());
+        assertEquals((3 + Math.sqrt(10)) / 2, right.spectralNorm(), 1e-6, "Lanczos on exact JVPs and VJPs");
+        assertTrue(right.matrixFree().normResolved());
+        assertTrue(right.matrixFree().normResidual() <= Spectra.NORM_TOLERANCE);
+        double[][] wrong = jordanBlocks(k, 1);
+        Spectra.Spectrum fallback = spectra(f, Optional.of(linearModel(a, wrong)), new float[][] {new float[k]},
+                settings(8))[0];
+        assertEquals("matrix-free finite-differences; norm: dense central-differences", fallback.method());
+        assertEquals((3 + Math.sqrt(10)) / 2, fallback.spectralNorm(), 1e-3, "the map's own Jacobian, not the claimed one");
+    }
+
+    @Test
+    void manyFixedPointsAreBatchedAndEachGetsItsOwnSpectrum() {
+        int k = 50;
+        int m = 12;
+        float[][] points = new float[m][k];
+        double[] expected = new double[m];
+        // one linear map at many points: J is the same everywhere, symmetric with eigenvalues 0.2 .. 0.7
+        double[] diag = new double[k];
+        for (int i = 0; i < k; i++) {
+            diag[i] = 0.2 + 0.5 * i / (k - 1);
+        }
+        double[][] a = similar(orthogonal(k, new Random(6)), diag);
+        AtomicInteger calls = new AtomicInteger();
+        LatentMap f = z -> {
+            calls.incrementAndGet();
+            return linear(a).apply(z);
+        };
+        Random r = new Random(2);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < k; j++) {
+                points[i][j] = (float) r.nextGaussian();
+            }
+            expected[i] = norm(a);
+        }
+        List<Integer> progress = new java.util.ArrayList<>();
+        Spectra.Spectrum[] s = Spectra.of(f, Optional.empty(), Tensor.ofRows(points), new Spectra.Settings(8, 4, 30, 3000, 0,
+                1e-3, 1024), NO_CHECK, progress::add);
+        for (int i = 0; i < m; i++) {
+            assertEquals(0.7, s[i].spectralRadius(), 1e-3, "point " + i);
+            assertTrue(s[i].spectralNorm() <= expected[i] + 1e-3, "a lower bound (denseNormMax 0)");
+        }
+        int perPoint = s[0].matrixFree().products();
+        assertTrue(calls.get() < perPoint * 2, "one map call serves every point of a round: " + calls.get() + " calls, "
+                + perPoint + " products per point");
+        assertEquals(m, progress.stream().mapToInt(Integer::intValue).sum());
+    }
+
+    @Test
+    void nonFiniteProductsAndAFailingLinearisationLeaveTheSpectrumUndeterminedOrFallBack() {
+        int k = 30;
+        LatentMap nan = z -> {
+            float[] out = new float[z.data().length];
+            Arrays.fill(out, Float.NaN);
+            return Tensor.matrix(z.rows(), k, out);
+        };
+        Spectra.Spectrum s = spectra(nan, Optional.empty(), new float[][] {new float[k]}, settings(8))[0];
+        assertEquals(FixedPointKind.UNDETERMINED, s.kind());
+        assertTrue(Double.isNaN(s.spectralRadius()));
+        // a backend whose linearisation throws (an operation without a second derivative): differences instead
+        double[][] a = jordanBlocks(k, 3);
+        LatentModel broken = new LatentModel() {
+            public ModelSpec spec() {
+                return new ModelSpec(java.nio.file.Path.of("."), "broken", new int[] {k}, k, "e", "d", null);
+            }
+
+            public Tensor encode(Tensor x) {
+                return linear(a).apply(x);
+            }
+
+            public Tensor decode(Tensor z) {
+                return z;
+            }
+
+            public Optional<LinearizedMap> linearize(Tensor points) {
+                throw new IllegalStateException("no double backward for this operation");
+            }
+
+            public void close() {}
+        };
+        Spectra.Spectrum f = spectra(linear(a), Optional.of(broken), new float[][] {new float[k]}, settings(8))[0];
+        assertEquals("matrix-free finite-differences; norm: dense central-differences", f.method());
+        assertEquals((3 + Math.sqrt(10)) / 2, f.spectralNorm(), 1e-3);
+    }
+
+    @Test
+    void aCheckpointThatThrowsStopsTheSpectra() {
+        int k = 40;
+        AtomicInteger n = new AtomicInteger();
+        Runnable cancelAfter3 = () -> {
+            if (n.incrementAndGet() > 3) {
+                throw new CancellationException("cancelled");
+            }
+        };
+        assertThrows(CancellationException.class, () -> Spectra.of(linear(jordanBlocks(k, 1)), Optional.empty(),
+                Tensor.ofRows(new float[][] {new float[k]}), settings(8), cancelAfter3, x -> {}));
+    }
+
+    @Test
+    void anAnalysisAboveTheDenseSizeReportsResolvedEigenvaluesResidualsAndProducts() {
+        int k = 80;
+        TanhMap f = tanhContraction(k, 1.0, 7);
+        float[] z = new float[k];
+        double[][] jac = f.jacobianAtFixedPoint(z);
+        float[][] seeds = AnalysisTest.gaussianSeeds(20, k, 4, 1);
+        Analysis.Outcome o = Analysis.run(new Analysis.Inputs(f, Tensor.ofRows(seeds),
+                AnalysisTest.choice("picard", (IterationStrategy) new PicardIteration(), Map.of()),
+                AnalysisTest.choice("euclidean", (AttractorClusterer) new EuclideanClusterer(), Map.of()), List.of(),
+                Optional.empty(), Optional.empty(), 100, settings(32)), AnalysisTest.QUIET);
+        assertEquals(1, o.attractors().size());
+        Attractor at = o.attractors().get(0);
+        assertEquals(radius(jac), at.spectralRadius(), 1e-3);
+        assertEquals(norm(jac), at.spectralNorm(), 1e-3);
+        assertEquals(FixedPointKind.ATTRACTOR, at.kind());
+        assertEquals("matrix-free finite-differences; norm: dense central-differences", at.jacobian());
+        assertEquals(List.of("eigenvaluesResolved", "eigenvalueResiduals", "spectralNormResidual", "jacobianProducts"),
+                List.copyOf(at.fields().keySet()));
+        long resolved = ((FieldValue.Int) at.fields().get("eigenvaluesResolved")).value();
+        assertTrue(resolved >= 1 && resolved <= at.eigenvaluesReal().length);
+        assertEquals(at.eigenvaluesReal().length, ((FieldValue.Reals) at.fields().get("eigenvalueResiduals")).values().length);
+        // predicted steps use the matrix-free ρ: the linear rate is close to what the seeds took
+        assertEquals(at.meanSteps(), at.predictedSteps(), 0.35 * at.meanSteps());
+    }
+}

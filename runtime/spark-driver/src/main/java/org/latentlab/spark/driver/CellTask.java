@@ -1,0 +1,93 @@
+package org.latentlab.spark.driver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
+
+/**
+ * One cell on an executor: writes the cell's JSON to a temporary folder, runs {@code latentlab sweep-cell} there as a
+ * child process (a whole lab, with the same engine and backends as a local run), and returns the cell folder it
+ * wrote as zip bytes. A lab that dies or exits without a whole cell folder makes the task fail, so Spark runs the
+ * cell again (elsewhere when the executor is lost); a cell that the lab recorded as failed (training diverged, too
+ * large) is a result like any other and is not retried.
+ */
+final class CellTask implements Function<DriverJob.Cell, byte[]> {
+
+    private static final long serialVersionUID = 1L;
+    /** Lines of the lab's output kept in a failure message. */
+    static final int TAIL = 15;
+    static final String CELL_FILE = "cell.json";
+
+    private final List<String> command;
+
+    CellTask(List<String> command) {
+        this.command = List.copyOf(command);
+    }
+
+    @Override
+    public byte[] call(DriverJob.Cell cell) throws Exception {
+        Path work = Files.createTempDirectory("latentlab-cell-" + cell.id() + "-");
+        try {
+            Path input = Files.writeString(work.resolve("cell-input.json"), cell.json(), StandardCharsets.UTF_8);
+            Path out = work.resolve(cell.id());
+            Path log = work.resolve("lab.log");
+            List<String> cmd = new ArrayList<>(command);
+            Path launcher = Path.of(cmd.get(0));
+            if (!launcher.isAbsolute() && launcher.getNameCount() > 1) {
+                // a distribution shipped with spark.archives (DIR#latentlab) lies in the executor's working folder
+                cmd.set(0, launcher.toAbsolutePath().toString());
+            }
+            cmd.addAll(List.of("sweep-cell", "--cell", input.toString(), "--out", out.toString(), "--exit-with-stdin"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            Map<String, String> env = pb.environment();
+            TaskContext task = TaskContext.get();
+            if (task != null && !env.containsKey("OMP_NUM_THREADS")) {
+                // the cores Spark gave this task (spark.task.cpus), not the whole machine: cells side by side on one
+                // worker would otherwise each start a thread per core
+                env.put("OMP_NUM_THREADS", Integer.toString(Math.max(1, task.cpus())));
+            }
+            Process p = pb.start(); // its standard input stays open: it ends when this JVM dies (--exit-with-stdin)
+            int rc;
+            try {
+                rc = p.waitFor();
+            } catch (InterruptedException e) { // the task was killed (job cancelled)
+                destroyTree(p);
+                Thread.currentThread().interrupt();
+                throw e;
+            }
+            if (rc == 0 && Files.isRegularFile(out.resolve(CELL_FILE))) {
+                return Folders.zip(out);
+            }
+            throw new IllegalStateException("cell " + cell.id() + ": 'latentlab sweep-cell' exited with " + rc
+                    + (Files.isRegularFile(out.resolve(CELL_FILE)) ? "" : " without writing the cell") + "; its last lines:\n"
+                    + tail(log));
+        } finally {
+            Folders.deleteTree(work);
+        }
+    }
+
+    static void destroyTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    static String tail(Path log) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long from = Math.max(0, f.length() - 16384);
+            byte[] b = new byte[(int) (f.length() - from)];
+            f.seek(from);
+            f.readFully(b);
+            List<String> lines = new String(b, StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+}

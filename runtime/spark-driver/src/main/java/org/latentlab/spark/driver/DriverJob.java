@@ -1,0 +1,48 @@
+package org.latentlab.spark.driver;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the LatentLab side (the {@code spark} cell executor) asks the driver to do, read from the JSON file named on
+ * the command line. The driver never looks inside a cell: cells travel as their JSON text and come back as the
+ * bytes of a zipped folder.
+ *
+ * @param master    the Spark master URL ({@code local[2]}, {@code spark://host:7077}, {@code yarn}, {@code k8s://...})
+ * @param appName   the application name the cluster shows
+ * @param conf      further Spark settings
+ * @param jars      jars the executors need (this driver jar): {@code SparkConf.setJars}
+ * @param command   how a task starts a lab on its worker, e.g. {@code [/opt/latentlab/bin/latentlab, --home, /data]};
+ *                  the task appends {@code sweep-cell --cell FILE --out DIR --exit-with-stdin}
+ * @param results   folder on the driver's machine where each finished cell's zip is written ({@code <id>.zip})
+ * @param cells     the cells, in grid order
+ */
+public record DriverJob(String master, String appName, Map<String, String> conf, List<String> jars, List<String> command,
+        String results, List<Cell> cells) {
+
+    static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** One cell: its id (also its folder name) and its serialized form as LatentLab wrote it. */
+    public record Cell(String id, String json) implements java.io.Serializable {}
+
+    public DriverJob {
+        conf = conf == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(conf));
+        jars = jars == null ? List.of() : List.copyOf(jars);
+        command = List.copyOf(command);
+        cells = List.copyOf(cells);
+    }
+
+    public static DriverJob read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), DriverJob.class);
+    }
+
+    public void write(Path file) throws IOException {
+        JSON.writeValue(file.toFile(), this);
+    }
+}
