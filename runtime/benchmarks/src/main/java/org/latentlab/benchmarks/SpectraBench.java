@@ -32,7 +32,7 @@ import org.latentlab.npy.Npy;
  * same process on the same model, so their ratios are measured side by side.
  *
  * <pre>
- * contraction --model DIR --point Z.npy [--exact E.json] [--variants free,dense] [--repeat R]
+ * contraction --model DIR --point Z.npy [--exact E.json] [--variants free,dense] [--repeat R] [--block B] [--eigenvalues N]
  *     spectra of one attractor (the dense contraction of make_contraction.py) by each variant: "free" (matrix-free:
  *     autograd for TorchScript and layer stacks, directional differences for ONNX), "free-differences" (matrix-free,
  *     differences whatever the backend), "dense" (the whole Jacobian and Commons Math, as before issue 15);
@@ -41,9 +41,10 @@ import org.latentlab.npy.Npy;
  *     spectra of N Gaussian latent points (issue 13: 1000 attractors at latent 32)
  * </pre>
  *
- * Memory: the Java heap's peak over the measurement (pools reset before it) and the process's peak resident set
- * (VmHWM, reset through /proc/self/clear_refs before it) less the resident set before it: what one measurement adds
- * on top of the loaded model, native memory (libtorch, ONNX Runtime) included.
+ * Memory: the Java heap's peak over the measurement (pools reset before it; garbage included), its largest live set
+ * (the heap in use after each collection; spectra.sh runs with a small -Xmx so collections happen) and the process's
+ * peak resident set (VmHWM, reset through /proc/self/clear_refs before it) less the resident set before it: what one
+ * measurement adds on top of the loaded model, native memory (libtorch, ONNX Runtime) included.
  */
 public final class SpectraBench {
 
@@ -70,9 +71,13 @@ public final class SpectraBench {
                 case "contraction" -> {
                     Tensor point = Tensor.matrix(1, k, Npy.readFloats(Path.of(opt.get("point"))).data());
                     JsonNode exact = opt.containsKey("exact") ? new ObjectMapper().readTree(Path.of(opt.get("exact")).toFile()) : null;
+                    int block = Integer.parseInt(opt.getOrDefault("block", "1"));
+                    int wanted = Integer.parseInt(opt.getOrDefault("eigenvalues", "" + settings(0, k).eigenvalues()));
                     for (String v : opt.getOrDefault("variants", "free").split(",")) {
                         for (int r = 0; r < repeat; r++) {
-                            Spectra.Settings s = v.equals("dense") ? settings(k, k) : settings(0, k);
+                            Spectra.Settings d = v.equals("dense") ? settings(k, k) : settings(0, k);
+                            Spectra.Settings s = new Spectra.Settings(d.denseMax(), wanted, d.basis(), block,
+                                    d.maxProducts(), d.denseNormMax(), d.jacobianStep(), d.modelBatch());
                             Optional<LatentModel> m = v.equals("free-differences") ? Optional.empty() : Optional.of(model);
                             report(measure(map, m, point, s), backend, k, v, 1, exact);
                         }
@@ -108,15 +113,39 @@ public final class SpectraBench {
     /** Default engine settings, with the dense path up to {@code denseMax}. */
     static Spectra.Settings settings(int denseMax, int k) {
         Spectra.Settings d = Spectra.Settings.defaults(1e-3);
-        return new Spectra.Settings(denseMax, d.eigenvalues(), d.basis(), d.maxProducts(), d.denseNormMax(), d.jacobianStep(),
-                d.modelBatch());
+        return new Spectra.Settings(denseMax, d.eigenvalues(), d.basis(), d.block(), d.maxProducts(), d.denseNormMax(),
+                d.jacobianStep(), d.modelBatch());
     }
 
     /** cpuSeconds: the process's CPU time (all threads), less sensitive than wall time to other work on the machine. */
-    record Measurement(Spectra.Spectrum[] spectra, double seconds, double cpuSeconds, long heapPeak, long rssBefore, long rssPeak) {}
+    /** heapPeak: the heap's peak use, garbage included; heapLive: its largest live set (after a collection). */
+    record Measurement(Spectra.Spectrum[] spectra, double seconds, double cpuSeconds, long heapPeak, long heapLive, long rssBefore,
+            long rssPeak, int block, int eigenvalues) {}
 
     static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Largest heap in use right after a collection since the last reset: the live set, without uncollected garbage. */
+    static final java.util.concurrent.atomic.AtomicLong LIVE = new java.util.concurrent.atomic.AtomicLong();
+
+    static {
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((javax.management.NotificationEmitter) gc).addNotificationListener((n, h) -> {
+                if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) n.getUserData());
+                    long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                            .filter(e -> isHeap(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
+                    LIVE.accumulateAndGet(used, Math::max);
+                }
+            }, null, null);
+        }
+    }
+
+    static boolean isHeap(String pool) {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .anyMatch(p -> p.getName().equals(pool) && p.getType() == MemoryType.HEAP);
     }
 
     static Measurement measure(LatentMap map, Optional<LatentModel> model, Tensor points, Spectra.Settings s) throws Exception {
@@ -125,6 +154,7 @@ public final class SpectraBench {
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
         long heapBefore = heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+        LIVE.set(heapBefore);
         resetPeakRss();
         long rssBefore = status("VmRSS");
         long c0 = cpuNanos();
@@ -133,18 +163,24 @@ public final class SpectraBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (cpuNanos() - c0) / 1e9;
         long heapPeak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() - heapBefore;
-        return new Measurement(out, seconds, cpu, heapPeak, rssBefore, status("VmHWM"));
+        long live = LIVE.get() - heapBefore;
+        return new Measurement(out, seconds, cpu, heapPeak, live, rssBefore, status("VmHWM"), s.block(), s.eigenvalues());
     }
 
     static void report(Measurement m, String backend, int k, String variant, int n, JsonNode exact) {
         ObjectMapper om = new ObjectMapper();
         ObjectNode o = om.createObjectNode();
         Spectra.Spectrum s = m.spectra()[0];
-        o.put("backend", backend).put("k", k).put("variant", variant).put("points", n).put("method", s.method());
+        o.put("backend", backend).put("k", k).put("variant", variant).put("points", n).put("method", s.method())
+                .put("eigenvaluesWanted", m.eigenvalues());
+        if (s.matrixFree() != null) {
+            o.put("block", m.block());
+        }
         o.put("seconds", round(m.seconds(), 3)).put("cpuSeconds", round(m.cpuSeconds(), 3))
                 .put("secondsPerPoint", round(m.seconds() / n, 5));
         o.put("load", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 1));
-        o.put("heapPeakMB", round(m.heapPeak() / 1048576.0, 1));
+        o.put("heapPeakMB", round(m.heapPeak() / 1048576.0, 1)).put("heapLiveMB", round(m.heapLive() / 1048576.0, 1));
+        o.put("maxHeapMB", round(Runtime.getRuntime().maxMemory() / 1048576.0, 0));
         o.put("rssBeforeMB", round(m.rssBefore() / 1024.0, 1)).put("rssAddedMB", round((m.rssPeak() - m.rssBefore()) / 1024.0, 1));
         o.put("spectralRadius", s.spectralRadius()).put("spectralNorm", s.spectralNorm()).put("kind", s.kind().name().toLowerCase(Locale.ROOT));
         if (s.matrixFree() != null) {

@@ -69,6 +69,10 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         @AttributeDefinition(description = "matrix-free spectra: Krylov basis vectors per attractor before a restart")
         int spectrumBasis() default 128;
 
+        @AttributeDefinition(description = "matrix-free spectra: directions per attractor in one product call (block Arnoldi: "
+                + "fewer, larger calls, more products in all; for a few attractors of a large model)")
+        int spectrumBlock() default 1;
+
         @AttributeDefinition(description = "matrix-free spectra: Jacobian products per attractor at most, for the "
                 + "eigenvalues and again for the norm")
         int spectrumProducts() default 3000;
@@ -191,7 +195,8 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         }
         Config c = config;
         Spectra.Settings spectra = new Spectra.Settings(c.denseSpectrumMax(), Math.max(1, c.spectrumEigenvalues()),
-                Math.max(2, c.spectrumBasis()), Math.max(1, c.spectrumProducts()), c.denseNormMax(), c.jacobianStep(), c.modelBatch());
+                Math.max(2, c.spectrumBasis()), Math.max(1, c.spectrumBlock()), Math.max(1, c.spectrumProducts()), c.denseNormMax(),
+                c.jacobianStep(), c.modelBatch());
         pool.submit(() -> new JobRunner(catalog, loader(), c.chunkSize(), c.modelBatch(), spectra,
                 Math.max(1, c.inMemorySeeds())).run(job, bound));
         return job;

@@ -25,19 +25,20 @@ public final class Spectra {
      * @param denseMax     latent dimensions up to this: dense Jacobian and its full spectrum
      * @param eigenvalues  matrix-free: eigenvalues of largest modulus wanted per fixed point
      * @param basis        matrix-free: Krylov basis size before a restart
+     * @param block        matrix-free: directions per attractor per product call (block Arnoldi; 1: plain Arnoldi)
      * @param maxProducts  matrix-free: products per fixed point at most, for the eigenvalues and again for the norm
      * @param denseNormMax no vector-Jacobian products: dense Jacobian for the norm up to this dimension
      * @param jacobianStep difference step relative to max(1, |z_j|)
      * @param modelBatch   rows per model call: autograd linearises at most half of it at once (two graphs)
      */
-    public record Settings(int denseMax, int eigenvalues, int basis, int maxProducts, int denseNormMax, double jacobianStep,
-            int modelBatch) {
+    public record Settings(int denseMax, int eigenvalues, int basis, int block, int maxProducts, int denseNormMax,
+            double jacobianStep, int modelBatch) {
         public static Settings defaults(double jacobianStep) {
-            return new Settings(64, 6, 128, 3000, 4096, jacobianStep, 1024);
+            return new Settings(64, 6, 128, 1, 3000, 4096, jacobianStep, 1024);
         }
 
         Settings withModelBatch(int batch) {
-            return new Settings(denseMax, eigenvalues, basis, maxProducts, denseNormMax, jacobianStep, batch);
+            return new Settings(denseMax, eigenvalues, basis, block, maxProducts, denseNormMax, jacobianStep, batch);
         }
     }
 
@@ -130,9 +131,9 @@ public final class Spectra {
 
     /** Points per group: their Krylov bases within {@link #GROUP_BYTES}; with autograd, half a model batch. */
     static int groupSize(int k, Settings s, boolean autograd) {
-        long perPoint = 8L * k * (s.basis() + 2 + 2L * (s.basis() + 1) + 2L * s.eigenvalues() + 4);
+        long perPoint = 8L * k * (s.basis() + 2L * s.block() + 2L * (s.basis() + 1) + 2L * s.eigenvalues() + 4);
         long byMemory = Math.max(1, Math.min(GROUP_BYTES, MemoryBudget.available() / 4) / perPoint);
-        long byBatch = autograd ? Math.max(1, s.modelBatch() / 2) : Integer.MAX_VALUE;
+        long byBatch = autograd ? Math.max(1, s.modelBatch() / 2 / Math.max(1, s.block())) : Integer.MAX_VALUE;
         return (int) Math.max(1, Math.min(byMemory, byBatch));
     }
 
@@ -140,11 +141,15 @@ public final class Spectra {
             Settings s, Runnable checkpoint) {
         int m = points.rows();
         int k = points.width();
+        int b = Math.max(1, Math.min(s.block(), k));
         DifferenceLinearization differences = new DifferenceLinearization(map, points, s.jacobianStep());
         LinearizedMap autograd = null;
         try {
-            autograd = model.flatMap(md -> md.linearize(points)).orElse(null);
-            if (autograd != null && !agrees(autograd, differences, s.jacobianStep())) {
+            // a block of b directions per attractor: autograd linearises at each point b times (row a·b + c)
+            Tensor rows = b == 1 ? points : repeatRows(points, b);
+            autograd = model.flatMap(md -> md.linearize(rows)).orElse(null);
+            if (autograd != null && !agrees(autograd, b == 1 ? differences : new DifferenceLinearization(map, rows,
+                    s.jacobianStep()), s.jacobianStep())) {
                 autograd.close(); // e.g. layers that behave otherwise in the mode autograd ran in: differences instead
                 autograd = null;
             }
@@ -159,8 +164,8 @@ public final class Spectra {
             // differences are resolved within their own accuracy, measured here (at least the dense path's 1e-3)
             double tol = autograd != null ? AUTODIFF_TOLERANCE : Math.max(DIFFERENCE_TOLERANCE,
                     4 * java.util.Arrays.stream(differences.accuracy(7)).filter(Double::isFinite).max().orElse(0));
-            KrylovSpectra.Products jvp = products(lin, differences, false, checkpoint);
-            KrylovSpectra.Settings ks = new KrylovSpectra.Settings(s.eigenvalues(), s.basis(), 1, s.maxProducts(), tol, 42);
+            KrylovSpectra.Products jvp = products(lin, differences, b, false, checkpoint);
+            KrylovSpectra.Settings ks = new KrylovSpectra.Settings(s.eigenvalues(), s.basis(), b, s.maxProducts(), tol, 42);
             KrylovSpectra.Eigenvalues[] eig = KrylovSpectra.largestEigenvalues(jvp, m, k, ks);
             double[] norm = new double[m];
             double[] normResidual = new double[m];
@@ -169,7 +174,7 @@ public final class Spectra {
             String normMethod;
             KrylovSpectra.Settings ns = new KrylovSpectra.Settings(1, s.basis(), 1, s.maxProducts(), NORM_TOLERANCE, 43);
             if (lin.hasVjp()) {
-                KrylovSpectra.Norm[] n = KrylovSpectra.spectralNorm(jvp, products(lin, differences, true, checkpoint), m, k, ns);
+                KrylovSpectra.Norm[] n = KrylovSpectra.spectralNorm(jvp, products(lin, differences, b, true, checkpoint), m, k, ns);
                 for (int a = 0; a < m; a++) {
                     norm[a] = n[a].value();
                     normResidual[a] = n[a].residual();
@@ -295,56 +300,77 @@ public final class Spectra {
     }
 
     /**
-     * Batched products through a linearisation: autograd takes all its rows (finished points get zero rows),
-     * differences only the rows in use. Checks for cancellation before each call.
+     * Batched products through a linearisation, one call per round: autograd takes all its rows (row a·b + c for
+     * direction c of attractor a; rows not in use get zeros), differences only the rows in use. Checks for
+     * cancellation before each call.
      */
-    private static KrylovSpectra.Products products(LinearizedMap lin, DifferenceLinearization differences, boolean transpose,
-            Runnable checkpoint) {
+    private static KrylovSpectra.Products products(LinearizedMap lin, DifferenceLinearization differences, int b,
+            boolean transpose, Runnable checkpoint) {
         return x -> {
             checkpoint.run();
             int lanes = x.length;
-            int k = lin.points().width();
+            int k = differences.points().width();
             double[][][] y = new double[lanes][][];
-            int width = 0;
-            for (double[][] b : x) {
-                width = Math.max(width, b == null ? 0 : b.length);
+            if (lin == differences) {
+                int count = 0;
+                for (double[][] d : x) {
+                    count += d == null ? 0 : d.length;
+                }
+                int[] rows = new int[count];
+                double[][] v = new double[count][];
+                int i = 0;
+                for (int a = 0; a < lanes; a++) {
+                    for (int c = 0; x[a] != null && c < x[a].length; c++) {
+                        rows[i] = a;
+                        v[i++] = x[a][c];
+                    }
+                }
+                double[][] jv = differences.jvp(rows, v);
+                i = 0;
+                for (int a = 0; a < lanes; a++) {
+                    for (int c = 0; x[a] != null && c < x[a].length; c++) {
+                        put(y, x, a, c, jv[i++]);
+                    }
+                }
+                return y;
             }
-            for (int c = 0; c < width; c++) { // one call per block column (the engine uses blocks of 1)
-                int col = c;
-                if (lin == differences) {
-                    int[] rows = java.util.stream.IntStream.range(0, lanes).filter(a -> x[a] != null && col < x[a].length).toArray();
-                    double[][] v = new double[rows.length][];
-                    for (int i = 0; i < rows.length; i++) {
-                        v[i] = x[rows[i]][c];
+            float[] in = new float[lanes * b * k];
+            for (int a = 0; a < lanes; a++) {
+                for (int c = 0; x[a] != null && c < x[a].length; c++) {
+                    if (c >= b) {
+                        throw new IllegalStateException("more than " + b + " directions for one attractor in a round");
                     }
-                    double[][] jv = differences.jvp(rows, v);
-                    for (int i = 0; i < rows.length; i++) {
-                        put(y, x, rows[i], c, jv[i]);
+                    for (int j = 0; j < k; j++) {
+                        in[(a * b + c) * k + j] = (float) x[a][c][j];
                     }
-                } else {
-                    float[] in = new float[lanes * k];
-                    for (int a = 0; a < lanes; a++) {
-                        if (x[a] != null && c < x[a].length) {
-                            for (int j = 0; j < k; j++) {
-                                in[a * k + j] = (float) x[a][c][j];
-                            }
-                        }
+                }
+            }
+            Tensor t = Tensor.matrix(lanes * b, k, in);
+            float[] res = (transpose ? lin.vjp(t) : lin.jvp(t)).data();
+            for (int a = 0; a < lanes; a++) {
+                for (int c = 0; x[a] != null && c < x[a].length; c++) {
+                    double[] row = new double[k];
+                    for (int j = 0; j < k; j++) {
+                        row[j] = res[(a * b + c) * k + j];
                     }
-                    Tensor t = Tensor.matrix(lanes, k, in);
-                    float[] res = (transpose ? lin.vjp(t) : lin.jvp(t)).data();
-                    for (int a = 0; a < lanes; a++) {
-                        if (x[a] != null && c < x[a].length) {
-                            double[] row = new double[k];
-                            for (int j = 0; j < k; j++) {
-                                row[j] = res[a * k + j];
-                            }
-                            put(y, x, a, c, row);
-                        }
-                    }
+                    put(y, x, a, c, row);
                 }
             }
             return y;
         };
+    }
+
+    /** Each row b times in a row: [n · b, k]. */
+    static Tensor repeatRows(Tensor points, int b) {
+        int n = points.rows();
+        int k = points.width();
+        float[] out = Tensor.allocate("repeated points", (long) n * b, k);
+        for (int a = 0; a < n; a++) {
+            for (int c = 0; c < b; c++) {
+                System.arraycopy(points.data(), a * k, out, (a * b + c) * k, k);
+            }
+        }
+        return Tensor.matrix(n * b, k, out);
     }
 
     private static void put(double[][][] y, double[][][] x, int lane, int c, double[] row) {

@@ -40,7 +40,7 @@ class SpectraTest {
     static final Runnable NO_CHECK = () -> {};
 
     static Spectra.Settings settings(int denseMax) {
-        return new Spectra.Settings(denseMax, 6, 40, 3000, 4096, 1e-3, 1024);
+        return new Spectra.Settings(denseMax, 6, 40, 1, 3000, 4096, 1e-3, 1024);
     }
 
     static double[][] orthogonal(int k, Random r) {
@@ -182,6 +182,31 @@ class SpectraTest {
         }
     }
 
+    @Test
+    void blocksOfDirectionsGiveTheSameSpectrumInFewerMapCalls() {
+        int k = 96;
+        TanhMap f = tanhContraction(k, 1.0, 1);
+        float[] z = new float[k];
+        double[][] jac = f.jacobianAtFixedPoint(z);
+        AtomicInteger calls = new AtomicInteger();
+        LatentMap counted = x -> {
+            calls.incrementAndGet();
+            return f.apply(x);
+        };
+        Spectra.Settings one = new Spectra.Settings(16, 6, 48, 1, 3000, 0, 1e-3, 1024);
+        Spectra.Settings three = new Spectra.Settings(16, 6, 48, 3, 3000, 0, 1e-3, 1024);
+        Spectra.Spectrum a = spectra(counted, Optional.empty(), new float[][] {z, z}, one)[0];
+        int callsOne = calls.getAndSet(0);
+        Spectra.Spectrum[] bs = spectra(counted, Optional.empty(), new float[][] {z, z}, three);
+        int callsThree = calls.get();
+        assertEquals(radius(jac), a.spectralRadius(), 1e-3);
+        for (Spectra.Spectrum b : bs) {
+            assertEquals(radius(jac), b.spectralRadius(), 1e-3, "blocks of 3");
+            assertTrue(b.matrixFree().resolved() >= 1);
+        }
+        assertTrue(callsThree < callsOne, "fewer map calls: " + callsThree + " vs " + callsOne);
+    }
+
     static double[] moduli(Spectra.Spectrum s) {
         double[] m = new double[s.real().length];
         for (int i = 0; i < m.length; i++) {
@@ -244,7 +269,7 @@ class SpectraTest {
         assertEquals(FixedPointKind.ATTRACTOR, s.kind());
         assertTrue(s.stable());
         // without VJPs and above denseNormMax the norm is only a lower bound on the Krylov basis, and says so
-        Spectra.Settings noDense = new Spectra.Settings(8, 6, 40, 3000, 16, 1e-3, 1024);
+        Spectra.Settings noDense = new Spectra.Settings(8, 6, 40, 1, 3000, 16, 1e-3, 1024);
         Spectra.Spectrum b = spectra(linear(a), Optional.empty(), new float[][] {new float[k]}, noDense)[0];
         assertEquals("matrix-free finite-differences; norm: lower bound", b.method());
         assertTrue(b.spectralNorm() <= s.spectralNorm() + 1e-3 && b.spectralNorm() > 1, "a lower bound: " + b.spectralNorm());
@@ -383,7 +408,7 @@ class SpectraTest {
             expected[i] = norm(a);
         }
         List<Integer> progress = new java.util.ArrayList<>();
-        Spectra.Spectrum[] s = Spectra.of(f, Optional.empty(), Tensor.ofRows(points), new Spectra.Settings(8, 4, 30, 3000, 0,
+        Spectra.Spectrum[] s = Spectra.of(f, Optional.empty(), Tensor.ofRows(points), new Spectra.Settings(8, 4, 30, 1, 3000, 0,
                 1e-3, 1024), NO_CHECK, progress::add);
         for (int i = 0; i < m; i++) {
             assertEquals(0.7, s[i].spectralRadius(), 1e-3, "point " + i);

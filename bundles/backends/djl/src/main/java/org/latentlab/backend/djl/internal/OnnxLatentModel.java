@@ -42,6 +42,8 @@ final class OnnxLatentModel implements LatentModel {
     static final String THREADS = "latentlab.onnx.threads";
     /** System property: {@code true} lets idle intra-op threads spin (ONNX Runtime's default); off unless set. */
     static final String SPINNING = "latentlab.onnx.spinning";
+    /** System property: more session config entries, {@code key=value,key=value} (ONNX Runtime's names), applied last. */
+    static final String CONFIG = "latentlab.onnx.sessionConfig";
     /** System property: rows per run (default {@value #BLOCK_ROWS}); larger batches run block by block. */
     static final String BLOCK = "latentlab.onnx.blockRows";
     static final int BLOCK_ROWS = 256;
@@ -84,7 +86,7 @@ final class OnnxLatentModel implements LatentModel {
      * and a pool spinning after its run takes a core from the other's run; on a busy machine spinning threads also
      * wait for descheduled ones (libgomp's problem for libtorch; measured 3x slower under load).</li>
      * </ul>
-     * {@value #THREADS} and {@value #SPINNING} override the two.
+     * {@value #THREADS} and {@value #SPINNING} override the two, {@value #CONFIG} adds or replaces config entries.
      */
     static OrtSession.SessionOptions options() throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
@@ -94,6 +96,12 @@ final class OnnxLatentModel implements LatentModel {
             o.setIntraOpNumThreads(Math.max(0, Integer.getInteger(THREADS, Runtime.getRuntime().availableProcessors())));
             o.addConfigEntry("session.intra_op.allow_spinning", Boolean.getBoolean(SPINNING) ? "1" : "0");
             o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            for (String entry : System.getProperty(CONFIG, "").split(",")) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    o.addConfigEntry(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+                }
+            }
             return o;
         } catch (OrtException | RuntimeException e) {
             o.close();

@@ -228,10 +228,15 @@ class LinearizationTest {
             Tensor z = m.encode(DjlBackendsTest.inputs(3, 16, 4));
             org.latentlab.engine.internal.Spectra.Settings dense = org.latentlab.engine.internal.Spectra.Settings.defaults(1e-3);
             org.latentlab.engine.internal.Spectra.Settings free = new org.latentlab.engine.internal.Spectra.Settings(1, 6, 64,
-                    3000, 4096, 1e-3, 1024);
+                    1, 3000, 4096, 1e-3, 1024);
             var d = org.latentlab.engine.internal.Spectra.of(map(m), java.util.Optional.of(m), z, dense, () -> {}, n -> {});
             var f = org.latentlab.engine.internal.Spectra.of(map(m), java.util.Optional.of(m), z, free, () -> {}, n -> {});
+            var blocked = org.latentlab.engine.internal.Spectra.of(map(m), java.util.Optional.of(m), z,
+                    new org.latentlab.engine.internal.Spectra.Settings(1, 6, 64, 2, 3000, 4096, 1e-3, 1024), () -> {}, n -> {});
             for (int a = 0; a < 3; a++) {
+                assertEquals("matrix-free autodiff", blocked[a].method());
+                assertEquals(d[a].spectralRadius(), blocked[a].spectralRadius(), 1e-5, "blocks of 2, ρ at point " + a);
+                assertEquals(d[a].spectralNorm(), blocked[a].spectralNorm(), 1e-5, "blocks of 2, ‖J‖ at point " + a);
                 assertEquals("autodiff", d[a].method());
                 assertEquals("matrix-free autodiff", f[a].method());
                 assertEquals(d[a].spectralRadius(), f[a].spectralRadius(), 1e-5, "ρ at point " + a);

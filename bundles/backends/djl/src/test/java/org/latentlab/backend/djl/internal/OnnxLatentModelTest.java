@@ -247,4 +247,25 @@ class OnnxLatentModelTest {
         assertTrue(m.find(), out);
         assertTrue(Double.parseDouble(m.group(1)) < 1e-6, out);
     }
+
+    /** The session options: no spinning, explicit threads (no pinning), unless the system properties say otherwise. */
+    @Test
+    void sessionOptionsAreTheChosenOnesUnlessOverridden() throws Exception {
+        try (var o = OnnxLatentModel.options()) {
+            assertEquals("0", o.getConfigEntries().get("session.intra_op.allow_spinning"));
+        }
+        System.setProperty(OnnxLatentModel.SPINNING, "true");
+        System.setProperty(OnnxLatentModel.CONFIG, "session.dynamic_block_base=4, session.intra_op.allow_spinning=0");
+        try (var o = OnnxLatentModel.options()) {
+            assertEquals("4", o.getConfigEntries().get("session.dynamic_block_base"));
+            assertEquals("0", o.getConfigEntries().get("session.intra_op.allow_spinning")); // the config entries come last
+        } finally {
+            System.clearProperty(OnnxLatentModel.CONFIG);
+        }
+        try (var o = OnnxLatentModel.options()) {
+            assertEquals("1", o.getConfigEntries().get("session.intra_op.allow_spinning"));
+        } finally {
+            System.clearProperty(OnnxLatentModel.SPINNING);
+        }
+    }
 }
