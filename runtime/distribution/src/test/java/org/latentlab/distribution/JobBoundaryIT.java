@@ -187,6 +187,62 @@ class JobBoundaryIT {
         assertFalse(err.get().contains("\tat "), err.get());
     }
 
+    /** What lies beside an output (its staging folder while a job writes). */
+    private static List<String> beside(Path out) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(out.getParent())) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aJobThatFailsAfterWritingPerSeedFilesRemovesThemWithItsStagingFolder() throws Exception {
+        // 150,000 seeds: above inMemorySeeds (100,000) every seed's result streams into the staging folder; the metric
+        // stage comes after all of them were written
+        Path out = out("parts-fail");
+        LabFixture.Result r = lab.runAny("analyze", "--model", MEMORIZER.toString(), "--noise", "150000", "--metric",
+                "it-fault:mode=error", "--out", out.toString(), "--quiet");
+        assertFailedClearly(r, "AssertionError: it-fault: an Error thrown on purpose");
+        assertEquals(List.of(), beside(out), "no output, no staging folder, no per-seed files");
+    }
+
+    @Test
+    void aLabStoppedWhileAJobWritesRemovesTheJobsStagingFolder() throws Exception {
+        // The real launcher, stopped by SIGTERM (Ctrl-C, a CI timeout) while a job of 150,000 seeds waits in its metric
+        // stage with every per-seed file written: the shutdown stops the engine, which cancels the job and waits for it
+        // to remove its staging folder (the job threads are daemons: without the wait they die with the files left).
+        Path home = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("latentlab.it.work"))), "stop-");
+        try {
+            Files.createDirectories(home.resolve("plugins"));
+            Files.copy(LabFixture.pluginJar("latentlab-it-faults"), home.resolve("plugins/latentlab-it-faults.jar"));
+            Path out = Files.createDirectories(home.resolve("outs")).resolve("out");
+            Path entered = home.resolve("entered");
+            Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
+            Process p = new ProcessBuilder(script.toString(), "--home", home.toString(), "analyze", "--model",
+                    MEMORIZER.toString(), "--noise", "150000", "--metric", "it-fault:mode=block,entered=" + entered + ",release="
+                    + home.resolve("never"), "--out", out.toString(), "--quiet").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            CompletableFuture<String> log = CompletableFuture.supplyAsync(() -> quietly(p.getInputStream()));
+            try {
+                LabFixture.await("the job reached its metric stage", () -> Files.exists(entered) || !p.isAlive());
+                assertTrue(p.isAlive(), "analyze ended early: " + log.getNow(""));
+                List<String> staging = beside(out);
+                assertEquals(1, staging.size(), "one staging folder while the job runs: " + staging);
+                assertTrue(Files.isDirectory(out.getParent().resolve(staging.get(0)).resolve(".per-seed")),
+                        "the per-seed files are in it");
+                p.destroy(); // SIGTERM: the launcher's shutdown hook stops the lab
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError("the lab did not stop: " + log.getNow(""));
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+            assertEquals(List.of(), beside(out), "the stopped job removed its staging folder: " + log.get());
+        } finally {
+            ProbeSuiteIT.deleteTree(home); // keep it-work small
+        }
+    }
+
     private static String quietly(java.io.InputStream in) {
         try {
             return LabFixture.read(in);

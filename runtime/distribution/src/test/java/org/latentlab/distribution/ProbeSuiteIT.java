@@ -100,6 +100,10 @@ class ProbeSuiteIT {
                 bad.resolve("narrow.npy").toString(), "--out", out), 1, "takes [n, 16]"));
         p.add(cli("analyze: NaN inputs", "analyze", List.of("--model", m, "--inputs", bad.resolve("nan-inputs.npy").toString(),
                 "--out", out), 1, "is NaN"));
+        // above inMemorySeeds the run goes in parts with per-seed files in the staging folder: a NaN in the second part fails
+        // the job after the first part's files were written, and those go with the staging folder (checked for every probe)
+        p.add(cli("analyze: NaN inputs in a later part", "analyze", List.of("--model", m, "--inputs",
+                bad.resolve("nan-late-inputs.npy").toString(), "--out", out), 1, "row " + NAN_LATE_ROW + ", column 3 is NaN"));
         p.add(cli("analyze: missing seed file", "analyze", List.of("--model", m, "--seeds", bad.resolve("none.npy").toString(),
                 "--out", out), 1, "does not exist"));
         for (String[] c : new String[][] {{"-1", "out of range"}, {"0", "out of range"}, {"abc", "abc"}, {"10.5", "10.5"},
@@ -291,13 +295,18 @@ class ProbeSuiteIT {
             LabFixture.Result r;
             Map<String, String> after;
             boolean wrote;
+            List<String> staging;
             try {
                 r = lab.runAny(p.command(), p.args().toArray(String[]::new));
             } finally { // a failing probe must not fail the ones after it: put the user's files back, remove what it wrote
                 after = digest(user);
                 wrote = Files.exists(bad.resolve("out-never-written"));
+                staging = stagingLeft();
                 resetUserFiles();
                 deleteTree(bad.resolve("out-never-written"));
+                for (String name : staging) {
+                    deleteTree(bad.resolve(name));
+                }
             }
             String all = r.out() + r.err();
             assertEquals(p.code(), r.code(), p.name() + ": exit status; out: " + r.out() + "\nerr: " + r.err());
@@ -306,7 +315,15 @@ class ProbeSuiteIT {
             assertFalse(lastErrorLine(r.err()).matches("\\S+: /\\S+"), p.name() + ": the message says more than a path: " + r.err());
             assertEquals(before, after, p.name() + ": the user's files are unchanged");
             assertFalse(wrote, p.name() + ": a refused command wrote nothing");
+            assertEquals(List.of(), staging, p.name() + ": a refused or failed job removes its staging folder (and per-seed files)");
         }));
+    }
+
+    /** Staging folders of the probes' output ({@code .out-never-written.latentlab-staging-*}) still in {@code bad}. */
+    private static List<String> stagingLeft() throws java.io.IOException {
+        try (Stream<Path> s = Files.list(bad)) {
+            return s.map(x -> x.getFileName().toString()).filter(n -> n.startsWith(".out-never-written")).sorted().toList();
+        }
     }
 
     @TestFactory
@@ -419,6 +436,8 @@ class ProbeSuiteIT {
         Npy.writeFloats(bad.resolve("empty.npy"), new int[] {0, 4}, new float[0]);
         Npy.writeFloats(bad.resolve("three-d.npy"), new int[] {2, 2, 2}, new float[8]);
         Npy.writeFloats(bad.resolve("nan-inputs.npy"), new int[] {1, 16}, nanAt(16, 3));
+        // 100,100 inputs (above inMemorySeeds: two parts of ~50,000), one NaN in the second part
+        Npy.writeFloats(bad.resolve("nan-late-inputs.npy"), new int[] {NAN_LATE_ROWS, 16}, nanAt(NAN_LATE_ROWS * 16, NAN_LATE_ROW * 16 + 3));
         Npy.writeFloats(bad.resolve("flat-plane.npy"), new int[] {3, 4}, new float[12]);
         Npy.writeFloats(bad.resolve("nan-plane.npy"), new int[] {3, 4}, nanAt(12, 5));
         byte[] random = new byte[4096];
@@ -440,6 +459,9 @@ class ProbeSuiteIT {
                 "--out", bad.resolve("a-field-output").toString());
         assertEquals(0, field.code(), field.err());
     }
+
+    static final int NAN_LATE_ROWS = 100_100;
+    static final int NAN_LATE_ROW = 100_000;
 
     private static float[] nanAt(int n, int i) {
         float[] x = new float[n];

@@ -159,12 +159,29 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                 });
     }
 
+    /** How long deactivation waits for cancelled jobs to remove their staging folders and per-seed files. */
+    static final long CLEANUP_MILLIS = 20_000;
+
+    /**
+     * Cancels every job and waits (at most {@link #CLEANUP_MILLIS}) until their threads are done: the job threads are
+     * daemons, so a lab that stops and exits without waiting would kill a job between two writes and leave its staging
+     * folder, per-seed files of any size included, behind.
+     */
     @Deactivate
     void deactivate() {
         synchronized (jobs) {
             jobs.values().forEach(Job::cancel);
         }
         pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(CLEANUP_MILLIS, TimeUnit.MILLISECONDS)) {
+                System.getLogger(DefaultAnalysisEngine.class.getName()).log(System.Logger.Level.WARNING,
+                        "analysis jobs still running " + CLEANUP_MILLIS / 1000 + " s after they were cancelled; their "
+                                + "staging folders may be left behind (removed by the next run to the same --out)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");

@@ -62,7 +62,9 @@ final class MemoryBudget {
 
     /**
      * Refuses a run above the in-memory limit whose per-seed files (streamed into the output's staging folder) would
-     * not fit in the free space of {@code outDir}'s file system, instead of failing when the disk fills hours in.
+     * take more than half the free space of {@code outDir}'s file system, instead of filling the disk hours in: the
+     * disk is shared (other jobs, the exporters, the rest of the machine), and a careless seed count (one zero too
+     * many) must be refused before it writes, not after it has filled the disk.
      */
     static void checkDisk(String origin, long seeds, int k, int inMemory, java.nio.file.Path outDir) {
         if (seeds <= inMemory) {
@@ -78,11 +80,11 @@ final class MemoryBudget {
         } catch (java.io.IOException e) {
             return; // the job reports an unwritable folder with its own message
         }
-        long need = seeds * perSeedDiskBytes(k);
-        if (need > free) {
+        long need = seeds > Long.MAX_VALUE / perSeedDiskBytes(k) ? Long.MAX_VALUE : seeds * perSeedDiskBytes(k);
+        if (need > free / 2) {
             throw new LatentLabException(String.format(Locale.ROOT, "%s: %,d seeds of dimension %d stream about %s of per-seed "
-                    + "results to disk, but %s has %s free; use fewer seeds or another --out", origin, seeds, k, bytes(need), at,
-                    bytes(free)));
+                    + "results to disk, but %s has %s free and a run may use at most half of it; use fewer seeds or another "
+                    + "--out", origin, seeds, k, bytes(need), at, bytes(free)));
         }
     }
 

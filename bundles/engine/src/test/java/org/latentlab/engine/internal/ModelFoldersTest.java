@@ -69,7 +69,7 @@ class ModelFoldersTest {
     }
 
     @Test
-    void memoryIsBudgetedBeforeAJobRuns() {
+    void memoryIsBudgetedBeforeAJobRuns() throws Exception {
         long gb = 1L << 30;
         // 1 GB left; a 3x256x256 input needs ~2.4 MB per model row: a quarter of the heap holds 2^28 / 2,359,552 = 113 rows
         assertEquals(113, MemoryBudget.modelBatch("vae", 3L * 256 * 256, 16, 1024, gb));
@@ -100,6 +100,13 @@ class ModelFoldersTest {
         LatentLabException disk = assertThrows(LatentLabException.class,
                 () -> MemoryBudget.checkDisk("noise", Long.MAX_VALUE / 100, 4, 100_000, out));
         assertTrue(disk.getMessage().contains("of per-seed results to disk, but " + out.getParent().getParent()), disk.getMessage());
+        // at most half the free space: a seed count one zero too large is refused before it writes, not when the disk is full
+        long free = java.nio.file.Files.getFileStore(out.getParent().getParent()).getUsableSpace();
+        long perSeed = MemoryBudget.perSeedDiskBytes(4);
+        MemoryBudget.checkDisk("noise", free / 4 / perSeed, 4, 100_000, out);
+        LatentLabException half = assertThrows(LatentLabException.class,
+                () -> MemoryBudget.checkDisk("noise", free * 3 / 4 / perSeed, 4, 100_000, out));
+        assertTrue(half.getMessage().contains("a run may use at most half of it"), half.getMessage());
     }
 
     @Test
