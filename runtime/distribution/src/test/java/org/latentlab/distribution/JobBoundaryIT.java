@@ -209,7 +209,8 @@ class JobBoundaryIT {
     void aLabStoppedWhileAJobWritesRemovesTheJobsStagingFolder() throws Exception {
         // The real launcher, stopped by SIGTERM (Ctrl-C, a CI timeout) while a job of 150,000 seeds waits in its metric
         // stage with every per-seed file written: the shutdown stops the engine, which cancels the job and waits for it
-        // to remove its staging folder (the job threads are daemons: without the wait they die with the files left).
+        // to remove its staging folder (the job threads are daemons: without the wait they die with the files left). The
+        // metric goes on for 5 s after the interrupt, as a long native call would: the lab's stop must wait for it.
         Path home = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("latentlab.it.work"))), "stop-");
         try {
             Files.createDirectories(home.resolve("plugins"));
@@ -218,8 +219,8 @@ class JobBoundaryIT {
             Path entered = home.resolve("entered");
             Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
             Process p = new ProcessBuilder(script.toString(), "--home", home.toString(), "analyze", "--model",
-                    MEMORIZER.toString(), "--noise", "150000", "--metric", "it-fault:mode=block,entered=" + entered + ",release="
-                    + home.resolve("never"), "--out", out.toString(), "--quiet").redirectErrorStream(true).start();
+                    MEMORIZER.toString(), "--noise", "150000", "--metric", "it-fault:mode=block,busyMillis=5000,entered=" + entered
+                    + ",release=" + home.resolve("never"), "--out", out.toString(), "--quiet").redirectErrorStream(true).start();
             p.getOutputStream().close();
             CompletableFuture<String> log = CompletableFuture.supplyAsync(() -> quietly(p.getInputStream()));
             try {
