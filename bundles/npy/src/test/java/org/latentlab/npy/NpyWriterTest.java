@@ -3,6 +3,7 @@ package org.latentlab.npy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -74,6 +75,20 @@ class NpyWriterTest {
         assertArrayEquals(new int[] {5}, Npy.header(i4).shape());
         assertThrows(IOException.class, () -> Npy.readIntRows(i8, Npy.header(i8), 0, 5), "int64 values beyond int32");
         assertThrows(IOException.class, () -> Npy.readLongRows(f8, Npy.header(f8), 0, 5), "floats are not integers");
+    }
+
+    @Test
+    void aFileHoldsOnlyTheRowsWrittenNeverRoomForRowsToCome() throws Exception {
+        // per-seed files of a large run: a run that fails early must have written (and must delete) only what it made
+        Path f = dir.resolve("steps.npy");
+        try (NpyWriter w = NpyWriter.open(f, NpyWriter.Type.INT64)) {
+            long header = Files.size(f);
+            assertEquals(0, header % 64, "the header alone, padded to a multiple of 64");
+            assertTrue(header <= 256, "the header alone: " + header + " bytes");
+            w.longs(new long[] {1, 2, 3}, 0, 3).flush();
+            assertEquals(header + 24, Files.size(f), "three int64 values");
+        }
+        assertEquals(3, Npy.header(f).shape()[0]);
     }
 
     @Test
