@@ -115,6 +115,10 @@ class ProbeSuiteIT {
                 "--noise", "500000", "--out", out), 1, "500,000 seeds of dimension 20000 run in parts of about 104,096 seeds"));
         p.add(cli("analyze: parts too large for an array", "analyze", List.of("--model",
                 bad.resolve("model-wider-latent").toString(), "--noise", "2000000000", "--out", out), 1, "do not fit in one array"));
+        if (carelessSeedsRefused()) { // one zero too many: refused before it writes, not when the disk is full
+            p.add(cli("analyze: per-seed files larger than half the free disk", "analyze", List.of("--model", m, "--noise",
+                    String.valueOf(Integer.MAX_VALUE), "--out", out), 1, "a run may use at most half of it"));
+        }
         p.add(cli("analyze: --noise-sigma -1", "analyze", List.of("--model", m, "--noise", "5", "--noise-sigma", "-1", "--out", out),
                 1, "out of range"));
         p.add(cli("analyze: --noise-sigma NaN", "analyze", List.of("--model", m, "--noise", "5", "--noise-sigma", "NaN", "--out", out),
@@ -238,6 +242,10 @@ class ProbeSuiteIT {
         p.add(api("noise sigma negative", "POST", "api/jobs", job + "{\"noise\": 5, \"sigma\": -1}}", 400, "sigma"));
         p.add(api("parts too large for the heap", "POST", "api/jobs", "{\"model\": \"" + bad.resolve("model-wide-latent")
                 + "\", \"seeds\": {\"noise\": 500000}}", 400, "run in parts of about 104,096 seeds"));
+        if (carelessSeedsRefused()) {
+            p.add(api("per-seed files larger than half the free disk", "POST", "api/jobs", job + "{\"noise\": " + Integer.MAX_VALUE
+                    + "}}", 400, "a run may use at most half of it"));
+        }
         p.add(api("latents outside the roots", "POST", "api/jobs", job + "{\"latents\": \"/etc/passwd\"}}", 403,
                 "outside the configured model roots"));
         p.add(api("inputs outside the roots", "POST", "api/jobs", job + "{\"inputs\": \"/etc/passwd\"}}", 403,
@@ -317,6 +325,18 @@ class ProbeSuiteIT {
             assertFalse(wrote, p.name() + ": a refused command wrote nothing");
             assertEquals(List.of(), staging, p.name() + ": a refused or failed job removes its staging folder (and per-seed files)");
         }));
+    }
+
+    /**
+     * Whether Integer.MAX_VALUE seeds of dimension 4 (about 70 bytes each on disk, 150 GB) are more than half the free
+     * space here, so the engine refuses them: on a larger disk the probe would run them, and is left out.
+     */
+    static boolean carelessSeedsRefused() {
+        try {
+            return Files.getFileStore(bad).getUsableSpace() / 2 < 70L * Integer.MAX_VALUE;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Staging folders of the probes' output ({@code .out-never-written.latentlab-staging-*}) still in {@code bad}. */
