@@ -28,13 +28,14 @@ import org.latentlab.backend.djl.internal.TorchScriptBackend;
  * variant's ratio to the reference variants, round by round. The first round is a warm-up and not counted.
  *
  * <pre>
- * runtime/benchmarks/run.sh roundrobin [--models DIR] [--batches 256,1024] [--seconds 1.5] [--rounds 7]
+ * runtime/benchmarks/run.sh roundrobin [--models DIR] [--prefix mlp784] [--batches 256,1024] [--seconds 1.5] [--rounds 7]
  *     [--reference NAME,...] NAME=BACKEND[,block=ROWS][,PROPERTY=VALUE...] ...
  * </pre>
  *
  * A variant's {@code PROPERTY=VALUE} pairs are system properties set while its model loads (for example
  * {@code latentlab.onnx.spinning=true}); {@code block=ROWS} splits each call into calls of at most ROWS rows.
- * Several variants may share a backend (one model each). Reference: the first variant unless {@code --reference}.
+ * Several variants may share a backend (one model each). Reference: the first variant unless {@code --reference}. The
+ * model of backend B is the folder {@code PREFIX-B} under {@code --models} (e.g. {@code --prefix conv-large}).
  */
 public final class RoundRobinMap {
 
@@ -49,6 +50,7 @@ public final class RoundRobinMap {
         int rounds = 7;
         List<String> references = new ArrayList<>();
         List<String> specs = new ArrayList<>();
+        String prefix = "mlp784";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--models" -> models = Path.of(args[++i]);
@@ -56,6 +58,7 @@ public final class RoundRobinMap {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--reference" -> references.addAll(List.of(args[++i].split(",")));
+                case "--prefix" -> prefix = args[++i];
                 default -> specs.add(args[i]);
             }
         }
@@ -64,7 +67,7 @@ public final class RoundRobinMap {
         }
         List<Variant> variants = new ArrayList<>();
         for (String s : specs) {
-            variants.add(load(models, s));
+            variants.add(load(models, prefix, s));
         }
         if (references.isEmpty()) {
             references.add(variants.get(0).name());
@@ -117,7 +120,7 @@ public final class RoundRobinMap {
         }
     }
 
-    private static Variant load(Path models, String spec) throws Exception {
+    private static Variant load(Path models, String prefix, String spec) throws Exception {
         int eq = spec.indexOf('=');
         if (eq <= 0) {
             throw new IllegalArgumentException("a variant is NAME=BACKEND[,block=ROWS][,PROPERTY=VALUE...], not " + spec);
@@ -135,7 +138,7 @@ public final class RoundRobinMap {
                 props.put(kv[0], kv.length > 1 ? kv[1] : "");
             }
         }
-        Path dir = models.resolve("mlp784-" + backend);
+        Path dir = models.resolve(prefix + "-" + backend);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("model.json").toFile());
         int[] inputShape = new int[json.get("inputShape").size()];
         Arrays.setAll(inputShape, i -> json.get("inputShape").get(i).asInt());

@@ -53,16 +53,33 @@ class SparkSweepIT {
         LabFixture.Result l = lab.runAny("sweep", spec.toString(), "--out", local.toString(), "--quiet");
         assertEquals(1, l.code(), "two cells fail: " + l.err());
 
+        // a lab configured (as a server would be) to send sweeps of 4 cells or more to Spark: no --spark on the command
+        LabFixture.writeConfig(lab.home, "org.latentlab.spark.cfg", "master = local[2,2]\nconf = spark.ui.enabled=false\n");
+        LabFixture.writeConfig(lab.home, "org.latentlab.sweep.cfg", "largeExecutor = spark\nlargeFromCells = 4\n");
+        SparkChecks.await("the sweep and executor configurations", LabFixture.TIMEOUT, () -> params().contains(
+                "master (string, default local[2,2])") && sweepParams().contains("'spark' for sweeps of at least 4 cells"),
+                () -> params() + sweepParams());
         Path spark = lab.home.resolve("on-spark"); // not "spark": the executor keeps its runs in DATA/spark
         AtomicReference<LabFixture.Result> result = new AtomicReference<>();
         Thread sweep = new Thread(() -> {
             try {
-                result.set(lab.runAny("sweep", spec.toString(), "--out", spark.toString(), "--spark", "local[2,2]",
-                        "--spark-conf", "spark.ui.enabled=false", "--quiet"));
+                result.set(lab.runAny("sweep", spec.toString(), "--out", spark.toString(), "--quiet"));
             } catch (Exception e) {
                 result.set(new LabFixture.Result(-1, "", e.toString()));
             }
         }, "spark-sweep");
+        try {
+            sparkSweepWithALabKilled(local, spark, sweep, result);
+        } finally {
+            Files.deleteIfExists(lab.home.resolve("etc/org.latentlab.sweep.cfg"));
+            Files.deleteIfExists(lab.home.resolve("etc/org.latentlab.spark.cfg"));
+            SparkChecks.await("the configurations removed", LabFixture.TIMEOUT, () -> params().contains("master (string, default null)")
+                    && sweepParams().contains("when not given, local ("), () -> params() + sweepParams());
+        }
+    }
+
+    private void sparkSweepWithALabKilled(Path local, Path spark, Thread sweep, AtomicReference<LabFixture.Result> result)
+            throws Exception {
         sweep.start();
         // c002's lab is killed once it runs: its task fails, Spark runs it again
         SparkChecks.await("the lab of c002", SparkChecks.LONG,
@@ -77,11 +94,12 @@ class SparkSweepIT {
 
         LabFixture.Result r = result.get();
         assertEquals(1, r.code(), "the same two cells fail: " + r.err());
-        assertTrue(r.out().startsWith("Sweep it-spark: 4 cells on mnist (hidden × trainingSize)\n"), r.out());
+        assertTrue(r.out().startsWith("Sweep it-spark: 4 cells on mnist (hidden × trainingSize), run on Spark, master local[2,2]\n"),
+                r.out());
         SparkChecks.assertSameSweep(local, spark);
         JsonNode json = SparkChecks.JSON.readTree(spark.resolve("sweep.json").toFile());
         assertEquals("spark", json.at("/environment/executorId").asText());
-        assertEquals("local[2,2]", json.at("/environment/executorParams/master").asText());
+        assertEquals("Spark, master local[2,2]", json.at("/environment/ranOn").asText());
         SweepIT.assertNoLeftovers(spark);
 
         Path run = SparkChecks.lastRun(lab.home);
@@ -143,6 +161,14 @@ class SparkSweepIT {
         Files.delete(lab.home.resolve("etc/org.latentlab.spark.cfg"));
         SparkChecks.await("no defaults once the file is gone", LabFixture.TIMEOUT,
                 () -> params().contains("master (string, default null)"), SparkSweepIT::params);
+    }
+
+    static String sweepParams() {
+        try {
+            return lab.run("services", "--kind", "experiment", "--params");
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     static String params() {

@@ -89,7 +89,7 @@ class SweepIT {
         LabFixture.Result r = lab.runAny("sweep", spec.toString(), "--out", out.toString());
 
         assertEquals(1, r.code(), "a failed cell makes the command fail: " + r.err());
-        assertTrue(r.out().startsWith("Sweep it-tiny: 4 cells on mnist (hidden × trainingSize)\n"), r.out());
+        assertTrue(r.out().startsWith("Sweep it-tiny: 4 cells on mnist (hidden × trainingSize), run on this lab, "), r.out());
         for (String failed : List.of("c002", "c003")) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(failed + " ") && l.contains(" failed ") && l.contains(TOO_LARGE)),
                     "the table names " + failed + " with its error: " + r.out());
@@ -321,7 +321,7 @@ class SweepIT {
         Path out = lab.home.resolve("inline");
         LabFixture.Result r = lab.runAny("experiment", "sweep", "--param", "spec=" + spec, "--out", out.toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("Sweep it-inline: 2 cells on mnist (trainingSize)\n"), r.out());
+        assertTrue(r.out().startsWith("Sweep it-inline: 2 cells on mnist (trainingSize), run on this lab, "), r.out());
         for (String line : List.of("  cells: 2\n", "  done: 2\n", "  failed: 0\n", "  reused: 0\n", "  sweep.json\n", "  sweep.csv\n",
                 "  report.html\n", "  cells/c001/cell.json\n", "  cells/c001/model/model.json\n")) {
             assertTrue(r.out().contains(line), line + " in: " + r.out());

@@ -92,7 +92,7 @@ class SweepResumeIT {
         String stdout = Files.readString(home.resolve("second.out"));
         String stderr = Files.readString(home.resolve("second.err"));
         assertEquals(0, second.exitValue(), stdout + stderr);
-        assertTrue(stdout.contains("Sweep it-resume: 6 cells on mnist (seed × weightDecay)\n"), stdout);
+        assertTrue(stdout.contains("Sweep it-resume: 6 cells on mnist (seed × weightDecay), run on this lab, "), stdout);
         int ran = CELLS - reused;
         assertTrue(stderr.contains("(" + ran + "/" + ran + " run, " + reused + " reused)"), "the last cell's line counts the"
                 + " reused cells: " + stderr);

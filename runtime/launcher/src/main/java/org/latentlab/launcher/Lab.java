@@ -191,6 +191,16 @@ public final class Lab implements AutoCloseable {
         setDefault("DJL_CACHE_DIR", cache.resolve("djl").toString());
         setDefault("ENGINE_CACHE_DIR", cache.resolve("djl").toString());
         setDefault("org.bytedeco.javacpp.cachedir", cache.resolve("javacpp").toString());
+        if (System.getProperty(OnnxRuntimeNatives.PROPERTY) == null) {
+            OnnxRuntimeNatives.platform().ifPresent(platform -> {
+                try {
+                    OnnxRuntimeNatives.unpack(cache, Lab.class.getClassLoader(), platform)
+                            .ifPresent(dir -> System.setProperty(OnnxRuntimeNatives.PROPERTY, dir.toString()));
+                } catch (IOException | RuntimeException e) { // ONNX Runtime then unpacks into /tmp itself, as it always did
+                    System.err.println("latentlab: ONNX Runtime's native libraries not unpacked into " + cache + ": " + e);
+                }
+            });
+        }
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setDefault("java.awt.headless", "true"); // the report draws PNGs; no display needed
         // ONNX Runtime warns on every engine start that this CPU-only machine has no CUDA.

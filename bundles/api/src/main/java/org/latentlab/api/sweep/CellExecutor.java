@@ -50,4 +50,14 @@ public interface CellExecutor extends Capability {
             throws InterruptedException {
         execute(cells, cellsDir, parallelism, listener);
     }
+
+    /**
+     * Where cells run with these parameters, in a few words for people (the sweep's summary and title, the job list,
+     * the page), e.g. "this lab, 2 cells at once" or "Spark, master spark://host:7077".
+     *
+     * @since 1.2
+     */
+    default String describe(Parameters params, int parallelism) {
+        return "executor " + getClass().getSimpleName();
+    }
 }

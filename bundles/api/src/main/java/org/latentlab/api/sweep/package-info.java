@@ -6,7 +6,7 @@
  * registered by another bundle) without the sweep changing. Definitions of every measure: docs/sweeps.md.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.latentlab.api.sweep;
 
 import org.osgi.annotation.bundle.Export;

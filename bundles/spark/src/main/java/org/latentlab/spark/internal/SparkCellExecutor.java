@@ -88,6 +88,12 @@ public class SparkCellExecutor implements CellExecutor {
     }
 
     @Override
+    public String describe(Parameters params, int parallelism) {
+        String master = params.getString("master", null);
+        return "Spark, master " + (master == null || master.isBlank() ? "(none set)" : master.strip());
+    }
+
+    @Override
     public void execute(List<SweepCell> cells, Path cellsDir, int parallelism, Listener listener) throws InterruptedException {
         execute(cells, cellsDir, parallelism, Parameters.resolve("executor '" + ID + "'", parameters(), Map.of()), listener);
     }

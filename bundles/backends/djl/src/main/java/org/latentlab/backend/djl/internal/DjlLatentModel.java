@@ -26,6 +26,8 @@ import org.latentlab.api.model.ModelSpec;
 final class DjlLatentModel implements LatentModel {
 
     private final ModelSpec spec;
+    /** Rows per libtorch call of latentSteps, fixed at load (the system property as it was then). */
+    private final int blockRows;
     private final String engine;
     private final Model encoderModel;
     private final Model decoderModel;
@@ -35,6 +37,7 @@ final class DjlLatentModel implements LatentModel {
 
     private DjlLatentModel(ModelSpec spec, String engine, Model em, Model dm) {
         this.spec = spec;
+        this.blockRows = DjlLatentModel.blockRows(spec.inputSize());
         this.engine = engine;
         this.encoderModel = em;
         this.decoderModel = dm;
@@ -203,7 +206,7 @@ final class DjlLatentModel implements LatentModel {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
         }
         ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
-        return withEngine(() -> steps(manager, latents, steps, k, z -> {
+        return withEngine(() -> steps(manager, latents, steps, k, blockRows, z -> {
             NDList x = decoderModel.getBlock().forward(ps, new NDList(z), false);
             if (x.isEmpty()) {
                 throw new LatentLabException(spec.decoder() + " produced no output");
@@ -216,33 +219,64 @@ final class DjlLatentModel implements LatentModel {
         }, "encoder " + spec.encoderFile()), "latent map of " + spec.name());
     }
 
+    /** System property: rows per libtorch call of {@link #steps} (default: {@link #blockRows(int)}). */
+    static final String BLOCK = "latentlab.libtorch.blockRows";
+    /**
+     * Measured (runtime/benchmarks/run.sh roundrobin, 784-512-256-32 MLP, 2026-12-05): whole calls of 4096 rows against
+     * the same rows in calls of 512, round-robin in one process: 1.14x the seed-steps per second (CPU per seed-step 16.6
+     * against 18.1 µs); at 1024 rows 0.99x. Blocks of 256 lost at 1024 (0.92x). Rows of a block and its layers'
+     * intermediates stay in cache across the block's steps.
+     */
+    static final int BLOCK_ROWS = 512;
+    /**
+     * The decoded rows of one block at most: 512 rows of 784 floats, the MLP's best. A model with big inputs takes fewer
+     * rows per block: the conv fixture (3×128×128, 196 KB a row) ran 1,399 seed-steps/s in calls of 16 rows and 458 in
+     * calls of 256 (runtime/benchmarks/conv-speed.sh).
+     */
+    static final long BLOCK_BYTES = 4L * 784 * BLOCK_ROWS;
+
+    /** Rows per block for inputs of {@code inputSize} values: the system property, else {@link #BLOCK_BYTES} of them. */
+    static int blockRows(int inputSize) {
+        Integer set = Integer.getInteger(BLOCK);
+        if (set != null) {
+            return Math.max(1, set);
+        }
+        return (int) Math.max(1, Math.min(BLOCK_ROWS, BLOCK_BYTES / (4L * Math.max(1, inputSize))));
+    }
+
     /**
      * {@code f} applied {@code steps} times to [n, k] latents inside one scope of {@code manager}: [steps, n, k].
-     * Each step's arrays (the decoded batch, the layers' intermediates) are freed once the next step has its input.
+     * Rows go {@code block} at a time, each block taking all its steps before the next (rows do not interact, so the
+     * result is the same as one call per step on the whole batch). Each step's arrays (the decoded batch, the layers'
+     * intermediates) are freed once the next step has its input.
      *
      * @param what names the network whose output is checked, for the message when it is not [n, k]
      */
-    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, java.util.function.UnaryOperator<NDArray> f,
-            String what) {
+    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block,
+            java.util.function.UnaryOperator<NDArray> f, String what) {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         }
         int n = latents.rows();
         float[] out = Tensor.allocate("latent map steps", steps, n, k);
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray z = scope.create(latents.data(), new Shape(n, k));
-            for (int s = 0; s < steps; s++) {
-                try (NDManager step = scope.newSubManager()) {
-                    z.attach(step); // z and everything computed from it belong to this step
-                    NDArray y = f.apply(z);
-                    if (y.size() != (long) n * k) {
-                        throw new LatentLabException(what + " returned shape " + y.getShape() + " for " + n
-                                + " rows; model.json says latentDim " + k);
+        float[] in = latents.data();
+        for (int from = 0; from < n; from += block) {
+            int rows = Math.min(block, n - from);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray z = scope.create(rows == n ? in : Arrays.copyOfRange(in, from * k, (from + rows) * k), new Shape(rows, k));
+                for (int s = 0; s < steps; s++) {
+                    try (NDManager step = scope.newSubManager()) {
+                        z.attach(step); // z and everything computed from it belong to this step
+                        NDArray y = f.apply(z);
+                        if (y.size() != (long) rows * k) {
+                            throw new LatentLabException(what + " returned shape " + y.getShape() + " for " + rows
+                                    + " rows; model.json says latentDim " + k);
+                        }
+                        y.attach(scope); // kept: the next step's input
+                        float[] values = y.toFloatArray();
+                        System.arraycopy(values, 0, out, (s * n + from) * k, rows * k);
+                        z = y;
                     }
-                    y.attach(scope); // kept: the next step's input
-                    float[] values = y.toFloatArray();
-                    System.arraycopy(values, 0, out, s * n * k, n * k);
-                    z = y;
                 }
             }
         }

@@ -16,6 +16,8 @@ final class LayersLatentModel implements LatentModel {
     static final String ENGINE = "PyTorch";
 
     private final ModelSpec spec;
+    /** Rows per libtorch call of latentSteps, fixed at load (the system property as it was then). */
+    private final int blockRows;
     private final NDManager manager;
     private final DjlLayerStack encoder;
     private final DjlLayerStack decoder;
@@ -23,6 +25,7 @@ final class LayersLatentModel implements LatentModel {
 
     private LayersLatentModel(ModelSpec spec, NDManager manager, DjlLayerStack encoder, DjlLayerStack decoder) {
         this.spec = spec;
+        this.blockRows = DjlLatentModel.blockRows(spec.inputSize());
         this.manager = manager;
         this.encoder = encoder;
         this.decoder = decoder;
@@ -85,6 +88,7 @@ final class LayersLatentModel implements LatentModel {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
         }
         return DjlLatentModel.withEngine(() -> DjlLatentModel.steps(manager, latents, steps, k,
+                blockRows,
                 z -> encoder.forward(decoder.forward(z)), "encoder " + spec.encoderFile()), "latent map of " + spec.name());
     }
 

@@ -88,6 +88,40 @@ class LatentStepsTest {
     }
 
     @Test
+    void rowsPerLibtorchBlockShrinkWithTheInputSize() {
+        assertEquals(512, DjlLatentModel.blockRows(16));
+        assertEquals(512, DjlLatentModel.blockRows(784), "the MLP's measured best");
+        assertEquals(8, DjlLatentModel.blockRows(3 * 128 * 128), "196 KB rows: a few per block");
+        assertEquals(1, DjlLatentModel.blockRows(3 * 1024 * 1024), "never none");
+        System.setProperty(DjlLatentModel.BLOCK, "40");
+        try {
+            assertEquals(40, DjlLatentModel.blockRows(3 * 128 * 128));
+        } finally {
+            System.clearProperty(DjlLatentModel.BLOCK);
+        }
+    }
+
+    /** Batches over one libtorch block (512 rows of the memorizer) go block by block, each through all its steps: same values. */
+    @Test
+    void latentStepsOverSeveralRowBlocksAreTheStepsOfTheWholeBatch() {
+        int n = 2 * DjlLatentModel.blockRows(16) + 88; // two whole blocks and a part
+        Tensor z = gaussian(n, 4, 2, 3);
+        for (String format : List.of("layers", "torchscript")) {
+            try (LatentModel m = memorizer(format)) {
+                for (int steps : new int[] {1, 4}) {
+                    Tensor t = m.latentSteps(z, steps);
+                    assertArrayEquals(new int[] {steps, n, 4}, t.shape(), format);
+                    float[] want = repeated(m, z, steps);
+                    for (int i = 0; i < want.length; i++) {
+                        assertEquals(want[i], t.data()[i], 1e-6 * Math.max(1, Math.abs(want[i])),
+                                format + ", " + steps + " steps, step " + i / (n * 4) + " row " + i % (n * 4) / 4);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void latentStepsRefuseLatentsOfTheWrongWidthWithTheReason() {
         for (String format : List.of("layers", "torchscript", "onnx")) {
             try (LatentModel m = memorizer(format)) {

@@ -39,6 +39,11 @@ public class LocalCellExecutor implements CellExecutor {
     }
 
     @Override
+    public String describe(org.latentlab.api.Parameters params, int parallelism) {
+        return "this lab, " + parallelism + (parallelism == 1 ? " cell" : " cells") + " at once";
+    }
+
+    @Override
     public void execute(List<SweepCell> cells, Path cellsDir, int parallelism, Listener listener) throws InterruptedException {
         if (cells.isEmpty()) {
             return;

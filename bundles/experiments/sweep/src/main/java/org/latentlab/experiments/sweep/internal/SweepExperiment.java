@@ -38,13 +38,48 @@ import org.osgi.service.component.annotations.Reference;
  * a failed cell is recorded with its error and runs again on the next attempt. Writes sweep.json, sweep.csv,
  * spec.json and cells/; {@link SweepSection} draws the report.
  */
-@Component(property = {ServiceProperties.ID + "=" + SweepExperiment.ID,
+@Component(configurationPid = SweepExperiment.PID, property = {ServiceProperties.ID + "=" + SweepExperiment.ID,
         ServiceProperties.DESCRIPTION + "=a grid of training recipes (data size, latent size, weight decay, init, "
                 + "augmentation, seed, checkpoints), each cell trained and analysed; memorization, attractors and "
                 + "contraction as trends"})
+@org.osgi.service.metatype.annotations.Designate(ocd = SweepExperiment.Config.class)
 public class SweepExperiment implements Experiment {
 
     static final String ID = "sweep";
+    static final String PID = "org.latentlab.sweep";
+
+    /**
+     * Where sweeps go whose request names no executor (a server's large sweeps to a cluster): configuration
+     * {@value #PID}, e.g. {@code DATA/etc/org.latentlab.sweep.cfg}; applied to the next sweep.
+     */
+    @org.osgi.service.metatype.annotations.ObjectClassDefinition(name = "LatentLab sweeps")
+    public @interface Config {
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "the cell executor of large sweeps whose "
+                + "request names none, e.g. spark (its own configuration, org.latentlab.spark, holds the master); empty: local")
+        String largeExecutor() default "";
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "a sweep of at least this many cells is "
+                + "large (0: every sweep)")
+        int largeFromCells() default 0;
+    }
+
+    private volatile String largeExecutor = "";
+    private volatile int largeFromCells;
+
+    @org.osgi.service.component.annotations.Activate
+    @org.osgi.service.component.annotations.Modified
+    void configure(Config c) {
+        largeExecutor = c.largeExecutor() == null ? "" : c.largeExecutor().strip();
+        largeFromCells = Math.max(0, c.largeFromCells());
+    }
+
+    /** The executor of a sweep of {@code cells} cells: the one asked for, else the configured one for large sweeps, else local. */
+    String executorFor(String asked, int cells) {
+        if (asked != null && !asked.isBlank()) {
+            return asked.strip();
+        }
+        return !largeExecutor.isEmpty() && cells >= largeFromCells ? largeExecutor : LocalCellExecutor.ID;
+    }
     static final int DEFAULT_GALLERIES = 6;
 
     /** Got when a sweep runs ({@link Runners}). */
@@ -67,7 +102,9 @@ public class SweepExperiment implements Experiment {
         return List.of(ParameterSpec.text("spec", null, "a built-in study (" + String.join(", ", Studies.NAMES)
                         + ") or a JSON spec (see docs/sweeps.md)"),
                 ParameterSpec.integer("parallel", 0, 0, 1024, "cells run at once; 0 = the spec's 'parallel' (default 1)"),
-                ParameterSpec.text("executor", LocalCellExecutor.ID, "where cells run: a registered cell executor id"),
+                ParameterSpec.text("executor", null, "where cells run: a registered cell executor id; when not given, "
+                        + (largeExecutor.isEmpty() ? "local" : "'" + largeExecutor + "' for sweeps of at least " + largeFromCells
+                                + " cells, local for smaller ones") + " (configuration " + PID + ")"),
                 ParameterSpec.text("executorParams", null, "the executor's parameters as a JSON object of text values, e.g. "
                         + "{\"master\": \"spark://host:7077\"} for the spark executor"));
     }
@@ -84,7 +121,7 @@ public class SweepExperiment implements Experiment {
         AttractorClusterer clusterer = ctx.capability(AttractorClusterer.class, spec.analysis().clusterer());
         Parameters.resolve("clusterer '" + spec.analysis().clusterer() + "'", clusterer.parameters(),
                 spec.analysis().clustererParams());
-        String executorId = p.getString("executor", LocalCellExecutor.ID);
+        String executorId = executorFor(p.getString("executor", null), cells.size());
         CellExecutor executor = ctx.capability(CellExecutor.class, executorId);
         Map<String, String> givenExecutorParams = executorParams(p.getString("executorParams", null));
         Parameters executorParams = Parameters.resolve("executor '" + executorId + "'", executor.parameters(), givenExecutorParams);
@@ -117,7 +154,8 @@ public class SweepExperiment implements Experiment {
         }
         int reused = results.size();
         int parallel = p.getInt("parallel", 0) > 0 ? p.getInt("parallel", 0) : spec.parallel();
-        SweepProgress progress = new SweepProgress(ctx, toRun, reused, cells.size());
+        String where = executor.describe(executorParams, parallel);
+        SweepProgress progress = new SweepProgress(ctx, toRun, reused, cells.size(), where);
         executor.execute(toRun, cellsDir, parallel, executorParams, progress.listener(results));
         ctx.checkCancelled();
 
@@ -128,8 +166,8 @@ public class SweepExperiment implements Experiment {
         ctx.stage("writing", -1, "sweep.json, sweep.csv");
         Path out = ctx.outDir();
         List<String> axes = new ArrayList<>(spec.axisValues().keySet());
-        SweepFiles.writeJson(out.resolve("sweep.json"), spec, all, environment(executor, executorId, givenExecutorParams, parallel),
-                reused);
+        SweepFiles.writeJson(out.resolve("sweep.json"), spec, all,
+                environment(executor, executorId, givenExecutorParams, parallel, where), reused);
         SweepFiles.writeCsv(out.resolve("sweep.csv"), axes, all);
         Files.writeString(out.resolve("spec.json"), SweepFiles.JSON.writeValueAsString(spec.source()));
         List<SweepResult.Gallery> galleries = galleries(spec, all, cellsDir);
@@ -139,8 +177,9 @@ public class SweepExperiment implements Experiment {
         summary.put("done", FieldValue.of(done));
         summary.put("failed", FieldValue.of(all.size() - done));
         summary.put("reused", FieldValue.of(reused));
-        String title = String.format(Locale.ROOT, "Sweep %s: %d cells on %s (%s)", spec.name(), all.size(), spec.dataset(),
-                axes.isEmpty() ? "no axes" : String.join(" × ", axes));
+        summary.put("ranOn", FieldValue.of(where));
+        String title = String.format(Locale.ROOT, "Sweep %s: %d cells on %s (%s), run on %s", spec.name(), all.size(),
+                spec.dataset(), axes.isEmpty() ? "no axes" : String.join(" × ", axes), where);
         SweepResult details = new SweepResult(spec.name(), spec.dataset(), spec.axisValues(), all, galleries, spec.settings());
         return new ExperimentResult(ID, title, summary, List.of("sweep.json", "sweep.csv", "spec.json", "cells/"), details, 0);
     }
@@ -216,7 +255,7 @@ public class SweepExperiment implements Experiment {
     }
 
     private static Map<String, Object> environment(CellExecutor executor, String executorId, Map<String, String> executorParams,
-            int parallel) {
+            int parallel, String where) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("java", System.getProperty("java.version"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -228,6 +267,7 @@ public class SweepExperiment implements Experiment {
             env.put("executorParams", executorParams);
         }
         env.put("parallel", parallel);
+        env.put("ranOn", where);
         env.put("finished", java.time.Instant.now().toString());
         return env;
     }
@@ -243,7 +283,7 @@ public class SweepExperiment implements Experiment {
         private int failed;
         private String last = "";
 
-        SweepProgress(ExperimentContext ctx, List<SweepCell> toRun, int reused, int total) {
+        SweepProgress(ExperimentContext ctx, List<SweepCell> toRun, int reused, int total, String where) {
             this.ctx = ctx;
             this.toRun = toRun.size();
             this.reused = reused;
@@ -251,8 +291,8 @@ public class SweepExperiment implements Experiment {
             for (SweepCell c : toRun) {
                 steps.put(c.id(), new long[] {0, c.training().totalSteps()});
             }
-            show(reused > 0 ? reused + " of " + total + " cells already finished, running " + toRun.size()
-                    : "running " + toRun.size() + " cells");
+            show((reused > 0 ? reused + " of " + total + " cells already finished, running " + toRun.size()
+                    : "running " + toRun.size() + " cells") + " on " + where);
         }
 
         private synchronized void show(String message) {

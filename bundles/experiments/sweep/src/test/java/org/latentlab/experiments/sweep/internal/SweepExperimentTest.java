@@ -84,6 +84,11 @@ class SweepExperimentTest {
 
     /** Set by a test: the executor the sweep gets for any id, instead of {@code local}. */
     CellExecutor executor;
+    /** Set by a test: executors by id (others are not registered); the ids the sweep asked for. */
+    Map<String, CellExecutor> executors;
+    final List<String> askedExecutors = new ArrayList<>();
+    /** Set by a test: the sweep's configuration. */
+    SweepExperiment.Config config;
     /** Set by a test: further parameters of the sweep. */
     Map<String, String> sweepParams = Map.of();
 
@@ -92,6 +97,9 @@ class SweepExperimentTest {
         runner.cancelled = cancelled;
         SweepExperiment e = new SweepExperiment();
         e.runner = runner;
+        if (config != null) {
+            e.configure(config);
+        }
         LocalCellExecutor local = new LocalCellExecutor();
         local.runner = runner;
         Files.createDirectories(out);
@@ -144,6 +152,14 @@ class SweepExperimentTest {
             @SuppressWarnings("unchecked")
             public <T extends Capability> T capability(Class<T> type, String id) {
                 if (type == CellExecutor.class) {
+                    askedExecutors.add(id);
+                    if (executors != null) {
+                        CellExecutor x = id.equals(LocalCellExecutor.ID) ? local : executors.get(id);
+                        if (x == null) {
+                            throw new LatentLabException("no cell executor '" + id + "'");
+                        }
+                        return (T) x;
+                    }
                     return (T) (executor != null ? executor : local);
                 }
                 if (type == DataSet.class && !id.equals("d")) {
@@ -262,7 +278,7 @@ class SweepExperimentTest {
     }
 
     /** An executor with a parameter: records what it was given and runs the cells on the local pool. */
-    static final class ExecutorWithParams implements CellExecutor {
+    static class ExecutorWithParams implements CellExecutor {
         final LocalCellExecutor local = new LocalCellExecutor();
         final List<Parameters> given = new ArrayList<>();
 
@@ -316,5 +332,72 @@ class SweepExperimentTest {
             assertEquals(List.of(), none.ran, "no cell ran");
         }
         assertEquals(1, ex.given.size());
+    }
+
+    static SweepExperiment.Config config(String largeExecutor, int largeFromCells) {
+        return new SweepExperiment.Config() {
+            @Override
+            public String largeExecutor() {
+                return largeExecutor;
+            }
+
+            @Override
+            public int largeFromCells() {
+                return largeFromCells;
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return SweepExperiment.Config.class;
+            }
+        };
+    }
+
+    /** A lab configured to send large sweeps to a cluster: sweeps that name no executor go there from N cells on. */
+    @Test
+    void aSweepNamingNoExecutorRunsOnTheConfiguredOneFromItsSizeOnAndSaysWhereItRan() throws Exception {
+        ExecutorWithParams cluster = new ExecutorWithParams() {
+            @Override
+            public String describe(Parameters params, int parallelism) {
+                return "the cluster at " + params.getString("master", null);
+            }
+        };
+        FakeRunner runner = new FakeRunner();
+        cluster.local.runner = runner;
+        executors = Map.of("remote", cluster);
+        sweepParams = Map.of("executorParams", "{\"master\": \"spark://h:7077\"}");
+
+        config = config("remote", 4); // SPEC has 4 cells: large
+        ExperimentResult r = run(runner, SPEC, tmp.resolve("large"), new AtomicBoolean());
+        assertEquals(List.of("remote"), askedExecutors);
+        assertEquals(1, cluster.given.size());
+        assertEquals(4, runner.ran.size());
+        assertEquals("the cluster at spark://h:7077", r.summary().get("ranOn").plain());
+        assertTrue(r.title().endsWith("run on the cluster at spark://h:7077"), r.title());
+        JsonNode env = SweepFiles.JSON.readTree(tmp.resolve("large/sweep.json").toFile()).get("environment");
+        assertEquals("remote", env.get("executorId").asText());
+        assertEquals("the cluster at spark://h:7077", env.get("ranOn").asText());
+
+        askedExecutors.clear();
+        sweepParams = Map.of();
+        config = config("remote", 5); // 4 cells are not large: local
+        FakeRunner small = new FakeRunner();
+        ExperimentResult l = run(small, SPEC, tmp.resolve("small"), new AtomicBoolean(), tmp.resolve("small-work"), Optional.empty());
+        assertEquals(List.of(LocalCellExecutor.ID), askedExecutors);
+        assertEquals(4, small.ran.size());
+        assertEquals(1, cluster.given.size(), "the cluster ran nothing more");
+        assertEquals("this lab, 1 cell at once", l.summary().get("ranOn").plain());
+
+        askedExecutors.clear();
+        sweepParams = Map.of("executor", LocalCellExecutor.ID);
+        config = config("remote", 0); // every sweep is large, but the request names its executor: that one
+        run(new FakeRunner(), SPEC, tmp.resolve("named"), new AtomicBoolean(), tmp.resolve("named-work"), Optional.empty());
+        assertEquals(List.of(LocalCellExecutor.ID), askedExecutors);
+
+        askedExecutors.clear();
+        sweepParams = Map.of();
+        config = config("", 0); // nothing configured: local
+        run(new FakeRunner(), SPEC, tmp.resolve("default"), new AtomicBoolean(), tmp.resolve("default-work"), Optional.empty());
+        assertEquals(List.of(LocalCellExecutor.ID), askedExecutors);
     }
 }
