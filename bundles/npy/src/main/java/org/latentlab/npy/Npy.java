@@ -137,6 +137,71 @@ public final class Npy {
      * memory can be processed in chunks.
      */
     public static FloatArray readRows(Path file, Header h, int from, int to) throws IOException {
+        float[] out = new float[values(file, h, from, to, 4)];
+        String type = h.type();
+        visit(file, h, from, to, (i, buf) -> out[i] = switch (type) {
+            case "f4" -> buf.getFloat();
+            case "f8" -> (float) buf.getDouble();
+            case "i4" -> buf.getInt();
+            case "i8" -> buf.getLong();
+            default -> buf.get() & 0xff;
+        });
+        int[] shape = h.shape().length == 0 ? new int[0] : h.shape().clone();
+        if (shape.length > 0) {
+            shape[0] = to - from;
+        }
+        return new FloatArray(shape, out);
+    }
+
+    /** Rows {@code [from, to)} of a numeric file as float64 (exact for float32, float64, int32 and uint8 files). */
+    public static double[] readDoubleRows(Path file, Header h, int from, int to) throws IOException {
+        double[] out = new double[values(file, h, from, to, 8)];
+        String type = h.type();
+        visit(file, h, from, to, (i, buf) -> out[i] = switch (type) {
+            case "f4" -> buf.getFloat();
+            case "f8" -> buf.getDouble();
+            case "i4" -> buf.getInt();
+            case "i8" -> buf.getLong();
+            default -> buf.get() & 0xff;
+        });
+        return out;
+    }
+
+    /** Rows {@code [from, to)} of an integer file (int32, int64, uint8) as int64, exactly. */
+    public static long[] readLongRows(Path file, Header h, int from, int to) throws IOException {
+        String type = h.type();
+        if (type.startsWith("f")) {
+            throw new IOException(file + ": holds floating-point values (" + type + "), integers expected");
+        }
+        long[] out = new long[values(file, h, from, to, 8)];
+        visit(file, h, from, to, (i, buf) -> out[i] = switch (type) {
+            case "i4" -> buf.getInt();
+            case "i8" -> buf.getLong();
+            default -> buf.get() & 0xff;
+        });
+        return out;
+    }
+
+    /** Rows {@code [from, to)} of an integer file (int32, int64, uint8) as int32; a value out of range is an error. */
+    public static int[] readIntRows(Path file, Header h, int from, int to) throws IOException {
+        long[] wide = readLongRows(file, h, from, to);
+        int[] out = new int[wide.length];
+        for (int i = 0; i < wide.length; i++) {
+            if (wide[i] != (int) wide[i]) {
+                throw new IOException(file + ": value " + wide[i] + " at row " + (from + i) + " does not fit in int32");
+            }
+            out[i] = (int) wide[i];
+        }
+        return out;
+    }
+
+    /** Receives value {@code i} of a read from the buffer (positioned at it, in the file's byte order). */
+    private interface Values {
+        void take(int i, ByteBuffer buf);
+    }
+
+    /** How many values rows [from, to) hold, checked against the file and the memory free for an array of them. */
+    private static int values(Path file, Header h, int from, int to, int bytesEach) throws IOException {
         int rows = h.shape().length == 0 ? 1 : h.shape()[0];
         if (from < 0 || to < from || to > rows) {
             throw new IOException(file + ": rows " + from + " to " + to + " asked for, the file has " + rows);
@@ -148,21 +213,26 @@ public final class Npy {
         }
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (4 * count > free) {
-            throw new IOException(file + ": reading " + count + " values needs " + (4 * count >> 20) + " MB of memory, "
+        if (bytesEach * count > free) {
+            throw new IOException(file + ": reading " + count + " values needs " + (bytesEach * count >> 20) + " MB of memory, "
                     + (free >> 20) + " MB are free; use a smaller file or give Java more memory (LATENTLAB_JAVA_OPTS=-Xmx...)");
         }
+        return (int) count;
+    }
+
+    /** Hands each value of rows [from, to) to {@code take}, read in chunks of whole values. */
+    private static void visit(Path file, Header h, int from, int to, Values take) throws IOException {
+        long rowSize = h.shape().length == 0 ? 1 : h.rowSize();
+        long count = (long) (to - from) * rowSize;
         int item = h.itemSize();
-        float[] out = new float[(int) count];
-        String type = h.type();
         // in chunks of whole values: a float64 file's rows may hold more bytes than one array can
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(count * item, 1 << 20)).order(h.order());
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.max(item, Math.min(count * item, 1 << 20))).order(h.order());
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
             long pos = h.offset() + from * rowSize * item;
             int i = 0;
-            while (i < out.length) {
+            while (i < count) {
                 buf.clear();
-                buf.limit((int) Math.min(buf.capacity(), (long) (out.length - i) * item));
+                buf.limit((int) Math.min(buf.capacity(), (count - i) * item));
                 while (buf.hasRemaining()) {
                     int r = ch.read(buf, pos);
                     if (r < 0) {
@@ -172,21 +242,10 @@ public final class Npy {
                 }
                 buf.flip();
                 while (buf.hasRemaining()) {
-                    out[i++] = switch (type) {
-                        case "f4" -> buf.getFloat();
-                        case "f8" -> (float) buf.getDouble();
-                        case "i4" -> buf.getInt();
-                        case "i8" -> buf.getLong();
-                        default -> buf.get() & 0xff;
-                    };
+                    take.take(i++, buf);
                 }
             }
         }
-        int[] shape = h.shape().length == 0 ? new int[0] : h.shape().clone();
-        if (shape.length > 0) {
-            shape[0] = to - from;
-        }
-        return new FloatArray(shape, out);
     }
 
     private static int[] parseShape(Path file, String text) throws IOException {
@@ -235,12 +294,12 @@ public final class Npy {
     }
 
     /** Puts value {@code i} into the buffer. */
-    private interface Values {
+    private interface Puts {
         void put(ByteBuffer buf, int i);
     }
 
     /** Streams the values through a small buffer: no second copy of a large array in memory. */
-    private static void write(Path file, String descr, int[] shape, int length, Values values) throws IOException {
+    private static void write(Path file, String descr, int[] shape, int length, Puts values) throws IOException {
         long count = 1;
         for (int d : shape) {
             if (d < 0) {

@@ -1,6 +1,6 @@
 /** NumPy {@code .npy} files: the seed and result format LatentLab shares with Python. */
 @Export
-@Version("1.0.1")
+@Version("1.1.0")
 package org.latentlab.npy;
 
 import org.osgi.annotation.bundle.Export;

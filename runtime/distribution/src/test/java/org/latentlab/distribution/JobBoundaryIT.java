@@ -68,12 +68,25 @@ class JobBoundaryIT {
 
     @Test
     void requestsThatCannotFitAreRefusedBeforeTheyRunSayingWhatTheyNeed() throws Exception {
-        // 5e8 seeds of dimension 4: many GB of trajectories; refused at submission, not an OutOfMemoryError later
-        LabFixture.Result big = analyze("--noise", "500000000");
-        assertFailedClearly(big, "500,000,000 seeds of dimension 4 need about");
-        assertTrue(big.err().contains("-Xmx"), big.err());
-        // 2e9 x 4 values overflow an int: the message says so instead of NegativeArraySizeException
-        assertFailedClearly(analyze("--noise", "2000000000"), "do not fit in one array");
+        // Many seeds alone fit (above inMemorySeeds they run in parts, streamed to disk: LargeRunIT); a part does not
+        // fit when each seed is wide. Latent dimension 20,000: a part of ~104,096 seeds needs ~31 GB; refused at
+        // submission (model.json is all that is read), not an OutOfMemoryError later.
+        Path wide = Files.createDirectories(lab.home.resolve("wide-latent"));
+        Files.copy(MEMORIZER.resolve("encoder.onnx"), wide.resolve("encoder.onnx"));
+        Files.copy(MEMORIZER.resolve("decoder.onnx"), wide.resolve("decoder.onnx"));
+        Files.writeString(wide.resolve("model.json"), "{\"name\": \"wide\", \"inputShape\": [16], \"latentDim\": 20000, "
+                + "\"encoder\": \"encoder.onnx\", \"decoder\": \"decoder.onnx\"}");
+        LabFixture.Result big = lab.runAny("analyze", "--model", wide.toString(), "--noise", "500000", "--out", out("w").toString());
+        assertFailedClearly(big, "500,000 seeds of dimension 20000 run in parts of about 104,096 seeds, which need about");
+        assertTrue(big.err().contains("inMemorySeeds") && big.err().contains("-Xmx"), big.err());
+        // all in memory below the limit: the seeds themselves
+        assertFailedClearly(lab.runAny("analyze", "--model", wide.toString(), "--noise", "90000", "--out", out("w2").toString()),
+                "90,000 seeds of dimension 20000 need about");
+        // a part of 104,096 x 30,000 values overflows an int: the message says so instead of NegativeArraySizeException
+        Files.writeString(wide.resolve("model.json"), "{\"name\": \"wide\", \"inputShape\": [16], \"latentDim\": 30000, "
+                + "\"encoder\": \"encoder.onnx\", \"decoder\": \"decoder.onnx\"}");
+        assertFailedClearly(lab.runAny("analyze", "--model", wide.toString(), "--noise", "2000000000", "--out", out("w3").toString()),
+                "do not fit in one array");
 
         Path huge = Files.createDirectories(lab.home.resolve("huge-input"));
         Files.copy(MEMORIZER.resolve("encoder.onnx"), huge.resolve("encoder.onnx"));
@@ -172,6 +185,63 @@ class JobBoundaryIT {
         assertEquals(1, p.exitValue(), err.get());
         assertTrue(err.get().contains("out of memory in stage 'metrics'"), err.get());
         assertFalse(err.get().contains("\tat "), err.get());
+    }
+
+    /** What lies beside an output (its staging folder while a job writes). */
+    private static List<String> beside(Path out) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(out.getParent())) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aJobThatFailsAfterWritingPerSeedFilesRemovesThemWithItsStagingFolder() throws Exception {
+        // 150,000 seeds: above inMemorySeeds (100,000) every seed's result streams into the staging folder; the metric
+        // stage comes after all of them were written
+        Path out = out("parts-fail");
+        LabFixture.Result r = lab.runAny("analyze", "--model", MEMORIZER.toString(), "--noise", "150000", "--metric",
+                "it-fault:mode=error", "--out", out.toString(), "--quiet");
+        assertFailedClearly(r, "AssertionError: it-fault: an Error thrown on purpose");
+        assertEquals(List.of(), beside(out), "no output, no staging folder, no per-seed files");
+    }
+
+    @Test
+    void aLabStoppedWhileAJobWritesRemovesTheJobsStagingFolder() throws Exception {
+        // The real launcher, stopped by SIGTERM (Ctrl-C, a CI timeout) while a job of 150,000 seeds waits in its metric
+        // stage with every per-seed file written: the shutdown stops the engine, which cancels the job and waits for it
+        // to remove its staging folder (the job threads are daemons: without the wait they die with the files left). The
+        // metric goes on for 5 s after the interrupt, as a long native call would: the lab's stop must wait for it.
+        Path home = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("latentlab.it.work"))), "stop-");
+        try {
+            Files.createDirectories(home.resolve("plugins"));
+            Files.copy(LabFixture.pluginJar("latentlab-it-faults"), home.resolve("plugins/latentlab-it-faults.jar"));
+            Path out = Files.createDirectories(home.resolve("outs")).resolve("out");
+            Path entered = home.resolve("entered");
+            Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
+            Process p = new ProcessBuilder(script.toString(), "--home", home.toString(), "analyze", "--model",
+                    MEMORIZER.toString(), "--noise", "150000", "--metric", "it-fault:mode=block,busyMillis=5000,entered=" + entered
+                    + ",release=" + home.resolve("never"), "--out", out.toString(), "--quiet").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            CompletableFuture<String> log = CompletableFuture.supplyAsync(() -> quietly(p.getInputStream()));
+            try {
+                LabFixture.await("the job reached its metric stage", () -> Files.exists(entered) || !p.isAlive());
+                assertTrue(p.isAlive(), "analyze ended early: " + log.getNow(""));
+                List<String> staging = beside(out);
+                assertEquals(1, staging.size(), "one staging folder while the job runs: " + staging);
+                assertTrue(Files.isDirectory(out.getParent().resolve(staging.get(0)).resolve(".per-seed")),
+                        "the per-seed files are in it");
+                p.destroy(); // SIGTERM: the launcher's shutdown hook stops the lab
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError("the lab did not stop: " + log.getNow(""));
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+            assertEquals(List.of(), beside(out), "the stopped job removed its staging folder: " + log.get());
+        } finally {
+            ProbeSuiteIT.deleteTree(home); // keep it-work small
+        }
     }
 
     private static String quietly(java.io.InputStream in) {

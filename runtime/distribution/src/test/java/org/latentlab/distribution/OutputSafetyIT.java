@@ -165,8 +165,9 @@ class OutputSafetyIT {
         assertEquals("import numpy", Files.readString(result.resolve("my-plot.py")));
         assertFalse(Files.exists(result.resolve("report.html")), "a result of the earlier run that this run did not write");
         assertFalse(Files.exists(result.resolve("attractors.csv")));
-        assertArrayEquals(new String[] {".latentlab-output.json", "attractors.npy", "endpoints.npy", "labels.npy", "my-plot.py",
-                "result.json"}, list(result));
+        assertArrayEquals(new String[] {".latentlab-output.json", "attractors.npy", "converged.npy", "diverged.npy", "endpoints.npy",
+                "labels.npy", "map_evaluations.npy", "my-plot.py", "path_lengths.npy", "residuals.npy", "result.json", "steps.npy"},
+                list(result));
         JsonNode m = marker(result);
         assertEquals("analysis", m.get("kind").asText());
         assertTrue(m.get("complete").asBoolean());

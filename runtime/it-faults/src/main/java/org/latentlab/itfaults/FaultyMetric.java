@@ -25,7 +25,9 @@ public class FaultyMetric implements Metric {
     public List<ParameterSpec> parameters() {
         return List.of(ParameterSpec.text("mode", "error", "error | oom | stackoverflow | block | ok"),
                 ParameterSpec.text("entered", "", "file created when compute starts"),
-                ParameterSpec.text("release", "", "mode block: compute returns once this file exists (at most 120 s)"));
+                ParameterSpec.text("release", "", "mode block: compute returns once this file exists (at most 120 s)"),
+                ParameterSpec.integer("busyMillis", 0, 0, 60_000, "mode block: once released or interrupted, go on this long "
+                        + "without answering interrupts, as a long native call does"));
     }
 
     @Override
@@ -61,11 +63,28 @@ public class FaultyMetric implements Metric {
                         break;
                     }
                 }
+                busy(params.getInt("busyMillis", 0));
                 return MetricResult.builder().put("released", Files.exists(release)).build();
             }
             default -> {
                 return MetricResult.builder().put("ok", true).build();
             }
+        }
+    }
+
+    /** Spins for {@code millis} whatever interrupts come (an interrupt seen is kept for the caller). */
+    private static void busy(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        boolean interrupted = false;
+        while (System.nanoTime() < end) {
+            try {
+                Thread.sleep(Math.max(1, Math.min(20, (end - System.nanoTime()) / 1_000_000L)));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -2,7 +2,7 @@
  * Attractors: clustering trajectory end points into distinct fixed points, and the values that describe each fixed point.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.latentlab.api.attractor;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,7 +2,7 @@
  * Data sets and seed sources: where trajectories start.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.latentlab.api.data;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,6 +9,8 @@ import org.latentlab.api.attractor.Attractor;
 import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.api.result.SeedRecords;
+import org.latentlab.api.result.SeedSummary;
 
 /**
  * Everything one analysis produced, and every choice that produced it (the number of attractors
@@ -22,15 +24,35 @@ import org.latentlab.api.model.ModelSpec;
  * @param clusterer        clusterer id
  * @param clustererParams  clusterer parameters in force
  * @param attractors       distinct fixed points with their fields
- * @param trajectories     one per seed
- * @param labels           attractor id per seed, -1 when not converged
+ * @param trajectories     one per seed (empty when not kept in memory)
+ * @param labels           attractor id per seed, -1 when not converged (empty when not kept in memory)
  * @param metrics          what each metric computed, by metric id, in the order they ran
  * @param elapsedMillis    wall time of the analysis
+ * @param seedSummary      counts over every seed
+ * @param perSeed          every seed's result, in blocks
  */
 public record AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy,
         Parameters strategyParams, String clusterer, Parameters clustererParams, List<Attractor> attractors,
         List<Trajectory> trajectories, int[] labels, Map<String, MetricResult> metrics,
-        long elapsedMillis) {
+        long elapsedMillis, SeedSummary seedSummary, SeedRecords perSeed) {
+
+    /** A result whose per-seed data is all in memory: the summary and records are made from the trajectories. */
+    public AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy, Parameters strategyParams,
+            String clusterer, Parameters clustererParams, List<Attractor> attractors, List<Trajectory> trajectories,
+            int[] labels, Map<String, MetricResult> metrics, long elapsedMillis) {
+        this(model, seedOrigin, seeds, strategy, strategyParams, clusterer, clustererParams, attractors, trajectories,
+                labels, metrics, elapsedMillis, SeedSummary.of(trajectories), SeedRecords.of(seeds, trajectories, labels));
+    }
+
+    /** Seeds in the run. */
+    public long seedCount() {
+        return seedSummary.seeds();
+    }
+
+    /** Whether every seed's trajectory is in {@link #trajectories()} (else read them from {@link #perSeed()}). */
+    public boolean perSeedInMemory() {
+        return trajectories.size() == seedSummary.seeds();
+    }
 
     /**
      * Evaluations of the map f the strategy made for all seeds: the sum of each trajectory's
@@ -38,14 +60,7 @@ public record AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, S
      * evaluations after the strategy (polishing, Jacobians, metrics) are not included.
      */
     public long mapEvaluations() {
-        long sum = 0;
-        for (Trajectory t : trajectories) {
-            if (t.mapEvaluations() < 0) {
-                return -1;
-            }
-            sum += t.mapEvaluations();
-        }
-        return sum;
+        return seedSummary.mapEvaluations();
     }
 
     /**

@@ -2,7 +2,7 @@
  * Metrics: analyses computed on a finished run (memorization, basins, stability, distribution shift, dictionary, and any a researcher adds).
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.latentlab.api.metric;
 
 import org.osgi.annotation.bundle.Export;

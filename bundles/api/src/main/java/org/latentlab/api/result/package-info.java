@@ -2,7 +2,7 @@
  * Typed values of result fields: what metrics (and experiments) report, as written to result.json.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.latentlab.api.result;
 
 import org.osgi.annotation.bundle.Export;

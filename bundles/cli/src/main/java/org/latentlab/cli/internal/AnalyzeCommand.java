@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.attractor.Attractor;
-import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.engine.AnalysisEngine;
 import org.latentlab.api.engine.AnalysisRequest;
 import org.latentlab.api.engine.AnalysisResult;
@@ -70,9 +69,9 @@ public class AnalyzeCommand implements Subcommand {
     }
 
     static void print(PrintStream out, AnalysisResult r, Path outDir) {
-        long converged = r.trajectories().stream().filter(Trajectory::converged).count();
-        long diverged = r.trajectories().stream().filter(Trajectory::diverged).count();
-        int n = r.trajectories().size();
+        long converged = r.seedSummary().converged();
+        long diverged = r.seedSummary().diverged();
+        long n = r.seedCount();
         out.printf(Locale.ROOT, "Model '%s', %d seeds (%s), strategy %s %s, clusterer %s %s%n", r.model().name(), n,
                 r.seedOrigin(), r.strategy(), r.strategyParams().values(), r.clusterer(), r.clustererParams().values());
         out.printf(Locale.ROOT, "%d converged, %d diverged, %d not converged, in %.1f s%n", converged, diverged,

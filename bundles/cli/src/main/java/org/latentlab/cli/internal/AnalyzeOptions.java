@@ -62,9 +62,13 @@ final class AnalyzeOptions {
     @Option(names = "--exporters", paramLabel = "LIST", description = "default json,npy,csv,html (report.html; pictures with --metric"
             + " memorization and --metric latent-field)")
     String exporters;
+    @Option(names = "--all-trajectories", description = "list every seed's record in result.json and trajectories.csv also when"
+            + " the run has more seeds than the engine keeps in memory (inMemorySeeds, default 100,000); the per-seed .npy files"
+            + " hold them either way")
+    boolean allTrajectories;
 
     // output
-    @Option(names = "--out", paramLabel = "DIR", description = "Output: result.json, attractors.npy, endpoints.npy, labels.npy, *.csv,"
+    @Option(names = "--out", paramLabel = "DIR", description = "Output: result.json, attractors.npy, endpoints.npy, labels.npy and the other per-seed .npy files, *.csv,"
             + " report.html; a new or empty folder, or an earlier analysis output (its files are replaced, files of yours in it"
             + " stay); any other folder is refused")
     Path out;
@@ -105,11 +109,12 @@ final class AnalyzeOptions {
             int colon = m.indexOf(':');
             b.metric(colon < 0 ? m : m.substring(0, colon), colon < 0 ? Map.of() : KeyValues.parse(List.of(m.substring(colon + 1))));
         }
-        if (exporters != null) {
+        if (exporters != null || allTrajectories) {
             Map<String, Map<String, String>> ex = new LinkedHashMap<>();
-            for (String e : exporters.split(",")) {
+            for (String e : exporters == null ? AnalysisRequest.DEFAULT_EXPORTERS : List.of(exporters.split(","))) {
                 if (!e.isBlank()) {
-                    ex.put(e.trim(), Map.of());
+                    boolean lists = allTrajectories && (e.trim().equals("json") || e.trim().equals("csv"));
+                    ex.put(e.trim(), lists ? Map.of("allTrajectories", "true") : Map.of());
                 }
             }
             b.exporters(ex);

@@ -1,5 +1,6 @@
 package org.latentlab.clusterers.internal;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -8,7 +9,11 @@ import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.AttractorClusterer;
+import org.latentlab.api.attractor.ClusterSummary;
 import org.latentlab.api.attractor.Clustering;
+import org.latentlab.api.attractor.MergeableClusterer;
+import org.latentlab.api.attractor.MergedClustering;
+import org.latentlab.api.attractor.PartialClustering;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -30,10 +35,20 @@ import org.osgi.service.component.annotations.Component;
  * against Commons Math's {@code DBSCANClusterer} and a brute-force O(n²) DBSCAN in the tests). Rows with NaN or
  * infinite values have no neighbours (they are core points only when minPoints is 1). The cluster
  * representative is the mean of its members. With eps = 0, exact duplicates are neighbours.
+ *
+ * <p>Parts (runs above the engine's in-memory limit) do not merge exactly in general, because density does not
+ * stop at a part's border. Each part is clustered by DBSCAN alone; a cluster is summarised by its core points, one
+ * per cell of radius eps/4 (every core point lies within eps/4 of one); clusters of different parts are joined when
+ * two of those representatives lie within eps. This equals DBSCAN of all points when (1) every point that is core
+ * among all points is core among its own part's points, (2) a border point's first core point within eps (in seed
+ * order) is in its own part, and (3) clusters joined across parts have representatives within eps. (1) and (2) hold
+ * where every part holds at least minPoints points around each attractor, as end points piled on attractors do;
+ * they fail in sparse regions, where a point can be noise in its part but core or border among all points. For
+ * (3) the merge counts as undecided the cluster pairs it leaves apart whose representatives lie within 1.5·eps.
  */
-@Component(property = {ServiceProperties.ID + "=dbscan",
+@Component(service = AttractorClusterer.class, property = {ServiceProperties.ID + "=dbscan",
         ServiceProperties.DESCRIPTION + "=density clustering (DBSCAN) of end points; sparse points are noise (-1)"})
-public class DbscanClusterer implements AttractorClusterer {
+public class DbscanClusterer implements MergeableClusterer {
 
     @Override
     public List<ParameterSpec> parameters() {
@@ -47,7 +62,153 @@ public class DbscanClusterer implements AttractorClusterer {
         return dbscan(endpoints, params.getDouble("eps", 5e-2), params.getInt("minPoints", 5));
     }
 
+    @Override
+    public PartialClustering clusterPart(Tensor endpoints, Parameters params) {
+        return part(endpoints, params.getDouble("eps", 5e-2), params.getInt("minPoints", 5));
+    }
+
+    @Override
+    public MergedClustering merge(List<List<ClusterSummary>> parts, Parameters params) {
+        return merge(parts, params.getDouble("eps", 5e-2));
+    }
+
     static Clustering dbscan(Tensor endpoints, double eps, int minPts) {
+        Result r = run(endpoints, eps, minPts);
+        return new Clustering(r.labels(), r.centers());
+    }
+
+    /** Labels, centers and which points are core. */
+    private record Result(int[] labels, Tensor centers, boolean[] core) {}
+
+    /** DBSCAN of one part, each cluster summarised by core points one per eps/4 cell, its sums, count and spread. */
+    static PartialClustering part(Tensor endpoints, double eps, int minPts) {
+        Result r = run(endpoints, eps, minPts);
+        int n = endpoints.rows();
+        int k = endpoints.width();
+        float[] d = endpoints.data();
+        int m = r.centers().rows();
+        double cell2 = eps * eps / 16;
+        List<List<Integer>> reps = new ArrayList<>();
+        double[][] sums = new double[m][k];
+        long[] counts = new long[m];
+        for (int c = 0; c < m; c++) {
+            reps.add(new ArrayList<>());
+        }
+        for (int p = 0; p < n; p++) {
+            int c = r.labels()[p];
+            if (c < 0) {
+                continue;
+            }
+            counts[c]++;
+            for (int j = 0; j < k; j++) {
+                sums[c][j] += d[p * k + j];
+            }
+            if (r.core()[p] && farFromAll(d, k, p, reps.get(c), cell2)) {
+                reps.get(c).add(p);
+            }
+        }
+        double[] spread = new double[m];
+        for (int p = 0; p < n; p++) {
+            int c = r.labels()[p];
+            if (c >= 0) {
+                double nearest = Double.MAX_VALUE;
+                for (int q : reps.get(c)) {
+                    nearest = Math.min(nearest, LeaderClustering.dist2(d, p, d, q, k));
+                }
+                spread[c] = Math.max(spread[c], Math.sqrt(nearest));
+            }
+        }
+        List<ClusterSummary> out = new ArrayList<>();
+        for (int c = 0; c < m; c++) {
+            List<Integer> rc = reps.get(c);
+            float[] rows = new float[rc.size() * k];
+            for (int i = 0; i < rc.size(); i++) {
+                System.arraycopy(d, rc.get(i) * k, rows, i * k, k);
+            }
+            out.add(new ClusterSummary(Tensor.matrix(rc.size(), k, rows), sums[c], counts[c], spread[c]));
+        }
+        return new PartialClustering(r.labels(), out);
+    }
+
+    /** Joins clusters of different parts whose representatives lie within eps (see the class comment). */
+    static MergedClustering merge(List<List<ClusterSummary>> parts, double eps) {
+        List<ClusterSummary> all = new ArrayList<>();
+        List<Integer> partOf = new ArrayList<>();
+        for (int p = 0; p < parts.size(); p++) {
+            for (ClusterSummary s : parts.get(p)) {
+                all.add(s);
+                partOf.add(p);
+            }
+        }
+        int total = all.size();
+        int[] parent = new int[total];
+        for (int i = 0; i < total; i++) {
+            parent[i] = i;
+        }
+        double eps2 = eps * eps;
+        double near2 = 2.25 * eps2;
+        List<int[]> close = new ArrayList<>(); // pairs left apart so far whose representatives lie within 1.5 eps
+        for (int j = 0; j < total; j++) {
+            for (int i = 0; i < j; i++) {
+                if (partOf.get(i).equals(partOf.get(j)) || find(parent, i) == find(parent, j)) {
+                    continue;
+                }
+                double d2 = nearest2(all.get(i).representatives(), all.get(j).representatives());
+                if (d2 <= eps2) {
+                    int a = find(parent, i);
+                    int b = find(parent, j);
+                    parent[Math.max(a, b)] = Math.min(a, b); // the root is the cluster that appeared first
+                } else if (d2 <= near2) {
+                    close.add(new int[] {i, j});
+                }
+            }
+        }
+        long undecided = close.stream().filter(c -> find(parent, c[0]) != find(parent, c[1])).count();
+        int[] idOfRoot = new int[total];
+        Arrays.fill(idOfRoot, -1);
+        List<ClusterSummary> merged = new ArrayList<>();
+        int[] id = new int[total];
+        for (int i = 0; i < total; i++) {
+            int root = find(parent, i);
+            if (idOfRoot[root] < 0) {
+                idOfRoot[root] = merged.size();
+                merged.add(all.get(i));
+            } else {
+                merged.set(idOfRoot[root], merged.get(idOfRoot[root]).plus(all.get(i)));
+            }
+            id[i] = idOfRoot[root];
+        }
+        List<int[]> relabel = new ArrayList<>();
+        int at = 0;
+        for (List<ClusterSummary> part : parts) {
+            relabel.add(Arrays.copyOfRange(id, at, at + part.size()));
+            at += part.size();
+        }
+        return new MergedClustering(merged, relabel, undecided);
+    }
+
+    private static boolean farFromAll(float[] d, int k, int p, List<Integer> reps, double cell2) {
+        for (int q : reps) {
+            if (LeaderClustering.dist2(d, p, d, q, k) < cell2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Smallest squared distance between a row of {@code a} and a row of {@code b}. */
+    private static double nearest2(Tensor a, Tensor b) {
+        int k = a.width();
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < b.rows(); j++) {
+                best = Math.min(best, LeaderClustering.dist2(a.data(), i, b.data(), j, k));
+            }
+        }
+        return best;
+    }
+
+    private static Result run(Tensor endpoints, double eps, int minPts) {
         int n = endpoints.rows();
         int k = endpoints.width();
         float[] d = endpoints.data();
@@ -150,7 +311,7 @@ public class DbscanClusterer implements AttractorClusterer {
                 labels[p] = first < 0 ? -1 : clusterOfRoot[root[cellOf[first]]];
             }
         });
-        return new Clustering(labels, Tensor.matrix(clusters, k, LeaderClustering.means(d, k, labels, clusters)));
+        return new Result(labels, Tensor.matrix(clusters, k, LeaderClustering.means(d, k, labels, clusters)), core);
     }
 
     /**

@@ -209,10 +209,10 @@ public class DemoCommand implements Subcommand {
             + "|(encoder|decoder)\\.\\d+\\.(weight|bias)\\.npy");
 
     static void print(PrintStream out, AnalysisResult r, Path outDir, long millis) {
-        long conv = r.trajectories().stream().filter(t -> t.converged()).count();
+        long conv = r.seedSummary().converged();
         Map<String, Object> mem = r.metricSummaries().getOrDefault("memorization", Map.of());
         out.printf(Locale.ROOT, "%d of %d trajectories converged to %d attractors; largest basin %d seeds.%n", conv,
-                r.trajectories().size(), r.attractors().size(),
+                r.seedCount(), r.attractors().size(),
                 r.attractors().isEmpty() ? 0 : r.attractors().get(0).basinSize());
         if (mem.get("meanMemorization") instanceof Double m) {
             out.printf(Locale.ROOT, "Memorization: mean %.3f, %s of %d attractors are near-copies of training digits.%n", m,

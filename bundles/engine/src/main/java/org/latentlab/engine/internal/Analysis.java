@@ -2,7 +2,6 @@ package org.latentlab.engine.internal;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import org.latentlab.api.Parameters;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.attractor.Attractor;
 import org.latentlab.api.attractor.AttractorClusterer;
-import org.latentlab.api.attractor.Clustering;
 import org.latentlab.api.dynamics.IterationStrategy;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.dynamics.Progress;
@@ -22,6 +20,8 @@ import org.latentlab.api.metric.Metric;
 import org.latentlab.api.metric.MetricContext;
 import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.result.SeedRecords;
+import org.latentlab.api.result.SeedSummary;
 
 /**
  * The analysis itself, independent of OSGi and of where the map comes from: iterate the seeds (in
@@ -34,21 +34,37 @@ final class Analysis {
     /** A chosen capability with its parameters in force. */
     record Choice<T>(String id, T service, Parameters params) {}
 
-    /** What an analysis runs on. */
-    record Inputs(LatentMap map, Tensor seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
+    /**
+     * What an analysis runs on. Runs of at most {@code inMemory} seeds keep every trajectory in memory; larger ones
+     * run in parts of about {@code inMemory} seeds (whole chunks), stream per-seed results into {@code work} and
+     * cluster each part's end points alone, merging the parts at the end, so memory does not grow with the seeds.
+     */
+    record Inputs(LatentMap map, SeedInput seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
             List<Choice<Metric>> metrics, Optional<LatentModel> model, Optional<Tensor> trainingInputs, int chunkSize,
-            Spectra.Settings spectra) {
-        /** With the default spectrum settings and this difference step. */
+            Spectra.Settings spectra, int inMemory, java.nio.file.Path work) {
+
+        /** Seeds in memory, every trajectory kept. */
         Inputs(LatentMap map, Tensor seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
                 List<Choice<Metric>> metrics, Optional<LatentModel> model, Optional<Tensor> trainingInputs, int chunkSize,
                 double jacobianStep) {
             this(map, seeds, strategy, clusterer, metrics, model, trainingInputs, chunkSize, Spectra.Settings.defaults(jacobianStep));
         }
+
+        /** Seeds in memory, every trajectory kept, with these spectrum settings. */
+        Inputs(LatentMap map, Tensor seeds, Choice<IterationStrategy> strategy, Choice<AttractorClusterer> clusterer,
+                List<Choice<Metric>> metrics, Optional<LatentModel> model, Optional<Tensor> trainingInputs, int chunkSize,
+                Spectra.Settings spectra) {
+            this(map, SeedInput.of(seeds), strategy, clusterer, metrics, model, trainingInputs, chunkSize, spectra,
+                    Integer.MAX_VALUE, null);
+        }
     }
 
-    /** What it found. */
+    /**
+     * What it found. {@code trajectories}, {@code labels} and {@code seeds} hold every seed for runs kept in
+     * memory, none otherwise; {@code perSeed} reads them in blocks either way.
+     */
     record Outcome(List<Attractor> attractors, List<Trajectory> trajectories, int[] labels,
-            Map<String, MetricResult> metrics) {}
+            Map<String, MetricResult> metrics, Tensor seeds, SeedSummary summary, SeedRecords perSeed) {}
 
     /** Receives stage changes and progress; may cancel. */
     interface Listener {
@@ -65,10 +81,12 @@ final class Analysis {
     private Analysis() {}
 
     static Outcome run(Inputs in, Listener listener) {
-        Tensor seeds = in.seeds();
-        int n = seeds.rows();
+        SeedInput seeds = in.seeds();
+        int n = seeds.count();
         int k = seeds.width();
-        int chunks = Math.max(1, (n + in.chunkSize() - 1) / in.chunkSize());
+        boolean inMemory = n <= in.inMemory();
+        int segment = inMemory ? Math.max(1, n) : segmentSize(n, in.inMemory(), in.chunkSize());
+        int segments = (n + segment - 1) / segment;
         // Between chunks the engine checks that the services in use are still there; a streamed run has no chunks,
         // so the check also runs whenever the strategy asks about cancellation after another chunkSize seed-steps.
         Progress progress = new Progress() {
@@ -87,51 +105,49 @@ final class Analysis {
                 return listener.cancelled();
             }
         };
-        List<Trajectory> trajectories = new ArrayList<>(n);
-        boolean streamed = in.strategy().service() instanceof StreamingIteration;
-        if (streamed) {
-            StreamingIteration streaming = (StreamingIteration) in.strategy().service();
-            // the whole run through one batch of chunkSize seeds: refilled as seeds finish, one tail for all chunks
-            checkCancelled(listener);
-            listener.stage("iterating", -1, n + " seeds, " + Math.min(n, in.chunkSize()) + " at a time");
-            List<Trajectory> all = streaming.iterate(in.map(), seeds, in.chunkSize(), in.strategy().params(), progress);
-            if (all.size() != n) {
-                throw new IllegalStateException("strategy '" + in.strategy().id() + "' returned " + all.size()
-                        + " trajectories for " + n + " seeds");
-            }
-            trajectories.addAll(all);
+        SeedStore store = inMemory ? SeedStore.inMemory(k) : SeedStore.onDisk(in.work(), k);
+        try {
+            return run(in, listener, progress, store, n, k, segment, segments);
+        } finally {
+            store.closeQuietly();
         }
-        for (int c = 0; !streamed && c < chunks; c++) {
-            int from = c * in.chunkSize();
-            int to = Math.min(n, from + in.chunkSize());
+    }
+
+    /** Seeds per part above the in-memory limit: about {@code limit}, whole chunks, parts of equal size. */
+    static int segmentSize(int n, int limit, int chunkSize) {
+        int parts = (int) ((n + (long) limit - 1) / limit);
+        long per = (n + (long) parts - 1) / parts;
+        long chunks = Math.max(1, (per + chunkSize - 1) / chunkSize);
+        return (int) Math.min(n, chunks * chunkSize);
+    }
+
+    private static Outcome run(Inputs in, Listener listener, Progress progress, SeedStore store, int n, int k, int segment,
+            int segments) {
+        PartClusters parts = new PartClusters(in.clusterer(), k);
+        for (long at = 0; at < n; at += segment) { // long: n near Integer.MAX_VALUE must not wrap
+            int from = (int) at;
+            int to = (int) Math.min(n, at + segment);
             checkCancelled(listener);
-            listener.stage("iterating", -1, "seeds " + from + "-" + (to - 1) + " of " + n + " (chunk " + (c + 1) + "/" + chunks + ")");
-            List<Trajectory> part = in.strategy().service().iterate(in.map(), seeds.slice(from, to), in.strategy().params(), progress);
-            if (part.size() != to - from) {
-                throw new IllegalStateException("strategy '" + in.strategy().id() + "' returned " + part.size()
-                        + " trajectories for " + (to - from) + " seeds");
-            }
-            for (Trajectory t : part) {
-                trajectories.add(t.withSeed(from + t.seed()));
-            }
+            Tensor part = in.seeds().next(to - from);
+            List<Trajectory> trajectories = iterate(in, part, from, n, segments, listener, progress);
+            checkCancelled(listener);
+            listener.stage("clustering", -1, (segments == 1 ? "" : "part " + (from / segment + 1) + "/" + segments + ": ")
+                    + "merging end points with '" + in.clusterer().id() + "'");
+            store.add(part, trajectories, parts.add(trajectories));
         }
         checkCancelled(listener);
-
-        listener.stage("clustering", -1, "merging end points with '" + in.clusterer().id() + "'");
-        int[] convergedIdx = trajectories.stream().filter(Trajectory::converged).mapToInt(Trajectory::seed).toArray();
-        float[] ends = org.latentlab.api.Tensor.allocate("end points", convergedIdx.length, k);
-        for (int a = 0; a < convergedIdx.length; a++) {
-            System.arraycopy(trajectories.get(convergedIdx[a]).endpoint(), 0, ends, a * k, k);
+        if (segments > 1 && parts.merges()) {
+            listener.stage("clustering", -1, "merging the clusters of " + segments + " parts");
         }
-        Clustering clustering = in.clusterer().service().cluster(Tensor.matrix(convergedIdx.length, k, ends), in.clusterer().params());
-        int[] raw = new int[n];
-        java.util.Arrays.fill(raw, -1);
-        for (int a = 0; a < convergedIdx.length; a++) {
-            raw[convergedIdx[a]] = clustering.labels()[a];
+        PartClusters.Merged clustering = parts.finish();
+        if (clustering.undecided() > 0) {
+            System.getLogger(Analysis.class.getName()).log(System.Logger.Level.WARNING, "clusterer '" + in.clusterer().id()
+                    + "': merging " + clustering.parts() + " parts left " + clustering.undecided() + " comparisons undecided "
+                    + "(end points near the rule's border): the attractors may differ from clustering all end points at once");
         }
         // Polish each cluster's mean to its fixed point, then merge clusters that polish to the same point
         // (a slow attractor's end points can spread over more than one cluster).
-        int m = clustering.count();
+        int m = clustering.centers().rows();
         checkCancelled(listener);
         listener.stage("polishing", -1, "refining " + m + " fixed points");
         float[] polished = polish(in.map(), clustering.centers().data(), m, k);
@@ -145,20 +161,13 @@ final class Analysis {
                 }
             }
         }
-        for (int i = 0; i < n; i++) {
-            if (raw[i] >= 0) {
-                raw[i] = rep[raw[i]];
-            }
-        }
         // Order attractors by basin size (largest first), then by first appearance.
         int[] size = new int[m];
-        int[] first = new int[m];
-        java.util.Arrays.fill(first, Integer.MAX_VALUE);
-        for (int i = 0; i < n; i++) {
-            if (raw[i] >= 0) {
-                size[raw[i]]++;
-                first[raw[i]] = Math.min(first[raw[i]], i);
-            }
+        long[] first = new long[m];
+        java.util.Arrays.fill(first, Long.MAX_VALUE);
+        for (int c = 0; c < m; c++) {
+            size[rep[c]] += clustering.size()[c];
+            first[rep[c]] = Math.min(first[rep[c]], clustering.first()[c]);
         }
         List<Integer> order = new ArrayList<>();
         for (int c = 0; c < m; c++) {
@@ -166,15 +175,13 @@ final class Analysis {
                 order.add(c);
             }
         }
-        order.sort(Comparator.<Integer>comparingInt(c -> -size[c]).thenComparingInt(c -> first[c]));
-        Map<Integer, Integer> newId = new HashMap<>();
+        order.sort(Comparator.<Integer>comparingInt(c -> -size[c]).thenComparingLong(c -> first[c]));
+        int[] newId = new int[m];
         for (int i = 0; i < order.size(); i++) {
-            newId.put(order.get(i), i);
+            newId[order.get(i)] = i;
         }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = raw[i] < 0 ? -1 : newId.get(raw[i]);
-        }
+        int[] clusterOf = clustering.clusterOf();
+        java.util.function.IntUnaryOperator finalOf = id -> clusterOf[id] < 0 ? -1 : newId[rep[clusterOf[id]]];
         float[] centers = new float[order.size() * k];
         for (int i = 0; i < order.size(); i++) {
             System.arraycopy(polished, order.get(i) * k, centers, i * k, k);
@@ -188,20 +195,20 @@ final class Analysis {
         double residualTol = Math.sqrt(in.strategy().params().getDouble("tolerance", 1e-6));
         double[] stepSum = new double[order.size()];
         double[] predictedSum = new double[order.size()];
-        for (int i = 0; i < n; i++) {
-            int a = labels[i];
+        // the final pass over every seed: attractor ids from running cluster ids, observed and predicted steps
+        store.finish(finalOf, (seedRows, i, a, steps) -> {
             if (a >= 0) {
-                stepSum[a] += trajectories.get(i).steps();
+                stepSum[a] += steps;
                 double e0 = 0;
                 for (int j = 0; j < k; j++) {
-                    double d = seeds.data()[i * k + j] - centers[a * k + j];
+                    double d = seedRows[i * k + j] - centers[a * k + j];
                     e0 += d * d;
                 }
                 double rho = spectra[a].spectralRadius();
                 // the rule stops on the residual |f(z) - z| ~ (1 - rho)|e|, so the error bound is tol / (1 - rho)
                 predictedSum[a] += StabilityAnalysis.predictedSteps(Math.sqrt(e0), residualTol / Math.max(1e-12, 1 - rho), rho);
             }
-        }
+        });
         List<Attractor> attractors = new ArrayList<>();
         for (int a = 0; a < order.size(); a++) {
             int basin = size[order.get(a)];
@@ -214,7 +221,7 @@ final class Analysis {
         Map<String, MetricResult> results = new LinkedHashMap<>();
         if (!in.metrics().isEmpty()) {
             // later metrics see the fields earlier ones added: the context reads this list, updated in place
-            MetricContext ctx = context(in, trajectories, java.util.Collections.unmodifiableList(attractors), labels);
+            MetricContext ctx = context(in, store, java.util.Collections.unmodifiableList(attractors));
             for (Choice<Metric> metric : in.metrics()) {
                 checkCancelled(listener);
                 listener.stage("metrics", -1, "metric '" + metric.id() + "'");
@@ -230,7 +237,45 @@ final class Analysis {
                 });
             }
         }
-        return new Outcome(List.copyOf(attractors), trajectories, labels, results);
+        return new Outcome(List.copyOf(attractors), store.trajectories(), store.labels(), results, store.seeds(), store.summary(),
+                store.records());
+    }
+
+    /** One part's seeds iterated (chunk by chunk, or streamed), numbered from {@code from} in the run. */
+    private static List<Trajectory> iterate(Inputs in, Tensor seeds, int from, int n, int segments, Listener listener,
+            Progress progress) {
+        int count = seeds.rows();
+        List<Trajectory> trajectories = new ArrayList<>(count);
+        if (in.strategy().service() instanceof StreamingIteration streaming) {
+            // the whole part through one batch of chunkSize seeds: refilled as seeds finish, one tail for all chunks
+            listener.stage("iterating", -1, (segments == 1 ? n + " seeds" : "seeds " + from + "-" + (from + count - 1) + " of " + n)
+                    + ", " + Math.min(count, in.chunkSize()) + " at a time");
+            List<Trajectory> all = streaming.iterate(in.map(), seeds, in.chunkSize(), in.strategy().params(), progress);
+            if (all.size() != count) {
+                throw new IllegalStateException("strategy '" + in.strategy().id() + "' returned " + all.size()
+                        + " trajectories for " + count + " seeds");
+            }
+            for (Trajectory t : all) {
+                trajectories.add(from == 0 ? t : t.withSeed(from + t.seed()));
+            }
+            return trajectories;
+        }
+        int chunks = Math.max(1, (n + in.chunkSize() - 1) / in.chunkSize());
+        for (int at = 0; at < count; at += in.chunkSize()) {
+            int to = Math.min(count, at + in.chunkSize());
+            checkCancelled(listener);
+            listener.stage("iterating", -1, "seeds " + (from + at) + "-" + (from + to - 1) + " of " + n + " (chunk "
+                    + ((from + at) / in.chunkSize() + 1) + "/" + chunks + ")");
+            List<Trajectory> part = in.strategy().service().iterate(in.map(), seeds.slice(at, to), in.strategy().params(), progress);
+            if (part.size() != to - at) {
+                throw new IllegalStateException("strategy '" + in.strategy().id() + "' returned " + part.size()
+                        + " trajectories for " + (to - at) + " seeds");
+            }
+            for (Trajectory t : part) {
+                trajectories.add(t.withSeed(from + at + t.seed()));
+            }
+        }
+        return trajectories;
     }
 
     /** What the matrix-free path adds to an attractor: resolved eigenvalues, residuals, products; nothing on the dense path. */
@@ -363,18 +408,20 @@ final class Analysis {
         return r;
     }
 
-    private static MetricContext context(Inputs in, List<Trajectory> ts, List<Attractor> as, int[] labels) {
+    private static MetricContext context(Inputs in, SeedStore store, List<Attractor> as) {
+        Tensor seeds = store.seeds();
+        SeedRecords records = store.records();
         return new MetricContext() {
             public Optional<LatentModel> model() {
                 return in.model();
             }
 
             public Tensor seeds() {
-                return in.seeds();
+                return seeds;
             }
 
             public List<Trajectory> trajectories() {
-                return ts;
+                return store.trajectories();
             }
 
             public List<Attractor> attractors() {
@@ -382,11 +429,23 @@ final class Analysis {
             }
 
             public int[] labels() {
-                return labels;
+                return store.labels();
             }
 
             public Optional<Tensor> trainingInputs() {
                 return in.trainingInputs();
+            }
+
+            public SeedSummary seedSummary() {
+                return store.summary();
+            }
+
+            public SeedRecords perSeed() {
+                return records;
+            }
+
+            public boolean perSeedInMemory() {
+                return !store.onDisk();
             }
         };
     }

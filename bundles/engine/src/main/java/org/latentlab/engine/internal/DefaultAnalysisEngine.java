@@ -83,6 +83,11 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
 
         @AttributeDefinition(description = "finished jobs kept in memory")
         int history() default 100;
+
+        @AttributeDefinition(description = "runs of at most this many seeds keep every trajectory in memory; larger runs "
+                + "stream per-seed results to disk and run in parts of about this many seeds, in memory that does not grow "
+                + "with the number of seeds")
+        int inMemorySeeds() default 100_000;
     }
 
     @Reference
@@ -154,12 +159,29 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                 });
     }
 
+    /** How long deactivation waits for cancelled jobs to remove their staging folders and per-seed files. */
+    static final long CLEANUP_MILLIS = 20_000;
+
+    /**
+     * Cancels every job and waits (at most {@link #CLEANUP_MILLIS}) until their threads are done: the job threads are
+     * daemons, so a lab that stops and exits without waiting would kill a job between two writes and leave its staging
+     * folder, per-seed files of any size included, behind.
+     */
     @Deactivate
     void deactivate() {
         synchronized (jobs) {
             jobs.values().forEach(Job::cancel);
         }
         pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(CLEANUP_MILLIS, TimeUnit.MILLISECONDS)) {
+                System.getLogger(DefaultAnalysisEngine.class.getName()).log(System.Logger.Level.WARNING,
+                        "analysis jobs still running " + CLEANUP_MILLIS / 1000 + " s after they were cancelled; their "
+                                + "staging folders may be left behind (removed by the next run to the same --out)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -192,7 +214,8 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         Spectra.Settings spectra = new Spectra.Settings(c.denseSpectrumMax(), Math.max(1, c.spectrumEigenvalues()),
                 Math.max(2, c.spectrumBasis()), Math.max(1, c.spectrumBlock()), Math.max(1, c.spectrumProducts()), c.denseNormMax(),
                 c.jacobianStep(), c.modelBatch());
-        pool.submit(() -> new JobRunner(catalog, loader(), c.chunkSize(), c.modelBatch(), spectra).run(job, bound));
+        pool.submit(() -> new JobRunner(catalog, loader(), c.chunkSize(), c.modelBatch(), spectra,
+                Math.max(1, c.inMemorySeeds())).run(job, bound));
         return job;
     }
 
@@ -236,7 +259,8 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
         long count = seedCount(s, source);
         if (count > 0) {
-            MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), available);
+            MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), Math.max(1, c.inMemorySeeds()), available);
+            MemoryBudget.checkDisk(s.origin(), count, spec.latentDim(), Math.max(1, c.inMemorySeeds()), r.outDir());
         }
         return new Bound(strategy, clusterer, List.copyOf(metrics), source, training);
     }

@@ -33,13 +33,15 @@ final class JobRunner {
     private final int chunkSize;
     private final int modelBatch;
     private final Spectra.Settings spectra;
+    private final int inMemory;
 
-    JobRunner(Catalog catalog, CatalogModelLoader loader, int chunkSize, int modelBatch, Spectra.Settings spectra) {
+    JobRunner(Catalog catalog, CatalogModelLoader loader, int chunkSize, int modelBatch, Spectra.Settings spectra, int inMemory) {
         this.catalog = catalog;
         this.loader = loader;
         this.chunkSize = chunkSize;
         this.modelBatch = modelBatch;
         this.spectra = spectra;
+        this.inMemory = inMemory;
     }
 
     /**
@@ -88,9 +90,15 @@ final class JobRunner {
             ModelSpec spec = loader.read(r.modelFolder());
             ModelBatch batch = new ModelBatch(spec.name(),
                     MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch, MemoryBudget.available()));
-            try (LatentModel model = loader.backendFor(spec).load(spec)) {
+            // Exporters write into a staging folder; only a complete set is published (never over foreign files).
+            // Runs above the in-memory limit stream per-seed results into a work folder inside it (same file system:
+            // the npy exporter links them), deleted before the publish.
+            try (LatentModel model = loader.backendFor(spec).load(spec);
+                    org.latentlab.io.OutputFolder out = org.latentlab.io.OutputFolder.open(r.outDir(),
+                            org.latentlab.io.OutputFolder.ANALYSIS)) {
+                java.nio.file.Path work = out.staging().resolve(".per-seed");
                 stages.stage("seeds", -1, r.seeds().origin());
-                Tensor seeds = SeedReader.latentSeeds(r.seeds(), model, bound.seedSource(), batch);
+                SeedInput seeds = SeedReader.latentSeedInput(r.seeds(), model, bound.seedSource(), batch, inMemory);
                 Analysis.Choice<IterationStrategy> strategy = bound.strategy();
                 Analysis.Choice<AttractorClusterer> clusterer = bound.clusterer();
                 List<Analysis.Choice<Metric>> metrics = bound.metrics();
@@ -102,30 +110,32 @@ final class JobRunner {
                 }
                 LatentMap map = new ModelLatentMap(model, batch);
                 Analysis.Outcome o = Analysis.run(new Analysis.Inputs(profile == null ? map : profile.map(map), seeds, strategy,
-                        clusterer, metrics, Optional.of(model), training, chunkSize, spectra.withModelBatch(batch.size())), stages);
-                AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), seeds, strategy.id(), strategy.params(),
+                        clusterer, metrics, Optional.of(model), training, chunkSize, spectra.withModelBatch(batch.size()), inMemory, work),
+                        stages);
+                AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), o.seeds(), strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metrics(),
-                        System.currentTimeMillis() - t0);
+                        System.currentTimeMillis() - t0, o.summary(), o.perSeed());
                 job.checkpoint();
                 stages.stage("exporting", r.exporters().size(), "writing " + r.outDir());
-                // Exporters write into a staging folder; only a complete set is published (never over foreign files).
-                try (org.latentlab.io.OutputFolder out = org.latentlab.io.OutputFolder.open(r.outDir(),
-                        org.latentlab.io.OutputFolder.ANALYSIS)) {
-                    for (Map.Entry<String, Map<String, String>> e : r.exporters().entrySet()) {
-                        Analysis.Choice<Exporter> ex = choice(Exporter.class, "exporter", e.getKey(), e.getValue());
-                        try {
-                            ex.service().export(result, out.staging(), ex.params());
-                        } catch (java.io.IOException io) {
-                            throw new LatentLabException("exporter '" + e.getKey() + "' could not write its files: "
-                                    + org.latentlab.io.IoErrors.describe(io) + "; nothing was written to " + r.outDir(), io);
-                        }
-                        job.advance(1);
+                for (Map.Entry<String, Map<String, String>> e : r.exporters().entrySet()) {
+                    Analysis.Choice<Exporter> ex = choice(Exporter.class, "exporter", e.getKey(), e.getValue());
+                    try {
+                        ex.service().export(result, out.staging(), ex.params());
+                    } catch (java.io.IOException io) {
+                        throw new LatentLabException("exporter '" + e.getKey() + "' could not write its files: "
+                                + org.latentlab.io.IoErrors.describe(io) + "; nothing was written to " + r.outDir(), io);
                     }
-                    if (job.cancelled()) {
-                        throw new CancellationException("cancelled");
-                    }
-                    out.publish();
+                    job.advance(1);
                 }
+                if (job.cancelled()) {
+                    throw new CancellationException("cancelled");
+                }
+                WorkFolders.delete(work);
+                if (Files.exists(work)) { // never publish it with the results
+                    throw new LatentLabException("cannot remove the per-seed work folder " + work + "; nothing was written to "
+                            + r.outDir());
+                }
+                out.publish();
                 job.succeed(result, result.elapsedMillis());
             }
         } catch (CancellationException e) {

@@ -12,7 +12,7 @@ import org.latentlab.api.Tensor;
  */
 final class MemoryBudget {
 
-    /** Per seed: the seed row, its end point and trajectory record, the clustering copy, labels. */
+    /** Per seed held in memory: the seed row, its end point and trajectory record, the clustering copy, labels. */
     static long perSeedBytes(int k) {
         return 4L * k * 4 + 160;
     }
@@ -32,18 +32,59 @@ final class MemoryBudget {
     private MemoryBudget() {}
 
     /**
-     * Refuses {@code seeds} seeds of dimension {@code k} when they cannot fit in one array or in the
-     * heap left, with a message that says how many would fit.
+     * Refuses {@code seeds} seeds of dimension {@code k} when the part of them held in memory at once (all of them
+     * up to {@code inMemory}, about {@code inMemory} above it: the rest stream to disk) cannot fit in one array or in
+     * the heap left, with a message that says how many would fit.
      */
-    static void checkSeeds(String origin, long seeds, int k, int chunkSize, long available) {
-        Tensor.checkedSize(origin + ": " + seeds + " seeds of dimension " + k, seeds, k);
-        long need = seeds * perSeedBytes(k) + (long) Math.min(seeds, chunkSize) * 4L * k * 8;
+    static void checkSeeds(String origin, long seeds, int k, int chunkSize, int inMemory, long available) {
+        long held = seeds <= inMemory ? seeds : Math.min(seeds, (long) inMemory + chunkSize);
+        Tensor.checkedSize(origin + ": " + held + " seeds of dimension " + k, held, k);
+        long need = held * perSeedBytes(k) + (long) Math.min(seeds, chunkSize) * 4L * k * 8;
         if (need > available) {
             long fit = Math.max(0, (available - (long) chunkSize * 4L * k * 8) / perSeedBytes(k));
+            if (seeds > inMemory) {
+                throw new LatentLabException(String.format(Locale.ROOT, "%s: %,d seeds of dimension %d run in parts of about "
+                        + "%,d seeds, which need about %s of memory, but this lab can use %s; set inMemorySeeds to at most about "
+                        + "%,d (DATA/etc/org.latentlab.engine.cfg), or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)",
+                        origin, seeds, k, held, bytes(need), bytes(available), fit));
+            }
             throw new LatentLabException(String.format(Locale.ROOT,
                     "%s: %,d seeds of dimension %d need about %s of memory, but this lab can use %s; use at most "
                             + "about %,d seeds per job, or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)",
                     origin, seeds, k, bytes(need), bytes(available), fit));
+        }
+    }
+
+    /** Per seed on disk above the in-memory limit: seed and end point rows, and the per-seed columns. */
+    static long perSeedDiskBytes(int k) {
+        return 8L * k + 38;
+    }
+
+    /**
+     * Refuses a run above the in-memory limit whose per-seed files (streamed into the output's staging folder) would
+     * take more than half the free space of {@code outDir}'s file system, instead of filling the disk hours in: the
+     * disk is shared (other jobs, the exporters, the rest of the machine), and a careless seed count (one zero too
+     * many) must be refused before it writes, not after it has filled the disk.
+     */
+    static void checkDisk(String origin, long seeds, int k, int inMemory, java.nio.file.Path outDir) {
+        if (seeds <= inMemory) {
+            return;
+        }
+        java.nio.file.Path at = outDir.toAbsolutePath();
+        while (at != null && !java.nio.file.Files.exists(at)) {
+            at = at.getParent();
+        }
+        long free;
+        try {
+            free = at == null ? Long.MAX_VALUE : java.nio.file.Files.getFileStore(at).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return; // the job reports an unwritable folder with its own message
+        }
+        long need = seeds > Long.MAX_VALUE / perSeedDiskBytes(k) ? Long.MAX_VALUE : seeds * perSeedDiskBytes(k);
+        if (need > free / 2) {
+            throw new LatentLabException(String.format(Locale.ROOT, "%s: %,d seeds of dimension %d stream about %s of per-seed "
+                    + "results to disk, but %s has %s free and a run may use at most half of it; use fewer seeds or another "
+                    + "--out", origin, seeds, k, bytes(need), at, bytes(free)));
         }
     }
 

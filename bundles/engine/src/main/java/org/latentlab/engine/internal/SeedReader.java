@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.data.SeedSource;
+import org.latentlab.api.data.StreamingSeedSource;
 import org.latentlab.api.engine.SeedSpec;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
@@ -33,15 +34,9 @@ final class SeedReader {
                 }
                 // Streamed: only one batch of inputs (e.g. 1024 images) is in memory at a time.
                 Npy.Header h = header(seeds);
-                int[] want = spec.inputShape();
                 int rowSize = spec.inputSize();
                 int[] shape = h.shape();
-                boolean exact = shape.length == want.length + 1 && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), want);
-                boolean flat = shape.length == 2 && shape[1] == rowSize;
-                if (!exact && !flat) {
-                    throw new LatentLabException("inputs " + seeds.file() + " have shape " + Arrays.toString(shape)
-                            + "; model '" + spec.name() + "' takes [n, " + Arrays.toString(want).replaceAll("[\\[\\]]", "") + "]");
-                }
+                checkInputShape(seeds, spec, shape);
                 yield encodeInBatches(model, shape[0], encodeBatch, (from, to) -> {
                     float[] x = readRows(seeds, h, from, to).data();
                     checkFinite(seeds.file().toString(), x, rowSize, from);
@@ -64,8 +59,84 @@ final class SeedReader {
         return out;
     }
 
-    /** Latent seed files up to this size are read whole when a job is submitted, to refuse NaNs at once. */
+    /**
+     * The seeds as a {@link SeedInput}: read whole as by {@link #latentSeeds} when there are at most {@code inMemory}
+     * of them (or they cannot be read otherwise); else a latent .npy file is read, an input .npy file encoded and a
+     * {@link StreamingSeedSource} asked, one block at a time, each block checked as it comes.
+     */
+    static SeedInput latentSeedInput(SeedSpec seeds, LatentModel model, Analysis.Choice<SeedSource> source, ModelBatch encodeBatch,
+            int inMemory) {
+        ModelSpec spec = model.spec();
+        int k = spec.latentDim();
+        boolean npy = seeds.kind() != SeedSpec.Kind.SOURCE && org.latentlab.io.InputFiles.isNpy(seeds.file());
+        if (npy) {
+            Npy.Header h = header(seeds);
+            int n = h.shape().length == 0 ? 0 : h.shape()[0];
+            if (n > inMemory && seeds.kind() == SeedSpec.Kind.LATENTS) {
+                LatentPoints.requireShape(latentsWhat(seeds, spec), h.shape(), -1, k);
+                return SeedInput.of(n, k, (from, to) -> {
+                    float[] z = readRows(seeds, h, from, to).data();
+                    LatentPoints.requireFinite(latentsWhat(seeds, spec), z, k, from);
+                    return Tensor.matrix(to - from, k, z);
+                });
+            }
+            if (n > inMemory && seeds.kind() == SeedSpec.Kind.INPUTS) {
+                checkInputShape(seeds, spec, h.shape());
+                int rowSize = spec.inputSize();
+                return SeedInput.of(n, k, (from, to) -> {
+                    Tensor z = encodeInBatches(model, to - from, encodeBatch, (a, b) -> {
+                        float[] x = readRows(seeds, h, from + a, from + b).data();
+                        checkFinite(seeds.file().toString(), x, rowSize, from + a);
+                        return new Tensor(spec.batchShape(b - a), x);
+                    });
+                    checkFinite(seeds.origin() + " (encoded)", z.data(), k, from);
+                    return z;
+                });
+            }
+        }
+        if (seeds.kind() == SeedSpec.Kind.SOURCE && source.service() instanceof StreamingSeedSource streaming) {
+            int n = streaming.count(model, source.params());
+            if (n > inMemory) {
+                String what = "seed source '" + source.id() + "'";
+                java.util.Iterator<Tensor> blocks = streaming.blocks(model, source.params(), 1 << 16);
+                SeedInput in = SeedInput.of(n, k, blocks, what);
+                return new SeedInput() {
+                    int at;
+
+                    public int count() {
+                        return n;
+                    }
+
+                    public int width() {
+                        return k;
+                    }
+
+                    public Tensor next(int rows) {
+                        Tensor z = in.next(rows);
+                        checkFinite(seeds.origin(), z.data(), k, at);
+                        at += z.rows();
+                        return z;
+                    }
+                };
+            }
+        }
+        return SeedInput.of(latentSeeds(seeds, model, source, encodeBatch));
+    }
+
+    private static void checkInputShape(SeedSpec seeds, ModelSpec spec, int[] shape) {
+        int[] want = spec.inputShape();
+        boolean exact = shape.length == want.length + 1 && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), want);
+        boolean flat = shape.length == 2 && shape[1] == spec.inputSize();
+        if (!exact && !flat) {
+            throw new LatentLabException("inputs " + seeds.file() + " have shape " + Arrays.toString(shape)
+                    + "; model '" + spec.name() + "' takes [n, " + Arrays.toString(want).replaceAll("[\\[\\]]", "") + "]");
+        }
+    }
+
+    /** Latent seed files up to this size are read (block by block) when a job is submitted, to refuse NaNs at once. */
     static final long CHECK_WHOLE_BYTES = 256L << 20;
+    /** Rows checked at a time. */
+    static final int CHECK_ROWS = 1 << 16;
 
     /**
      * What can be checked of a seed file before the model is loaded: its header against the model's
@@ -93,7 +164,10 @@ final class SeedReader {
             throw new LatentLabException("no seeds: " + seeds.file() + " holds 0 rows");
         }
         if (seeds.kind() == SeedSpec.Kind.LATENTS && (long) shape[0] * shape[1] * h.itemSize() <= CHECK_WHOLE_BYTES) {
-            LatentPoints.requireFinite(latentsWhat(seeds, spec), read(seeds).data(), spec.latentDim(), 0);
+            for (int from = 0; from < shape[0]; from += CHECK_ROWS) { // in blocks: the heap need not hold the file
+                int to = (int) Math.min(shape[0], (long) from + CHECK_ROWS);
+                LatentPoints.requireFinite(latentsWhat(seeds, spec), readRows(seeds, h, from, to).data(), spec.latentDim(), from);
+            }
         }
     }
 

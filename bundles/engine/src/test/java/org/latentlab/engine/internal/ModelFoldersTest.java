@@ -69,7 +69,7 @@ class ModelFoldersTest {
     }
 
     @Test
-    void memoryIsBudgetedBeforeAJobRuns() {
+    void memoryIsBudgetedBeforeAJobRuns() throws Exception {
         long gb = 1L << 30;
         // 1 GB left; a 3x256x256 input needs ~2.4 MB per model row: a quarter of the heap holds 2^28 / 2,359,552 = 113 rows
         assertEquals(113, MemoryBudget.modelBatch("vae", 3L * 256 * 256, 16, 1024, gb));
@@ -78,14 +78,35 @@ class ModelFoldersTest {
                 () -> MemoryBudget.modelBatch("huge", 2_000_000_000L, 4, 1024, gb));
         assertTrue(tooBig.getMessage().contains("one input of 2,000,000,000 values"), tooBig.getMessage());
 
-        MemoryBudget.checkSeeds("noise", 1_000_000, 4, 4096, gb); // 1e6 seeds of dimension 4: ~220 MB, fits
+        int all = Integer.MAX_VALUE; // every seed in memory
+        MemoryBudget.checkSeeds("noise", 1_000_000, 4, 4096, all, gb); // 1e6 seeds of dimension 4: ~220 MB, fits
         LatentLabException many = assertThrows(LatentLabException.class,
-                () -> MemoryBudget.checkSeeds("noise", 500_000_000, 4, 4096, gb));
+                () -> MemoryBudget.checkSeeds("noise", 500_000_000, 4, 4096, all, gb));
         assertTrue(many.getMessage().contains("500,000,000 seeds of dimension 4 need about 104.3 GB")
                 && many.getMessage().contains("this lab can use 1.0 GB"), many.getMessage());
         LatentLabException overflow = assertThrows(LatentLabException.class,
-                () -> MemoryBudget.checkSeeds("noise", 2_000_000_000, 4, 4096, Long.MAX_VALUE));
+                () -> MemoryBudget.checkSeeds("noise", 2_000_000_000, 4, 4096, all, Long.MAX_VALUE));
         assertTrue(overflow.getMessage().contains("do not fit in one array"), overflow.getMessage());
+        // above the in-memory limit only a part of about inMemory seeds is held: any number of seeds fits
+        MemoryBudget.checkSeeds("noise", 2_000_000_000, 4, 4096, 100_000, gb);
+        LatentLabException part = assertThrows(LatentLabException.class,
+                () -> MemoryBudget.checkSeeds("noise", 500_000_000, 4, 4096, 100_000_000, gb));
+        assertTrue(part.getMessage().contains("run in parts of about 100,004,096 seeds")
+                && part.getMessage().contains("set inMemorySeeds to at most about"), part.getMessage());
+        // and their per-seed files must fit on the output's disk (the folder itself need not exist yet)
+        Path out = Path.of(System.getProperty("java.io.tmpdir"), "not-yet", "out");
+        MemoryBudget.checkDisk("noise", 1_000_000, 4, 100_000, out);
+        MemoryBudget.checkDisk("noise", 2_000_000_000, 4, Integer.MAX_VALUE, out); // in memory: no files (140 GB otherwise)
+        LatentLabException disk = assertThrows(LatentLabException.class,
+                () -> MemoryBudget.checkDisk("noise", Long.MAX_VALUE / 100, 4, 100_000, out));
+        assertTrue(disk.getMessage().contains("of per-seed results to disk, but " + out.getParent().getParent()), disk.getMessage());
+        // at most half the free space: a seed count one zero too large is refused before it writes, not when the disk is full
+        long free = java.nio.file.Files.getFileStore(out.getParent().getParent()).getUsableSpace();
+        long perSeed = MemoryBudget.perSeedDiskBytes(4);
+        MemoryBudget.checkDisk("noise", free / 4 / perSeed, 4, 100_000, out);
+        LatentLabException half = assertThrows(LatentLabException.class,
+                () -> MemoryBudget.checkDisk("noise", free * 3 / 4 / perSeed, 4, 100_000, out));
+        assertTrue(half.getMessage().contains("a run may use at most half of it"), half.getMessage());
     }
 
     @Test

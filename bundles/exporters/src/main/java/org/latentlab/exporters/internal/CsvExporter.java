@@ -16,10 +16,18 @@ import org.latentlab.api.export.Exporter;
 import org.latentlab.io.AtomicFile;
 import org.osgi.service.component.annotations.Component;
 
-/** attractors.csv (one row per attractor, latent coordinates z0..z{k-1} last) and trajectories.csv. */
+/**
+ * attractors.csv (one row per attractor, latent coordinates z0..z{k-1} last) and trajectories.csv, which lists the
+ * per-seed records under the same rule as result.json ({@link JsonExporter#listTrajectories}).
+ */
 @Component(property = {ServiceProperties.ID + "=csv",
         ServiceProperties.DESCRIPTION + "=attractors.csv and trajectories.csv for spreadsheets and pandas"})
 public class CsvExporter implements Exporter {
+
+    @Override
+    public List<org.latentlab.api.ParameterSpec> parameters() {
+        return List.of(JsonExporter.ALL_TRAJECTORIES);
+    }
 
     @Override
     public List<Path> export(AnalysisResult r, Path outDir, Parameters params) throws IOException {
@@ -44,14 +52,23 @@ public class CsvExporter implements Exporter {
             }
             w.flush();
         });
+        if (!JsonExporter.listTrajectories(r, params)) {
+            return List.of(att);
+        }
         Path tr = AtomicFile.write(outDir.resolve("trajectories.csv"), out -> {
             PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             w.println("seed,attractor,steps,converged,diverged,pathLength,finalResidual");
-            for (Trajectory t : r.trajectories()) {
-                w.println(t.seed() + "," + r.labels()[t.seed()] + "," + t.steps() + "," + t.converged() + "," + t.diverged()
-                        + "," + num(t.pathLength()) + "," + num(t.finalResidual()));
-            }
+            r.perSeed().forEach(JsonExporter.BLOCK, b -> {
+                for (int i = 0; i < b.rows(); i++) {
+                    Trajectory t = b.trajectory(i);
+                    w.println(t.seed() + "," + b.labels()[i] + "," + t.steps() + "," + t.converged() + "," + t.diverged()
+                            + "," + num(t.pathLength()) + "," + num(t.finalResidual()));
+                }
+            });
             w.flush();
+            if (w.checkError()) {
+                throw new IOException("cannot write trajectories.csv");
+            }
         });
         return List.of(att, tr);
     }

@@ -26,6 +26,11 @@ import org.osgi.service.component.annotations.Component;
  * and clusterer with every parameter in force, the attractors with their fields (metric fields
  * merged in), and one record per trajectory. Streamed, so 10^6 trajectories do not build a tree.
  * Values that are not finite are written as null (JSON has no NaN).
+ *
+ * <p>The per-seed records ({@code trajectories}) are listed when the run kept them in memory (up to the engine's
+ * {@code inMemorySeeds}, 100,000 by default) or when {@code allTrajectories} is true (then read from the per-seed
+ * files block by block, in bounded memory); otherwise {@code seeds.trajectoriesListed} is false and the per-seed
+ * results are in the npy exporter's files.
  */
 @Component(property = {ServiceProperties.ID + "=json", ServiceProperties.DESCRIPTION + "=result.json: attractors, trajectories and every setting"})
 public class JsonExporter implements Exporter {
@@ -33,18 +38,33 @@ public class JsonExporter implements Exporter {
     static final String FORMAT_VERSION = "1.0";
 
     @Override
+    public List<org.latentlab.api.ParameterSpec> parameters() {
+        return List.of(ALL_TRAJECTORIES);
+    }
+
+    /** The explicit option to list every seed's record, however many. */
+    static final org.latentlab.api.ParameterSpec ALL_TRAJECTORIES = org.latentlab.api.ParameterSpec.bool("allTrajectories", false,
+            "list every seed's record even when the run has more seeds than the engine keeps in memory (inMemorySeeds)");
+
+    /** Whether the per-seed records are listed: kept in memory, or asked for. */
+    static boolean listTrajectories(AnalysisResult r, Parameters params) {
+        return r.perSeedInMemory() || params.getBoolean("allTrajectories", false);
+    }
+
+    @Override
     public List<Path> export(AnalysisResult r, Path outDir, Parameters params) throws IOException {
         Path file = outDir.resolve("result.json");
+        boolean list = listTrajectories(r, params);
         AtomicFile.write(file, out -> {
             try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
                 g.useDefaultPrettyPrinter();
-                write(g, r);
+                write(g, r, list);
             }
         });
         return List.of(file);
     }
 
-    static void write(JsonGenerator g, AnalysisResult r) throws IOException {
+    static void write(JsonGenerator g, AnalysisResult r, boolean listTrajectories) throws IOException {
         g.writeStartObject();
         g.writeStringField("format", "latentlab-result/" + FORMAT_VERSION);
         g.writeStringField("created", Instant.now().toString());
@@ -66,7 +86,8 @@ public class JsonExporter implements Exporter {
         g.writeEndObject();
         g.writeObjectFieldStart("seeds");
         g.writeStringField("origin", r.seedOrigin());
-        g.writeNumberField("count", r.seeds().rows());
+        g.writeNumberField("count", r.seedCount());
+        g.writeBooleanField("trajectoriesListed", listTrajectories);
         g.writeEndObject();
         g.writeObjectFieldStart("strategy");
         g.writeStringField("id", r.strategy());
@@ -78,8 +99,8 @@ public class JsonExporter implements Exporter {
         }
         g.writeEndObject();
         choice(g, "clusterer", r.clusterer(), r.clustererParams());
-        long converged = r.trajectories().stream().filter(Trajectory::converged).count();
-        long diverged = r.trajectories().stream().filter(Trajectory::diverged).count();
+        long converged = r.seedSummary().converged();
+        long diverged = r.seedSummary().diverged();
         g.writeObjectFieldStart("summary");
         // distinct fixed points of every kind; "attractors" counts only those the Jacobian shows attracting, so a
         // saddle a strategy stopped on is never counted as one
@@ -87,7 +108,7 @@ public class JsonExporter implements Exporter {
         g.writeNumberField("fixedPoints", r.attractors().size());
         g.writeNumberField("converged", converged);
         g.writeNumberField("diverged", diverged);
-        g.writeNumberField("notConverged", r.trajectories().size() - converged - diverged);
+        g.writeNumberField("notConverged", r.seedSummary().notConverged());
         g.writeNumberField("elapsedMillis", r.elapsedMillis());
         g.writeEndObject();
         g.writeObjectFieldStart("metrics");
@@ -123,22 +144,41 @@ public class JsonExporter implements Exporter {
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("trajectories");
-        for (Trajectory t : r.trajectories()) {
-            g.writeStartObject();
-            g.writeNumberField("seed", t.seed());
-            g.writeNumberField("attractor", r.labels()[t.seed()]);
-            g.writeNumberField("steps", t.steps());
-            g.writeBooleanField("converged", t.converged());
-            g.writeBooleanField("diverged", t.diverged());
-            number(g, "pathLength", t.pathLength());
-            number(g, "finalResidual", t.finalResidual());
-            if (t.mapEvaluations() >= 0) {
-                g.writeNumberField("mapEvaluations", t.mapEvaluations());
+        if (listTrajectories) {
+            g.writeArrayFieldStart("trajectories");
+            try {
+                r.perSeed().forEach(BLOCK, b -> {
+                    try {
+                        for (int i = 0; i < b.rows(); i++) {
+                            trajectory(g, b.trajectory(i), b.labels()[i]);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
             }
-            g.writeEndObject();
+            g.writeEndArray();
         }
-        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** Per-seed records read at a time. */
+    static final int BLOCK = 8192;
+
+    private static void trajectory(JsonGenerator g, Trajectory t, int attractor) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("seed", t.seed());
+        g.writeNumberField("attractor", attractor);
+        g.writeNumberField("steps", t.steps());
+        g.writeBooleanField("converged", t.converged());
+        g.writeBooleanField("diverged", t.diverged());
+        number(g, "pathLength", t.pathLength());
+        number(g, "finalResidual", t.finalResidual());
+        if (t.mapEvaluations() >= 0) {
+            g.writeNumberField("mapEvaluations", t.mapEvaluations());
+        }
         g.writeEndObject();
     }
 

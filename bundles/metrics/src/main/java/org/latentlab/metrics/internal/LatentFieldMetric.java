@@ -17,6 +17,8 @@ import org.latentlab.api.metric.MetricContext;
 import org.latentlab.api.metric.MetricResult;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.result.FieldValue;
+import org.latentlab.api.result.SeedBlock;
+import org.latentlab.api.result.SeedRecords;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -24,7 +26,8 @@ import org.osgi.service.component.annotations.Component;
  * and end points, for pictures: a grid of projected field vectors, the attractors, and trajectories
  * (recorded paths when the strategy kept them, else seed → end point). With latent dimension 2 the
  * plane is the latent space itself. The picture itself is drawn by {@link LatentFieldSection} from a
- * {@link LatentField} artifact.
+ * {@link LatentField} artifact. Seeds and end points are read block by block from the per-seed records, so runs of
+ * any size work (recorded paths exist only for runs kept in memory).
  */
 @Component(property = {ServiceProperties.ID + "=latent-field",
         ServiceProperties.DESCRIPTION + "=vector field and trajectories on the PCA plane of the seeds (for reports)"})
@@ -40,28 +43,22 @@ public class LatentFieldMetric implements Metric {
     @Override
     public MetricResult compute(MetricContext ctx, Parameters params) {
         LatentModel model = ctx.model().orElseThrow(() -> new LatentLabException("latent-field needs a model"));
-        Tensor seeds = ctx.seeds();
-        int n = seeds.rows();
-        int k = seeds.width();
-        List<Trajectory> ts = ctx.trajectories();
-        // PCA of seeds and end points together
+        // read block by block (seeds and end points of any number of seeds; in memory for small runs)
+        SeedRecords records = ctx.perSeed();
+        long n = records.count();
+        int k = records.latentDim();
+        List<Trajectory> ts = ctx.perSeedInMemory() ? ctx.trajectories() : List.of();
+        // PCA of seeds and end points together (each seed, then its end point when it converged)
         double[] mean = new double[k];
-        int count = 0;
-        List<float[]> pts = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            pts.add(seeds.row(i));
-            if (ts.get(i).converged()) {
-                pts.add(ts.get(i).endpoint());
-            }
-        }
-        for (float[] p : pts) {
+        long[] count = {0};
+        records.forEach(BLOCK, b -> forEachPoint(b, p -> {
             for (int j = 0; j < k; j++) {
-                mean[j] += p[j];
+                mean[j] += p.data()[p.row() * k + j];
             }
-            count++;
-        }
+            count[0]++;
+        }));
         for (int j = 0; j < k; j++) {
-            mean[j] /= count;
+            mean[j] /= count[0];
         }
         double[][] u = new double[2][k];
         double[] explained = {1, 0};
@@ -70,13 +67,15 @@ public class LatentFieldMetric implements Metric {
             u[1][1] = 1;
         } else {
             RealMatrix cov = new Array2DRowRealMatrix(k, k);
-            for (float[] p : pts) {
+            records.forEach(BLOCK, b -> forEachPoint(b, p -> {
+                float[] d = p.data();
+                int o = p.row() * k;
                 for (int a = 0; a < k; a++) {
-                    for (int b = a; b < k; b++) {
-                        cov.addToEntry(a, b, (p[a] - mean[a]) * (p[b] - mean[b]));
+                    for (int c = a; c < k; c++) {
+                        cov.addToEntry(a, c, (d[o + a] - mean[a]) * (d[o + c] - mean[c]));
                     }
                 }
-            }
+            }));
             for (int a = 0; a < k; a++) {
                 for (int b = 0; b < a; b++) {
                     cov.setEntry(a, b, cov.getEntry(b, a));
@@ -95,12 +94,6 @@ public class LatentFieldMetric implements Metric {
                 explained[c] = total > 0 ? Math.max(0, vals[idx[c]]) / total : 0;
             }
         }
-        double[][] seeds2d = project(seedsList(seeds), mean, u);
-        List<float[]> ends = new ArrayList<>();
-        for (Trajectory t : ts) {
-            ends.add(t.endpoint());
-        }
-        double[][] ends2d = project(ends, mean, u);
         List<float[]> atts = new ArrayList<>();
         for (Attractor a : ctx.attractors()) {
             atts.add(a.latent());
@@ -108,15 +101,35 @@ public class LatentFieldMetric implements Metric {
         double[][] atts2d = project(atts, mean, u);
         double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE};
         double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE};
-        for (double[][] set : new double[][][] {seeds2d, ends2d, atts2d}) {
-            for (double[] p : set) {
-                for (int c = 0; c < 2; c++) {
-                    if (Double.isFinite(p[c])) {
-                        lo[c] = Math.min(lo[c], p[c]);
-                        hi[c] = Math.max(hi[c], p[c]);
-                    }
+        java.util.function.Consumer<double[]> bound = p -> {
+            for (int c = 0; c < 2; c++) {
+                if (Double.isFinite(p[c])) {
+                    lo[c] = Math.min(lo[c], p[c]);
+                    hi[c] = Math.max(hi[c], p[c]);
                 }
             }
+        };
+        // the paths drawn: every stride-th seed, its recorded path when the strategy kept it, else seed -> end point
+        int maxPaths = (int) Math.min(params.getInt("trajectories", 150), n);
+        long stride = Math.max(1, n / Math.max(1, maxPaths));
+        List<double[][]> paths = new ArrayList<>();
+        List<Integer> pathLabels = new ArrayList<>();
+        records.forEach(BLOCK, b -> {
+            for (int i = 0; i < b.rows(); i++) {
+                bound.accept(project(b.seeds().data(), i, mean, u));
+                bound.accept(project(b.endpoints().data(), i, mean, u));
+                long seed = b.first() + i;
+                if (seed % stride == 0 && paths.size() < maxPaths) {
+                    Trajectory t = ts.isEmpty() ? null : ts.get((int) seed);
+                    List<float[]> p = t != null && t.path() != null ? java.util.Arrays.asList(t.path())
+                            : List.of(b.seeds().row(i), b.endpoints().row(i));
+                    paths.add(project(p, mean, u));
+                    pathLabels.add(b.labels()[i]);
+                }
+            }
+        });
+        for (double[] p : atts2d) {
+            bound.accept(p);
         }
         double margin = params.getDouble("margin", 0.1);
         for (int c = 0; c < 2; c++) {
@@ -146,16 +159,6 @@ public class LatentFieldMetric implements Metric {
                 v2[r][1] += v * u[1][j];
             }
         }
-        int maxPaths = Math.min(params.getInt("trajectories", 150), n);
-        List<double[][]> paths = new ArrayList<>();
-        List<Integer> pathLabels = new ArrayList<>();
-        int stride = Math.max(1, n / Math.max(1, maxPaths));
-        for (int i = 0; i < n && paths.size() < maxPaths; i += stride) {
-            Trajectory t = ts.get(i);
-            List<float[]> p = t.path() != null ? java.util.Arrays.asList(t.path()) : List.of(seeds.row(i), t.endpoint());
-            paths.add(project(p, mean, u));
-            pathLabels.add(ctx.labels()[i]);
-        }
         boolean recorded = ts.stream().anyMatch(t -> t.path() != null);
         double[] bounds = {lo[0], hi[0], lo[1], hi[1]};
         int[] labels = pathLabels.stream().mapToInt(Integer::intValue).toArray();
@@ -175,10 +178,31 @@ public class LatentFieldMetric implements Metric {
                 .build();
     }
 
-    private static List<float[]> seedsList(Tensor seeds) {
-        List<float[]> out = new ArrayList<>();
-        for (int i = 0; i < seeds.rows(); i++) {
-            out.add(seeds.row(i));
+    /** Per-seed records read at a time. */
+    static final int BLOCK = 8192;
+
+    /** A point: row {@code row} of {@code data} [.., k]. */
+    private record Point(float[] data, int row) {}
+
+    /** Each seed of the block, then its end point when it converged (the points of the PCA, in order). */
+    private static void forEachPoint(SeedBlock b, java.util.function.Consumer<Point> visit) {
+        for (int i = 0; i < b.rows(); i++) {
+            visit.accept(new Point(b.seeds().data(), i));
+            if (b.converged()[i]) {
+                visit.accept(new Point(b.endpoints().data(), i));
+            }
+        }
+    }
+
+    private static double[] project(float[] data, int row, double[] mean, double[][] u) {
+        int k = mean.length;
+        double[] out = new double[2];
+        for (int c = 0; c < 2; c++) {
+            double s = 0;
+            for (int j = 0; j < k; j++) {
+                s += (data[row * k + j] - mean[j]) * u[c][j];
+            }
+            out[c] = s;
         }
         return out;
     }

@@ -76,7 +76,7 @@ public class MemorizationSection implements ReportSection<AnalysisResult> {
         canvas.paragraph("Ordered by basin size. Each card shows D(z*), the decoded attractor"
                 + (m.trainingExamples().isPresent() ? ", beside its nearest training example (by cosine similarity)" : "") + ".");
         List<Card> cards = new ArrayList<>();
-        int n = r.trajectories().size();
+        long n = r.seedCount();
         for (Memorization.Entry e : m.entries().subList(0, Math.min(MAX_GALLERY, m.entries().size()))) {
             List<Figure> figures = new ArrayList<>();
             Optional<String> dec = canvas.image("attractor-" + e.attractor(), e.decoded());

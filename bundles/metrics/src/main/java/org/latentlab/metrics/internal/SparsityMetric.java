@@ -39,21 +39,28 @@ public class SparsityMetric implements Metric {
     @Override
     public MetricResult compute(MetricContext ctx, Parameters params) {
         List<Attractor> atts = ctx.attractors();
-        Tensor seeds = ctx.seeds();
-        int k = seeds.width();
-        double[] start = Sparsity.hoyerRows(seeds.data(), seeds.rows(), k);
+        int k = ctx.perSeed().latentDim();
+        long seedCount = ctx.perSeed().count();
         double[] code = new double[atts.size()];
         for (Attractor a : atts) {
             code[a.id()] = Sparsity.hoyer(a.latent());
         }
-        double endSum = 0;
-        int ended = 0;
-        for (int label : ctx.labels()) {
-            if (label >= 0 && label < code.length) {
-                endSum += code[label];
-                ended++;
+        // seeds and labels block by block, summed in seed order (runs of any size)
+        double[] sums = new double[2]; // start sparsity, end sparsity
+        long[] ended = {0};
+        ctx.perSeed().forEach(8192, b -> {
+            for (double h : Sparsity.hoyerRows(b.seeds().data(), b.rows(), k)) {
+                sums[0] += h;
             }
-        }
+            for (int label : b.labels()) {
+                if (label >= 0 && label < code.length) {
+                    sums[1] += code[label];
+                    ended[0]++;
+                }
+            }
+        });
+        double meanStart = seedCount == 0 ? Double.NaN : sums[0] / seedCount;
+        double meanEnd = ended[0] == 0 ? Double.NaN : sums[1] / ended[0];
         Optional<LatentModel> model = ctx.model();
         double[] decoded = null;
         OptionalInt rank = OptionalInt.empty();
@@ -66,8 +73,8 @@ public class SparsityMetric implements Metric {
             decoded = Sparsity.hoyerRows(d.data(), d.rows(), d.width());
             rank = OptionalInt.of(Pca.rankForVariance(d.data(), d.rows(), d.width(), RANK_FRACTION, true));
         }
-        MetricResult.Builder out = MetricResult.builder().put("attractors", atts.size()).put("seeds", seeds.rows())
-                .put("meanStartSparsity", mean(start)).put("meanEndSparsity", ended == 0 ? Double.NaN : endSum / ended)
+        MetricResult.Builder out = MetricResult.builder().put("attractors", atts.size()).put("seeds", seedCount)
+                .put("meanStartSparsity", meanStart).put("meanEndSparsity", meanEnd)
                 .put("meanCodeSparsity", mean(code));
         if (decoded != null) {
             out.put("meanDecodedSparsity", mean(decoded)).put("decodedRank90", rank.getAsInt());
@@ -81,8 +88,7 @@ public class SparsityMetric implements Metric {
             dec.ifPresent(v -> out.attractor(a.id(), "decodedSparsity", FieldValue.of(v)));
             entries.add(new SparsityReport.Entry(a.id(), code[a.id()], dec));
         }
-        return out.artifact(new SparsityReport(entries, mean(start), seeds.rows(), ended == 0 ? Double.NaN : endSum / ended,
-                ended, rank)).build();
+        return out.artifact(new SparsityReport(entries, meanStart, seedCount, meanEnd, ended[0], rank)).build();
     }
 
     /** The mean, NaN for none. */

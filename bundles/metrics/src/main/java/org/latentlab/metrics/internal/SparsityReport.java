@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  * @param converged      number of those seeds
  * @param decodedRank90  principal components holding 90% of the variance of the decoded attractors; empty without a model
  */
-record SparsityReport(List<Entry> entries, double meanStart, int seeds, double meanEnd, int converged, OptionalInt decodedRank90) {
+record SparsityReport(List<Entry> entries, double meanStart, long seeds, double meanEnd, long converged, OptionalInt decodedRank90) {
 
     SparsityReport {
         entries = List.copyOf(entries);

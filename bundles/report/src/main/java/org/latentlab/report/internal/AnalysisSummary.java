@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.latentlab.api.attractor.Attractor;
 import org.latentlab.api.attractor.FixedPointKind;
-import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.engine.AnalysisResult;
 
 /** The report's own summary lines (markup) about an analysis: convergence, basins, stability, seed groups. */
@@ -18,9 +17,9 @@ final class AnalysisSummary {
 
     static List<String> lines(AnalysisResult r, List<SeedGroup> groups) {
         List<String> out = new ArrayList<>();
-        int n = r.trajectories().size();
-        long conv = r.trajectories().stream().filter(Trajectory::converged).count();
-        long div = r.trajectories().stream().filter(Trajectory::diverged).count();
+        long n = r.seedCount();
+        long conv = r.seedSummary().converged();
+        long div = r.seedSummary().diverged();
         int m = r.attractors().size();
         out.add(String.format(Locale.ROOT, "<b>%d of %d</b> trajectories converged%s; they end in <b>%d distinct attractor%s</b>.",
                 conv, n, div > 0 ? " (" + div + " diverged)" : "", m, m == 1 ? "" : "s"));
@@ -42,32 +41,30 @@ final class AnalysisSummary {
         if (groups.size() > 1 && m > 0) {
             for (SeedGroup g : groups) {
                 Set<Integer> reached = new TreeSet<>();
-                int c = 0;
-                for (int i = g.from(); i < g.to(); i++) {
-                    if (r.labels()[i] >= 0) {
-                        reached.add(r.labels()[i]);
-                        c++;
+                int[] c = {0};
+                SeedLabels.forEach(r, g.from(), g.to(), l -> {
+                    if (l >= 0) {
+                        reached.add(l);
+                        c[0]++;
                     }
-                }
+                });
                 out.add(String.format(Locale.ROOT, "Seeds from <b>%s</b> (%d): %d converged, reaching %d attractor%s.",
-                        Html.esc(g.name()), g.to() - g.from(), c, reached.size(), reached.size() == 1 ? "" : "s"));
+                        Html.esc(g.name()), g.to() - g.from(), c[0], reached.size(), reached.size() == 1 ? "" : "s"));
             }
             SeedGroup a = groups.get(0);
             for (SeedGroup b : groups.subList(1, groups.size())) {
                 Set<Integer> ra = new HashSet<>();
-                for (int i = a.from(); i < a.to(); i++) {
-                    ra.add(r.labels()[i]);
-                }
-                int inA = 0;
-                int conv2 = 0;
-                for (int i = b.from(); i < b.to(); i++) {
-                    if (r.labels()[i] >= 0) {
-                        conv2++;
-                        inA += ra.contains(r.labels()[i]) ? 1 : 0;
+                SeedLabels.forEach(r, a.from(), a.to(), ra::add);
+                int[] inA = {0};
+                int[] conv2 = {0};
+                SeedLabels.forEach(r, b.from(), b.to(), l -> {
+                    if (l >= 0) {
+                        conv2[0]++;
+                        inA[0] += ra.contains(l) ? 1 : 0;
                     }
-                }
+                });
                 out.add(String.format(Locale.ROOT, "%.0f%% of the converged %s seeds end in attractors that %s seeds also "
-                        + "reach: the attractors form a dictionary shared by both.", conv2 == 0 ? 0.0 : 100.0 * inA / conv2,
+                        + "reach: the attractors form a dictionary shared by both.", conv2[0] == 0 ? 0.0 : 100.0 * inA[0] / conv2[0],
                         Html.esc(b.name()), Html.esc(a.name())));
             }
         }

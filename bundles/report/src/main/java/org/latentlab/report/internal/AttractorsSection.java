@@ -40,7 +40,7 @@ final class AttractorsSection implements ReportSection<AnalysisResult> {
             canvas.paragraph("No trajectory converged, so there are no attractors to show.");
             return;
         }
-        int n = r.trajectories().size();
+        long n = r.seedCount();
         canvas.paragraph("Ordered by basin size.");
         List<List<String>> rows = new ArrayList<>();
         for (Attractor a : r.attractors().subList(0, Math.min(MAX_ROWS, r.attractors().size()))) {

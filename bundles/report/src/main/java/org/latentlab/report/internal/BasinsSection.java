@@ -53,12 +53,13 @@ final class BasinsSection implements ReportSection<AnalysisResult> {
             perGroup.put(a.id(), new int[groups.size()]);
         }
         for (int gi = 0; gi < groups.size(); gi++) {
-            for (int i = groups.get(gi).from(); i < groups.get(gi).to(); i++) {
-                int[] c = perGroup.get(r.labels()[i]);
+            int g = gi;
+            SeedLabels.forEach(r, groups.get(gi).from(), groups.get(gi).to(), l -> {
+                int[] c = perGroup.get(l);
                 if (c != null) {
-                    c[gi]++;
+                    c[g]++;
                 }
-            }
+            });
         }
         int max = atts.stream().mapToInt(Attractor::basinSize).max().orElse(1);
         Svg s = new Svg(760, 260, -0.5, atts.size() - 0.5, 0, max * 1.05);

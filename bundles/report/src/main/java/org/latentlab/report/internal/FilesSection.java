@@ -30,7 +30,8 @@ final class FilesSection implements ReportSection<AnalysisResult> {
     @Override
     public void render(AnalysisResult r, ReportCanvas canvas) {
         canvas.heading("Files");
-        canvas.paragraph("result.json (every number above and each trajectory), attractors.npy, endpoints.npy, "
-                + "labels.npy, attractors.csv, trajectories.csv, where those exporters ran.");
+        canvas.paragraph("result.json (every number above and, up to the engine's in-memory limit, each trajectory), "
+                + "attractors.npy, one .npy file per seed column (endpoints, labels, steps, converged, diverged, path_lengths, "
+                + "residuals, map_evaluations), attractors.csv, trajectories.csv, where those exporters ran.");
     }
 }

@@ -70,7 +70,7 @@ public class HtmlReportExporter implements Exporter, ReportWriter {
 
     /** The page for {@code r}: the report's own sections and {@code contributed}, pictures written into {@code assets}. */
     static Page page(AnalysisResult r, Parameters params, List<ReportSection<?>> contributed, Path assets) {
-        int n = r.trajectories().size();
+        int n = (int) r.seedCount();
         List<SeedGroup> groups = SeedGroup.parse(params.getString("groups", ""), n);
         String title = params.getString("title", "").isBlank() ? "Latent dynamics of " + r.model().name()
                 : params.getString("title", "");

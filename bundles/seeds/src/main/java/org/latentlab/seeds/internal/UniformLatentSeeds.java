@@ -7,13 +7,14 @@ import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.data.SeedSource;
+import org.latentlab.api.data.StreamingSeedSource;
 import org.latentlab.api.model.LatentModel;
 import org.osgi.service.component.annotations.Component;
 
-/** Uniform noise in a latent box [low, high]^k, reproducible from {@code seed}. */
-@Component(property = {ServiceProperties.ID + "=uniform",
+/** Uniform noise in a latent box [low, high]^k, reproducible from {@code seed}; made whole or block by block. */
+@Component(service = SeedSource.class, property = {ServiceProperties.ID + "=uniform",
         ServiceProperties.DESCRIPTION + "=uniform noise in the latent box [low, high]^k"})
-public class UniformLatentSeeds implements SeedSource {
+public class UniformLatentSeeds implements StreamingSeedSource {
 
     @Override
     public List<ParameterSpec> parameters() {
@@ -25,7 +26,17 @@ public class UniformLatentSeeds implements SeedSource {
 
     @Override
     public Tensor seeds(LatentModel model, Parameters p) {
-        int n = p.getInt("count", 1000);
+        return blocks(model, p, count(model, p)).next();
+    }
+
+    @Override
+    public int count(LatentModel model, Parameters p) {
+        return p.getInt("count", 1000);
+    }
+
+    @Override
+    public java.util.Iterator<Tensor> blocks(LatentModel model, Parameters p, int rows) {
+        int n = count(model, p);
         int k = model.spec().latentDim();
         double lo = p.getDouble("low", -1);
         double hi = p.getDouble("high", 1);
@@ -33,10 +44,25 @@ public class UniformLatentSeeds implements SeedSource {
             throw new org.latentlab.api.LatentLabException("uniform seeds: high " + hi + " is below low " + lo);
         }
         SplittableRandom r = new SplittableRandom(p.getLong("seed", 0));
-        float[] z = org.latentlab.api.Tensor.allocate("uniform seeds", n, k);
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) (lo + (hi - lo) * r.nextDouble());
-        }
-        return Tensor.matrix(n, k, z);
+        return new java.util.Iterator<>() {
+            int at;
+
+            public boolean hasNext() {
+                return at < n;
+            }
+
+            public Tensor next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                int m = Math.min(rows, n - at);
+                float[] z = org.latentlab.api.Tensor.allocate("uniform seeds", m, k);
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = (float) (lo + (hi - lo) * r.nextDouble());
+                }
+                at += m;
+                return Tensor.matrix(m, k, z);
+            }
+        };
     }
 }

@@ -1,6 +1,5 @@
 package org.latentlab.sample.pathlength;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,10 @@ import org.osgi.service.component.annotations.Component;
  * Sample plugin: how far trajectories travel. Long, slow paths are a cheap out-of-distribution
  * signal (Fumero et al. 2025). Reports the mean and a quantile of path length over converged seeds,
  * and the mean path length into each attractor. {@link PathLengthSection} shows them in the HTML report.
+ *
+ * <p>The means are sums over the per-seed records, read block by block, so they work for runs of any size. The
+ * exact quantile needs every path length at once: for runs larger than the engine keeps in memory it is skipped
+ * (NaN, and a {@code note} says why).
  */
 @Component(property = {
         ServiceProperties.ID + "=path-length",
@@ -33,23 +36,33 @@ public class PathLengthMetric implements Metric {
     @Override
     public MetricResult compute(MetricContext context, Parameters params) {
         double q = params.getDouble("quantile", 0.95);
-        List<Trajectory> ts = context.trajectories();
-        int[] labels = context.labels();
-        double[] lengths = ts.stream().filter(Trajectory::converged).mapToDouble(Trajectory::pathLength).sorted().toArray();
         Map<Integer, double[]> sums = new HashMap<>(); // attractor id -> {sum, count}
-        for (int i = 0; i < ts.size(); i++) {
-            if (labels[i] >= 0) {
-                double[] s = sums.computeIfAbsent(labels[i], k -> new double[2]);
-                s[0] += ts.get(i).pathLength();
-                s[1]++;
+        double[] all = new double[2]; // converged seeds: {sum, count}
+        context.perSeed().forEach(8192, b -> {
+            for (int i = 0; i < b.rows(); i++) {
+                if (b.converged()[i]) {
+                    all[0] += b.pathLengths()[i];
+                    all[1]++;
+                }
+                if (b.labels()[i] >= 0) {
+                    double[] s = sums.computeIfAbsent(b.labels()[i], k -> new double[2]);
+                    s[0] += b.pathLengths()[i];
+                    s[1]++;
+                }
             }
+        });
+        double mean = all[1] == 0 ? Double.NaN : all[0] / all[1];
+        MetricResult.Builder out = MetricResult.builder().put("convergedSeeds", (long) all[1]).put("meanPathLength", mean);
+        double quantile = Double.NaN;
+        if (context.perSeedInMemory()) {
+            double[] lengths = context.trajectories().stream().filter(Trajectory::converged).mapToDouble(Trajectory::pathLength)
+                    .sorted().toArray();
+            quantile = quantile(lengths, q);
+            out.put("pathLengthQuantile", quantile);
+        } else {
+            out.put("pathLengthQuantile", Double.NaN).put("note", "quantile skipped: " + context.seedSummary().seeds()
+                    + " seeds are more than the engine keeps in memory, and the exact quantile needs every path length");
         }
-        double mean = lengths.length == 0 ? Double.NaN : Arrays.stream(lengths).average().orElseThrow();
-        double quantile = quantile(lengths, q);
-        MetricResult.Builder out = MetricResult.builder()
-                .put("convergedSeeds", lengths.length)
-                .put("meanPathLength", mean)
-                .put("pathLengthQuantile", quantile);
         Map<Integer, Double> perAttractor = new TreeMap<>();
         sums.forEach((id, s) -> perAttractor.put(id, s[0] / s[1]));
         perAttractor.forEach((id, m) -> out.attractor(id, "meanPathLength", FieldValue.of(m)));

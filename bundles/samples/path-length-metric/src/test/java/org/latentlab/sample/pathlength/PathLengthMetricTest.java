@@ -50,6 +50,30 @@ class PathLengthMetricTest {
     }
 
     @Test
+    void aRunNotKeptInMemoryGetsTheMeansFromItsRecordsAndSaysTheQuantileIsSkipped() {
+        List<Trajectory> ts = List.of(t(0, 1, true), t(1, 2, true), t(2, 3, true), t(3, 4, true), t(4, 100, false));
+        MetricContext mem = context(ts, new int[] {0, 0, 1, 1, -1});
+        org.latentlab.api.result.SeedRecords records = mem.perSeed();
+        MetricContext large = new MetricContext() {
+            public Optional<LatentModel> model() { return Optional.empty(); }
+            public Tensor seeds() { return Tensor.matrix(0, 1, new float[0]); }
+            public List<Trajectory> trajectories() { return List.of(); }
+            public List<Attractor> attractors() { return List.of(); }
+            public int[] labels() { return new int[0]; }
+            public Optional<Tensor> trainingInputs() { return Optional.empty(); }
+            public org.latentlab.api.result.SeedSummary seedSummary() { return mem.seedSummary(); }
+            public org.latentlab.api.result.SeedRecords perSeed() { return records; }
+            public boolean perSeedInMemory() { return false; }
+        };
+        MetricResult r = new PathLengthMetric().compute(large, new Parameters(Map.of("quantile", 0.5)));
+        assertEquals(FieldValue.of(4), r.summary().get("convergedSeeds"));
+        assertEquals(FieldValue.of(2.5), r.summary().get("meanPathLength"));
+        assertTrue(Double.isNaN(((FieldValue.Real) r.summary().get("pathLengthQuantile")).value()));
+        assertTrue(r.summary().get("note").toString().contains("quantile skipped: 5 seeds"), r.summary().toString());
+        assertEquals(FieldValue.of(3.5), r.perAttractor().get(1).get("meanPathLength"));
+    }
+
+    @Test
     void quantileMatchesNumpyLinearRule() {
         double[] v = {0, 10, 20, 30, 40};
         assertEquals(38.0, PathLengthMetric.quantile(v, 0.95), 1e-12); // numpy.quantile([0,10,20,30,40], .95)

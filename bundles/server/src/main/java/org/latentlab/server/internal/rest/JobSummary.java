@@ -14,10 +14,8 @@ public record JobSummary(long attractors, int fixedPoints, long converged, long 
         long elapsedMillis) {
 
     public static JobSummary of(AnalysisResult r) {
-        long converged = r.trajectories().stream().filter(t -> t.converged()).count();
-        long diverged = r.trajectories().stream().filter(t -> t.diverged()).count();
         long attractors = r.attractors().stream().filter(a -> a.kind() == FixedPointKind.ATTRACTOR).count();
-        return new JobSummary(attractors, r.attractors().size(), converged, diverged,
-                r.trajectories().size() - converged - diverged, r.elapsedMillis());
+        return new JobSummary(attractors, r.attractors().size(), r.seedSummary().converged(), r.seedSummary().diverged(),
+                r.seedSummary().notConverged(), r.elapsedMillis());
     }
 }

@@ -221,10 +221,7 @@ public class DefaultSweepCellRunner implements SweepCellRunner {
     private static SeedSetMeasures seedSet(String name, AnalysisResult r, LatentModel m, Tensor train, Path galleryDir,
             int gallerySize) throws IOException {
         List<Attractor> atts = r.attractors();
-        int converged = 0;
-        for (int l : r.labels()) {
-            converged += l >= 0 ? 1 : 0;
-        }
+        int converged = r.attractors().stream().mapToInt(Attractor::basinSize).sum(); // seeds with an attractor
         int n = atts.size();
         double[] mem = new double[n];
         double[] rho = atts.stream().mapToDouble(Attractor::spectralNorm).toArray();
@@ -248,10 +245,10 @@ public class DefaultSweepCellRunner implements SweepCellRunner {
             }
             memorizedShare = converged == 0 ? Double.NaN : (double) memorizedSeeds / converged;
             if (galleryDir != null && gallerySize > 0) {
-                gallery(galleryDir, atts, decoded, train, nearest, r.labels().length, gallerySize);
+                gallery(galleryDir, atts, decoded, train, nearest, (int) r.seedCount(), gallerySize);
             }
         }
-        return new SeedSetMeasures(name, r.labels().length, converged, n, CellMeasurer.mean(mem), CellMeasurer.median(mem),
+        return new SeedSetMeasures(name, (int) r.seedCount(), converged, n, CellMeasurer.mean(mem), CellMeasurer.median(mem),
                 memorizedShare, CellMeasurer.mean(rho), CellMeasurer.median(rho), CellMeasurer.mean(radius), rank);
     }
 
