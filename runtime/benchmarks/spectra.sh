@@ -6,7 +6,7 @@
 # a table in WORK/spectra.md. See runtime/benchmarks/README.md.
 #
 #   runtime/benchmarks/spectra.sh [--work DIR] [--sizes 1024,4096,16384] [--backends torchscript,onnx,layers]
-#                                 [--bias-scale 1] [--points 1000] [--dense-at 1024] [--repeat 2]
+#                                 [--bias-scale 1] [--points 1000 (0: none)] [--dense-at 1024] [--repeat 2]
 #
 # The fixtures (made by models/make_contraction.py with Debian's python3-torch, installed when missing as
 # side-by-side.sh does) go to WORK/models and stay there: 4 k² bytes per weight file and format, 1 GB each at 16384.
@@ -78,10 +78,12 @@ for k in ${sizes//,/ }; do
 done
 
 heap=1g
-echo "spectra: $points attractors at latent 32 (784-512-256-32 MLP), TorchScript: autograd and differences"
-bench many --model "$here/models/mlp784-torchscript" --points "$points" --repeat "$repeat"
-echo "spectra: the same, ONNX (differences only)"
-bench many --model "$here/models/mlp784-onnx" --points "$points" --repeat "$repeat" --variants dense-differences,free-differences
+if (( points > 0 )); then
+  echo "spectra: $points attractors at latent 32 (784-512-256-32 MLP), TorchScript: autograd and differences"
+  bench many --model "$here/models/mlp784-torchscript" --points "$points" --repeat "$repeat"
+  echo "spectra: the same, ONNX (differences only)"
+  bench many --model "$here/models/mlp784-onnx" --points "$points" --repeat "$repeat" --variants dense-differences,free-differences
+fi
 
 "$py" - "$out" "$work/spectra.md" <<'EOF'
 import json, sys

@@ -32,11 +32,12 @@ import org.latentlab.npy.Npy;
  * same process on the same model, so their ratios are measured side by side.
  *
  * <pre>
- * contraction --model DIR --point Z.npy [--exact E.json] [--variants free,dense] [--repeat R] [--block B] [--eigenvalues N]
+ * contraction --model DIR --point Z.npy [--exact E.json] [--variants free,dense] [--repeat R] [--block B[,B2...]] [--eigenvalues N]
  *     spectra of one attractor (the dense contraction of make_contraction.py) by each variant: "free" (matrix-free:
  *     autograd for TorchScript and layer stacks, directional differences for ONNX), "free-differences" (matrix-free,
  *     differences whatever the backend), "dense" (the whole Jacobian and Commons Math, as before issue 15);
- *     errors against the exact values
+ *     errors against the exact values; with several blocks each variant runs at each (side by side, round-robin
+ *     when repeated)
  * many --model DIR --points N [--variants dense-autodiff,dense-differences,free-autodiff,free-differences] [--repeat R]
  *     spectra of N Gaussian latent points (issue 13: 1000 attractors at latent 32)
  * </pre>
@@ -71,15 +72,17 @@ public final class SpectraBench {
                 case "contraction" -> {
                     Tensor point = Tensor.matrix(1, k, Npy.readFloats(Path.of(opt.get("point"))).data());
                     JsonNode exact = opt.containsKey("exact") ? new ObjectMapper().readTree(Path.of(opt.get("exact")).toFile()) : null;
-                    int block = Integer.parseInt(opt.getOrDefault("block", "1"));
                     int wanted = Integer.parseInt(opt.getOrDefault("eigenvalues", "" + settings(0, k).eigenvalues()));
-                    for (String v : opt.getOrDefault("variants", "free").split(",")) {
-                        for (int r = 0; r < repeat; r++) {
-                            Spectra.Settings d = v.equals("dense") ? settings(k, k) : settings(0, k);
-                            Spectra.Settings s = new Spectra.Settings(d.denseMax(), wanted, d.basis(), block,
-                                    d.maxProducts(), d.denseNormMax(), d.jacobianStep(), d.modelBatch());
-                            Optional<LatentModel> m = v.equals("free-differences") ? Optional.empty() : Optional.of(model);
-                            report(measure(map, m, point, s), backend, k, v, 1, exact);
+                    // several blocks (--block 1,8): each variant at each, in this order, repeat times round
+                    for (int r = 0; r < repeat; r++) {
+                        for (String v : opt.getOrDefault("variants", "free").split(",")) {
+                            for (String b : opt.getOrDefault("block", "1").split(",")) {
+                                Spectra.Settings d = v.equals("dense") ? settings(k, k) : settings(0, k);
+                                Spectra.Settings s = new Spectra.Settings(d.denseMax(), wanted, d.basis(), Integer.parseInt(b),
+                                        d.maxProducts(), d.denseNormMax(), d.jacobianStep(), d.modelBatch());
+                                Optional<LatentModel> m = v.equals("free-differences") ? Optional.empty() : Optional.of(model);
+                                report(measure(map, m, point, s), backend, k, v, 1, exact);
+                            }
                         }
                     }
                 }

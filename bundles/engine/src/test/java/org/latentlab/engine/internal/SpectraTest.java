@@ -70,6 +70,24 @@ class SpectraTest {
             return Tensor.matrix(z.rows(), k, out);
         }
 
+        /** The fixed point in double. */
+        double[] fixedPointInDouble() {
+            int k = b.length;
+            double[] z = new double[k];
+            for (int it = 0; it < 300; it++) {
+                double[] next = new double[k];
+                for (int i = 0; i < k; i++) {
+                    double s = b[i];
+                    for (int j = 0; j < k; j++) {
+                        s += w[i][j] * z[j];
+                    }
+                    next[i] = Math.tanh(s);
+                }
+                z = next;
+            }
+            return z;
+        }
+
         /** The fixed point (plain iteration: a contraction) and the Jacobian there, in double. */
         double[][] jacobianAtFixedPoint(float[] fixedPoint) {
             int k = b.length;
@@ -160,7 +178,7 @@ class SpectraTest {
         }
         Spectra.Spectrum mf = spectra(f, Optional.empty(), new float[][] {z}, settings(16))[0];
         Spectra.Spectrum dense = spectra(f, Optional.empty(), new float[][] {z}, settings(128))[0];
-        assertEquals("matrix-free finite-differences; norm: dense central-differences", mf.method());
+        assertEquals("matrix-free finite-differences; norm: dense central-differences, Richardson-extrapolated", mf.method());
         assertEquals("central-differences", dense.method());
         assertNull(dense.matrixFree());
         assertEquals(k, dense.real().length, "the dense path has every eigenvalue");
@@ -180,6 +198,85 @@ class SpectraTest {
         for (int t = 0; t < mf.matrixFree().resolved(); t++) {
             assertEquals(denseModuli[t], mfModuli[t], 1e-3, "modulus " + t);
         }
+    }
+
+    /**
+     * f(z) = S tanh(W z / S + b), W = 0.5 Q, S = 20, computed in float32 with the pre-activation carried on a large
+     * activation (16 + u − 16, as a network's intermediate values round small changes to their ulp): the fixed point is
+     * S t with t that of the unscaled contraction, the Jacobian there diag(1 − t²) · 0.5 Q (‖J‖ = max(1 − t²)/2), and
+     * the coordinates reach ±19 as the conv model's do. The per-coordinate step 1e-3 · max(1, |z_j|) leaves rounding
+     * dominant (the old dense difference norm 3.4e-3 off); the step chosen on a few columns, extrapolated, is within
+     * 1e-5.
+     */
+    @Test
+    void theDifferenceNormAtLargeLatentsIsRichardsonExtrapolatedAtAChosenStep() {
+        int k = 96;
+        double scale = 20;
+        TanhMap unit = tanhContraction(k, 1.0, 3);
+        double[] td = unit.fixedPointInDouble();
+        float[] z = new float[k];
+        double maxD = 0;
+        for (int i = 0; i < k; i++) {
+            z[i] = (float) (scale * td[i]);
+            maxD = Math.max(maxD, 1 - td[i] * td[i]);
+        }
+        double[][] w = unit.w();
+        float offset = 16;
+        float[][] wf = new float[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                wf[i][j] = (float) (w[i][j] / scale);
+            }
+        }
+        LatentMap f = x -> {
+            float[] out = new float[x.data().length];
+            for (int r = 0; r < x.rows(); r++) {
+                for (int i = 0; i < k; i++) { // in float32 as an engine computes, its rounding relative to |W z|
+                    float s = (float) unit.b()[i];
+                    for (int j = 0; j < k; j++) {
+                        s += wf[i][j] * x.data()[r * k + j];
+                    }
+                    float u = (offset + s) - offset; // a large activation carries the signal: rounded to its ulp
+                    out[r * k + i] = (float) (scale * Math.tanh(u));
+                }
+            }
+            return Tensor.matrix(x.rows(), k, out);
+        };
+        double exact = 0.5 * maxD;
+        // at the float32 point: 0.5 max(1 − tanh²) of the pre-activation there
+        double exactAtZ = 0;
+        for (int i = 0; i < k; i++) {
+            double s = unit.b()[i];
+            for (int j = 0; j < k; j++) {
+                s += (double) wf[i][j] * z[j];
+            }
+            double th = Math.tanh(s);
+            exactAtZ = Math.max(exactAtZ, 0.5 * (1 - th * th));
+        }
+        assertEquals(exact, exactAtZ, 1e-6, "z is the fixed point to float32 rounding");
+        double[] chosen = Spectra.richardsonStep(f, z, 1e-3, NO_CHECK);
+        assertTrue(chosen[0] > 0.05 && chosen[0] < 10, "a step well above the old per-coordinate ones: " + chosen[0]);
+        assertTrue(chosen[1] < 1e-4, "estimated relative error of the columns " + chosen[1]);
+        Spectra.Spectrum mf = spectra(f, Optional.empty(), new float[][] {z}, settings(16))[0];
+        assertEquals("matrix-free finite-differences; norm: dense central-differences, Richardson-extrapolated", mf.method());
+        double newError = Math.abs(mf.spectralNorm() - exactAtZ);
+        // the old dense difference norm: step 1e-3 · max(1, |z_j|) per coordinate, no extrapolation
+        double[][] old = new double[k][k];
+        for (int j = 0; j < k; j++) {
+            float h = (float) (1e-3 * Math.max(1, Math.abs(z[j])));
+            float[] p = z.clone();
+            float[] m = z.clone();
+            p[j] += h;
+            m[j] -= h;
+            float[] fp = f.apply(Tensor.matrix(1, k, p)).data();
+            float[] fm = f.apply(Tensor.matrix(1, k, m)).data();
+            for (int i = 0; i < k; i++) {
+                old[i][j] = ((double) fp[i] - fm[i]) / ((double) p[j] - m[j]);
+            }
+        }
+        double oldError = Math.abs(norm(old) - exactAtZ);
+        assertTrue(newError < 1e-5, "extrapolated difference norm off by " + newError);
+        assertTrue(oldError > 1e-3, "the old per-coordinate steps were 3.4e-3 off here: " + oldError);
     }
 
     @Test
@@ -379,7 +476,7 @@ class SpectraTest {
         double[][] wrong = jordanBlocks(k, 1);
         Spectra.Spectrum fallback = spectra(f, Optional.of(linearModel(a, wrong)), new float[][] {new float[k]},
                 settings(8))[0];
-        assertEquals("matrix-free finite-differences; norm: dense central-differences", fallback.method());
+        assertEquals("matrix-free finite-differences; norm: dense central-differences, Richardson-extrapolated", fallback.method());
         assertEquals((3 + Math.sqrt(10)) / 2, fallback.spectralNorm(), 1e-3, "the map's own Jacobian, not the claimed one");
     }
 
@@ -453,7 +550,7 @@ class SpectraTest {
             public void close() {}
         };
         Spectra.Spectrum f = spectra(linear(a), Optional.of(broken), new float[][] {new float[k]}, settings(8))[0];
-        assertEquals("matrix-free finite-differences; norm: dense central-differences", f.method());
+        assertEquals("matrix-free finite-differences; norm: dense central-differences, Richardson-extrapolated", f.method());
         assertEquals((3 + Math.sqrt(10)) / 2, f.spectralNorm(), 1e-3);
     }
 
@@ -486,7 +583,7 @@ class SpectraTest {
         assertEquals(radius(jac), at.spectralRadius(), 1e-3);
         assertEquals(norm(jac), at.spectralNorm(), 1e-3);
         assertEquals(FixedPointKind.ATTRACTOR, at.kind());
-        assertEquals("matrix-free finite-differences; norm: dense central-differences", at.jacobian());
+        assertEquals("matrix-free finite-differences; norm: dense central-differences, Richardson-extrapolated", at.jacobian());
         assertEquals(List.of("eigenvaluesResolved", "eigenvalueResiduals", "spectralNormResidual", "jacobianProducts"),
                 List.copyOf(at.fields().keySet()));
         long resolved = ((FieldValue.Int) at.fields().get("eigenvaluesResolved")).value();
