@@ -47,7 +47,11 @@ public class AndersonAcceleration implements StreamingIteration {
                 ParameterSpec.real("regularization", 1e-8, 0, 1, "Tikhonov term lambda, relative to the trace of dR'dR"),
                 ParameterSpec.real("beta", 1.0, 1e-6, 1, "mixing: 1 = undamped Anderson"),
                 ParameterSpec.bool("attractorsOnly", true,
-                        "take a plain step where the history shows the map expanding (keeps Anderson off saddles)"));
+                        "take a plain step where the history shows the map expanding (keeps Anderson off saddles)"),
+                ParameterSpec.bool("capture", false,
+                        "near an attractor other seeds already reached, a chord step with its Jacobian (estimated once per "
+                                + "attractor by differences) instead of the mixed step; fewer map evaluations, but a seed's "
+                                + "path then depends on which seeds finished before it (the batch size)"));
     }
 
     @Override
@@ -60,11 +64,14 @@ public class AndersonAcceleration implements StreamingIteration {
         Mixer mixer = new Mixer(Math.max(1, Math.min(batch, seeds.rows())), seeds.width(), params.getInt("history", 5),
                 params.getDouble("regularization", 1e-8), params.getDouble("beta", 1.0),
                 params.getBoolean("attractorsOnly", true), params.getDouble("tolerance", 1e-6));
+        if (params.getBoolean("capture", false)) {
+            mixer.capture = new Capture(seeds.width());
+        }
         return FixedPointLoop.run(map, seeds, batch, params, progress, mixer, FixedPointLoop.Rule.PLAIN_IMAGE_CONTRACTING);
     }
 
     /** How often each safeguard acted in one run (for tests and diagnosis). */
-    record Counts(long mixed, long plain, long rejected, long expanding, long singular, long fastPlain) {}
+    record Counts(long mixed, long plain, long rejected, long expanding, long singular, long fastPlain, long chord) {}
 
     /**
      * The per-seed histories of one batch and the step rule; one run, one thread. (Mixing the rows in two
@@ -84,6 +91,8 @@ public class AndersonAcceleration implements StreamingIteration {
         private final int[] head;
         /** ‖f(x) − x‖² of the point a mixed step left, for the residual check. */
         private final double[] leftResidual2;
+        /** Whether the seed's last proposal was rejected: the next one is plain (a chord step would repeat it). */
+        private final boolean[] rejectedLast;
         /** Whether the step that led to the seed's current point was plain. */
         private final boolean[] lastPlain;
         private final Worker worker;
@@ -103,17 +112,31 @@ public class AndersonAcceleration implements StreamingIteration {
             head = new int[n];
             leftResidual2 = new double[n];
             lastPlain = new boolean[n];
+            rejectedLast = new boolean[n];
             worker = new Worker(); // sized by k and m
         }
 
         Counts counts() {
             Worker w = worker;
-            return new Counts(w.mixed, w.plain, rejected, w.expanding, w.singular, w.fastPlain);
+            return new Counts(w.mixed, w.plain, rejected, w.expanding, w.singular, w.fastPlain, w.chord);
         }
+
+        /** Chord steps near known attractors, when asked for. */
+        Capture capture;
 
         @Override
         public void propose(LatentMap f, int[] rows, float[] z, float[] fz, int k, float[] next, boolean[] plain, int[] evals) {
+            if (capture != null && rows.length > 0) {
+                evals[0] += capture.prepare(f); // Jacobians of newly found attractors: counted on the first row's seed
+            }
             worker.propose(rows, z, fz, next, plain, 0, rows.length);
+        }
+
+        @Override
+        public void converged(float[] z, int a, int k) {
+            if (capture != null) {
+                capture.add(z, a);
+            }
         }
 
         @Override
@@ -122,6 +145,7 @@ public class AndersonAcceleration implements StreamingIteration {
             head[row] = 0;
             leftResidual2[row] = 0;
             lastPlain[row] = false;
+            rejectedLast[row] = false;
         }
 
         @Override
@@ -136,6 +160,7 @@ public class AndersonAcceleration implements StreamingIteration {
             }
             rejected++;
             count[row] = 0; // restart: the next step is plain
+            rejectedLast[row] = true;
             return false;
         }
 
@@ -171,12 +196,14 @@ public class AndersonAcceleration implements StreamingIteration {
             private final double[] col = new double[m];
             private final double[] h = new double[m * m];
             private final double[] sq = new double[m * m];
-            long mixed, plain, expanding, singular, fastPlain;
+            long mixed, plain, expanding, singular, fastPlain, chord;
 
             void propose(int[] rows, float[] z, float[] fz, float[] next, boolean[] plainOut, int from, int to) {
                 for (int a = from; a < to; a++) {
                     int i = rows[a];
-                    boolean mixedStep = !plainOut[a] && mix(i, z, fz, a, next);
+                    boolean chordStep = !plainOut[a] && capture != null && !rejectedLast[i] && chord(i, z, fz, a, next);
+                    rejectedLast[i] = false;
+                    boolean mixedStep = chordStep || !plainOut[a] && mix(i, z, fz, a, next);
                     if (mixedStep) {
                         mixed++;
                     } else {
@@ -285,6 +312,29 @@ public class AndersonAcceleration implements StreamingIteration {
                     next[base + j] = v;
                 }
                 leftResidual2[i] = r2;
+                return true;
+            }
+
+            /** A chord step toward a known attractor near row a, when the linear model there takes it closer. */
+            private boolean chord(int i, float[] z, float[] fz, int a, float[] next) {
+                int base = a * k;
+                double r2 = 0;
+                for (int j = 0; j < k; j++) {
+                    r[j] = (double) fz[base + j] - z[base + j];
+                    r2 += r[j] * r[j];
+                }
+                if (!Double.isFinite(r2) || !capture.step(z, base, r, step)) {
+                    return false;
+                }
+                for (int j = 0; j < k; j++) {
+                    float v = (float) step[j];
+                    if (!Float.isFinite(v)) {
+                        return false;
+                    }
+                    next[base + j] = v;
+                }
+                leftResidual2[i] = r2;
+                chord++;
                 return true;
             }
 
@@ -473,5 +523,191 @@ public class AndersonAcceleration implements StreamingIteration {
             logScale = 2 * logScale + Math.log(norm); // ‖a_original^(2^it)‖ = exp(logScale)
         }
         return Math.exp(logScale / 1024);
+    }
+
+    /**
+     * The attractors seeds of this run have converged to, each with M = (I − J)⁻¹ of its Jacobian J (central differences,
+     * once per attractor, in one map call). A seed whose point z lies within a quarter of the distance between its
+     * nearest attractor z* and any other may take the chord step z' = z + M (f(z) − z) (Newton's step with the
+     * Jacobian at z*), when that step brings it nearer z* by half at least; the loop's residual check and the
+     * plain-image rule still decide, so an end point is a fixed point of f that plain steps contract to.
+     */
+    static final class Capture {
+        static final int MAX_ATTRACTORS = 64;
+        static final int MAX_DIM = 256;
+        /** A chord step only within this share of the distance from the attractor to its nearest other one. */
+        static final double SEP = 0.25;
+        /** ... and only when the linear model brings the point this much nearer the attractor at least. */
+        static final double GAIN = 0.5;
+        private final int k;
+        private final java.util.List<float[]> points = new java.util.ArrayList<>();
+        private final java.util.List<double[]> inverses = new java.util.ArrayList<>(); // null: not usable
+        private final java.util.List<Double> separation = new java.util.ArrayList<>();
+        private int prepared;
+
+        Capture(int k) {
+            this.k = k;
+        }
+
+        /** A converged point: a new attractor unless within 1e-2 · max(1, ‖z‖) of a known one. */
+        void add(float[] z, int a) {
+            if (k > MAX_DIM || points.size() >= MAX_ATTRACTORS) {
+                return;
+            }
+            float[] p = java.util.Arrays.copyOfRange(z, a * k, a * k + k);
+            double same = 1e-2 * Math.max(1, Math.sqrt(norm2(p, 0)));
+            for (float[] q : points) {
+                if (Math.sqrt(distance2(p, 0, q)) < same) {
+                    return;
+                }
+            }
+            points.add(p);
+            inverses.add(null);
+            separation.add(Double.POSITIVE_INFINITY);
+            for (int x = 0; x < points.size() - 1; x++) {
+                double d = Math.sqrt(distance2(p, 0, points.get(x)));
+                separation.set(x, Math.min(separation.get(x), d));
+                separation.set(points.size() - 1, Math.min(separation.get(points.size() - 1), d));
+            }
+        }
+
+        /** Jacobians of the attractors added since the last call: map evaluations made. */
+        int prepare(LatentMap f) {
+            int from = prepared;
+            int to = points.size();
+            if (from == to) {
+                return 0;
+            }
+            int rows = (to - from) * 2 * k;
+            float[] in = new float[rows * k];
+            double[][] steps = new double[to - from][k];
+            for (int x = from; x < to; x++) {
+                float[] p = points.get(x);
+                for (int j = 0; j < k; j++) {
+                    double h = 1e-3 * Math.max(1, Math.abs(p[j]));
+                    float up = (float) (p[j] + h);
+                    float down = (float) (p[j] - h);
+                    steps[x - from][j] = (double) up - down;
+                    int r = ((x - from) * 2 * k + 2 * j) * k;
+                    System.arraycopy(p, 0, in, r, k);
+                    System.arraycopy(p, 0, in, r + k, k);
+                    in[r + j] = up;
+                    in[r + k + j] = down;
+                }
+            }
+            float[] out = Maps.apply(f, in, rows, k);
+            for (int x = from; x < to; x++) {
+                double[] a = new double[k * k]; // I − J, row-major
+                for (int j = 0; j < k; j++) { // column j of J
+                    int r = ((x - from) * 2 * k + 2 * j) * k;
+                    for (int row = 0; row < k; row++) {
+                        double jac = ((double) out[r + row] - out[r + k + row]) / steps[x - from][j];
+                        a[row * k + j] = (row == j ? 1 : 0) - jac;
+                    }
+                }
+                inverses.set(x, invert(a, k));
+            }
+            prepared = to;
+            return rows;
+        }
+
+        /** The chord step from row {@code base} of z with residual r into out; false where none applies. */
+        boolean step(float[] z, int base, double[] r, double[] out) {
+            int best = -1;
+            double bestD = Double.POSITIVE_INFINITY;
+            for (int x = 0; x < prepared; x++) {
+                double d = Math.sqrt(distance2(z, base, points.get(x)));
+                if (d < bestD) {
+                    bestD = d;
+                    best = x;
+                }
+            }
+            if (best < 0 || inverses.get(best) == null || !(bestD < SEP * separation.get(best))) {
+                return false;
+            }
+            double[] m = inverses.get(best);
+            float[] p = points.get(best);
+            double after2 = 0;
+            for (int row = 0; row < k; row++) {
+                double v = z[base + row];
+                for (int j = 0; j < k; j++) {
+                    v += m[row * k + j] * r[j];
+                }
+                out[row] = v;
+                double d = v - p[row];
+                after2 += d * d;
+            }
+            return Math.sqrt(after2) <= GAIN * bestD;
+        }
+
+        private double norm2(float[] p, int base) {
+            double s = 0;
+            for (int j = 0; j < k; j++) {
+                s += (double) p[base + j] * p[base + j];
+            }
+            return s;
+        }
+
+        private double distance2(float[] z, int base, float[] p) {
+            double s = 0;
+            for (int j = 0; j < k; j++) {
+                double d = (double) z[base + j] - p[j];
+                s += d * d;
+            }
+            return s;
+        }
+
+        /** The inverse of a k × k matrix (Gauss–Jordan, partial pivoting), or null when it is (nearly) singular. */
+        static double[] invert(double[] a, int k) {
+            double[] m = a.clone();
+            double[] inv = new double[k * k];
+            for (int j = 0; j < k; j++) {
+                inv[j * k + j] = 1;
+            }
+            for (int c = 0; c < k; c++) {
+                int piv = c;
+                for (int row = c + 1; row < k; row++) {
+                    if (Math.abs(m[row * k + c]) > Math.abs(m[piv * k + c])) {
+                        piv = row;
+                    }
+                }
+                double pv = m[piv * k + c];
+                if (!(Math.abs(pv) > 1e-10)) {
+                    return null;
+                }
+                if (piv != c) {
+                    swap(m, piv, c, k);
+                    swap(inv, piv, c, k);
+                }
+                for (int j = 0; j < k; j++) {
+                    m[c * k + j] /= pv;
+                    inv[c * k + j] /= pv;
+                }
+                for (int row = 0; row < k; row++) {
+                    double factor = m[row * k + c];
+                    if (row == c || factor == 0) {
+                        continue;
+                    }
+                    for (int j = 0; j < k; j++) {
+                        m[row * k + j] -= factor * m[c * k + j];
+                        inv[row * k + j] -= factor * inv[c * k + j];
+                    }
+                }
+            }
+            for (double v : inv) {
+                if (!Double.isFinite(v)) {
+                    return null;
+                }
+            }
+            return inv;
+        }
+
+        private static void swap(double[] m, int r1, int r2, int k) {
+            for (int j = 0; j < k; j++) {
+                double t = m[r1 * k + j];
+                m[r1 * k + j] = m[r2 * k + j];
+                m[r2 * k + j] = t;
+            }
+        }
     }
 }

@@ -57,6 +57,9 @@ final class FixedPointLoop {
 
         /** A new seed takes slot {@code row}: forget what the slot's previous seed left. */
         default void start(int row) {}
+
+        /** Row {@code a} of {@code z} is where a seed converged (schemes that learn the attractors use it). */
+        default void converged(float[] z, int a, int k) {}
     }
 
     /** Plain iteration: the proposal is f(z). */
@@ -240,6 +243,7 @@ final class FixedPointLoop {
                     state[i] = DIVERGED;
                 } else if (r2 < tol && (plain[a] || rule == Rule.OWN_POINT) && contracted) {
                     state[i] = CONVERGED;
+                    scheme.converged(z, a, k);
                 } else if (steps[i] >= maxSteps) {
                     state[i] = OUT_OF_STEPS;
                 } else {
