@@ -100,24 +100,11 @@ final class SeedReader {
                 String what = "seed source '" + source.id() + "'";
                 java.util.Iterator<Tensor> blocks = streaming.blocks(model, source.params(), 1 << 16);
                 SeedInput in = SeedInput.of(n, k, blocks, what);
-                return new SeedInput() {
-                    int at;
-
-                    public int count() {
-                        return n;
-                    }
-
-                    public int width() {
-                        return k;
-                    }
-
-                    public Tensor next(int rows) {
-                        Tensor z = in.next(rows);
-                        checkFinite(seeds.origin(), z.data(), k, at);
-                        at += z.rows();
-                        return z;
-                    }
-                };
+                return SeedInput.of(n, k, (from, to) -> { // read in order: each block checked as it comes
+                    Tensor z = in.next(to - from);
+                    checkFinite(seeds.origin(), z.data(), k, from);
+                    return z;
+                });
             }
         }
         return SeedInput.of(latentSeeds(seeds, model, source, encodeBatch));
