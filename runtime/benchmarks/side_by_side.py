@@ -267,7 +267,9 @@ def torch_attractors(f, seeds):
 def latentlab_attractors(run, model, seeds_file, strategy, out):
     if os.path.isdir(out):
         shutil.rmtree(out)
-    p = run.latentlab("analyze", "--model", model, "--seeds", seeds_file, "--strategy", strategy, "--exporters", "json,npy",
+    name, _, params = strategy.partition(":")  # e.g. anderson:capture=true
+    extra = ["--strategy-param", params] if params else []
+    p = run.latentlab("analyze", "--model", model, "--seeds", seeds_file, "--strategy", name, *extra, "--exporters", "json,npy",
                       "--quiet", "--out", out)
     m = re.search(r"(\d+) converged, (\d+) diverged, (\d+) not converged, in ([\d.]+) s", p.stdout)
     a = re.search(r"(\d+) distinct fixed points", p.stdout)
@@ -370,7 +372,8 @@ def main():
                     "the model in WORK when it was trained with another count)" % EPOCHS)
     ap.add_argument("--seeds", type=int, default=10000, help="noise seeds to the stop rule (default 10000)")
     ap.add_argument("--train-steps", type=int, default=200, help="optimiser steps timed per side (default 200)")
-    ap.add_argument("--strategies", default="picard,anderson", help="LatentLab strategies to run (default picard,anderson)")
+    ap.add_argument("--strategies", default="picard,anderson,anderson:capture=true",
+                    help="LatentLab strategies to run, ID or ID:K=V,... (default picard,anderson,anderson:capture=true)")
     ap.add_argument("--quick", action="store_true", help="a short smoke run: 2000 seeds, short timings (figures are rough)")
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     ap.add_argument("--only", default="", help="comma-separated phases to run: sgemm, fixed, seeds, train (default: all; "
@@ -523,7 +526,7 @@ def seeds_phase(R, args, run, work, models, f, phase):
     for strategy in [s for s in args.strategies.split(",") if s]:
         phase("seeds-" + strategy)
         ll = latentlab_attractors(run, os.path.join(models, "mlp784-torchscript"), seeds_file, strategy,
-                                  os.path.join(work, "analyze-" + strategy))
+                                  os.path.join(work, "analyze-" + re.sub(r"[^A-Za-z0-9._-]", "-", strategy)))
         cmp = compare(py, ll)
         R["seeds"][strategy] = dict({k: v for k, v in ll.items() if k not in ("end", "labels", "positions")}, compare=cmp)
         log("  latentlab %s: %.1f s (process %.1f s), %d converged, %d attractors; seeds on the same attractor as torch %d/%d,"
