@@ -224,7 +224,14 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
      * saying one was removed), never with whatever is registered under the same id when it starts.
      */
     record Bound(Analysis.Choice<IterationStrategy> strategy, Analysis.Choice<AttractorClusterer> clusterer,
-            List<Analysis.Choice<Metric>> metrics, Analysis.Choice<SeedSource> seedSource, DataSet training) {}
+            List<Analysis.Choice<Metric>> metrics, Analysis.Choice<SeedSource> seedSource, DataSet training,
+            Analysis.Choice<org.latentlab.api.engine.SeedPartExecutor> executor) {
+
+        Bound(Analysis.Choice<IterationStrategy> strategy, Analysis.Choice<AttractorClusterer> clusterer,
+                List<Analysis.Choice<Metric>> metrics, Analysis.Choice<SeedSource> seedSource, DataSet training) {
+            this(strategy, clusterer, metrics, seedSource, training, null);
+        }
+    }
 
     /** Fails fast, before queueing, on anything that can be checked without loading the model. */
     Bound validate(AnalysisRequest r) {
@@ -254,6 +261,17 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         Analysis.Choice<SeedSource> source = s.kind() == SeedSpec.Kind.SOURCE
                 ? choice(SeedSource.class, "seed source", s.source(), s.params()) : null;
         DataSet training = r.training() == null ? null : catalog.require(DataSet.class, r.training().dataset());
+        Analysis.Choice<org.latentlab.api.engine.SeedPartExecutor> executor = null;
+        if (r.iteratedElsewhere()) {
+            executor = choice(org.latentlab.api.engine.SeedPartExecutor.class, "executor", r.executor(), r.executorParams());
+            if (strategy.params().getBoolean("recordPaths", false)) {
+                throw new LatentLabException("strategy '" + r.strategy() + "' with recordPaths=true keeps every path in memory: "
+                        + "it runs in this lab only, not on executor '" + r.executor() + "'");
+            }
+        } else if (!r.executorParams().isEmpty() || r.partitions() > 0) {
+            throw new LatentLabException((r.partitions() > 0 ? "partitions" : "executor parameters")
+                    + " are for an executor that iterates elsewhere (e.g. spark); this analysis runs in this lab");
+        }
         Config c = config;
         long available = MemoryBudget.available();
         MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
@@ -262,7 +280,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
             MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), Math.max(1, c.inMemorySeeds()), available);
             MemoryBudget.checkDisk(s.origin(), count, spec.latentDim(), Math.max(1, c.inMemorySeeds()), r.outDir());
         }
-        return new Bound(strategy, clusterer, List.copyOf(metrics), source, training);
+        return new Bound(strategy, clusterer, List.copyOf(metrics), source, training, executor);
     }
 
     /** How many seeds a request asks for, when that is known before running it; else -1. */
