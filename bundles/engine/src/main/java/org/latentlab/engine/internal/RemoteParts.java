@@ -248,10 +248,14 @@ final class RemoteParts implements AutoCloseable {
         return job.parts().stream().filter(p -> p.from() < to && p.from() + p.count() > from).toList();
     }
 
-    /** Stops the executor (when it still runs: the analysis failed or was cancelled), waits for it, deletes the work folder. */
+    /**
+     * Waits for the executor to end, telling it to stop first when parts are still out (the analysis failed or was
+     * cancelled), and deletes the work folder.
+     */
     @Override
     public void close() {
-        closed = true;
+        // every part back: the executor is only ending (a driver still stopping); else tell it to stop now
+        closed = done.cardinality() < parts();
         if (thread != null && !ended) {
             try {
                 thread.join(STOP_MILLIS);
