@@ -59,6 +59,50 @@ class SparkAnalyzeIT {
         }
     }
 
+    @Test
+    void aLabConfiguredToSendLargeAnalysesToSparkDoesSo() throws Exception {
+        // as a server would be configured: analyses of 400 seeds or more iterate on Spark without asking for it
+        LabFixture.writeConfig(lab.home, "org.latentlab.spark.cfg", "master = local[2]\nconf = spark.ui.enabled=false\n");
+        LabFixture.writeConfig(lab.home, "org.latentlab.engine.cfg", "largeExecutor = spark\nlargeFromSeeds = 400\n");
+        Path folder = MODELS.resolve("memorizer");
+        String seeds = folder.resolve("seeds.npy").toString();
+        try {
+            String[] out = {""};
+            int[] n = {0};
+            SparkChecks.await("an analysis iterated on Spark by configuration", SparkChecks.LONG, () -> {
+                try {
+                    out[0] = lab.run("analyze", "--model", folder.toString(), "--seeds", seeds, "--out",
+                            lab.home.resolve("configured-" + n[0]++).toString(), "--quiet");
+                    return out[0].contains("Seeds iterated on Spark, master local[2], 1 part\n");
+                } catch (Exception e) {
+                    out[0] = e.toString();
+                    return false;
+                }
+            }, () -> out[0]);
+            // an explicit local stays here, and so does a run below the threshold
+            String local = lab.run("analyze", "--model", folder.toString(), "--seeds", seeds, "--out",
+                    lab.home.resolve("configured-local").toString(), "--quiet", "--executor", "local");
+            assertFalse(local.contains("Seeds iterated on"), local);
+            LabFixture.writeConfig(lab.home, "org.latentlab.engine.cfg", "largeExecutor = nope\nlargeFromSeeds = 400\n");
+            SparkChecks.await("an unknown large executor refused by name", LabFixture.TIMEOUT, () -> {
+                try {
+                    LabFixture.Result r = lab.runAny("analyze", "--model", folder.toString(), "--seeds", seeds, "--out",
+                            lab.home.resolve("never").toString(), "--quiet");
+                    out[0] = r.err();
+                    return r.code() == 1 && r.err().contains("largeExecutor 'nope' is not a registered part executor");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, () -> out[0]);
+        } finally {
+            Files.deleteIfExists(lab.home.resolve("etc/org.latentlab.engine.cfg"));
+            Files.deleteIfExists(lab.home.resolve("etc/org.latentlab.spark.cfg"));
+            SparkChecks.await("the engine's configuration removed", LabFixture.TIMEOUT, () -> Boolean.TRUE.equals(listsTrajectories()),
+                    () -> "");
+        }
+        assertFalse(Files.exists(lab.home.resolve("never")));
+    }
+
     /** Whether a run of the 400 seeds lists every trajectory (false: above the in-memory limit); null when it failed. */
     static Boolean listsTrajectories() {
         try {

@@ -88,6 +88,15 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                 + "stream per-seed results to disk and run in parts of about this many seeds, in memory that does not grow "
                 + "with the number of seeds")
         int inMemorySeeds() default 100_000;
+
+        @AttributeDefinition(description = "where analyses of at least largeFromSeeds seeds iterate their seeds when the "
+                + "request names no executor: a seed-part executor id, e.g. spark (its own configuration gives the master); "
+                + "empty: always in this lab")
+        String largeExecutor() default "";
+
+        @AttributeDefinition(description = "seeds from which an analysis goes to largeExecutor (when the count is known "
+                + "before it runs)")
+        long largeFromSeeds() default 1_000_000;
     }
 
     @Reference
@@ -261,8 +270,21 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         Analysis.Choice<SeedSource> source = s.kind() == SeedSpec.Kind.SOURCE
                 ? choice(SeedSource.class, "seed source", s.source(), s.params()) : null;
         DataSet training = r.training() == null ? null : catalog.require(DataSet.class, r.training().dataset());
+        Config c = config;
+        long available = MemoryBudget.available();
+        MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
+        long count = seedCount(s, source);
         Analysis.Choice<org.latentlab.api.engine.SeedPartExecutor> executor = null;
-        if (r.iteratedElsewhere()) {
+        String large = c.largeExecutor() == null ? "" : c.largeExecutor().strip();
+        if (r.executor() == null && !large.isEmpty() && !large.equals(org.latentlab.api.engine.SeedPartExecutor.LOCAL)
+                && count >= Math.max(1, c.largeFromSeeds()) && !strategy.params().getBoolean("recordPaths", false)) {
+            // a large run whose request names no executor goes where the configuration says (an explicit 'local' stays)
+            if (catalog.find(org.latentlab.api.engine.SeedPartExecutor.class, large).isEmpty()) {
+                throw new LatentLabException("configuration org.latentlab.engine: largeExecutor '" + large + "' is not a "
+                        + "registered part executor (see 'latentlab services --kind part-executor'); name one, or leave it empty");
+            }
+            executor = choice(org.latentlab.api.engine.SeedPartExecutor.class, "executor", large, Map.of());
+        } else if (r.iteratedElsewhere()) {
             executor = choice(org.latentlab.api.engine.SeedPartExecutor.class, "executor", r.executor(), r.executorParams());
             if (strategy.params().getBoolean("recordPaths", false)) {
                 throw new LatentLabException("strategy '" + r.strategy() + "' with recordPaths=true keeps every path in memory: "
@@ -272,10 +294,6 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
             throw new LatentLabException((r.partitions() > 0 ? "partitions" : "executor parameters")
                     + " are for an executor that iterates elsewhere (e.g. spark); this analysis runs in this lab");
         }
-        Config c = config;
-        long available = MemoryBudget.available();
-        MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
-        long count = seedCount(s, source);
         if (count > 0) {
             MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), Math.max(1, c.inMemorySeeds()), available);
             MemoryBudget.checkDisk(s.origin(), count, spec.latentDim(), Math.max(1, c.inMemorySeeds()), r.outDir());

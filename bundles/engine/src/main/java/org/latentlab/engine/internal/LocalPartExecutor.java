@@ -18,6 +18,7 @@ import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
 import org.latentlab.io.IoErrors;
 import org.latentlab.npy.Npy;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -31,11 +32,15 @@ import org.osgi.service.component.annotations.Reference;
         ServiceProperties.DESCRIPTION + "=iterates the seeds in this lab (the engine's own loop)"})
 public class LocalPartExecutor implements SeedPartExecutor {
 
+    /**
+     * Got when a job runs: the catalog binds every part executor, this one included, so holding it (or the model
+     * loader, which holds it) directly would be an activation cycle.
+     */
     @Reference
-    Catalog catalog;
+    ComponentServiceObjects<Catalog> catalogs;
 
     @Reference
-    org.latentlab.api.model.ModelLoader modelLoader;
+    ComponentServiceObjects<org.latentlab.api.model.ModelLoader> modelLoaders;
 
     @Override
     public String describe(Parameters params) {
@@ -44,7 +49,17 @@ public class LocalPartExecutor implements SeedPartExecutor {
 
     @Override
     public void execute(PartJob job, Parameters params, Listener listener) throws InterruptedException {
-        CatalogModelLoader loader = modelLoader instanceof CatalogModelLoader c ? c : new CatalogModelLoader(catalog);
+        Catalog catalog = catalogs.getService();
+        org.latentlab.api.model.ModelLoader modelLoader = modelLoaders.getService();
+        try {
+            execute(job, listener, catalog, modelLoader instanceof CatalogModelLoader c ? c : new CatalogModelLoader(catalog));
+        } finally {
+            modelLoaders.ungetService(modelLoader);
+            catalogs.ungetService(catalog);
+        }
+    }
+
+    private void execute(PartJob job, Listener listener, Catalog catalog, CatalogModelLoader loader) {
         IterationStrategy s = catalog.require(IterationStrategy.class, job.strategy());
         Analysis.Choice<IterationStrategy> strategy = new Analysis.Choice<>(job.strategy(), s,
                 Parameters.resolve("strategy '" + job.strategy() + "'", s.parameters(), job.strategyParams()));
