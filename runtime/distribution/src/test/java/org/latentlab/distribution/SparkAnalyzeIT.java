@@ -71,9 +71,10 @@ class SparkAnalyzeIT {
             int[] n = {0};
             SparkChecks.await("an analysis iterated on Spark by configuration", SparkChecks.LONG, () -> {
                 try {
-                    out[0] = lab.run("analyze", "--model", folder.toString(), "--seeds", seeds, "--out",
+                    LabFixture.Result r = lab.runAny("analyze", "--model", folder.toString(), "--seeds", seeds, "--out",
                             lab.home.resolve("configured-" + n[0]++).toString(), "--quiet");
-                    return out[0].contains("Seeds iterated on Spark, master local[2], 1 part\n");
+                    out[0] = r.out() + r.err();
+                    return r.code() == 0 && r.out().contains("Seeds iterated on Spark, master local[2], 1 part\n");
                 } catch (Exception e) {
                     out[0] = e.toString();
                     return false;
@@ -106,10 +107,10 @@ class SparkAnalyzeIT {
     /** Whether a run of the 400 seeds lists every trajectory (false: above the in-memory limit); null when it failed. */
     static Boolean listsTrajectories() {
         try {
-            String out = lab.run("analyze", "--model", MODELS.resolve("memorizer").toString(), "--seeds",
+            LabFixture.Result r = lab.runAny("analyze", "--model", MODELS.resolve("memorizer").toString(), "--seeds",
                     MODELS.resolve("memorizer").resolve("seeds.npy").toString(), "--out",
                     lab.home.resolve("probe").toString(), "--quiet", "--exporters", "json");
-            return out.contains("Results in") ? SparkChecks.JSON.readTree(lab.home.resolve("probe/result.json").toFile())
+            return r.code() == 0 ? SparkChecks.JSON.readTree(lab.home.resolve("probe/result.json").toFile())
                     .at("/seeds/trajectoriesListed").asBoolean() : null;
         } catch (Exception e) {
             return null;

@@ -204,10 +204,12 @@ final class RemoteParts implements AutoCloseable {
                 throw new CancellationException("cancelled");
             }
             listener.checkpoint();
-            if (e == null) {
-                continue;
+            if (e != null) {
+                handle(e, need);
+            } else if (ended && events.isEmpty()) { // the executor ended earlier, having reported fewer parts than it had
+                throw new LatentLabException(where + " ended without the results of part "
+                        + need.stream().filter(p -> !done.get(p.index())).findFirst().orElseThrow().name());
             }
-            handle(e, need);
         }
         List<Trajectory> out = new ArrayList<>(to - from);
         for (SeedPart p : need) {

@@ -39,7 +39,7 @@ class RemotePartsTest {
     Path dir;
 
     /** Runs the parts with the engine's part loop on the test map, last part first. */
-    static final class Fake implements SeedPartExecutor {
+    static class Fake implements SeedPartExecutor {
         final IterationStrategy strategy;
         final List<Integer> order = new CopyOnWriteArrayList<>();
         final List<List<Long>> jobs = new CopyOnWriteArrayList<>();
@@ -194,6 +194,24 @@ class RemotePartsTest {
         };
         LatentLabException e = assertThrows(LatentLabException.class, () -> Analysis.run(in, remote, l));
         assertTrue(e.getMessage().endsWith("ended without the results of part part-00000"), e.getMessage());
+    }
+
+    @Test
+    void anExecutorThatEndsWithoutALaterPartFailsTheAnalysisToo() {
+        // the first part comes back, the executor ends; the analysis, still in its first segments, must not wait forever
+        Fake fake = new Fake(new AndersonAcceleration()) {
+            @Override
+            public void execute(PartJob job, Parameters params, Listener listener) {
+                SeedPart first = job.parts().get(0);
+                LocalPartExecutor.run(PartsAnalysisTest.THREE_WELLS, AnalysisTest.choice("s", strategy, Map.of()), job, first,
+                        listener::cancelled);
+                listener.finished(first);
+            }
+        };
+        Tensor seeds = Tensor.ofRows(AnalysisTest.gaussianSeeds(600, 2, 11, 1.5));
+        LatentLabException e = assertThrows(LatentLabException.class,
+                () -> run(new AndersonAcceleration(), fake, seeds, 100, 3, "short", new ArrayList<>()));
+        assertEquals("the fake ended without the results of part part-00001", e.getMessage());
     }
 
     @Test
