@@ -85,23 +85,25 @@ class SparkAnalyzeIT {
                     lab.home.resolve("configured-local").toString(), "--quiet", "--executor", "local");
             assertFalse(local.contains("Seeds iterated on"), local);
             LabFixture.writeConfig(lab.home, "org.latentlab.engine.cfg", "largeExecutor = nope\nlargeFromSeeds = 400\n");
+            Path[] refused = {null};
             SparkChecks.await("an unknown large executor refused by name", LabFixture.TIMEOUT, () -> {
                 try {
+                    refused[0] = lab.home.resolve("refused-" + n[0]++); // runs before the change applies write their results
                     LabFixture.Result r = lab.runAny("analyze", "--model", folder.toString(), "--seeds", seeds, "--out",
-                            lab.home.resolve("never").toString(), "--quiet");
+                            refused[0].toString(), "--quiet");
                     out[0] = r.err();
                     return r.code() == 1 && r.err().contains("largeExecutor 'nope' is not a registered part executor");
                 } catch (Exception e) {
                     return false;
                 }
             }, () -> out[0]);
+            assertFalse(Files.exists(refused[0]), "a refused analysis writes nothing");
         } finally {
             Files.deleteIfExists(lab.home.resolve("etc/org.latentlab.engine.cfg"));
             Files.deleteIfExists(lab.home.resolve("etc/org.latentlab.spark.cfg"));
             SparkChecks.await("the engine's configuration removed", LabFixture.TIMEOUT, () -> Boolean.TRUE.equals(listsTrajectories()),
                     () -> "");
         }
-        assertFalse(Files.exists(lab.home.resolve("never")));
     }
 
     /** Whether a run of the 400 seeds lists every trajectory (false: above the in-memory limit); null when it failed. */
