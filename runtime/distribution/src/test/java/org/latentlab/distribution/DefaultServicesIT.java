@@ -32,11 +32,13 @@ class DefaultServicesIT {
             assertEquals(Set.of("dataset", "gaussian", "grid", "noise-images", "uniform"), byKind.get("seeds"));
             assertEquals(Set.of("dictionary", "ood", "sweep"), byKind.get("experiment"));
             assertEquals(Set.of("local", "spark"), byKind.get("cell-executor"));
+            assertEquals(Set.of("local", "spark"), byKind.get("part-executor"));
             assertEquals(Set.of("code-sparsity", "end-to-attractor", "field-norm", "knn", "nearest", "path-length", "reconstruction",
                     "start-to-attractor", "trajectory"), byKind.get("ood-score"));
             assertEquals(Set.of("analyze", "demo", "dictionary", "doctor", "experiment", "field", "ood", "serve", "services", "sweep", "train"),
                     lab.lab.subcommands().keySet(), "sweep-cell (what a Spark task runs) is hidden");
             assertTrue(lab.lab.awaitSubcommand("sweep-cell", java.time.Duration.ZERO).isPresent(), "and registered");
+            assertTrue(lab.lab.awaitSubcommand("analyze-part", java.time.Duration.ZERO).isPresent(), "analyze-part too");
         }
     }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * A real Spark standalone cluster on this machine, on loopback: a master and two workers (one core each) started
  * from the distribution's own Spark jars ({@code bin/latentlab-spark}, no Spark download). A sweep on it equals the
  * local run of the same spec; one worker is killed while a cell runs on it: its executor and the cell's lab end with
- * it, Spark runs the cell again on the other worker, and the sweep completes.
+ * it, Spark runs the cell again on the other worker, and the sweep completes. Then an analysis whose seeds are iterated on
+ * the cluster (3 parts, on the worker left) equals the local run of the same model and seeds.
  */
 class SparkClusterIT {
 
@@ -158,6 +159,31 @@ class SparkClusterIT {
         assertTrue(events.stream().anyMatch(e -> e.startsWith("finished " + cell + " ")), all);
         assertEquals("end", events.get(events.size() - 1), all);
         assertTrue(master.isAlive() && workers.stream().filter(Process::isAlive).count() == 1, "the master and the other worker run on");
+
+        // an analysis on the same cluster: the worker's labs read the model and the seed parts at the lab's paths
+        Path models = Path.of(System.getProperty("latentlab.it.models"));
+        String[] analysis = {"--model", models.resolve("memorizer").toString(), "--seeds",
+            models.resolve("memorizer").resolve("seeds.npy").toString(), "--quiet"};
+        Path localAnalysis = lab.home.resolve("analysis-local");
+        Path sparkAnalysis = lab.home.resolve("analysis-on-spark");
+        lab.run("analyze", concat(analysis, "--out", localAnalysis.toString()));
+        LabFixture.Result a = lab.runAny("analyze", concat(analysis, "--out", sparkAnalysis.toString(), "--spark", url, "--partitions", "3",
+                "--executor-param", "home=" + lab.home, "--spark-conf", "spark.driver.host=127.0.0.1",
+                "--spark-conf", "spark.driver.bindAddress=127.0.0.1", "--spark-conf", "spark.executor.memory=512m",
+                "--spark-conf", "spark.ui.enabled=false"));
+        Path analysisRun = SparkChecks.lastRun(lab.home);
+        String context = a + "\n" + String.join("\n", SparkChecks.events(analysisRun)) + "\n"
+                + SparkChecks.tail(analysisRun.resolve("driver.log"), 40) + "\n" + logs();
+        assertEquals(0, a.code(), context);
+        SparkAnalyzeIT.assertSameResult(localAnalysis, sparkAnalysis, "memorizer", "Spark, master " + url + ", 3 parts");
+        assertTrue(SparkChecks.events(analysisRun).stream().filter(e -> e.startsWith("finished part-")).count() == 3, context);
+        SparkAnalyzeIT.assertNoPartLeft();
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** The cell id of a lab process: the last part of its --out folder. */

@@ -22,7 +22,9 @@ public enum CapabilityKind {
     SEED_SOURCE("seeds", SeedSource.class),
     EXPERIMENT("experiment", Experiment.class),
     OOD_SCORE("ood-score", OodScore.class),
-    CELL_EXECUTOR("cell-executor", org.latentlab.api.sweep.CellExecutor.class);
+    CELL_EXECUTOR("cell-executor", org.latentlab.api.sweep.CellExecutor.class),
+    /** Where an analysis iterates its seeds ({@code local}, {@code spark}). @since 1.3 */
+    PART_EXECUTOR("part-executor", org.latentlab.api.engine.SeedPartExecutor.class);
 
     private final String label;
     private final Class<? extends Capability> type;

@@ -3,7 +3,7 @@
  * It sits above every capability package (it names their interfaces), so no api package depends on it.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.latentlab.api.catalog;
 
 import org.osgi.annotation.bundle.Export;

@@ -22,10 +22,15 @@ import org.latentlab.api.LatentLabException;
  * @param exporters        exporter ids with their parameters, in the order given
  * @param outDir           output folder for the result files
  * @param training         the model's training inputs for metrics that need them, or {@code null}
+ * @param executor         where the seeds are iterated: a {@link SeedPartExecutor} id, {@code null} for this lab
+ *                         ({@link SeedPartExecutor#LOCAL}) (since 2.3)
+ * @param executorParams   its parameters (since 2.3)
+ * @param partitions       parts the seeds are split into for the executor, 0 for the engine's choice (since 2.3)
  */
 public record AnalysisRequest(Path modelFolder, SeedSpec seeds, String strategy, Map<String, String> strategyParams,
         String clusterer, Map<String, String> clustererParams, Map<String, Map<String, String>> metrics,
-        Map<String, Map<String, String>> exporters, Path outDir, TrainingData training) implements JobRequest {
+        Map<String, Map<String, String>> exporters, Path outDir, TrainingData training, String executor,
+        Map<String, String> executorParams, int partitions) implements JobRequest {
 
     /** The strategy when none is named: plain iteration, as in the paper. */
     public static final String DEFAULT_STRATEGY = "picard";
@@ -39,6 +44,27 @@ public record AnalysisRequest(Path modelFolder, SeedSpec seeds, String strategy,
         clustererParams = frozen(clustererParams);
         metrics = frozenNested(metrics);
         exporters = frozenNested(exporters);
+        executorParams = frozen(executorParams);
+        if (partitions < 0) {
+            throw new LatentLabException("partitions must be 0 (the engine's choice) or more, not " + partitions);
+        }
+    }
+
+    /** A request iterated in this lab. */
+    public AnalysisRequest(Path modelFolder, SeedSpec seeds, String strategy, Map<String, String> strategyParams,
+            String clusterer, Map<String, String> clustererParams, Map<String, Map<String, String>> metrics,
+            Map<String, Map<String, String>> exporters, Path outDir, TrainingData training) {
+        this(modelFolder, seeds, strategy, strategyParams, clusterer, clustererParams, metrics, exporters, outDir, training,
+                null, Map.of(), 0);
+    }
+
+    /**
+     * Whether the seeds are iterated elsewhere than in this lab's own loop.
+     *
+     * @since 2.3
+     */
+    public boolean iteratedElsewhere() {
+        return executor != null && !executor.equals(SeedPartExecutor.LOCAL);
     }
 
     /** Metric ids in the order given. */
@@ -62,6 +88,9 @@ public record AnalysisRequest(Path modelFolder, SeedSpec seeds, String strategy,
         private Map<String, Map<String, String>> exporters;
         private Path outDir;
         private TrainingData training;
+        private String executor;
+        private Map<String, String> executorParams = Map.of();
+        private int partitions;
 
         private Builder() {
         }
@@ -125,6 +154,27 @@ public record AnalysisRequest(Path modelFolder, SeedSpec seeds, String strategy,
             return this;
         }
 
+        /**
+         * Where the seeds are iterated: a {@link SeedPartExecutor} id ({@code null}: this lab) and its parameters.
+         *
+         * @since 2.3
+         */
+        public Builder executor(String id, Map<String, String> params) {
+            this.executor = id;
+            this.executorParams = params == null ? Map.of() : params;
+            return this;
+        }
+
+        /**
+         * Parts the seeds are split into for the executor; 0 (the default) lets the engine choose.
+         *
+         * @since 2.3
+         */
+        public Builder partitions(int partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
         /** @throws LatentLabException naming the part that is missing */
         public AnalysisRequest build() {
             if (modelFolder == null) {
@@ -144,7 +194,7 @@ public record AnalysisRequest(Path modelFolder, SeedSpec seeds, String strategy,
                 }
             }
             return new AnalysisRequest(modelFolder.toAbsolutePath(), seeds, strategy, strategyParams, clusterer,
-                    clustererParams, metrics, ex, outDir.toAbsolutePath(), training);
+                    clustererParams, metrics, ex, outDir.toAbsolutePath(), training, executor, executorParams, partitions);
         }
     }
 

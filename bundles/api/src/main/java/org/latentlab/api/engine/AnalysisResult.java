@@ -30,11 +30,21 @@ import org.latentlab.api.result.SeedSummary;
  * @param elapsedMillis    wall time of the analysis
  * @param seedSummary      counts over every seed
  * @param perSeed          every seed's result, in blocks
+ * @param iteratedOn       where the seeds were iterated when not in this lab's own loop (e.g. "Spark, master
+ *                         local[2], 4 parts"), else {@code null} (since 2.3)
  */
 public record AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy,
         Parameters strategyParams, String clusterer, Parameters clustererParams, List<Attractor> attractors,
         List<Trajectory> trajectories, int[] labels, Map<String, MetricResult> metrics,
-        long elapsedMillis, SeedSummary seedSummary, SeedRecords perSeed) {
+        long elapsedMillis, SeedSummary seedSummary, SeedRecords perSeed, String iteratedOn) {
+
+    /** A result iterated in this lab. */
+    public AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy, Parameters strategyParams,
+            String clusterer, Parameters clustererParams, List<Attractor> attractors, List<Trajectory> trajectories,
+            int[] labels, Map<String, MetricResult> metrics, long elapsedMillis, SeedSummary seedSummary, SeedRecords perSeed) {
+        this(model, seedOrigin, seeds, strategy, strategyParams, clusterer, clustererParams, attractors, trajectories, labels,
+                metrics, elapsedMillis, seedSummary, perSeed, null);
+    }
 
     /** A result whose per-seed data is all in memory: the summary and records are made from the trajectories. */
     public AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy, Parameters strategyParams,

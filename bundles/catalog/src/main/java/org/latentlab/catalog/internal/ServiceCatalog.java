@@ -114,6 +114,10 @@ public class ServiceCatalog implements Catalog {
     void removeCellExecutor(org.latentlab.api.sweep.CellExecutor s, Map<String, Object> p) { remove(CapabilityKind.CELL_EXECUTOR, s, p); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addPartExecutor(org.latentlab.api.engine.SeedPartExecutor s, Map<String, Object> p) { add(CapabilityKind.PART_EXECUTOR, s, p); }
+    void removePartExecutor(org.latentlab.api.engine.SeedPartExecutor s, Map<String, Object> p) { remove(CapabilityKind.PART_EXECUTOR, s, p); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addOodScore(OodScore s, Map<String, Object> p) { add(CapabilityKind.OOD_SCORE, s, p); }
     void removeOodScore(OodScore s, Map<String, Object> p) { remove(CapabilityKind.OOD_SCORE, s, p); }
 

@@ -74,6 +74,9 @@ public class AnalyzeCommand implements Subcommand {
         long n = r.seedCount();
         out.printf(Locale.ROOT, "Model '%s', %d seeds (%s), strategy %s %s, clusterer %s %s%n", r.model().name(), n,
                 r.seedOrigin(), r.strategy(), r.strategyParams().values(), r.clusterer(), r.clustererParams().values());
+        if (r.iteratedOn() != null) {
+            out.println("Seeds iterated on " + r.iteratedOn());
+        }
         out.printf(Locale.ROOT, "%d converged, %d diverged, %d not converged, in %.1f s%n", converged, diverged,
                 n - converged - diverged, r.elapsedMillis() / 1000.0);
         out.printf(Locale.ROOT, "%d distinct fixed points:%n", r.attractors().size());

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 /** The options of {@code latentlab analyze}; {@link #request()} turns them into an {@link AnalysisRequest}. */
 @Command(name = "latentlab analyze", sortOptions = false,
         customSynopsis = {"latentlab analyze --model DIR (--seeds FILE.npy | --inputs FILE.npy | --noise N | --seed-source ID)",
-            "                         --out DIR [options]"},
+            "                         --out DIR [options]",
+            "latentlab analyze ... --out DIR --spark MASTER [--spark-conf KEY=VALUE]... [--partitions N]"},
         description = "Finds the attractors of a model's latent map z <- E(D(z)) from given or generated seeds.",
         footer = {"", "Parameters of every strategy, clusterer and metric: latentlab services --params"})
 final class AnalyzeOptions {
@@ -67,6 +68,23 @@ final class AnalyzeOptions {
             + " hold them either way")
     boolean allTrajectories;
 
+    // where the seeds are iterated
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Where: iterate the seeds as Spark tasks on MASTER: local[N], "
+            + "spark://HOST:PORT, yarn (the same as --executor spark --executor-param master=MASTER; the workers must read the"
+            + " model and the output folder at the same paths: docs/distributed.md)")
+    String spark;
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "a Spark setting for --spark (repeatable), e.g. "
+            + "spark.executor.memory=4g")
+    List<String> sparkConf = new ArrayList<>();
+    @Option(names = "--partitions", paramLabel = "N", description = "parts the seeds are split into, one task each (default: at "
+            + "least 2, about inMemorySeeds seeds each, whole chunks)")
+    String partitions;
+    @Option(names = "--executor", paramLabel = "ID", description = "where the seeds are iterated (default local: this lab; spark)")
+    String executor;
+    @Option(names = "--executor-param", paramLabel = "KEY=VALUE", description = "a parameter of the executor (repeatable); "
+            + "'latentlab services --kind part-executor --params' lists them")
+    List<String> executorParams = new ArrayList<>();
+
     // output
     @Option(names = "--out", paramLabel = "DIR", description = "Output: result.json, attractors.npy, endpoints.npy, labels.npy and the other per-seed .npy files, *.csv,"
             + " report.html; a new or empty folder, or an earlier analysis output (its files are replaced, files of yours in it"
@@ -109,6 +127,7 @@ final class AnalyzeOptions {
             int colon = m.indexOf(':');
             b.metric(colon < 0 ? m : m.substring(0, colon), colon < 0 ? Map.of() : KeyValues.parse(List.of(m.substring(colon + 1))));
         }
+        executor(b);
         if (exporters != null || allTrajectories) {
             Map<String, Map<String, String>> ex = new LinkedHashMap<>();
             for (String e : exporters == null ? AnalysisRequest.DEFAULT_EXPORTERS : List.of(exporters.split(","))) {
@@ -120,5 +139,63 @@ final class AnalyzeOptions {
             b.exporters(ex);
         }
         return b.build();
+    }
+
+    static final String SPARK = "spark";
+
+    /** --spark, --spark-conf, --executor, --executor-param and --partitions, checked as the sweep's are. */
+    private void executor(AnalysisRequest.Builder b) {
+        String id = executor;
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String kv : executorParams) {
+            int eq = kv.indexOf('=');
+            if (eq < 1) {
+                throw new BadUsage("--executor-param " + kv + ": give KEY=VALUE");
+            }
+            params.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        if (spark != null) {
+            if (executor != null && !executor.equals(SPARK)) {
+                throw new BadUsage("--spark iterates the seeds on the spark executor; it cannot be combined with --executor " + executor);
+            }
+            if (spark.isBlank()) {
+                throw new BadUsage("--spark needs a master URL: local[N], spark://HOST:PORT, yarn or k8s://...");
+            }
+            id = SPARK;
+            params.put("master", spark);
+        }
+        if (!sparkConf.isEmpty()) {
+            if (!SPARK.equals(id)) {
+                throw new BadUsage("--spark-conf is for --spark MASTER (or --executor spark)");
+            }
+            List<String> lines = new ArrayList<>();
+            for (String kv : sparkConf) {
+                if (kv.indexOf('=') < 1 || kv.contains("\n")) {
+                    throw new BadUsage("--spark-conf " + kv + ": give KEY=VALUE, e.g. spark.executor.memory=4g");
+                }
+                lines.add(kv);
+            }
+            params.merge("conf", String.join("\n", lines), (x, y) -> x + "\n" + y);
+        }
+        boolean elsewhere = id != null && !id.equals(org.latentlab.api.engine.SeedPartExecutor.LOCAL);
+        if (!params.isEmpty() && !elsewhere) {
+            throw new BadUsage("--executor-param is for an executor that iterates elsewhere (--executor spark or --spark MASTER)");
+        }
+        int parts = 0;
+        if (partitions != null) {
+            try {
+                parts = Integer.parseInt(partitions.strip());
+            } catch (NumberFormatException e) {
+                parts = -1;
+            }
+            if (parts < 1) {
+                throw new BadUsage("--partitions " + partitions + ": give a whole number of parts, 1 or more");
+            }
+            if (!elsewhere) {
+                throw new BadUsage("--partitions splits the seeds for --spark MASTER (or --executor spark); this lab iterates them in "
+                        + "parts of its own (inMemorySeeds)");
+            }
+        }
+        b.executor(id, params).partitions(parts);
     }
 }

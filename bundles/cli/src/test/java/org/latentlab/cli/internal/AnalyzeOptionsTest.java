@@ -122,4 +122,53 @@ class AnalyzeOptionsTest {
         assertFalse(err().contains("Usage"), err());
         assertFalse(help.contains("Usage: Usage"), help);
     }
+
+    @Test
+    void sparkIteratesTheSeedsOnTheSparkExecutor() throws Exception {
+        assertEquals(0, parse("--model", "m", "--noise", "5", "--out", "o", "--spark", "local[2]", "--spark-conf",
+                "spark.executor.memory=2g", "--spark-conf", "spark.task.cpus=1", "--partitions", "4"));
+        assertEquals("spark", request.executor());
+        assertEquals(Map.of("master", "local[2]", "conf", "spark.executor.memory=2g\nspark.task.cpus=1"), request.executorParams());
+        assertEquals(4, request.partitions());
+        assertTrue(request.iteratedElsewhere());
+        assertEquals(0, parse("--model", "m", "--noise", "5", "--out", "o", "--executor", "spark", "--executor-param", "master=yarn"));
+        assertEquals(Map.of("master", "yarn"), request.executorParams());
+        assertEquals(0, request.partitions(), "the engine's choice");
+        assertEquals(0, parse("--model", "m", "--noise", "5", "--out", "o"));
+        assertNull(request.executor());
+        assertFalse(request.iteratedElsewhere());
+    }
+
+    @Test
+    void badExecutorOptionsAreRefusedClearly() throws Exception {
+        String[][] bad = {
+            {"--spark", "local[2]", "--executor", "other"},
+            {"--spark", " "},
+            {"--spark-conf", "spark.executor.memory=2g"},
+            {"--spark", "local[2]", "--spark-conf", "novalue"},
+            {"--partitions", "3"},
+            {"--spark", "local[2]", "--partitions", "0"},
+            {"--spark", "local[2]", "--partitions", "two"},
+            {"--executor-param", "master=local[2]"},
+            {"--executor", "spark", "--executor-param", "master"},
+        };
+        String[] expected = {
+            "--spark iterates the seeds on the spark executor; it cannot be combined with --executor other",
+            "--spark needs a master URL",
+            "--spark-conf is for --spark MASTER (or --executor spark)",
+            "--spark-conf novalue: give KEY=VALUE",
+            "--partitions splits the seeds for --spark MASTER",
+            "--partitions 0: give a whole number of parts, 1 or more",
+            "--partitions two: give a whole number of parts, 1 or more",
+            "--executor-param is for an executor that iterates elsewhere",
+            "--executor-param master: give KEY=VALUE",
+        };
+        for (int i = 0; i < bad.length; i++) {
+            errBytes.reset();
+            List<String> args = new java.util.ArrayList<>(List.of("--model", "m", "--noise", "5", "--out", "o"));
+            args.addAll(List.of(bad[i]));
+            assertEquals(2, parse(args.toArray(String[]::new)), String.join(" ", bad[i]));
+            assertTrue(err().contains(expected[i]), err());
+        }
+    }
 }

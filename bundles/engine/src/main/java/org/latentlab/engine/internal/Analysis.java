@@ -81,6 +81,14 @@ final class Analysis {
     private Analysis() {}
 
     static Outcome run(Inputs in, Listener listener) {
+        return run(in, null, listener);
+    }
+
+    /**
+     * Runs the analysis with the seeds iterated by {@code remote}'s executor (null: here): the same segments, clustering,
+     * polishing, spectra and metrics as a local run, only the trajectories come from the executor's parts.
+     */
+    static Outcome run(Inputs in, RemoteParts.Settings remote, Listener listener) {
         SeedInput seeds = in.seeds();
         int n = seeds.count();
         int k = seeds.width();
@@ -106,9 +114,16 @@ final class Analysis {
             }
         };
         SeedStore store = inMemory ? SeedStore.inMemory(k) : SeedStore.onDisk(in.work(), k);
+        RemoteParts parts = null;
         try {
-            return run(in, listener, progress, store, n, k, segment, segments);
+            if (remote != null) {
+                parts = RemoteParts.start(remote, seeds, in.chunkSize(), listener);
+            }
+            return run(in, parts, listener, progress, store, n, k, segment, segments);
         } finally {
+            if (parts != null) {
+                parts.close();
+            }
             store.closeQuietly();
         }
     }
@@ -121,15 +136,22 @@ final class Analysis {
         return (int) Math.min(n, chunks * chunkSize);
     }
 
-    private static Outcome run(Inputs in, Listener listener, Progress progress, SeedStore store, int n, int k, int segment,
-            int segments) {
+    private static Outcome run(Inputs in, RemoteParts remote, Listener listener, Progress progress, SeedStore store, int n, int k,
+            int segment, int segments) {
         PartClusters parts = new PartClusters(in.clusterer(), k);
         for (long at = 0; at < n; at += segment) { // long: n near Integer.MAX_VALUE must not wrap
             int from = (int) at;
             int to = (int) Math.min(n, at + segment);
             checkCancelled(listener);
-            Tensor part = in.seeds().next(to - from);
-            List<Trajectory> trajectories = iterate(in, part, from, n, segments, listener, progress);
+            Tensor part;
+            List<Trajectory> trajectories;
+            if (remote == null) {
+                part = in.seeds().next(to - from);
+                trajectories = iterate(in, part, from, n, segments, listener, progress);
+            } else { // the executor's results for these seeds, read back in seed order as its parts finish
+                part = remote.seeds(from, to);
+                trajectories = remote.trajectories(from, to);
+            }
             checkCancelled(listener);
             listener.stage("clustering", -1, (segments == 1 ? "" : "part " + (from / segment + 1) + "/" + segments + ": ")
                     + "merging end points with '" + in.clusterer().id() + "'");
@@ -244,6 +266,17 @@ final class Analysis {
     /** One part's seeds iterated (chunk by chunk, or streamed), numbered from {@code from} in the run. */
     private static List<Trajectory> iterate(Inputs in, Tensor seeds, int from, int n, int segments, Listener listener,
             Progress progress) {
+        return iterate(in.map(), in.strategy(), in.chunkSize(), seeds, from, n, segments, listener, progress);
+    }
+
+    /**
+     * Seeds iterated as the engine does (chunk by chunk from the first seed given, or streamed through one batch), numbered
+     * from {@code from} in a run of {@code n} seeds: also what a {@link org.latentlab.api.engine.SeedPartExecutor} runs on a
+     * part, so a part that starts at a whole chunk is iterated in the same batches as in a local run.
+     */
+    static List<Trajectory> iterate(LatentMap map, Choice<IterationStrategy> strategy, int chunkSize, Tensor seeds, int from,
+            int n, int segments, Listener listener, Progress progress) {
+        Inputs in = new Inputs(map, seeds, strategy, null, List.of(), Optional.empty(), Optional.empty(), chunkSize, 1e-3);
         int count = seeds.rows();
         List<Trajectory> trajectories = new ArrayList<>(count);
         if (in.strategy().service() instanceof StreamingIteration streaming) {

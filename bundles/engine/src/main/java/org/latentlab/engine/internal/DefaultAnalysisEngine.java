@@ -88,6 +88,15 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                 + "stream per-seed results to disk and run in parts of about this many seeds, in memory that does not grow "
                 + "with the number of seeds")
         int inMemorySeeds() default 100_000;
+
+        @AttributeDefinition(description = "where analyses of at least largeFromSeeds seeds iterate their seeds when the "
+                + "request names no executor: a seed-part executor id, e.g. spark (its own configuration gives the master); "
+                + "empty: always in this lab")
+        String largeExecutor() default "";
+
+        @AttributeDefinition(description = "seeds from which an analysis goes to largeExecutor (when the count is known "
+                + "before it runs)")
+        long largeFromSeeds() default 1_000_000;
     }
 
     @Reference
@@ -224,7 +233,14 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
      * saying one was removed), never with whatever is registered under the same id when it starts.
      */
     record Bound(Analysis.Choice<IterationStrategy> strategy, Analysis.Choice<AttractorClusterer> clusterer,
-            List<Analysis.Choice<Metric>> metrics, Analysis.Choice<SeedSource> seedSource, DataSet training) {}
+            List<Analysis.Choice<Metric>> metrics, Analysis.Choice<SeedSource> seedSource, DataSet training,
+            Analysis.Choice<org.latentlab.api.engine.SeedPartExecutor> executor) {
+
+        Bound(Analysis.Choice<IterationStrategy> strategy, Analysis.Choice<AttractorClusterer> clusterer,
+                List<Analysis.Choice<Metric>> metrics, Analysis.Choice<SeedSource> seedSource, DataSet training) {
+            this(strategy, clusterer, metrics, seedSource, training, null);
+        }
+    }
 
     /** Fails fast, before queueing, on anything that can be checked without loading the model. */
     Bound validate(AnalysisRequest r) {
@@ -258,11 +274,31 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         long available = MemoryBudget.available();
         MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
         long count = seedCount(s, source);
+        Analysis.Choice<org.latentlab.api.engine.SeedPartExecutor> executor = null;
+        String large = c.largeExecutor() == null ? "" : c.largeExecutor().strip();
+        if (r.executor() == null && !large.isEmpty() && !large.equals(org.latentlab.api.engine.SeedPartExecutor.LOCAL)
+                && count >= Math.max(1, c.largeFromSeeds()) && !strategy.params().getBoolean("recordPaths", false)) {
+            // a large run whose request names no executor goes where the configuration says (an explicit 'local' stays)
+            if (catalog.find(org.latentlab.api.engine.SeedPartExecutor.class, large).isEmpty()) {
+                throw new LatentLabException("configuration org.latentlab.engine: largeExecutor '" + large + "' is not a "
+                        + "registered part executor (see 'latentlab services --kind part-executor'); name one, or leave it empty");
+            }
+            executor = choice(org.latentlab.api.engine.SeedPartExecutor.class, "executor", large, Map.of());
+        } else if (r.iteratedElsewhere()) {
+            executor = choice(org.latentlab.api.engine.SeedPartExecutor.class, "executor", r.executor(), r.executorParams());
+            if (strategy.params().getBoolean("recordPaths", false)) {
+                throw new LatentLabException("strategy '" + r.strategy() + "' with recordPaths=true keeps every path in memory: "
+                        + "it runs in this lab only, not on executor '" + r.executor() + "'");
+            }
+        } else if (!r.executorParams().isEmpty() || r.partitions() > 0) {
+            throw new LatentLabException((r.partitions() > 0 ? "partitions" : "executor parameters")
+                    + " are for an executor that iterates elsewhere (e.g. spark); this analysis runs in this lab");
+        }
         if (count > 0) {
             MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), Math.max(1, c.inMemorySeeds()), available);
             MemoryBudget.checkDisk(s.origin(), count, spec.latentDim(), Math.max(1, c.inMemorySeeds()), r.outDir());
         }
-        return new Bound(strategy, clusterer, List.copyOf(metrics), source, training);
+        return new Bound(strategy, clusterer, List.copyOf(metrics), source, training, executor);
     }
 
     /** How many seeds a request asks for, when that is known before running it; else -1. */

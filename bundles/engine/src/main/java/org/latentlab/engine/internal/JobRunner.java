@@ -109,12 +109,17 @@ final class JobRunner {
                     training = Optional.of(bound.training().load(r.training().split(), r.training().limit()));
                 }
                 LatentMap map = new ModelLatentMap(model, batch);
+                // an executor iterates the seeds elsewhere; clustering, polishing, spectra, metrics and export stay here
+                java.nio.file.Path partsWork = out.staging().resolve(".parts");
+                RemoteParts.Settings remote = bound.executor() == null ? null : new RemoteParts.Settings(bound.executor(),
+                        r.modelFolder(), r.strategy(), r.strategyParams(), batch.size(), r.partitions(), inMemory, partsWork);
+                String iteratedOn = remote == null ? null : RemoteParts.describe(remote, seeds.count(), chunkSize);
                 Analysis.Outcome o = Analysis.run(new Analysis.Inputs(profile == null ? map : profile.map(map), seeds, strategy,
                         clusterer, metrics, Optional.of(model), training, chunkSize, spectra.withModelBatch(batch.size()), inMemory, work),
-                        stages);
+                        remote, stages);
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), o.seeds(), strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metrics(),
-                        System.currentTimeMillis() - t0, o.summary(), o.perSeed());
+                        System.currentTimeMillis() - t0, o.summary(), o.perSeed(), iteratedOn);
                 job.checkpoint();
                 stages.stage("exporting", r.exporters().size(), "writing " + r.outDir());
                 for (Map.Entry<String, Map<String, String>> e : r.exporters().entrySet()) {
@@ -131,7 +136,8 @@ final class JobRunner {
                     throw new CancellationException("cancelled");
                 }
                 WorkFolders.delete(work);
-                if (Files.exists(work)) { // never publish it with the results
+                WorkFolders.delete(partsWork);
+                if (Files.exists(work) || Files.exists(partsWork)) { // never publish it with the results
                     throw new LatentLabException("cannot remove the per-seed work folder " + work + "; nothing was written to "
                             + r.outDir());
                 }
@@ -175,6 +181,9 @@ final class JobRunner {
         if (r.seeds().kind() == org.latentlab.api.engine.SeedSpec.Kind.SOURCE
                 && catalog.find(org.latentlab.api.data.SeedSource.class, r.seeds().source()).isEmpty()) {
             out.add("seed source '" + r.seeds().source() + "'");
+        }
+        if (r.iteratedElsewhere() && catalog.find(org.latentlab.api.engine.SeedPartExecutor.class, r.executor()).isEmpty()) {
+            out.add("executor '" + r.executor() + "'");
         }
         if (r.training() != null && catalog.find(org.latentlab.api.data.DataSet.class, r.training().dataset()).isEmpty()) {
             out.add("data set '" + r.training().dataset() + "'");

@@ -97,6 +97,9 @@ public class JsonExporter implements Exporter {
         if (evaluations >= 0) { // rows all seeds passed through f; a strategy that does not count them leaves it out
             g.writeNumberField("mapEvaluations", evaluations);
         }
+        if (r.iteratedOn() != null) { // seeds iterated by an executor (e.g. on Spark), not in the lab's own loop
+            g.writeStringField("iteratedOn", r.iteratedOn());
+        }
         g.writeEndObject();
         choice(g, "clusterer", r.clusterer(), r.clustererParams());
         long converged = r.seedSummary().converged();

@@ -25,9 +25,15 @@ final class CellTask implements Function<DriverJob.Cell, byte[]> {
     static final String CELL_FILE = "cell.json";
 
     private final List<String> command;
+    private final DriverJob.Task task;
 
     CellTask(List<String> command) {
+        this(command, DriverJob.Task.CELL);
+    }
+
+    CellTask(List<String> command, DriverJob.Task task) {
         this.command = List.copyOf(command);
+        this.task = task;
     }
 
     @Override
@@ -43,15 +49,15 @@ final class CellTask implements Function<DriverJob.Cell, byte[]> {
                 // a distribution shipped with spark.archives (DIR#latentlab) lies in the executor's working folder
                 cmd.set(0, launcher.toAbsolutePath().toString());
             }
-            cmd.addAll(List.of("sweep-cell", "--cell", input.toString(), "--out", out.toString(), "--exit-with-stdin"));
+            cmd.addAll(List.of(task.subcommand(), task.inputOption(), input.toString(), "--out", out.toString(), "--exit-with-stdin"));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
-            TaskContext task = TaskContext.get();
-            if (task != null && !env.containsKey("OMP_NUM_THREADS")) {
+            TaskContext context = TaskContext.get();
+            if (context != null && !env.containsKey("OMP_NUM_THREADS")) {
                 // the cores Spark gave this task (spark.task.cpus), not the whole machine: cells side by side on one
                 // worker would otherwise each start a thread per core
-                env.put("OMP_NUM_THREADS", Integer.toString(Math.max(1, task.cpus())));
+                env.put("OMP_NUM_THREADS", Integer.toString(Math.max(1, context.cpus())));
             }
             Process p = pb.start(); // its standard input stays open: it ends when this JVM dies (--exit-with-stdin)
             int rc;
@@ -62,12 +68,13 @@ final class CellTask implements Function<DriverJob.Cell, byte[]> {
                 Thread.currentThread().interrupt();
                 throw e;
             }
-            if (rc == 0 && Files.isRegularFile(out.resolve(CELL_FILE))) {
+            boolean whole = Files.isRegularFile(out.resolve(task.doneFile()));
+            if (rc == 0 && whole) {
                 return Folders.zip(out);
             }
-            throw new IllegalStateException("cell " + cell.id() + ": 'latentlab sweep-cell' exited with " + rc
-                    + (Files.isRegularFile(out.resolve(CELL_FILE)) ? "" : " without writing the cell") + "; its last lines:\n"
-                    + tail(log));
+            String what = task.equals(DriverJob.Task.CELL) ? "the cell" : "its output";
+            throw new IllegalStateException("cell " + cell.id() + ": 'latentlab " + task.subcommand() + "' exited with " + rc
+                    + (whole ? "" : " without writing " + what) + "; its last lines:\n" + tail(log));
         } finally {
             Folders.deleteTree(work);
         }

@@ -22,9 +22,18 @@ import java.util.Map;
  *                  the task appends {@code sweep-cell --cell FILE --out DIR --exit-with-stdin}
  * @param results   folder on the driver's machine where each finished cell's zip is written ({@code <id>.zip})
  * @param cells     the cells, in grid order
+ * @param task      what a task runs: the lab's subcommand, the option naming its input file, and the file in its output
+ *                  folder that says the output is whole; {@code null}: a sweep cell ({@code sweep-cell --cell},
+ *                  {@code cell.json})
  */
 public record DriverJob(String master, String appName, Map<String, String> conf, List<String> jars, List<String> command,
-        String results, List<Cell> cells) {
+        String results, List<Cell> cells, Task task) {
+
+    /** The lab command a task runs on its input: {@code latentlab SUBCOMMAND INPUT-OPTION FILE --out DIR}. */
+    public record Task(String subcommand, String inputOption, String doneFile) implements java.io.Serializable {
+        /** A sweep cell. */
+        public static final Task CELL = new Task("sweep-cell", "--cell", "cell.json");
+    }
 
     static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -36,6 +45,13 @@ public record DriverJob(String master, String appName, Map<String, String> conf,
         jars = jars == null ? List.of() : List.copyOf(jars);
         command = List.copyOf(command);
         cells = List.copyOf(cells);
+        task = task == null ? Task.CELL : task;
+    }
+
+    /** A sweep's job. */
+    public DriverJob(String master, String appName, Map<String, String> conf, List<String> jars, List<String> command,
+            String results, List<Cell> cells) {
+        this(master, appName, conf, jars, command, results, cells, Task.CELL);
     }
 
     public static DriverJob read(Path file) throws IOException {

@@ -112,7 +112,7 @@ public final class SweepDriver {
             watcher.setDaemon(true);
             watcher.start();
 
-            CellTask task = new CellTask(job.command());
+            CellTask task = new CellTask(job.command(), job.task());
             List<JavaFutureAction<List<byte[]>>> jobs = new ArrayList<>();
             for (DriverJob.Cell cell : job.cells()) { // submitted in grid order, one job per cell
                 sc.setJobGroup(GROUP + cell.id(), "LatentLab sweep cell " + cell.id(), true);
