@@ -108,7 +108,7 @@
     const can = new Set(jobs.filter(finished).map((j) => j.id));
     [...picked].filter((id) => !can.has(id)).forEach((id) => picked.delete(id));
     const result = (j) => !j.summary ? '' : j.kind === 'experiment' ? esc(j.summary.title)
-      : esc(j.summary.attractors) + ' attractors';
+      : esc(j.summary.attractors) + ' attractors' + (j.summary.iteratedOn ? ', iterated on ' + esc(j.summary.iteratedOn) : '');
     $('jobs').tBodies[0].innerHTML = jobs.map((j) => `<tr><td>${finished(j) ? `<input type="checkbox" data-pick="${esc(j.id)}" ` +
       `aria-label="compare ${esc(j.id)}" ${picked.has(j.id) ? 'checked' : ''}>` : ''}</td><td>${esc(j.id)}</td><td>${esc(j.kind)}</td>` +
       `<td><span class="badge ${esc(j.status)}">${esc(j.status)}</span></td>` +
@@ -242,7 +242,8 @@
         ` (${(s.elapsedMillis / 1000).toFixed(1)} s).`;
     } else {
       $('result-summary').textContent = `${s.converged} converged, ${s.diverged} diverged, ${s.notConverged} not converged: ` +
-        `${s.attractors} attractors in ${(s.elapsedMillis / 1000).toFixed(1)} s.`;
+        `${s.attractors} attractors in ${(s.elapsedMillis / 1000).toFixed(1)} s` +
+        (s.iteratedOn ? ` (seeds iterated on ${s.iteratedOn}).` : '.');
     }
     $('result-files').innerHTML = 'Files: ' + files.map((f) => `<a target="_blank" href="/api/jobs/${esc(id)}/files/${esc(f)}?token=` +
       `${encodeURIComponent(token)}">${esc(f)}</a>`).join(' · ');

@@ -164,6 +164,9 @@ class SparkAnalyzeIT {
         JsonNode b = SparkChecks.JSON.readTree(spark.resolve("result.json").toFile());
         assertTrue(a.at("/strategy/iteratedOn").isMissingNode(), "a local run says nothing");
         assertEquals(iteratedOn, b.at("/strategy/iteratedOn").asText());
+        // and in the summary, which the server lists jobs by (the page shows it beside the attractor count)
+        assertTrue(a.at("/summary/iteratedOn").isMissingNode(), "a local run says nothing");
+        assertEquals(iteratedOn, b.at("/summary/iteratedOn").asText());
         assertTrue(a.get("attractors").size() > 1, model + ": " + a.get("attractors"));
         assertEquals(a.get("attractors").size(), b.get("attractors").size(), model);
         assertEquals(a.get("summary").get("converged"), b.get("summary").get("converged"));

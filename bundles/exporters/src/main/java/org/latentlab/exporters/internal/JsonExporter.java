@@ -113,6 +113,9 @@ public class JsonExporter implements Exporter {
         g.writeNumberField("diverged", diverged);
         g.writeNumberField("notConverged", r.seedSummary().notConverged());
         g.writeNumberField("elapsedMillis", r.elapsedMillis());
+        if (r.iteratedOn() != null) { // also here: the server lists jobs by this summary (and rebuilds it from here)
+            g.writeStringField("iteratedOn", r.iteratedOn());
+        }
         g.writeEndObject();
         g.writeObjectFieldStart("metrics");
         for (Map.Entry<String, MetricResult> metric : r.metrics().entrySet()) {

@@ -45,12 +45,22 @@ class RestBodiesTest {
     @Test
     void aFinishedJobHasItsMessageAndSummary() throws Exception {
         JobView v = new JobView("job-2", "analysis", "failed", "2026-01-02T03:04:05Z", "2026-01-02T03:05:00Z", null, "job failed: x",
-                Json.MAPPER.readTree("{}"), Json.MAPPER.valueToTree(new org.latentlab.server.internal.rest.JobSummary(3, 3, 10, 1, 2, 99)),
+                Json.MAPPER.readTree("{}"), Json.MAPPER.valueToTree(new org.latentlab.server.internal.rest.JobSummary(3, 3, 10, 1, 2, 99, null)),
                 null);
         JsonNode t = tree(v);
         assertEquals(List.of("id", "kind", "status", "created", "finished", "message", "request", "summary"), names(t));
         assertEquals(List.of("attractors", "fixedPoints", "converged", "diverged", "notConverged", "elapsedMillis"), names(t.get("summary")));
         assertEquals(t, tree(Json.MAPPER.readValue(Json.ANSWER.writeValueAsString(v), JobView.class)), "round trip");
+    }
+
+    /** An analysis iterated elsewhere (e.g. on Spark) says where in its summary, under result.json's summary name. */
+    @Test
+    void whereTheSeedsWereIteratedIsInTheSummaryWhenNotInTheLab() throws Exception {
+        JsonNode s = Json.MAPPER.valueToTree(new org.latentlab.server.internal.rest.JobSummary(3, 3, 10, 1, 2, 99,
+                "Spark, master local[2], 3 parts"));
+        assertEquals(List.of("attractors", "fixedPoints", "converged", "diverged", "notConverged", "elapsedMillis", "iteratedOn"),
+                names(s));
+        assertEquals("Spark, master local[2], 3 parts", s.get("iteratedOn").asText());
     }
 
     @Test
