@@ -145,38 +145,10 @@ final class AnalyzeOptions {
 
     /** --spark, --spark-conf, --executor, --executor-param and --partitions, checked as the sweep's are. */
     private void executor(AnalysisRequest.Builder b) {
-        String id = executor;
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String kv : executorParams) {
-            int eq = kv.indexOf('=');
-            if (eq < 1) {
-                throw new BadUsage("--executor-param " + kv + ": give KEY=VALUE");
-            }
-            params.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        if (spark != null) {
-            if (executor != null && !executor.equals(SPARK)) {
-                throw new BadUsage("--spark iterates the seeds on the spark executor; it cannot be combined with --executor " + executor);
-            }
-            if (spark.isBlank()) {
-                throw new BadUsage("--spark needs a master URL: local[N], spark://HOST:PORT, yarn or k8s://...");
-            }
-            id = SPARK;
-            params.put("master", spark);
-        }
-        if (!sparkConf.isEmpty()) {
-            if (!SPARK.equals(id)) {
-                throw new BadUsage("--spark-conf is for --spark MASTER (or --executor spark)");
-            }
-            List<String> lines = new ArrayList<>();
-            for (String kv : sparkConf) {
-                if (kv.indexOf('=') < 1 || kv.contains("\n")) {
-                    throw new BadUsage("--spark-conf " + kv + ": give KEY=VALUE, e.g. spark.executor.memory=4g");
-                }
-                lines.add(kv);
-            }
-            params.merge("conf", String.join("\n", lines), (x, y) -> x + "\n" + y);
-        }
+        org.latentlab.launcher.spi.ExecutorOptions chosen = org.latentlab.launcher.spi.ExecutorOptions.of(executor, executorParams,
+                spark, sparkConf, "iterates the seeds on the spark executor");
+        String id = chosen.id();
+        Map<String, String> params = chosen.params();
         boolean elsewhere = id != null && !id.equals(org.latentlab.api.engine.SeedPartExecutor.LOCAL);
         if (!params.isEmpty() && !elsewhere) {
             throw new BadUsage("--executor-param is for an executor that iterates elsewhere (--executor spark or --spark MASTER)");

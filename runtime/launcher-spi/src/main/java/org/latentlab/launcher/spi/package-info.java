@@ -6,7 +6,7 @@
  * its classes are the same for the launcher and for every bundle, however often bundles are updated. picocli lies beside it on the launcher class path, exported the same way.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.latentlab.launcher.spi;
 
 import org.osgi.annotation.bundle.Export;

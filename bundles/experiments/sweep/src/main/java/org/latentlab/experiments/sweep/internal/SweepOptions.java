@@ -99,38 +99,10 @@ final class SweepOptions {
                 throw new BadUsage("--parallel " + parallel + ": must be a whole number >= 1");
             }
         }
-        String executorId = executor;
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String kv : executorParams) {
-            int eq = kv.indexOf('=');
-            if (eq < 1) {
-                throw new BadUsage("--executor-param " + kv + ": give KEY=VALUE");
-            }
-            params.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        if (spark != null) {
-            if (executor != null && !executor.equals(SPARK)) {
-                throw new BadUsage("--spark runs the cells on the spark executor; it cannot be combined with --executor " + executor);
-            }
-            if (spark.isBlank()) {
-                throw new BadUsage("--spark needs a master URL: local[N], spark://HOST:PORT, yarn or k8s://...");
-            }
-            executorId = SPARK;
-            params.put("master", spark);
-        }
-        if (!sparkConf.isEmpty()) {
-            if (!SPARK.equals(executorId)) {
-                throw new BadUsage("--spark-conf is for --spark MASTER (or --executor spark)");
-            }
-            List<String> lines = new ArrayList<>();
-            for (String kv : sparkConf) {
-                if (kv.indexOf('=') < 1 || kv.contains("\n")) {
-                    throw new BadUsage("--spark-conf " + kv + ": give KEY=VALUE, e.g. spark.executor.memory=4g");
-                }
-                lines.add(kv);
-            }
-            params.merge("conf", String.join("\n", lines), (a, b) -> a + "\n" + b);
-        }
+        org.latentlab.launcher.spi.ExecutorOptions chosen = org.latentlab.launcher.spi.ExecutorOptions.of(executor, executorParams,
+                spark, sparkConf, "runs the cells on the spark executor");
+        String executorId = chosen.id();
+        Map<String, String> params = chosen.params();
         String paramsJson;
         try {
             paramsJson = params.isEmpty() ? null
