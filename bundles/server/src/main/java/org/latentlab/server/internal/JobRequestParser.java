@@ -33,7 +33,7 @@ import org.latentlab.api.model.ModelSpec;
 final class JobRequestParser {
 
     static final List<String> FIELDS = List.of("model", "seeds", "strategy", "strategyParams", "clusterer", "clustererParams",
-            "metrics", "exporters", "training");
+            "metrics", "exporters", "training", "executor", "executorParams", "partitions");
     /** The request's defaults, from the one builder every front end uses. */
     private static Map<String, Map<String, String>> defaultExporters() {
         Map<String, Map<String, String>> m = new LinkedHashMap<>();
@@ -89,7 +89,36 @@ final class JobRequestParser {
         if (exporters != null) {
             r.exporters(exporters);
         }
+        executor(b, r);
         return r.build();
+    }
+
+    /**
+     * Where the seeds are iterated: {@code executor} (a part executor's id, e.g. "spark"; absent: this lab, or where the
+     * engine's configuration sends large analyses), {@code executorParams} (its parameters, e.g. {"master": ...}) and
+     * {@code partitions} (parts the seeds are split into; absent: the engine chooses).
+     */
+    private void executor(JsonNode b, AnalysisRequest.Builder r) {
+        String executor = id(b, "executor", null);
+        Map<String, String> params = strings(b.get("executorParams"), "executorParams");
+        if (executor == null && !params.isEmpty()) {
+            throw new ApiException(400, "\"executorParams\" needs \"executor\" (e.g. \"spark\")");
+        }
+        if (executor != null) {
+            check(org.latentlab.api.engine.SeedPartExecutor.class, "part executor", executor, "executor", params, "executorParams");
+            r.executor(executor, params);
+        }
+        JsonNode parts = b.get("partitions");
+        if (parts != null && !parts.isNull()) {
+            if (!parts.canConvertToInt() || !parts.isIntegralNumber() || parts.asInt() < 1) {
+                throw new ApiException(400, "\"partitions\" must be a whole number of parts, 1 or more; got " + parts);
+            }
+            if (executor == null || executor.equals(org.latentlab.api.engine.SeedPartExecutor.LOCAL)) {
+                throw new ApiException(400, "\"partitions\" splits the seeds for an executor that iterates elsewhere "
+                        + "(\"executor\": \"spark\")");
+            }
+            r.partitions(parts.asInt());
+        }
     }
 
     /** A registered name, or an absolute path under the roots; never resolved against the working directory. */

@@ -33,7 +33,8 @@ class JobRequestParserTest {
     JobRequestParser parser;
 
     /** Capabilities by id with their parameters; every kind shares them (enough for the parser). */
-    static final Map<String, List<ParameterSpec>> CAPS = Map.of(
+    static final Map<String, List<ParameterSpec>> CAPS;
+    private static final Map<String, List<ParameterSpec>> CAPS_FIRST = Map.of(
             "gaussian", List.of(ParameterSpec.integer("count", 1000, 1, Integer.MAX_VALUE, "n"),
                     ParameterSpec.real("mean", 0, -1e6, 1e6, "m"), ParameterSpec.real("sigma", 1, 0, 1e6, "s"),
                     ParameterSpec.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "r")),
@@ -41,6 +42,11 @@ class JobRequestParserTest {
             "picard", List.of(ParameterSpec.integer("maxSteps", 3000, 1, 10_000_000, "m")),
             "cosine", List.of(), "json", List.of(), "npy", List.of(), "csv", List.of(), "html", List.of(),
             "latent-field", List.of(), "mnist", List.of());
+    static {
+        Map<String, List<ParameterSpec>> all = new java.util.HashMap<>(CAPS_FIRST);
+        all.put("spark", List.of(ParameterSpec.text("master", null, "m"), ParameterSpec.text("conf", null, "c")));
+        CAPS = Map.copyOf(all);
+    }
 
     static final Catalog CATALOG = new Catalog() {
         @Override
@@ -145,5 +151,29 @@ class JobRequestParserTest {
                 + "register it with POST /api/models or give the folder's full path", e.getMessage());
         assertFalse(e.getMessage().contains(Path.of("").toAbsolutePath().toString()));
         assertEquals(400, refused("{" + m() + ", \"seeds\": {\"latents\": \"seeds.npy\"}}").status, "relative seed files too");
+    }
+
+    /** The seeds iterated elsewhere (e.g. on Spark), asked for in the body as on the command line; checked like the rest. */
+    @Test
+    void anExecutorItsParametersAndPartitionsAreTakenAndCheckedByName() throws Exception {
+        AnalysisRequest r = parse("{\"model\": \"mem\", \"seeds\": {\"noise\": 10}, \"executor\": \"spark\","
+                + " \"executorParams\": {\"master\": \"local[2]\"}, \"partitions\": 3}");
+        assertEquals("spark", r.executor());
+        assertEquals(Map.of("master", "local[2]"), r.executorParams());
+        assertEquals(3, r.partitions());
+        AnalysisRequest plain = parse("{\"model\": \"mem\", \"seeds\": {\"noise\": 10}}");
+        assertEquals(null, plain.executor());
+        assertEquals(0, plain.partitions());
+        for (Map.Entry<String, String> bad : Map.of(
+                "\"executor\": \"yarn-ish\"", "yarn-ish",
+                "\"executor\": \"spark\", \"executorParams\": {\"mastr\": \"x\"}", "\"executorParams\": ",
+                "\"executorParams\": {\"master\": \"x\"}", "\"executorParams\" needs \"executor\"",
+                "\"executor\": \"spark\", \"partitions\": 0", "\"partitions\" must be a whole number",
+                "\"executor\": \"spark\", \"partitions\": 2.5", "\"partitions\" must be a whole number",
+                "\"partitions\": 2", "\"partitions\" splits the seeds").entrySet()) {
+            ApiException e = refused("{\"model\": \"mem\", \"seeds\": {\"noise\": 10}, " + bad.getKey() + "}");
+            assertEquals(400, e.status, bad.getKey());
+            assertTrue(e.getMessage().contains(bad.getValue()), bad.getKey() + " -> " + e.getMessage());
+        }
     }
 }
