@@ -95,7 +95,10 @@ public final class KrylovSpectra {
 
     private KrylovSpectra() {}
 
-    /** Basis vectors added between convergence checks that do not restart (a small eigenproblem each). */
+    /**
+     * With the radius rule (radiusTolerance above tolerance): basis vectors added between convergence checks that do not
+     * restart (a small eigenproblem each). Without it the Ritz values are looked at only when the basis is full.
+     */
     static final int CHECK_EVERY = 16;
 
     // ---------------------------------------------------------------------------------------------------------
@@ -252,7 +255,8 @@ public final class KrylovSpectra {
                     l.expand(w, l.r);
                     if (l.full()) {
                         rayleighRitz(l, s, l.r, true);
-                    } else if (l.j >= l.checked + CHECK_EVERY) { // a look between restarts: stop as soon as converged
+                    } else if (s.radiusTolerance() > s.tolerance() && l.j >= l.checked + CHECK_EVERY) {
+                        // the radius rule: a look between restarts, to stop as soon as ρ is resolved
                         l.checked = l.j;
                         rayleighRitz(l, s, l.r, false);
                     }
