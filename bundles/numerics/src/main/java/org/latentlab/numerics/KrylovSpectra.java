@@ -40,14 +40,26 @@ public final class KrylovSpectra {
      * @param block       vectors multiplied per lane per round (1: plain Arnoldi; more: fewer, larger calls)
      * @param maxProducts products per lane at most, then the best estimates so far are reported as unresolved
      * @param tolerance   relative residual at which an eigenvalue (or the norm) counts as resolved
+     * @param radiusTolerance relative residual of the leading eigenvalue that answers the stability question: the
+     *                    iteration also stops when the leading Ritz pair's residual estimate is below half of it and the
+     *                    unit circle is further than tolerance + radiusTolerance · ρ̂ from ρ̂ (at least tolerance;
+     *                    equal to it: every wanted eigenvalue must be resolved)
      * @param seed        of the random start vectors
      */
-    public record Settings(int eigenvalues, int basis, int block, int maxProducts, double tolerance, long seed) {
+    public record Settings(int eigenvalues, int basis, int block, int maxProducts, double tolerance,
+            double radiusTolerance, long seed) {
         public Settings {
-            if (eigenvalues < 1 || block < 1 || basis < 1 || maxProducts < 1 || !(tolerance > 0)) {
+            if (eigenvalues < 1 || block < 1 || basis < 1 || maxProducts < 1 || !(tolerance > 0)
+                    || !(radiusTolerance >= tolerance)) {
                 throw new IllegalArgumentException("bad Krylov settings: " + eigenvalues + " eigenvalues, basis " + basis
-                        + ", block " + block + ", " + maxProducts + " products, tolerance " + tolerance);
+                        + ", block " + block + ", " + maxProducts + " products, tolerance " + tolerance
+                        + ", radius tolerance " + radiusTolerance);
             }
+        }
+
+        /** Every wanted eigenvalue resolved to the tolerance before the iteration stops. */
+        public Settings(int eigenvalues, int basis, int block, int maxProducts, double tolerance, long seed) {
+            this(eigenvalues, basis, block, maxProducts, tolerance, tolerance, seed);
         }
     }
 
@@ -83,6 +95,12 @@ public final class KrylovSpectra {
 
     private KrylovSpectra() {}
 
+    /**
+     * With the radius rule (radiusTolerance above tolerance): basis vectors added between convergence checks that do not
+     * restart (a small eigenproblem each). Without it the Ritz values are looked at only when the basis is full.
+     */
+    static final int CHECK_EVERY = 16;
+
     // ---------------------------------------------------------------------------------------------------------
     // Eigenvalues: block Arnoldi with thick restart
 
@@ -97,6 +115,7 @@ public final class KrylovSpectra {
         final double[][] h;
         int j;
         int size;
+        int checked; // j at the last convergence check
         int products;
         boolean done;
         boolean exact;
@@ -235,7 +254,11 @@ public final class KrylovSpectra {
                     }
                     l.expand(w, l.r);
                     if (l.full()) {
-                        rayleighRitz(l, s, l.r);
+                        rayleighRitz(l, s, l.r, true);
+                    } else if (s.radiusTolerance() > s.tolerance() && l.j >= l.checked + CHECK_EVERY) {
+                        // the radius rule: a look between restarts, to stop as soon as ρ is resolved
+                        l.checked = l.j;
+                        rayleighRitz(l, s, l.r, false);
                     }
                 }
             });
@@ -243,8 +266,11 @@ public final class KrylovSpectra {
         return residualCheck(jvp, ls, s);
     }
 
-    /** Ritz values of H; finishes the lane (keeping its wanted Ritz vectors) or restarts it. */
-    private static void rayleighRitz(Arnoldi l, Settings s, Random r) {
+    /**
+     * Ritz values of H; finishes the lane (keeping its wanted Ritz vectors) or, when {@code restart}, restarts it
+     * (else leaves it to grow).
+     */
+    private static void rayleighRitz(Arnoldi l, Settings s, Random r, boolean restart) {
         int j = l.j;
         double[][] hj = new double[j][j];
         for (int i = 0; i < j; i++) {
@@ -260,11 +286,20 @@ public final class KrylovSpectra {
         int want = completePairs(ritz, order, l.nev);
         double rho = ritz.modulus(order[0]);
         boolean converged = true;
+        double floor = 1e-14 * Math.max(l.scale, Double.MIN_NORMAL);
         for (int t = 0; t < want; t++) {
             double res = ritz.residual(order[t], l.h, j, l.size);
-            converged &= res <= 0.5 * s.tolerance() * rho || res <= 1e-14 * Math.max(l.scale, Double.MIN_NORMAL);
+            converged &= res <= 0.5 * s.tolerance() * rho || res <= floor;
+        }
+        if (!converged && s.radiusTolerance() > s.tolerance()) { // enough for ρ and the side of the unit circle it is on
+            double res = ritz.residual(order[0], l.h, j, l.size);
+            converged = (res <= 0.5 * s.radiusTolerance() * rho || res <= floor)
+                    && Math.abs(rho - 1) > s.tolerance() + s.radiusTolerance() * rho;
         }
         boolean last = converged || l.exact || j >= l.k || l.size == j || l.products + l.b > s.maxProducts();
+        if (!last && !restart) {
+            return;
+        }
         if (last) {
             l.lowerBound = lowerBound(l);
             l.done = true;
@@ -339,6 +374,7 @@ public final class KrylovSpectra {
             l.h[i] = nh[i];
         }
         l.j = p;
+        l.checked = p;
         l.size = p + extra;
         // the next block to multiply is the residual block; if it was shorter than b, top it up
         while (l.size - l.j < l.b && l.size < l.v.length) {

@@ -6,7 +6,7 @@
  * functions on float32 row-major data with explicit dimensions; exact definitions in docs/numerics.md.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.latentlab.numerics;
 
 import org.osgi.annotation.bundle.Export;

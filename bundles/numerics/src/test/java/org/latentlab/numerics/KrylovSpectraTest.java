@@ -326,4 +326,107 @@ class KrylovSpectraTest {
         assertEquals(0.7, e.radius(), 1e-12);
         assertTrue(e.exact(), "0.7·I: the first Krylov vector spans an invariant subspace");
     }
+
+    /**
+     * A = U (B + N) Uᵀ: B block-diagonal, 2 × 2 blocks r_i R(θ_i) (eigenvalues r_i e^{±iθ_i}), U orthogonal; N strictly
+     * upper block-triangular (zero: normal; else non-normal with the same eigenvalues). Returns {A, moduli r_i}.
+     */
+    static double[][][] ring(int pairs, double top, double spread, double coupling, Random r) {
+        int k = 2 * pairs;
+        double[][] b = new double[k][k];
+        double[] mod = new double[pairs];
+        for (int p = 0; p < pairs; p++) {
+            mod[p] = top * (1 - spread * p / Math.max(1, pairs - 1));
+            double th = 2 * Math.PI * r.nextDouble();
+            b[2 * p][2 * p] = mod[p] * Math.cos(th);
+            b[2 * p][2 * p + 1] = -mod[p] * Math.sin(th);
+            b[2 * p + 1][2 * p] = mod[p] * Math.sin(th);
+            b[2 * p + 1][2 * p + 1] = mod[p] * Math.cos(th);
+            for (int c = 2 * p + 2; c < k; c++) {
+                b[2 * p][c] = coupling * r.nextGaussian() / Math.sqrt(k);
+                b[2 * p + 1][c] = coupling * r.nextGaussian() / Math.sqrt(k);
+            }
+        }
+        RealMatrix u = new Array2DRowRealMatrix(orthogonal(k, r), false);
+        double[][] a = u.multiply(new Array2DRowRealMatrix(b, false)).multiply(u.transpose()).getData();
+        return new double[][][] {a, {mod}};
+    }
+
+    /** The distance from (re, im) to the nearest of the ring's eigenvalues, which come in pairs r e^{±iθ}. */
+    static double distanceToSpectrum(double[][] a, double re, double im) {
+        double[][] d = denseEigenvalues(a);
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < d[0].length; i++) {
+            best = Math.min(best, Math.hypot(d[0][i] - re, d[1][i] - im));
+        }
+        return best;
+    }
+
+    @Test
+    void aRingOfClusteredEigenvaluesStopsOnceTheRadiusIsResolved() {
+        for (double coupling : new double[] {0, 0.3}) { // normal, then non-normal with the same eigenvalues
+            Random r = new Random(21);
+            int k = 300;
+            double[][][] ring = ring(k / 2, 0.6, 0.02, coupling, r); // moduli 0.6 down to 0.588: a thin ring
+            double[][] a = ring[0];
+            KrylovSpectra.Settings all = new KrylovSpectra.Settings(6, 40, 1, 5000, 1e-8, 7);
+            KrylovSpectra.Settings radius = new KrylovSpectra.Settings(6, 40, 1, 5000, 1e-8, 1e-3, 7);
+            KrylovSpectra.Eigenvalues full = KrylovSpectra.largestEigenvalues(new Explicit(new double[][][] {a}, false), 1, k, all)[0];
+            KrylovSpectra.Eigenvalues fast = KrylovSpectra.largestEigenvalues(new Explicit(new double[][][] {a}, false), 1, k, radius)[0];
+            String what = coupling == 0 ? "normal" : "non-normal";
+            // a thin ring: even resolved to 1e-8, the six found need not be the very largest (spacing 8e-5 at the top)
+            assertEquals(0.6, full.radius(), 1e-3 * 0.6, what + ": all resolved");
+            assertTrue(fast.products() < full.products(), what + ": fewer products for the radius alone: " + fast.products()
+                    + " vs " + full.products());
+            assertEquals(0.6, fast.radius(), 1e-3 * 0.6, what + ": ρ within the radius tolerance");
+            assertTrue(fast.residuals()[0] <= 1e-3, what + ": the leading residual, measured afresh: " + fast.residuals()[0]);
+            // honest: resolved counts the residuals within the tolerance, nothing else
+            assertEquals(Arrays.stream(fast.residuals()).filter(x -> x <= 1e-8).count(), fast.resolved());
+            assertTrue(fast.resolved() < fast.real().length, what + ": the rest of the ring is left unresolved");
+            if (coupling == 0) { // normal: an eigenvalue lies within the residual of each reported value
+                for (int t = 0; t < fast.real().length; t++) {
+                    double d = distanceToSpectrum(a, fast.real()[t], fast.imag()[t]);
+                    assertTrue(d <= fast.residuals()[t] * fast.radius() * (1 + 1e-9) + 1e-12, "eigenvalue " + t + ": " + d);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRadiusNearOneIsResolvedToTheFullTolerance() {
+        // the same thin ring scaled so that its top is at 0.6 and at 1 + 4e-4 (just outside the circle): Arnoldi runs
+        // alike on both (relative residuals do not see the scale), but near 1 the radius rule may not stop while the
+        // circle is within tolerance + radiusTolerance · ρ̂ of ρ̂: the leading eigenvalue is resolved to the tolerance
+        int k = 300;
+        double[][] a = ring(k / 2, 0.6, 0.02, 0, new Random(21))[0];
+        double[][] near = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                near[i][j] = a[i][j] * 1.0004 / 0.6;
+            }
+        }
+        KrylovSpectra.Settings radius = new KrylovSpectra.Settings(6, 40, 1, 5000, 1e-8, 1e-3, 7);
+        KrylovSpectra.Eigenvalues far = KrylovSpectra.largestEigenvalues(new Explicit(new double[][][] {a}, false), 1, k, radius)[0];
+        KrylovSpectra.Eigenvalues e = KrylovSpectra.largestEigenvalues(new Explicit(new double[][][] {near}, false), 1, k, radius)[0];
+        assertTrue(far.residuals()[0] > 1e-8, "at 0.6 the rule stopped early: " + far.residuals()[0]);
+        assertTrue(e.residuals()[0] <= 1e-8, "near 1 the leading eigenvalue is resolved to the tolerance: " + e.residuals()[0]);
+        assertEquals(1.0004, e.radius(), 1e-3);
+        assertTrue(e.radius() > 1 + 1e-8 + e.residuals()[0] * e.radius(), "outside the circle, beyond the band");
+        assertTrue(e.products() > far.products());
+    }
+
+    /** U B Uᵀ with B: one pair ρ e^{±iφ}, then a ring of pairs from {@code ring} down by 2 %. */
+    static double[][] withLeadingPair(int k, double rho, double ringTop, Random r) {
+        double[][] b = new double[k][k];
+        for (int p = 0; p < k / 2; p++) {
+            double m = p == 0 ? rho : ringTop * (1 - 0.02 * (p - 1) / Math.max(1, k / 2 - 2));
+            double th = p == 0 ? 0.7 : 2 * Math.PI * r.nextDouble();
+            b[2 * p][2 * p] = m * Math.cos(th);
+            b[2 * p][2 * p + 1] = -m * Math.sin(th);
+            b[2 * p + 1][2 * p] = m * Math.sin(th);
+            b[2 * p + 1][2 * p + 1] = m * Math.cos(th);
+        }
+        RealMatrix u = new Array2DRowRealMatrix(orthogonal(k, r), false);
+        return u.multiply(new Array2DRowRealMatrix(b, false)).multiply(u.transpose()).getData();
+    }
 }

@@ -33,11 +33,14 @@ import org.latentlab.npy.Npy;
  *
  * <pre>
  * contraction --model DIR --point Z.npy [--exact E.json] [--variants free,dense] [--repeat R] [--block B[,B2...]] [--eigenvalues N]
+ *         [--resolve-max R[,R2...]]
  *     spectra of one attractor (the dense contraction of make_contraction.py) by each variant: "free" (matrix-free:
  *     autograd for TorchScript and layer stacks, directional differences for ONNX), "free-differences" (matrix-free,
  *     differences whatever the backend), "dense" (the whole Jacobian and Commons Math, as before issue 15);
  *     errors against the exact values; with several blocks each variant runs at each (side by side, round-robin
  *     when repeated)
+ * products --model DIR --point Z.npy [--block 1,2,4,8,16] [--calls 10] [--repeat R]
+ *     seconds per JVP and VJP call with b directions at one point, each block size in turn, round-robin R times
  * many --model DIR --points N [--variants dense-autodiff,dense-differences,free-autodiff,free-differences] [--repeat R]
  *     spectra of N Gaussian latent points (issue 13: 1000 attractors at latent 32)
  * </pre>
@@ -77,11 +80,13 @@ public final class SpectraBench {
                     for (int r = 0; r < repeat; r++) {
                         for (String v : opt.getOrDefault("variants", "free").split(",")) {
                             for (String b : opt.getOrDefault("block", "1").split(",")) {
-                                Spectra.Settings d = v.equals("dense") ? settings(k, k) : settings(0, k);
-                                Spectra.Settings s = new Spectra.Settings(d.denseMax(), wanted, d.basis(), Integer.parseInt(b),
-                                        d.maxProducts(), d.denseNormMax(), d.jacobianStep(), d.modelBatch());
-                                Optional<LatentModel> m = v.equals("free-differences") ? Optional.empty() : Optional.of(model);
-                                report(measure(map, m, point, s), backend, k, v, 1, exact);
+                                for (String rm : opt.getOrDefault("resolve-max", "" + Spectra.DEFAULT_RESOLVE_MAX).split(",")) {
+                                    Spectra.Settings d = v.equals("dense") ? settings(k, k) : settings(0, k);
+                                    Spectra.Settings s = new Spectra.Settings(d.denseMax(), wanted, d.basis(), Integer.parseInt(b),
+                                            d.maxProducts(), d.denseNormMax(), d.jacobianStep(), d.modelBatch(), Integer.parseInt(rm));
+                                    Optional<LatentModel> m = v.equals("free-differences") ? Optional.empty() : Optional.of(model);
+                                    report(measure(map, m, point, s), backend, k, v, 1, exact);
+                                }
                             }
                         }
                     }
@@ -105,6 +110,53 @@ public final class SpectraBench {
                         }
                     }
                 }
+                case "products" -> { // seconds per product call against the block size, round-robin in one JVM
+                    Tensor point = Tensor.matrix(1, k, Npy.readFloats(Path.of(opt.get("point"))).data());
+                    int[] blocks = Arrays.stream(opt.getOrDefault("block", "1,2,4,8,16").split(",")).mapToInt(Integer::parseInt).toArray();
+                    int calls = Integer.parseInt(opt.getOrDefault("calls", "10"));
+                    Map<Integer, org.latentlab.api.model.LinearizedMap> lins = new LinkedHashMap<>();
+                    for (int b : blocks) {
+                        float[] rows = new float[b * k];
+                        for (int c = 0; c < b; c++) {
+                            System.arraycopy(point.data(), 0, rows, c * k, k);
+                        }
+                        lins.put(b, model.linearize(Tensor.matrix(b, k, rows)).orElseThrow());
+                    }
+                    Random rnd = new Random(1);
+                    Map<String, double[]> wall = new LinkedHashMap<>();
+                    for (int r = 0; r < repeat + 1; r++) { // the first round warms up, untimed
+                        for (int b : blocks) {
+                            for (String dir : List.of("jvp", "vjp")) {
+                                float[] x = new float[b * k];
+                                for (int i = 0; i < x.length; i++) {
+                                    x[i] = (float) rnd.nextGaussian();
+                                }
+                                Tensor t = Tensor.matrix(b, k, x);
+                                long t0 = System.nanoTime();
+                                for (int c = 0; c < calls; c++) {
+                                    if (dir.equals("jvp")) {
+                                        lins.get(b).jvp(t);
+                                    } else {
+                                        lins.get(b).vjp(t);
+                                    }
+                                }
+                                double sec = (System.nanoTime() - t0) / 1e9 / calls;
+                                if (r > 0) {
+                                    wall.computeIfAbsent(dir + " " + b, x2 -> new double[1])[0] += sec / repeat;
+                                }
+                            }
+                        }
+                    }
+                    for (var e : wall.entrySet()) {
+                        String[] kb = e.getKey().split(" ");
+                        System.out.println(new ObjectMapper().createObjectNode().put("backend", backend).put("k", k)
+                                .put("product", kb[0]).put("block", Integer.parseInt(kb[1]))
+                                .put("secondsPerCall", round(e.getValue()[0], 4))
+                                .put("secondsPerProduct", round(e.getValue()[0] / Integer.parseInt(kb[1]), 4))
+                                .put("load", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 1)));
+                    }
+                    lins.values().forEach(org.latentlab.api.model.LinearizedMap::close);
+                }
                 default -> {
                     System.err.println("usage: SpectraBench contraction|many --model DIR ... (see the class comment)");
                     System.exit(2);
@@ -123,7 +175,7 @@ public final class SpectraBench {
     /** cpuSeconds: the process's CPU time (all threads), less sensitive than wall time to other work on the machine. */
     /** heapPeak: the heap's peak use, garbage included; heapLive: its largest live set (after a collection). */
     record Measurement(Spectra.Spectrum[] spectra, double seconds, double cpuSeconds, long heapPeak, long heapLive, long rssBefore,
-            long rssPeak, int block, int eigenvalues) {}
+            long rssPeak, int block, int eigenvalues, int resolveMax) {}
 
     static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -167,7 +219,8 @@ public final class SpectraBench {
         double cpu = (cpuNanos() - c0) / 1e9;
         long heapPeak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() - heapBefore;
         long live = LIVE.get() - heapBefore;
-        return new Measurement(out, seconds, cpu, heapPeak, live, rssBefore, status("VmHWM"), s.block(), s.eigenvalues());
+        return new Measurement(out, seconds, cpu, heapPeak, live, rssBefore, status("VmHWM"), s.block(), s.eigenvalues(),
+                s.resolveMax());
     }
 
     static void report(Measurement m, String backend, int k, String variant, int n, JsonNode exact) {
@@ -177,7 +230,7 @@ public final class SpectraBench {
         o.put("backend", backend).put("k", k).put("variant", variant).put("points", n).put("method", s.method())
                 .put("eigenvaluesWanted", m.eigenvalues());
         if (s.matrixFree() != null) {
-            o.put("block", m.block());
+            o.put("block", m.block()).put("resolveMax", m.resolveMax());
         }
         o.put("seconds", round(m.seconds(), 3)).put("cpuSeconds", round(m.cpuSeconds(), 3))
                 .put("secondsPerPoint", round(m.seconds() / n, 5));

@@ -77,6 +77,11 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                 + "eigenvalues and again for the norm")
         int spectrumProducts() default 3000;
 
+        @AttributeDefinition(description = "matrix-free spectra: latent dimensions up to which every wanted eigenvalue is "
+                + "resolved to the products' accuracy; above, the eigenvalue iteration stops as soon as the spectral radius is "
+                + "resolved to 1e-3 (relative residual of the leading eigenvalue) and clear of the unit circle")
+        int spectrumResolveMax() default 4096;
+
         @AttributeDefinition(description = "matrix-free spectra without vector-Jacobian products (ONNX): the norm from the "
                 + "dense difference Jacobian up to this latent dimension, a lower bound above")
         int denseNormMax() default 4096;
@@ -222,7 +227,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         Config c = config;
         Spectra.Settings spectra = new Spectra.Settings(c.denseSpectrumMax(), Math.max(1, c.spectrumEigenvalues()),
                 Math.max(2, c.spectrumBasis()), Math.max(1, c.spectrumBlock()), Math.max(1, c.spectrumProducts()), c.denseNormMax(),
-                c.jacobianStep(), c.modelBatch());
+                c.jacobianStep(), c.modelBatch(), c.spectrumResolveMax());
         pool.submit(() -> new JobRunner(catalog, loader(), c.chunkSize(), c.modelBatch(), spectra,
                 Math.max(1, c.inMemorySeeds())).run(job, bound));
         return job;

@@ -31,17 +31,38 @@ public final class Spectra {
      * @param denseNormMax no vector-Jacobian products: dense Jacobian for the norm up to this dimension
      * @param jacobianStep difference step relative to max(1, |z_j|)
      * @param modelBatch   rows per model call: autograd linearises at most half of it at once (two graphs)
+     * @param resolveMax   matrix-free: up to this latent dimension every wanted eigenvalue is resolved to the products'
+     *                     accuracy; above, the iteration stops once the leading one is resolved to
+     *                     {@link #RADIUS_TOLERANCE} and clear of the unit circle (what ρ and the kind need)
      */
     public record Settings(int denseMax, int eigenvalues, int basis, int block, int maxProducts, int denseNormMax,
-            double jacobianStep, int modelBatch) {
+            double jacobianStep, int modelBatch, int resolveMax) {
+        /** Every wanted eigenvalue resolved up to {@link #DEFAULT_RESOLVE_MAX} dimensions. */
+        public Settings(int denseMax, int eigenvalues, int basis, int block, int maxProducts, int denseNormMax,
+                double jacobianStep, int modelBatch) {
+            this(denseMax, eigenvalues, basis, block, maxProducts, denseNormMax, jacobianStep, modelBatch, DEFAULT_RESOLVE_MAX);
+        }
+
         public static Settings defaults(double jacobianStep) {
-            return new Settings(64, 6, 128, 1, 3000, 4096, jacobianStep, 1024);
+            return new Settings(64, 6, 128, 1, 3000, 4096, jacobianStep, 1024, DEFAULT_RESOLVE_MAX);
         }
 
         Settings withModelBatch(int batch) {
-            return new Settings(denseMax, eigenvalues, basis, block, maxProducts, denseNormMax, jacobianStep, batch);
+            return new Settings(denseMax, eigenvalues, basis, block, maxProducts, denseNormMax, jacobianStep, batch, resolveMax);
+        }
+
+        public Settings withResolveMax(int max) {
+            return new Settings(denseMax, eigenvalues, basis, block, maxProducts, denseNormMax, jacobianStep, modelBatch, max);
         }
     }
+
+    /** Default {@link Settings#resolveMax()}: at 4096 resolving all six took 9 s (895 products); at 16384, 1537. */
+    public static final int DEFAULT_RESOLVE_MAX = 4096;
+    /**
+     * Relative residual of the leading eigenvalue at which ρ counts as resolved above {@link Settings#resolveMax()}: for
+     * a normal J, ρ̂ is then within 1e-3 · ρ̂ of an eigenvalue (the issue's accuracy).
+     */
+    public static final double RADIUS_TOLERANCE = 1e-3;
 
     /**
      * Spectrum of one fixed point.
@@ -166,7 +187,9 @@ public final class Spectra {
             double tol = autograd != null ? AUTODIFF_TOLERANCE : Math.max(DIFFERENCE_TOLERANCE,
                     4 * java.util.Arrays.stream(differences.accuracy(7)).filter(Double::isFinite).max().orElse(0));
             KrylovSpectra.Products jvp = products(lin, differences, b, false, checkpoint);
-            KrylovSpectra.Settings ks = new KrylovSpectra.Settings(s.eigenvalues(), s.basis(), b, s.maxProducts(), tol, 42);
+            double radiusTol = k > s.resolveMax() ? Math.max(tol, RADIUS_TOLERANCE) : tol;
+            KrylovSpectra.Settings ks = new KrylovSpectra.Settings(s.eigenvalues(), s.basis(), b, s.maxProducts(), tol,
+                    radiusTol, 42);
             KrylovSpectra.Eigenvalues[] eig = KrylovSpectra.largestEigenvalues(jvp, m, k, ks);
             double[] norm = new double[m];
             double[] normResidual = new double[m];
@@ -212,7 +235,7 @@ public final class Spectra {
                 MatrixFree detail = new MatrixFree(e.resolved(), e.residuals(),
                         normResidual[a], normResolved[a], e.products(), normProducts[a]);
                 out[a] = new Spectrum(e.real(), e.imag(), rho, norm[a],
-                        kind(e, norm[a], normResolved[a], tol, k), method, detail);
+                        kind(e, norm[a], normResolved[a], tol, radiusTol, k), method, detail);
             }
             return out;
         } finally {
@@ -224,19 +247,22 @@ public final class Spectra {
 
     /**
      * The kind from the largest eigenvalues only. A resolved norm below 1 makes an attractor whatever else (ρ ≤ ‖J‖);
-     * otherwise the leading eigenvalue must be resolved and clear of the unit circle by the tolerance. Above 1, a
-     * resolved eigenvalue inside makes a saddle; a repeller needs every eigenvalue (only when k ≤ those reported);
-     * otherwise undetermined (the smallest eigenvalues were not computed).
+     * otherwise the leading eigenvalue's residual r must be within {@code radiusTol} (the tolerance, or the radius
+     * tolerance above {@link Settings#resolveMax()}) and ρ̂ clear of the unit circle by tol + r · ρ̂ (for a normal J an
+     * eigenvalue lies within r · ρ̂ of ρ̂; tol: the products' own error). Above 1, a resolved eigenvalue inside makes a
+     * saddle; a repeller needs every eigenvalue (only when k ≤ those reported); otherwise undetermined (the smallest
+     * eigenvalues were not computed).
      */
-    static FixedPointKind kind(KrylovSpectra.Eigenvalues e, double norm, boolean normResolved, double tol, int k) {
+    static FixedPointKind kind(KrylovSpectra.Eigenvalues e, double norm, boolean normResolved, double tol, double radiusTol,
+            int k) {
         if (normResolved && norm < 1 - tol) {
             return FixedPointKind.ATTRACTOR;
         }
-        if (e.residuals().length == 0 || !(e.residuals()[0] <= tol)) {
+        if (e.residuals().length == 0 || !(e.residuals()[0] <= radiusTol)) {
             return FixedPointKind.UNDETERMINED;
         }
         double rho = e.radius();
-        if (Math.abs(rho - 1) <= tol) {
+        if (Math.abs(rho - 1) <= tol + e.residuals()[0] * rho) {
             return FixedPointKind.UNDETERMINED;
         }
         if (rho < 1) {

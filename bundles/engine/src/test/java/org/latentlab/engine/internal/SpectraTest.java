@@ -592,4 +592,102 @@ class SpectraTest {
         // predicted steps use the matrix-free ρ: the linear rate is close to what the seeds took
         assertEquals(at.meanSteps(), at.predictedSteps(), 0.35 * at.meanSteps());
     }
+
+    static org.latentlab.numerics.KrylovSpectra.Eigenvalues eigenvalues(double[] moduli, double[] residuals, double tol) {
+        int resolved = (int) Arrays.stream(residuals).filter(r -> r <= tol).count();
+        return new org.latentlab.numerics.KrylovSpectra.Eigenvalues(moduli, new double[moduli.length], residuals, resolved,
+                100, Double.NaN, false);
+    }
+
+    /** Above resolveMax the leading eigenvalue needs only the radius tolerance, and a band of its residual round 1. */
+    @Test
+    void theKindFollowsTheLeadingResidualAndTheBandItLeavesRoundTheCircle() {
+        double tol = Spectra.AUTODIFF_TOLERANCE;
+        double rtol = Spectra.RADIUS_TOLERANCE;
+        int k = 10_000;
+        var inside = eigenvalues(new double[] {0.99, 0.5}, new double[] {5e-4, 5e-4}, tol);
+        assertEquals(FixedPointKind.ATTRACTOR, Spectra.kind(inside, 1.2, false, tol, rtol, k), "0.99 ± 5e-4 is inside");
+        assertEquals(FixedPointKind.UNDETERMINED, Spectra.kind(inside, 1.2, false, tol, tol, k),
+                "with every eigenvalue to be resolved, 5e-4 is not");
+        assertEquals(FixedPointKind.ATTRACTOR, Spectra.kind(inside, 0.9, true, tol, tol, k), "a resolved norm below 1 decides");
+        var straddling = eigenvalues(new double[] {1 - 3e-4, 0.5}, new double[] {5e-4, 1e-6}, tol);
+        assertEquals(FixedPointKind.UNDETERMINED, Spectra.kind(straddling, 1.2, false, tol, rtol, k),
+                "1 − 3e-4 ± 5e-4 may lie on either side");
+        var outside = eigenvalues(new double[] {1.0004, 0.5}, new double[] {1e-6, 1e-6}, tol);
+        assertEquals(FixedPointKind.SADDLE, Spectra.kind(outside, 1.2, false, tol, rtol, k), "1.0004 ± 1e-6, 0.5 inside");
+        var rough = eigenvalues(new double[] {0.5, 0.4}, new double[] {2e-3, 2e-3}, tol);
+        assertEquals(FixedPointKind.UNDETERMINED, Spectra.kind(rough, 1.2, false, tol, rtol, k), "above the radius tolerance");
+    }
+
+    /**
+     * S B S⁻¹: B block-diagonal pairs r_p e^{±iθ_p}, r_p from top down by 2 % (a thin ring); S = U Σ Vᵀ with singular
+     * values from 1 to {@code cond} (non-normal, eigenvalues those of B, each within cond · residual of a Ritz value).
+     */
+    static double[][] nonNormalRing(int k, double top, double cond, Random r) {
+        double[][] b = new double[k][k];
+        for (int p = 0; p < k / 2; p++) {
+            double m = top * (1 - 0.02 * p / (k / 2 - 1));
+            double th = 2 * Math.PI * r.nextDouble();
+            b[2 * p][2 * p] = m * Math.cos(th);
+            b[2 * p][2 * p + 1] = -m * Math.sin(th);
+            b[2 * p + 1][2 * p] = m * Math.sin(th);
+            b[2 * p + 1][2 * p + 1] = m * Math.cos(th);
+        }
+        var u = orthogonalMatrix(k, r);
+        var v = orthogonalMatrix(k, r);
+        double[] sigma = new double[k];
+        for (int i = 0; i < k; i++) {
+            sigma[i] = 1 + (cond - 1) * i / (k - 1);
+        }
+        var s = u.multiply(new org.apache.commons.math3.linear.DiagonalMatrix(sigma)).multiply(v.transpose());
+        var sInv = v.multiply(new org.apache.commons.math3.linear.DiagonalMatrix(Arrays.stream(sigma).map(x -> 1 / x).toArray()))
+                .multiply(u.transpose());
+        return s.multiply(new Array2DRowRealMatrix(b, false)).multiply(sInv).getData();
+    }
+
+    static org.apache.commons.math3.linear.RealMatrix orthogonalMatrix(int k, Random r) {
+        double[][] g = new double[k][k];
+        for (double[] row : g) {
+            for (int j = 0; j < k; j++) {
+                row[j] = r.nextGaussian();
+            }
+        }
+        return new QRDecomposition(new Array2DRowRealMatrix(g, false)).getQ();
+    }
+
+    /**
+     * Above resolveMax (set to 0 here) the eigenvalues stop once ρ is resolved to 1e-3 and clear of the circle: a thin
+     * non-normal ring (‖J‖ above 1, so the norm cannot decide) with ρ = 0.6 takes fewer products than resolving six, ρ
+     * within 1e-3; with ρ = 1 − 1.5e-4 the circle is within the radius tolerance, so the leading eigenvalue is resolved
+     * to autograd's 1e-5 and the point is still an attractor.
+     */
+    @Test
+    void aboveResolveMaxTheRadiusAloneIsResolvedUnlessItIsNearOne() {
+        int k = 160;
+        for (double top : new double[] {0.6, 1 - 1.5e-4}) {
+            double[][] a = nonNormalRing(k, top, 3, new Random(5));
+            double norm = new SingularValueDecomposition(new Array2DRowRealMatrix(a)).getNorm();
+            assertTrue(norm > 1, "the norm does not decide: " + norm);
+            LatentModel model = linearModel(a, a);
+            Spectra.Settings all = new Spectra.Settings(8, 6, 40, 1, 3000, 0, 1e-3, 1024);
+            Spectra.Spectrum full = spectra(linear(a), Optional.of(model), new float[][] {new float[k]}, all)[0];
+            Spectra.Spectrum fast = spectra(linear(a), Optional.of(model), new float[][] {new float[k]}, all.withResolveMax(0))[0];
+            assertEquals("matrix-free autodiff", fast.method());
+            assertEquals(top, full.spectralRadius(), 1e-3, "ρ within 1e-3, all resolved");
+            assertEquals(top, fast.spectralRadius(), 1e-3, "ρ within 1e-3, " + fast.matrixFree().eigenProducts() + " vs "
+                    + full.matrixFree().eigenProducts() + " products, residual " + fast.matrixFree().residuals()[0]);
+            assertEquals(FixedPointKind.ATTRACTOR, full.kind());
+            assertEquals(FixedPointKind.ATTRACTOR, fast.kind(), "ρ = " + top + ", leading residual " + fast.matrixFree().residuals()[0]);
+            double r0 = fast.matrixFree().residuals()[0];
+            if (top < 0.9) {
+                assertTrue(fast.matrixFree().eigenProducts() < full.matrixFree().eigenProducts(),
+                        fast.matrixFree().eigenProducts() + " vs " + full.matrixFree().eigenProducts());
+                assertTrue(r0 <= Spectra.RADIUS_TOLERANCE && r0 > Spectra.AUTODIFF_TOLERANCE, "resolved for ρ only: " + r0);
+            } else {
+                assertTrue(r0 <= Spectra.AUTODIFF_TOLERANCE, "near 1: resolved to the products' accuracy: " + r0);
+            }
+            assertEquals(Arrays.stream(fast.matrixFree().residuals()).filter(x -> x <= Spectra.AUTODIFF_TOLERANCE).count(),
+                    fast.matrixFree().resolved(), "resolved counts what is within 1e-5, honestly");
+        }
+    }
 }
