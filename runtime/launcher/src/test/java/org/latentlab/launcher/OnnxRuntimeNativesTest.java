@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,8 +97,14 @@ class OnnxRuntimeNativesTest {
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "-Djava.io.tmpdir=" + tmp, "-D" + OnnxRuntimeNatives.PROPERTY + "=" + dir, LoadOrt.class.getName())
                 .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        // a child that never ends (a native load hanging) fails the test instead of hanging the build
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("the child JVM loading ONNX Runtime did not end within 5 minutes");
+        }
         String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
+        assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("ORT version"), out);
         try (Stream<Path> s = Files.list(tmp)) {
             assertEquals(List.of(), s.toList(), "ONNX Runtime copied its libraries after all");
