@@ -116,6 +116,28 @@ final class DriverProcess {
         return rc;
     }
 
+    /**
+     * One event line of the driver (see SweepDriver): its kind, the cell or part it is about, and the rest of the line
+     * ({@code ATTEMPT HOST} when started, the zip's path when finished, the reason when failed), or null.
+     */
+    record Event(String kind, String id, String rest) {
+        static Event parse(String line) {
+            String[] f = line.split(" ", 3);
+            return new Event(f[0], f.length > 1 ? f[1] : "", f.length > 2 ? f[2] : null);
+        }
+
+        /** Of a {@code started} event: where the attempt runs, or "?". */
+        String host() {
+            String[] a = rest == null ? new String[0] : rest.split(" ", 2);
+            return a.length > 1 ? a[1] : "?";
+        }
+
+        /** Of a {@code failed} event: Spark's reason in one line. */
+        String reason() {
+            return DriverRun.summary(DriverRun.unescape(rest == null ? "" : rest));
+        }
+    }
+
     /** The run's own part of the job file. */
     interface JobWriter {
         void write(ObjectNode job) throws IOException;

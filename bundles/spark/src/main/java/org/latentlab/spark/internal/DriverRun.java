@@ -79,33 +79,26 @@ final class DriverRun {
 
     /** One event line of the driver (see SweepDriver in runtime/spark-driver). */
     void handle(String line) {
-        String[] f = line.split(" ", 2);
-        String rest = f.length > 1 ? f[1] : "";
-        switch (f[0]) {
+        DriverProcess.Event e = DriverProcess.Event.parse(line);
+        SweepCell c = byId.get(e.id());
+        if (c == null) {
+            return; // app, end, or not ours
+        }
+        switch (e.kind()) {
             case "started" -> {
-                String[] a = rest.split(" ", 3);
-                SweepCell c = byId.get(a[0]);
-                if (c != null && !reported.contains(c.id())) {
+                if (!reported.contains(c.id())) {
                     startedAt.putIfAbsent(c.id(), System.currentTimeMillis());
                     listener.started(c);
                 }
             }
             case "finished" -> {
-                String[] a = rest.split(" ", 2);
-                SweepCell c = byId.get(a[0]);
-                if (c != null && a.length == 2) {
-                    finished(place(c, Path.of(a[1])));
+                if (e.rest() != null) {
+                    finished(place(c, Path.of(e.rest())));
                 }
             }
-            case "failed" -> {
-                String[] a = rest.split(" ", 2);
-                SweepCell c = byId.get(a[0]);
-                if (c != null) {
-                    finished(CellResult.failed(c, summary(unescape(a.length > 1 ? a[1] : "")), millis(c), "spark"));
-                }
-            }
+            case "failed" -> finished(CellResult.failed(c, e.reason(), millis(c), "spark"));
             default -> {
-                // app, lost, end: recorded in events.log (error: by the driver process)
+                // lost: recorded in events.log (error: by the driver process)
             }
         }
     }

@@ -129,21 +129,20 @@ final class PartRun {
 
     /** One event line of the driver (see SweepDriver in runtime/spark-driver). */
     void handle(String line) {
-        String[] f = line.split(" ", 2);
-        String rest = f.length > 1 ? f[1] : "";
-        switch (f[0]) {
+        DriverProcess.Event e = DriverProcess.Event.parse(line);
+        SeedPart part = byName.get(e.id());
+        if (part == null) {
+            return; // app, end, or not ours
+        }
+        switch (e.kind()) {
             case "started" -> {
-                String[] a = rest.split(" ", 3);
-                SeedPart part = byName.get(a[0]);
-                if (part != null && !reported.contains(part.name())) {
-                    listener.started(part, a.length > 2 ? a[2] : "?");
+                if (!reported.contains(part.name())) {
+                    listener.started(part, e.host());
                 }
             }
             case "finished" -> {
-                String[] a = rest.split(" ", 2);
-                SeedPart part = byName.get(a[0]);
-                if (part != null && a.length == 2 && reported.add(part.name())) {
-                    String failure = place(part, Path.of(a[1]));
+                if (e.rest() != null && reported.add(part.name())) {
+                    String failure = place(part, Path.of(e.rest()));
                     if (failure == null) {
                         listener.finished(part);
                     } else {
@@ -152,14 +151,12 @@ final class PartRun {
                 }
             }
             case "failed" -> {
-                String[] a = rest.split(" ", 2);
-                SeedPart part = byName.get(a[0]);
-                if (part != null && reported.add(part.name())) {
-                    listener.failed(part, DriverRun.summary(DriverRun.unescape(a.length > 1 ? a[1] : "")));
+                if (reported.add(part.name())) {
+                    listener.failed(part, e.reason());
                 }
             }
             default -> {
-                // app, lost, end: recorded in events.log (error: by the driver process)
+                // lost: recorded in events.log (error: by the driver process)
             }
         }
     }

@@ -84,12 +84,7 @@ class SweepDriverTest {
     void eachCellComesBackZippedAFailedAttemptIsRetriedAndACellThatKeepsFailingIsReported() throws Exception {
         Events ev = new Events();
         int rc = new SweepDriver(job("local[2,2]", "c000", "c001", "c002", "c003"), ev.out)
-                .run(new ByteArrayInputStream(new byte[0]) {
-                    @Override
-                    public synchronized int read(byte[] b, int off, int len) {
-                        return block();
-                    }
-                });
+                .run(openStdin());
         assertEquals(0, rc, String.join("\n", ev.lines()));
         List<String> lines = ev.lines();
         assertTrue(lines.get(0).matches("app local-\\d+ -"), lines.get(0));
@@ -184,12 +179,7 @@ class SweepDriverTest {
                 List.of(s.toString(), "--home", dir.toString()), dir.resolve("results").toString(), cells,
                 new DriverJob.Task("analyze-part", "--part", "part.json", "--seeds", "--model"), model.toString());
         Events ev = new Events();
-        assertEquals(0, new SweepDriver(job, ev.out).run(new ByteArrayInputStream(new byte[0]) {
-            @Override
-            public synchronized int read(byte[] b, int off, int len) {
-                return block();
-            }
-        }), String.join("\n", ev.lines()));
+        assertEquals(0, new SweepDriver(job, ev.out).run(openStdin()), String.join("\n", ev.lines()));
         List<String> models = new java.util.ArrayList<>();
         for (String id : List.of("part-00000", "part-00001")) {
             Map<String, String> files = unzip(dir.resolve("results").resolve(id + ".zip"));
@@ -215,12 +205,7 @@ class SweepDriverTest {
                 List.of(new DriverJob.Cell("part-00000", "{}", missing.toString())),
                 new DriverJob.Task("analyze-part", "--part", "part.json", "--seeds", null), null);
         Events ev = new Events();
-        assertEquals(0, new SweepDriver(job, ev.out).run(new ByteArrayInputStream(new byte[0]) {
-            @Override
-            public synchronized int read(byte[] b, int off, int len) {
-                return block();
-            }
-        }), String.join("\n", ev.lines()));
+        assertEquals(0, new SweepDriver(job, ev.out).run(openStdin()), String.join("\n", ev.lines()));
         String failed = ev.first("failed part-00000 ");
         assertTrue(failed != null && failed.contains(missing.toString()), "the driver cannot read the part's data: " + ev.lines());
     }
@@ -248,6 +233,16 @@ class SweepDriverTest {
         try (var s = Files.list(d)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** Standard input that stays open (the lab that started the driver lives on). */
+    static java.io.InputStream openStdin() {
+        return new ByteArrayInputStream(new byte[0]) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return block();
+            }
+        };
     }
 
     /** Blocks for ever: standard input that stays open. */
