@@ -64,19 +64,11 @@ class SparkClusterIT {
     static Process daemon(String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/latentlab-spark").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        Process p = pb.start();
-        daemons.add(p);
-        return p;
+        return SparkChecks.daemon(logs, name, cmd, java.util.Map.of(), daemons);
     }
 
     static String log(String name) {
-        try {
-            return Files.readString(logs.resolve(name + ".log"));
-        } catch (IOException e) {
-            return "";
-        }
+        return SparkChecks.log(logs, name);
     }
 
     static String logs() {

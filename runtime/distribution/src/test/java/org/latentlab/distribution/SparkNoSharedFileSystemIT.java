@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterAll;
@@ -61,20 +62,11 @@ class SparkNoSharedFileSystemIT {
     }
 
     static Process daemon(String name, List<String> cmd) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(worker.resolve(name + ".log").toFile());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        pb.environment().put("LATENTLAB_HOME", worker.resolve("home").toString()); // not the lab's
-        Process p = pb.start();
-        daemons.add(p);
-        return p;
+        return SparkChecks.daemon(worker, name, cmd, Map.of("LATENTLAB_HOME", worker.resolve("home").toString()), daemons); // not the lab's
     }
 
     static String log(String name) {
-        try {
-            return Files.readString(worker.resolve(name + ".log"));
-        } catch (IOException e) {
-            return "";
-        }
+        return SparkChecks.log(worker, name);
     }
 
     @Test
