@@ -146,6 +146,28 @@ class SparkAnalyzeIT {
         }
         assertEquals("end", events.get(events.size() - 1), context);
         assertNoPartLeft();
+        assertShipped(run, n);
+    }
+
+    /**
+     * The run's job sent each part's seeds as task data and the (small) model as the shared zip: no part's JSON names a
+     * path of the lab's, so the tasks' labs read neither the seeds nor the model where the lab has them. The zip is gone.
+     */
+    static void assertShipped(Path run, int parts) throws Exception {
+        JsonNode job = SparkChecks.JSON.readTree(run.resolve("job.json").toFile());
+        assertEquals("--seeds", job.at("/task/dataOption").asText(), job.toString());
+        assertEquals("--model", job.at("/task/sharedOption").asText(), job.toString());
+        assertEquals(run.resolve("model.zip").toString(), job.get("shared").asText(), "the model went as the shared zip");
+        assertFalse(Files.exists(run.resolve("model.zip")), "the model's zip is removed after the run");
+        assertEquals(parts, job.get("cells").size());
+        for (JsonNode cell : job.get("cells")) {
+            String data = cell.get("data").asText();
+            assertTrue(data.endsWith("/.parts/seeds/" + cell.get("id").asText() + ".npy"), "the part's seeds as task data: " + data);
+            JsonNode part = SparkChecks.JSON.readTree(cell.get("json").asText());
+            assertTrue(part.get("modelFolder").isNull(), "no model path in the part: " + part);
+            assertFalse(part.has("seeds"), "no seeds path in the part: " + part);
+            assertFalse(part.toString().contains("/"), "no path at all in the part: " + part);
+        }
     }
 
     static void assertNoPartLeft() {

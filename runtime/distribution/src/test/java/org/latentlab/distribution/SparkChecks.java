@@ -105,6 +105,29 @@ final class SparkChecks {
         }).findFirst();
     }
 
+    /**
+     * A Spark daemon (or anything) started with its output in {@code logs/NAME.log}, on loopback
+     * ({@code SPARK_LOCAL_IP=127.0.0.1}) with {@code env} added; remembered in {@code started} to be stopped.
+     */
+    static Process daemon(Path logs, String name, List<String> cmd, java.util.Map<String, String> env, List<Process> started)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    /** What a daemon wrote so far into {@code logs/NAME.log} ("" before it has). */
+    static String log(Path logs, String name) {
+        try {
+            return Files.readString(logs.resolve(name + ".log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** The executor's newest run folder (job.json, driver.log, events.log) in a lab's data folder. */
     static Path lastRun(Path home) throws IOException {
         try (Stream<Path> s = Files.list(home.resolve("spark").resolve("runs"))) {

@@ -64,19 +64,11 @@ class SparkClusterIT {
     static Process daemon(String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/latentlab-spark").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        Process p = pb.start();
-        daemons.add(p);
-        return p;
+        return SparkChecks.daemon(logs, name, cmd, java.util.Map.of(), daemons);
     }
 
     static String log(String name) {
-        try {
-            return Files.readString(logs.resolve(name + ".log"));
-        } catch (IOException e) {
-            return "";
-        }
+        return SparkChecks.log(logs, name);
     }
 
     static String logs() {
@@ -160,7 +152,7 @@ class SparkClusterIT {
         assertEquals("end", events.get(events.size() - 1), all);
         assertTrue(master.isAlive() && workers.stream().filter(Process::isAlive).count() == 1, "the master and the other worker run on");
 
-        // an analysis on the same cluster: the worker's labs read the model and the seed parts at the lab's paths
+        // an analysis on the same cluster: the seed parts travel in the tasks, the model is fetched by the executor
         Path models = Path.of(System.getProperty("latentlab.it.models"));
         String[] analysis = {"--model", models.resolve("memorizer").toString(), "--seeds",
             models.resolve("memorizer").resolve("seeds.npy").toString(), "--quiet"};
@@ -178,6 +170,7 @@ class SparkClusterIT {
         SparkAnalyzeIT.assertSameResult(localAnalysis, sparkAnalysis, "memorizer", "Spark, master " + url + ", 3 parts");
         assertTrue(SparkChecks.events(analysisRun).stream().filter(e -> e.startsWith("finished part-")).count() == 3, context);
         SparkAnalyzeIT.assertNoPartLeft();
+        SparkAnalyzeIT.assertShipped(analysisRun, 3); // the cluster's workers read nothing at the lab's paths
     }
 
     static String[] concat(String[] a, String... b) {

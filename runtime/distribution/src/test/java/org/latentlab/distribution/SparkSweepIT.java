@@ -146,7 +146,7 @@ class SparkSweepIT {
         LabFixture.Result unknown = lab.runAny("sweep", spec.toString(), "--out", lab.home.resolve("never").toString(), "--spark",
                 "local[2]", "--executor-param", "mastr=x");
         assertEquals(1, unknown.code());
-        assertTrue(unknown.err().contains("executor 'spark' has no parameter 'mastr'; it has [master, conf, latentlab, home]"),
+        assertTrue(unknown.err().contains("executor 'spark' has no parameter 'mastr'; it has [master, conf, latentlab, home, shipModelMB]"),
                 unknown.err());
         assertFalse(Files.exists(lab.home.resolve("never")));
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Map;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Parameters;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code latentlab analyze-part --part FILE --out DIR}: one seed part of an analysis (the JSON a Spark task carries) iterated
- * by this lab's {@code local} part executor, the engine's own loop, into DIR as per-seed {@code .npy} columns and
+ * {@code latentlab analyze-part --part FILE --out DIR --seeds FILE [--model DIR]}: one seed part of an analysis (the JSON
+ * a Spark task carries, its seeds in FILE, the model in DIR when it was shipped) iterated by this lab's {@code local} part executor, the engine's own loop, into DIR as per-seed {@code .npy} columns and
  * {@code part.json}. What a Spark task runs on its worker; hidden from {@code latentlab --help}. Exit 0 when DIR holds the
  * whole part, 1 when it failed or was cancelled, 2 for bad usage.
  */
@@ -48,8 +49,14 @@ public class AnalyzePartCommand implements Subcommand {
         Path part;
         @Option(names = "--out", paramLabel = "DIR", required = true, description = "the part's folder")
         Path out;
-        @Option(names = "--exit-with-stdin", description = "stop when standard input ends (the process that started this one died)")
-        boolean exitWithStdin;
+        @Option(names = "--seeds", paramLabel = "FILE", description = "the part's seeds, float32 [count, k] (.npy): "
+                + "a file of the task's own, written from the bytes that came with it")
+        Path seeds;
+        @Option(names = "--model", paramLabel = "DIR", description = "the model folder, when it was shipped (unpacked on this "
+                + "executor); default: the part's modelFolder")
+        Path model;
+        @Mixin
+        TaskOptions task;
     }
 
     @Override
@@ -65,29 +72,24 @@ public class AnalyzePartCommand implements Subcommand {
         } catch (IOException e) {
             throw new CommandLines.BadUsage("--part " + o.part + ": not a seed part: " + IoErrors.describe(e));
         }
-        if (input == null || input.modelFolder() == null || input.strategy() == null || input.seeds() == null) {
-            throw new CommandLines.BadUsage("--part " + o.part + ": not a seed part (modelFolder, strategy and seeds are required)");
+        if (input == null || input.strategy() == null || input.count() <= 0) {
+            throw new CommandLines.BadUsage("--part " + o.part + ": not a seed part (strategy and count are required)");
         }
-        SeedPartExecutor.PartJob job = input.job(o.out);
+        if (input.modelFolder() == null && o.model == null) {
+            throw new CommandLines.BadUsage("--part " + o.part + " names no model folder: give --model DIR");
+        }
+        if (o.seeds == null) { // checked after --part (not by picocli): what is not a part is refused as such first
+            throw new CommandLines.BadUsage("--seeds FILE is required: the part's seeds");
+        }
+        if (!Files.isRegularFile(o.seeds)) {
+            throw new CommandLines.BadUsage("--seeds " + o.seeds + ": no such file");
+        }
+        SeedPartExecutor.PartJob job = input.job(o.out, o.seeds, o.model);
         SeedPartExecutor.SeedPart part = job.parts().get(0);
         if (!job.folder(part).equals(o.out.toAbsolutePath())) {
             throw new CommandLines.BadUsage("--out " + o.out + ": part " + part.index() + " goes into a folder named " + part.name());
         }
-        boolean[] cancelled = {false};
-        if (o.exitWithStdin) {
-            Thread watch = new Thread(() -> {
-                try {
-                    while (stdin.read() >= 0) {
-                        // nothing is sent: only the end matters
-                    }
-                } catch (IOException e) {
-                    // the same as the end
-                }
-                cancelled[0] = true;
-            }, "latentlab-analyze-part-stdin");
-            watch.setDaemon(true);
-            watch.start();
-        }
+        AtomicBoolean cancelled = o.task.cancelled(stdin, "latentlab-analyze-part-stdin");
         String[] failure = {null};
         long t0 = System.nanoTime();
         try {
@@ -99,7 +101,7 @@ public class AnalyzePartCommand implements Subcommand {
                 }
 
                 public boolean cancelled() {
-                    return cancelled[0];
+                    return cancelled.get();
                 }
             });
         } catch (LatentLabException e) {
@@ -110,7 +112,7 @@ public class AnalyzePartCommand implements Subcommand {
             return 1;
         }
         if (!Files.isRegularFile(o.out.resolve(SeedPartExecutor.DONE_FILE))) {
-            err.println(PartRun.SUBCOMMAND + ": part " + part.name() + (cancelled[0] ? " cancelled: the process that started it ended"
+            err.println(PartRun.SUBCOMMAND + ": part " + part.name() + (cancelled.get() ? " cancelled: the process that started it ended"
                     : " was not written"));
             return 1;
         }

@@ -3,27 +3,19 @@ package org.latentlab.spark.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.latentlab.api.LatentLabException;
 import org.latentlab.api.sweep.CellExecutor;
 import org.latentlab.api.sweep.CellResult;
 import org.latentlab.api.sweep.SweepCell;
@@ -31,7 +23,7 @@ import org.latentlab.io.IoErrors;
 import org.latentlab.io.OutputFolder;
 
 /**
- * One sweep on Spark: writes the driver's job file, starts the driver JVM, turns its events into the listener's
+ * One sweep on Spark: runs the driver JVM ({@link DriverProcess}) on the sweep's cells, turns its events into the listener's
  * calls, and places each cell folder that comes back into the sweep's cells folder (staged and published like a
  * local cell). The run folder keeps {@code job.json}, {@code driver.log} (the driver's standard error: Spark's log)
  * and {@code events.log} (every event, lost task attempts included).
@@ -42,134 +34,71 @@ final class DriverRun {
     static final String CELL_KIND = "sweep-cell";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SparkSettings settings;
     private final List<SweepCell> cells;
     private final Path cellsDir;
-    private final Path runDir;
     private final CellExecutor.Listener listener;
     private final Function<Path, Optional<CellResult>> reader;
     private final Map<String, SweepCell> byId = new LinkedHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
-    private volatile String error;
-    private volatile boolean cancelSent;
+    private final DriverProcess driver;
 
     DriverRun(SparkSettings settings, List<SweepCell> cells, Path cellsDir, Path runDir, CellExecutor.Listener listener,
             Function<Path, Optional<CellResult>> reader) {
-        this.settings = settings;
         this.cells = cells;
         this.cellsDir = cellsDir;
-        this.runDir = runDir;
         this.listener = listener;
         this.reader = reader;
+        this.driver = new DriverProcess(settings, runDir);
         cells.forEach(c -> byId.put(c.id(), c));
     }
 
     Path driverLog() {
-        return runDir.resolve("driver.log");
+        return driver.driverLog();
     }
 
     void run() throws InterruptedException {
-        Path job = runDir.resolve("job.json");
-        Path results = runDir.resolve("results");
-        Process p;
-        try {
-            Files.createDirectories(results);
-            writeJob(job, results);
-            ProcessBuilder pb = new ProcessBuilder(settings.driverCommand(job)).directory(runDir.toFile())
-                    .redirectError(driverLog().toFile());
-            pb.environment().put("SPARK_HOME", settings.sparkHome().toString());
-            pb.environment().put("SPARK_SCALA_VERSION", "2.12");
-            p = pb.start();
-        } catch (IOException e) {
-            throw new LatentLabException("cannot start the Spark driver in " + runDir + ": " + IoErrors.describe(e), e);
-        }
-        Thread canceller = new Thread(() -> cancelWhenAsked(p), "latentlab-spark-cancel");
-        canceller.setDaemon(true);
-        canceller.start();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                Writer events = Files.newBufferedWriter(runDir.resolve("events.log"), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            for (String line; (line = in.readLine()) != null; ) {
-                events.write(line);
-                events.write('\n');
-                events.flush();
-                handle(line);
-            }
-        } catch (IOException e) {
-            // the driver's output ended early: what is missing is reported below
-        }
-        int rc;
-        try {
-            rc = p.waitFor();
-        } catch (InterruptedException e) {
-            cancel(p);
-            throw e;
-        } finally {
-            canceller.interrupt();
-        }
-        if (cancelSent || listener.cancelled()) {
+        int rc = driver.run("LatentLab sweep (" + cells.size() + " cell" + (cells.size() == 1 ? "" : "s") + ")", this::writeJob,
+                this::handle, listener::cancelled);
+        if (rc == DriverProcess.CANCELLED) {
             return;
-        }
-        if (error != null) {
-            throw new LatentLabException("Spark: " + error + " (Spark's log: " + driverLog() + ")");
         }
         for (SweepCell c : cells) {
             if (!reported.contains(c.id())) {
-                finished(CellResult.failed(c, "the Spark driver " + (rc == 0 ? "ended" : "exited with status " + rc)
-                        + " without a result for this cell; Spark's log: " + driverLog(), millis(c), "spark"));
+                finished(CellResult.failed(c, driver.noResult(rc, "cell"), millis(c), "spark"));
             }
         }
-        Folders.deleteIfEmpty(results);
     }
 
-    private void writeJob(Path job, Path results) throws IOException {
-        ObjectNode j = JSON.createObjectNode();
-        j.put("master", settings.master());
-        j.put("appName", "LatentLab sweep (" + cells.size() + " cell" + (cells.size() == 1 ? "" : "s") + ")");
-        ObjectNode conf = j.putObject("conf");
-        settings.conf().forEach(conf::put);
-        j.putArray("jars").add(settings.driverJar().toString());
-        ArrayNode cmd = j.putArray("command");
-        settings.labCommand().forEach(cmd::add);
-        j.put("results", results.toString());
+    void writeJob(ObjectNode j) throws IOException {
         ArrayNode cs = j.putArray("cells");
         for (SweepCell c : cells) {
             cs.addObject().put("id", c.id()).put("json", JSON.writeValueAsString(c));
         }
-        JSON.writerWithDefaultPrettyPrinter().writeValue(job.toFile(), j);
     }
 
     /** One event line of the driver (see SweepDriver in runtime/spark-driver). */
     void handle(String line) {
-        String[] f = line.split(" ", 2);
-        String rest = f.length > 1 ? f[1] : "";
-        switch (f[0]) {
+        DriverProcess.Event e = DriverProcess.Event.parse(line);
+        SweepCell c = byId.get(e.id());
+        if (c == null) {
+            return; // app, end, or not ours
+        }
+        switch (e.kind()) {
             case "started" -> {
-                String[] a = rest.split(" ", 3);
-                SweepCell c = byId.get(a[0]);
-                if (c != null && !reported.contains(c.id())) {
+                if (!reported.contains(c.id())) {
                     startedAt.putIfAbsent(c.id(), System.currentTimeMillis());
                     listener.started(c);
                 }
             }
             case "finished" -> {
-                String[] a = rest.split(" ", 2);
-                SweepCell c = byId.get(a[0]);
-                if (c != null && a.length == 2) {
-                    finished(place(c, Path.of(a[1])));
+                if (e.rest() != null) {
+                    finished(place(c, Path.of(e.rest())));
                 }
             }
-            case "failed" -> {
-                String[] a = rest.split(" ", 2);
-                SweepCell c = byId.get(a[0]);
-                if (c != null) {
-                    finished(CellResult.failed(c, summary(unescape(a.length > 1 ? a[1] : "")), millis(c), "spark"));
-                }
-            }
-            case "error" -> error = unescape(rest).lines().findFirst().orElse("the driver failed");
+            case "failed" -> finished(CellResult.failed(c, e.reason(), millis(c), "spark"));
             default -> {
-                // app, lost, end: recorded in events.log
+                // lost: recorded in events.log (error: by the driver process)
             }
         }
     }
@@ -200,39 +129,6 @@ final class DriverRun {
     private long millis(SweepCell c) {
         Long t = startedAt.get(c.id());
         return t == null ? 0 : System.currentTimeMillis() - t;
-    }
-
-    private void cancelWhenAsked(Process p) {
-        try {
-            while (p.isAlive()) {
-                if (listener.cancelled()) {
-                    cancel(p);
-                    return;
-                }
-                Thread.sleep(200);
-            }
-        } catch (InterruptedException e) {
-            // the run is over
-        }
-    }
-
-    /** Asks the driver to cancel its jobs (they kill their labs) and stop; forces it after a minute. */
-    private void cancel(Process p) {
-        cancelSent = true;
-        try (OutputStream control = p.getOutputStream()) {
-            control.write("cancel\n".getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // the driver is gone already
-        }
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
     }
 
     static String unescape(String s) {

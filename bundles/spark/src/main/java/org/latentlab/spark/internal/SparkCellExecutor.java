@@ -1,15 +1,9 @@
 package org.latentlab.spark.internal;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.latentlab.api.LatentLabException;
 import org.latentlab.api.ParameterSpec;
 import org.latentlab.api.Parameters;
 import org.latentlab.api.ServiceProperties;
@@ -17,7 +11,6 @@ import org.latentlab.api.sweep.CellExecutor;
 import org.latentlab.api.sweep.CellResult;
 import org.latentlab.api.sweep.SweepCell;
 import org.latentlab.api.sweep.SweepCellRunner;
-import org.latentlab.io.IoErrors;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
@@ -32,7 +25,7 @@ import org.osgi.service.component.annotations.Reference;
  * The cell folders come back as zips and are placed into the sweep's cells folder as the local executor's would be;
  * Spark retries a task whose lab died and runs a lost executor's cells elsewhere. Parameters (defaults from the
  * configuration {@code org.latentlab.spark}, e.g. {@code DATA/etc/org.latentlab.spark.cfg}): master, conf, latentlab,
- * home. The sweep's {@code parallel} does not apply: the cluster's free cores decide how many cells run at once.
+ * home, shipModelMB (analyses only). The sweep's {@code parallel} does not apply: the cluster's free cores decide how many cells run at once.
  */
 @Component(configurationPid = "org.latentlab.spark", property = {ServiceProperties.ID + "=" + SparkCellExecutor.ID,
         ServiceProperties.DESCRIPTION + "=runs sweep cells as Apache Spark tasks (local[N], standalone, YARN, Kubernetes); "
@@ -40,7 +33,6 @@ import org.osgi.service.component.annotations.Reference;
 public class SparkCellExecutor implements CellExecutor {
 
     static final String ID = "spark";
-    private static final AtomicInteger RUNS = new AtomicInteger();
 
     /** Got when cells come back (as the local executor does: holding it directly would be an activation cycle). */
     @Reference
@@ -48,49 +40,26 @@ public class SparkCellExecutor implements CellExecutor {
     /** Set by tests instead of {@link #runners}. */
     SweepCellRunner runner;
 
-    Path distribution;
-    Path labHome;
-    private volatile SparkSettings.Defaults defaults = new SparkSettings.Defaults(null, null, null, null);
+    final SparkSetup setup = new SparkSetup();
 
     @Activate
     void activate(BundleContext ctx, Map<String, Object> props) {
-        String d = ctx.getProperty("latentlab.distribution");
-        String h = ctx.getProperty("latentlab.home");
-        distribution = d == null ? null : Path.of(d);
-        labHome = h == null ? Path.of(System.getProperty("user.home"), ".latentlab") : Path.of(h);
-        configure(props);
+        setup.activate(ctx, props);
     }
 
     @Modified
     void configure(Map<String, Object> props) {
-        defaults = new SparkSettings.Defaults(text(props.get("master")), text(props.get("conf")), text(props.get("latentlab")),
-                text(props.get("home")));
-    }
-
-    /** A configuration value: text, or an array / collection of lines (conf). */
-    static String text(Object v) {
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof String[] a) {
-            return String.join("\n", a);
-        }
-        if (v instanceof java.util.Collection<?> c) {
-            return String.join("\n", c.stream().map(String::valueOf).toList());
-        }
-        String s = v.toString().strip();
-        return s.isEmpty() ? null : s;
+        setup.configure(props);
     }
 
     @Override
     public List<ParameterSpec> parameters() {
-        return SparkSettings.parameters(defaults);
+        return setup.parameters();
     }
 
     @Override
     public String describe(Parameters params, int parallelism) {
-        String master = params.getString("master", null);
-        return "Spark, master " + (master == null || master.isBlank() ? "(none set)" : master.strip());
+        return SparkSetup.describe(params);
     }
 
     @Override
@@ -104,21 +73,8 @@ public class SparkCellExecutor implements CellExecutor {
         if (cells.isEmpty()) {
             return;
         }
-        if (distribution == null) {
-            throw new LatentLabException("executor 'spark': the lab was started without latentlab.distribution; start it with "
-                    + "bin/latentlab");
-        }
-        SparkSettings settings = SparkSettings.of(params, distribution, labHome);
-        Path runs = labHome.resolve("spark").resolve("runs");
-        Path run;
-        try {
-            Folders.prune(runs);
-            run = Files.createDirectories(runs.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                    + "-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet()));
-        } catch (IOException e) {
-            throw new LatentLabException("executor 'spark': cannot create its run folder under " + runs + ": " + IoErrors.describe(e), e);
-        }
-        new DriverRun(settings, cells, cellsDir, run, listener, this::read).run();
+        SparkSettings settings = setup.settings(params);
+        new DriverRun(settings, cells, cellsDir, setup.newRun(""), listener, this::read).run();
     }
 
     private Optional<CellResult> read(Path cellDir) {

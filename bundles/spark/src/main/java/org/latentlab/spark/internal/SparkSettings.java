@@ -23,8 +23,10 @@ import org.latentlab.api.Parameters;
  *                   executor, else {@code ~/.latentlab})
  * @param sparkHome  this installation's Spark folder: {@code jars/} (Spark and its dependencies), {@code conf/},
  *                   {@code latentlab-spark-driver.jar}
+ * @param shipModelBytes analyses: a model folder of at most this many bytes is zipped and shipped to the executors; a
+ *                   larger one is read by the workers at the lab's path (0: never shipped)
  */
-record SparkSettings(String master, Map<String, String> conf, String latentlab, String home, Path sparkHome) {
+record SparkSettings(String master, Map<String, String> conf, String latentlab, String home, Path sparkHome, long shipModelBytes) {
 
     static final String DRIVER_JAR = "latentlab-spark-driver.jar";
     static final String DRIVER_MAIN = "org.latentlab.spark.driver.SweepDriver";
@@ -37,8 +39,40 @@ record SparkSettings(String master, Map<String, String> conf, String latentlab, 
         conf = Collections.unmodifiableMap(new LinkedHashMap<>(conf));
     }
 
+    /** Default of {@code shipModelMB}: models up to 256 MB travel to the executors. */
+    static final long SHIP_MODEL_MB = 256;
+    /** Spark's default {@code spark.rpc.message.maxSize} (MiB): a task, with the seeds it carries, must be smaller. */
+    static final int RPC_MAX_MB = 128;
+
     /** What the configuration {@code org.latentlab.spark} sets: the defaults of the parameters. */
-    record Defaults(String master, String conf, String latentlab, String home) {}
+    record Defaults(String master, String conf, String latentlab, String home, String shipModelMB) {
+        static final Defaults NONE = new Defaults(null, null, null, null, null);
+
+        Defaults(String master, String conf, String latentlab, String home) {
+            this(master, conf, latentlab, home, null);
+        }
+
+        /** From the configuration's properties. */
+        static Defaults of(Map<String, Object> props) {
+            return new Defaults(text(props.get("master")), text(props.get("conf")), text(props.get("latentlab")),
+                    text(props.get("home")), text(props.get("shipModelMB")));
+        }
+    }
+
+    /** A configuration value: text, or an array / collection of lines (conf). */
+    static String text(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String[] a) {
+            return String.join("\n", a);
+        }
+        if (v instanceof java.util.Collection<?> c) {
+            return String.join("\n", c.stream().map(String::valueOf).toList());
+        }
+        String s = v.toString().strip();
+        return s.isEmpty() ? null : s;
+    }
 
     static List<ParameterSpec> parameters(Defaults d) {
         return List.of(
@@ -48,7 +82,18 @@ record SparkSettings(String master, Map<String, String> conf, String latentlab, 
                 ParameterSpec.text("latentlab", d.latentlab(), "the LatentLab installation on the workers (same path on each; "
                         + "default: this one's folder)"),
                 ParameterSpec.text("home", d.home(), "the data folder of the labs on the workers (data sets are read or fetched "
-                        + "there); default: this lab's for local[N], else the workers' own"));
+                        + "there); default: this lab's for local[N], else the workers' own"),
+                ParameterSpec.integer("shipModelMB", shipModelMB(d.shipModelMB()), 0, 1 << 20, "analyses: a model folder up to "
+                        + "this size (MB) is zipped once per run and fetched by each executor; a larger one is read by the workers "
+                        + "at its path (a shared file system); 0: never shipped"));
+    }
+
+    private static long shipModelMB(String configured) {
+        try {
+            return configured == null ? SHIP_MODEL_MB : Math.max(0, Long.parseLong(configured.strip()));
+        } catch (NumberFormatException e) {
+            throw new LatentLabException("configuration org.latentlab.spark: shipModelMB = " + configured + " is not a whole number");
+        }
     }
 
     /**
@@ -82,7 +127,8 @@ record SparkSettings(String master, Map<String, String> conf, String latentlab, 
             throw new LatentLabException("executor 'spark': this LatentLab installation has no Spark (" + sparkHome.resolve("jars")
                     + " or " + sparkHome.resolve(DRIVER_JAR) + " is missing); use a full distribution");
         }
-        return new SparkSettings(master, conf, latentlab.strip(), home == null || home.isBlank() ? null : home.strip(), sparkHome);
+        return new SparkSettings(master, conf, latentlab.strip(), home == null || home.isBlank() ? null : home.strip(), sparkHome,
+                p.getLong("shipModelMB", SHIP_MODEL_MB) << 20);
     }
 
     /** {@code KEY=VALUE} lines (blank lines skipped). */
@@ -112,6 +158,22 @@ record SparkSettings(String master, Map<String, String> conf, String latentlab, 
             cmd.addAll(List.of("--home", home));
         }
         return cmd;
+    }
+
+    /**
+     * The largest task Spark sends to an executor ({@code spark.rpc.message.maxSize}, MiB), in bytes; {@code local[N]}
+     * passes tasks within its JVM and has no limit ({@link Long#MAX_VALUE}).
+     */
+    long taskLimit() {
+        if (master.equals("local") || master.startsWith("local[")) {
+            return Long.MAX_VALUE;
+        }
+        String given = conf.get("spark.rpc.message.maxSize");
+        try {
+            return (given == null ? RPC_MAX_MB : Long.parseLong(given.strip())) << 20;
+        } catch (NumberFormatException e) {
+            throw new LatentLabException("executor 'spark': spark.rpc.message.maxSize = " + given + " is not a whole number of MiB");
+        }
     }
 
     Path driverJar() {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CancellationException;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.dynamics.Progress;
@@ -50,8 +51,8 @@ public class SweepCellCommand implements Subcommand {
         Path cell;
         @Option(names = "--out", paramLabel = "DIR", required = true, description = "the cell's folder (new, or an earlier attempt's)")
         Path out;
-        @Option(names = "--exit-with-stdin", description = "stop when standard input ends (the process that started this one died)")
-        boolean exitWithStdin;
+        @Mixin
+        TaskOptions task;
     }
 
     @Override
@@ -70,21 +71,7 @@ public class SweepCellCommand implements Subcommand {
         if (cell == null || cell.id() == null || cell.training() == null || cell.analysis() == null) {
             throw new CommandLines.BadUsage("--cell " + o.cell + ": not a sweep cell (id, training and analysis are required)");
         }
-        boolean[] cancelled = {false};
-        if (o.exitWithStdin) {
-            Thread watch = new Thread(() -> {
-                try {
-                    while (stdin.read() >= 0) {
-                        // nothing is sent: only the end matters
-                    }
-                } catch (IOException e) {
-                    // the same as the end
-                }
-                cancelled[0] = true;
-            }, "latentlab-sweep-cell-stdin");
-            watch.setDaemon(true);
-            watch.start();
-        }
+        AtomicBoolean cancelled = o.task.cancelled(stdin, "latentlab-sweep-cell-stdin");
         long[] steps = {0};
         Progress progress = new Progress() {
             @Override
@@ -94,7 +81,7 @@ public class SweepCellCommand implements Subcommand {
 
             @Override
             public boolean cancelled() {
-                return cancelled[0];
+                return cancelled.get();
             }
         };
         long t0 = System.nanoTime();

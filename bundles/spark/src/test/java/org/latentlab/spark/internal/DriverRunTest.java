@@ -75,11 +75,16 @@ class DriverRunTest {
     }
 
     SparkSettings settings() throws IOException {
+        return settings(tmp, Map.of("master", "local[2]"));
+    }
+
+    /** Settings of an installation under {@code tmp/dist} (an empty Spark folder) with these parameters. */
+    static SparkSettings settings(Path tmp, Map<String, String> params) throws IOException {
         Path dist = tmp.resolve("dist");
         Files.createDirectories(dist.resolve("spark/jars"));
         Files.writeString(dist.resolve("spark").resolve(SparkSettings.DRIVER_JAR), "");
-        return SparkSettings.of(Parameters.resolve("executor 'spark'", SparkSettings.parameters(
-                new SparkSettings.Defaults(null, null, null, null)), Map.of("master", "local[2]")), dist, tmp.resolve("home"));
+        return SparkSettings.of(Parameters.resolve("executor 'spark'", SparkSettings.parameters(SparkSettings.Defaults.NONE), params),
+                dist, tmp.resolve("home"));
     }
 
     @Test
@@ -177,6 +182,13 @@ class DriverRunTest {
         assertEquals(null, configured.home(), "a cluster's workers use their own data folder");
         assertEquals(Map.of("spark.a", "1", "spark.driver.memory", "3g"), configured.conf());
         assertEquals("-Xmx3g", configured.driverCommand(tmp.resolve("j")).get(1));
+        assertEquals(256L << 20, s.shipModelBytes(), "models up to 256 MB are shipped by default");
+        assertEquals(Long.MAX_VALUE, s.taskLimit(), "local[N]: tasks stay in the driver's JVM");
+        assertEquals(128L << 20, configured.taskLimit(), "Spark's default spark.rpc.message.maxSize");
+        SparkSettings big = SparkSettings.of(Parameters.resolve("x", SparkSettings.parameters(new SparkSettings.Defaults("yarn",
+                "spark.rpc.message.maxSize=512", null, null, "0")), Map.of()), tmp.resolve("dist"), tmp.resolve("home"));
+        assertEquals(512L << 20, big.taskLimit());
+        assertEquals(0, big.shipModelBytes(), "configured: never shipped");
 
         var none = SparkSettings.parameters(new SparkSettings.Defaults(null, null, null, null));
         assertTrue(assertThrows(LatentLabException.class, () -> SparkSettings.of(Parameters.resolve("x", none, Map.of()),

@@ -2,24 +2,32 @@ package org.latentlab.spark.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentlab.api.Parameters;
+import org.latentlab.api.LatentLabException;
 import org.latentlab.api.engine.SeedPartExecutor;
 import org.latentlab.api.engine.SeedPartExecutor.SeedPart;
 import org.latentlab.io.OutputFolder;
 
-/** The executor's side of the driver's events for seed parts: folders placed from zips, failures in one line, the job's task. */
+/**
+ * The executor's side of seed parts: the job (seeds in the tasks, the model shipped when small, no lab path in a part),
+ * folders placed from zips, failures in one line, parts too large for a task refused.
+ */
 class PartRunTest {
 
     @TempDir
@@ -50,11 +58,7 @@ class PartRunTest {
     }
 
     SparkSettings settings() throws IOException {
-        Path dist = tmp.resolve("dist");
-        Files.createDirectories(dist.resolve("spark/jars"));
-        Files.writeString(dist.resolve("spark").resolve(SparkSettings.DRIVER_JAR), "");
-        return SparkSettings.of(Parameters.resolve("executor 'spark'", SparkSettings.parameters(
-                new SparkSettings.Defaults(null, null, null, null)), Map.of("master", "local[2]")), dist, tmp.resolve("home"));
+        return DriverRunTest.settings(tmp, Map.of("master", "local[2]"));
     }
 
     SeedPartExecutor.PartJob job() {
@@ -91,27 +95,105 @@ class PartRunTest {
         assertFalse(Files.exists(zip), "the zip is removed once placed");
     }
 
-    @Test
-    void theJobRunsAnalyzePartOnEachPartWithItsInput() throws Exception {
+    /** A model folder of two files and the parts' seed files, as the engine writes them. */
+    SeedPartExecutor.PartJob jobWithFiles() throws IOException {
         SeedPartExecutor.PartJob job = job();
-        PartRun run = new PartRun(settings(), job, Files.createDirectories(tmp.resolve("run")), new Recorder());
-        Method write = PartRun.class.getDeclaredMethod("writeJob", Path.class, Path.class);
-        write.setAccessible(true);
-        Path file = tmp.resolve("job.json");
-        write.invoke(run, file, tmp.resolve("results"));
-        var j = DriverRun.JSON.readTree(file.toFile());
+        Files.createDirectories(job.modelFolder().resolve("weights"));
+        Files.writeString(job.modelFolder().resolve("model.json"), "{\"name\": \"m\"}");
+        Files.write(job.modelFolder().resolve("weights/decoder.onnx"), new byte[1000]);
+        for (SeedPart p : job.parts()) {
+            Files.createDirectories(p.seeds().getParent());
+            Files.write(p.seeds(), new byte[p.count() * 16]);
+        }
+        return job;
+    }
+
+    @Test
+    void theJobShipsEachPartsSeedsInItsTaskAndTheSmallModelOnceWithoutTheirPaths() throws Exception {
+        SeedPartExecutor.PartJob job = jobWithFiles();
+        Path runDir = Files.createDirectories(tmp.resolve("run"));
+        PartRun run = new PartRun(settings(), job, runDir, new Recorder());
+        Path model = run.shipModel();
+        assertEquals(runDir.resolve("model.zip"), model, "a model of 1 kB is shipped");
+        assertEquals(Map.of("model.json", "{\"name\": \"m\"}", "weights/decoder.onnx", new String(new byte[1000], StandardCharsets.ISO_8859_1)), unzip(model));
+        ObjectNode j = DriverRun.JSON.createObjectNode();
+        run.writeJob(j, model);
+
         assertEquals("analyze-part", j.at("/task/subcommand").asText());
         assertEquals("--part", j.at("/task/inputOption").asText());
         assertEquals("part.json", j.at("/task/doneFile").asText());
-        assertEquals("LatentLab analysis (150 seeds in 2 parts)", j.get("appName").asText());
+        assertEquals("--seeds", j.at("/task/dataOption").asText());
+        assertEquals("--model", j.at("/task/sharedOption").asText());
+        assertEquals(model.toString(), j.get("shared").asText(), "the zip the driver adds to the SparkContext");
         assertEquals(2, j.get("cells").size());
         assertEquals("part-00001", j.at("/cells/1/id").asText());
-        PartInput in = AnalyzePartCommand.JSON.readValue(j.at("/cells/1/json").asText(), PartInput.class);
-        assertEquals(new PartInput(tmp.resolve("model").toString(), "picard", Map.of("tolerance", "1e-5"), 4096, 1024, 1, 100, 50,
-                tmp.resolve("seeds/part-00001.npy").toString()), in);
-        // the task's lab rebuilds the part and its folder from that
+        // the driver reads the part's seeds from the lab's disk and puts their bytes into the task ...
+        assertEquals(tmp.resolve("seeds/part-00001.npy").toString(), j.at("/cells/1/data").asText());
+        // ... and the part the task's lab gets names neither the seeds nor the model at the lab's paths
+        String json = j.at("/cells/1/json").asText();
+        assertFalse(json.contains(tmp.toString()), "no path of the lab's in the task's part: " + json);
+        PartInput in = AnalyzePartCommand.JSON.readValue(json, PartInput.class);
+        assertEquals(new PartInput(null, "picard", Map.of("tolerance", "1e-5"), 4096, 1024, 1, 100, 50), in);
+        // the task's lab rebuilds the part and its folder from that, its seeds and model where the task put them
         Path out = tmp.resolve("task/part-00001");
-        assertEquals(out, in.job(out).folder(in.part()));
-        assertEquals(job.parts().get(1), in.part());
+        SeedPartExecutor.PartJob there = in.job(out, tmp.resolve("task/part-00001.npy"), tmp.resolve("unpacked"));
+        assertEquals(out, there.folder(there.parts().get(0)));
+        assertEquals(new SeedPart(1, 100, 50, tmp.resolve("task/part-00001.npy")), there.parts().get(0));
+        assertEquals(tmp.resolve("unpacked"), there.modelFolder());
+    }
+
+    @Test
+    void aModelAboveTheLimitIsReadAtItsPathAndSoIsAnyWhenShippingIsOff() throws Exception {
+        SeedPartExecutor.PartJob job = jobWithFiles();
+        for (String mb : List.of("0")) {
+            PartRun run = new PartRun(DriverRunTest.settings(tmp, Map.of("master", "local[2]", "shipModelMB", mb)), job,
+                    Files.createDirectories(tmp.resolve("run-" + mb)), new Recorder());
+            assertEquals(null, run.shipModel());
+            ObjectNode j = DriverRun.JSON.createObjectNode();
+            run.writeJob(j, null);
+            assertFalse(j.has("shared"));
+            PartInput in = AnalyzePartCommand.JSON.readValue(j.at("/cells/0/json").asText(), PartInput.class);
+            assertEquals(job.modelFolder().toString(), in.modelFolder(), "the workers read it at the lab's path");
+            assertEquals(job.modelFolder(), in.job(tmp.resolve("t/part-00000"), tmp.resolve("s.npy"), null).modelFolder());
+        }
+        // 1 MB and a model just over it
+        Files.write(job.modelFolder().resolve("weights/big.bin"), new byte[1 << 20]);
+        PartRun run = new PartRun(DriverRunTest.settings(tmp, Map.of("master", "local[2]", "shipModelMB", "1")), job,
+                Files.createDirectories(tmp.resolve("run-1")), new Recorder());
+        assertEquals(null, run.shipModel());
+        assertEquals(List.of(), list(tmp.resolve("run-1")), "nothing zipped");
+    }
+
+    @Test
+    void partsLargerThanASparkTaskCarriesAreRefusedBeforeTheDriverStarts() throws Exception {
+        SeedPartExecutor.PartJob job = jobWithFiles();
+        Files.write(job.parts().get(1).seeds(), new byte[(1 << 20) + 1]); // 1 MiB + 1 byte: over 2 MiB less 1 MiB
+        Map<String, String> cluster = Map.of("master", "spark://127.0.0.1:7077", "conf", "spark.rpc.message.maxSize=2");
+        PartRun run = new PartRun(DriverRunTest.settings(tmp, cluster), job, Files.createDirectories(tmp.resolve("run")), new Recorder());
+        String msg = assertThrows(LatentLabException.class, run::run).getMessage();
+        assertEquals("executor 'spark': a part of 50 seeds is 1.0 MiB of seeds, more than a Spark task carries "
+                + "(spark.rpc.message.maxSize = 2 MiB, less 1 MiB for the task): split the seeds into more parts (--partitions) or "
+                + "raise spark.rpc.message.maxSize (at most 2047)", msg);
+        assertEquals(List.of(), list(tmp.resolve("run")), "no driver started, nothing written");
+        Files.write(job.parts().get(1).seeds(), new byte[1 << 20]); // exactly what fits
+        new PartRun(DriverRunTest.settings(tmp, cluster), job, tmp.resolve("run"), new Recorder()).checkTaskSizes();
+        Files.write(job.parts().get(1).seeds(), new byte[10 << 20]); // local[N]: no limit
+        new PartRun(settings(), job, tmp.resolve("run"), new Recorder()).checkTaskSizes();
+    }
+
+    static Map<String, String> unzip(Path zip) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (ZipInputStream z = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e; (e = z.getNextEntry()) != null; ) {
+                out.put(e.getName(), new String(z.readAllBytes(), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return out;
+    }
+
+    static List<String> list(Path d) throws IOException {
+        try (var s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 }

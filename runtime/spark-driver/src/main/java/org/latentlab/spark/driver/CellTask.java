@@ -5,43 +5,52 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 
 /**
- * One cell on an executor: writes the cell's JSON to a temporary folder, runs {@code latentlab sweep-cell} there as a
- * child process (a whole lab, with the same engine and backends as a local run), and returns the cell folder it
- * wrote as zip bytes. A lab that dies or exits without a whole cell folder makes the task fail, so Spark runs the
+ * One cell on an executor: writes the cell's JSON (and the data that came with the task, if any) to a temporary folder,
+ * runs {@code latentlab sweep-cell} there as a child process (a whole lab, with the same engine and backends as a local
+ * run), and returns the cell folder it wrote as zip bytes; the temporary folder is removed. The job's shared zip, if any,
+ * is unpacked once per executor JVM and named to each lab. A lab that dies or exits without a whole cell folder makes the task fail, so Spark runs the
  * cell again (elsewhere when the executor is lost); a cell that the lab recorded as failed (training diverged, too
  * large) is a result like any other and is not retried.
  */
-final class CellTask implements Function<DriverJob.Cell, byte[]> {
+final class CellTask implements Function<TaskInput, byte[]> {
 
     private static final long serialVersionUID = 1L;
     /** Lines of the lab's output kept in a failure message. */
     static final int TAIL = 15;
     static final String CELL_FILE = "cell.json";
 
+    /** Shared zips unpacked in this JVM: the zip's path on this executor, the folder it went into. */
+    private static final Map<Path, Path> UNPACKED = new HashMap<>();
+
     private final List<String> command;
     private final DriverJob.Task task;
+    /** The file name of the job's shared zip (SparkFiles.get finds it on an executor), or null. */
+    private final String shared;
 
     CellTask(List<String> command) {
-        this(command, DriverJob.Task.CELL);
+        this(command, DriverJob.Task.CELL, null);
     }
 
-    CellTask(List<String> command, DriverJob.Task task) {
+    CellTask(List<String> command, DriverJob.Task task, String shared) {
         this.command = List.copyOf(command);
         this.task = task;
+        this.shared = shared;
     }
 
     @Override
-    public byte[] call(DriverJob.Cell cell) throws Exception {
-        Path work = Files.createTempDirectory("latentlab-cell-" + cell.id() + "-");
+    public byte[] call(TaskInput cell) throws Exception {
+        Path work = Files.createTempDirectory("latentlab-cell-" + cell.id + "-");
         try {
-            Path input = Files.writeString(work.resolve("cell-input.json"), cell.json(), StandardCharsets.UTF_8);
-            Path out = work.resolve(cell.id());
+            Path input = Files.writeString(work.resolve("cell-input.json"), cell.json, StandardCharsets.UTF_8);
+            Path out = work.resolve(cell.id);
             Path log = work.resolve("lab.log");
             List<String> cmd = new ArrayList<>(command);
             Path launcher = Path.of(cmd.get(0));
@@ -50,6 +59,16 @@ final class CellTask implements Function<DriverJob.Cell, byte[]> {
                 cmd.set(0, launcher.toAbsolutePath().toString());
             }
             cmd.addAll(List.of(task.subcommand(), task.inputOption(), input.toString(), "--out", out.toString(), "--exit-with-stdin"));
+            if (task.dataOption() != null) {
+                if (cell.data() == null) {
+                    throw new IllegalStateException("cell " + cell.id + ": its data did not come with the task");
+                }
+                // a file of this task's own, removed with its folder
+                cmd.addAll(List.of(task.dataOption(), Files.write(work.resolve(cell.dataName), cell.data()).toString()));
+            }
+            if (task.sharedOption() != null && shared != null) {
+                cmd.addAll(List.of(task.sharedOption(), unpacked(Path.of(SparkFiles.get(shared))).toString()));
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
@@ -73,11 +92,25 @@ final class CellTask implements Function<DriverJob.Cell, byte[]> {
                 return Folders.zip(out);
             }
             String what = task.equals(DriverJob.Task.CELL) ? "the cell" : "its output";
-            throw new IllegalStateException("cell " + cell.id() + ": 'latentlab " + task.subcommand() + "' exited with " + rc
+            throw new IllegalStateException("cell " + cell.id + ": 'latentlab " + task.subcommand() + "' exited with " + rc
                     + (whole ? "" : " without writing " + what) + "; its last lines:\n" + tail(log));
         } finally {
             Folders.deleteTree(work);
         }
+    }
+
+    /**
+     * The folder the shared zip is unpacked into on this executor, beside it (Spark's folder of the application's files,
+     * removed when the executor ends): once per JVM, whatever the number of tasks.
+     */
+    static synchronized Path unpacked(Path zip) throws IOException {
+        Path dir = UNPACKED.get(zip);
+        if (dir == null) {
+            dir = Files.createTempDirectory(zip.toAbsolutePath().getParent(), zip.getFileName() + "-");
+            Folders.unzip(zip, dir);
+            UNPACKED.put(zip, dir);
+        }
+        return dir;
     }
 
     static void destroyTree(Process p) {

@@ -25,20 +25,35 @@ import java.util.Map;
  * @param task      what a task runs: the lab's subcommand, the option naming its input file, and the file in its output
  *                  folder that says the output is whole; {@code null}: a sweep cell ({@code sweep-cell --cell},
  *                  {@code cell.json})
+ * @param shared    a zip on the driver's machine that every task needs (an analysis's model folder), or null: given to
+ *                  Spark with {@code SparkContext.addFile}, so each executor fetches it once and unpacks it once, and
+ *                  each task names the unpacked folder to its lab with {@link Task#sharedOption()}
  */
 public record DriverJob(String master, String appName, Map<String, String> conf, List<String> jars, List<String> command,
-        String results, List<Cell> cells, Task task) {
+        String results, List<Cell> cells, Task task, String shared) {
 
-    /** The lab command a task runs on its input: {@code latentlab SUBCOMMAND INPUT-OPTION FILE --out DIR}. */
-    public record Task(String subcommand, String inputOption, String doneFile) implements java.io.Serializable {
-        /** A sweep cell. */
-        public static final Task CELL = new Task("sweep-cell", "--cell", "cell.json");
+    /**
+     * The lab command a task runs on its input: {@code latentlab SUBCOMMAND INPUT-OPTION FILE --out DIR}, then
+     * {@code DATA-OPTION FILE} with the cell's data file (written by the task from the bytes that came with it) and
+     * {@code SHARED-OPTION DIR} with the job's shared folder, where those options are set.
+     */
+    public record Task(String subcommand, String inputOption, String doneFile, String dataOption, String sharedOption)
+            implements java.io.Serializable {
+        /** A sweep cell: no data, nothing shared. */
+        public static final Task CELL = new Task("sweep-cell", "--cell", "cell.json", null, null);
     }
 
     static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** One cell: its id (also its folder name) and its serialized form as LatentLab wrote it. */
-    public record Cell(String id, String json) implements java.io.Serializable {}
+    /**
+     * One cell: its id (also its folder name), its serialized form as LatentLab wrote it, and the file on the driver's
+     * machine whose bytes travel inside the cell's task (an analysis part's seeds), or null.
+     */
+    public record Cell(String id, String json, String data) {
+        public Cell(String id, String json) {
+            this(id, json, null);
+        }
+    }
 
     public DriverJob {
         conf = conf == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(conf));
@@ -51,7 +66,7 @@ public record DriverJob(String master, String appName, Map<String, String> conf,
     /** A sweep's job. */
     public DriverJob(String master, String appName, Map<String, String> conf, List<String> jars, List<String> command,
             String results, List<Cell> cells) {
-        this(master, appName, conf, jars, command, results, cells, Task.CELL);
+        this(master, appName, conf, jars, command, results, cells, Task.CELL, null);
     }
 
     public static DriverJob read(Path file) throws IOException {

@@ -10,9 +10,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
-/** A cell folder as the bytes of a zip (regular files, names relative with '/'), and cleaning up. */
+/** A cell folder as the bytes of a zip (regular files, names relative with '/'), a shared zip unpacked, and cleaning up. */
 final class Folders {
 
     private Folders() {}
@@ -35,6 +36,30 @@ final class Folders {
             }
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Writes the files of {@code zip} under {@code into}. Names must be plain relative paths ('/' separators, no '..', no
+     * absolute or empty parts): anything else is refused, so a zip cannot write outside its folder.
+     */
+    static void unzip(Path zip, Path into) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                String name = e.getName();
+                String n = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+                if (n.isEmpty() || n.startsWith("/") || n.contains("\\") || List.of(n.split("/", -1)).stream()
+                        .anyMatch(p -> p.isEmpty() || p.equals(".") || p.equals(".."))) {
+                    throw new IOException(zip + " holds the entry '" + name + "', which is not a plain relative path");
+                }
+                Path f = into.resolve(n);
+                if (e.isDirectory()) {
+                    Files.createDirectories(f);
+                } else {
+                    Files.createDirectories(f.getParent());
+                    Files.copy(in, f);
+                }
+            }
+        }
     }
 
     /** Deletes {@code dir} and everything in it; quietly gives up on what cannot be deleted. */

@@ -50,6 +50,7 @@ import scala.collection.JavaConverters;
  */
 public final class SweepDriver {
 
+    static final String JAVA_SERIALIZER = "org.apache.spark.serializer.JavaSerializer";
     /** Job group of a cell's job: this prefix and the cell id. */
     static final String GROUP = "latentlab-cell-";
     /** Spark 3.5 on Java 17 (docs/distributed.md): what the driver JVM is started with, and executors get too. */
@@ -92,6 +93,12 @@ public final class SweepDriver {
             conf.setJars(job.jars().toArray(String[]::new));
         }
         job.conf().forEach(conf::set);
+        if (!conf.get("spark.serializer", JAVA_SERIALIZER).equals(JAVA_SERIALIZER)) {
+            // a cell's data is read from disk as its task is serialized (TaskInput): only Java's serializer does that
+            System.err.println("LatentLab: spark.serializer " + conf.get("spark.serializer") + " ignored: the driver ships its "
+                    + "cells with " + JAVA_SERIALIZER);
+            conf.set("spark.serializer", JAVA_SERIALIZER);
+        }
         String opts = String.join(" ", JAVA_17_OPTIONS);
         String given = conf.get("spark.executor.extraJavaOptions", "");
         conf.set("spark.executor.extraJavaOptions", given.isBlank() ? opts : opts + " " + given);
@@ -112,11 +119,16 @@ public final class SweepDriver {
             watcher.setDaemon(true);
             watcher.start();
 
-            CellTask task = new CellTask(job.command(), job.task());
+            String shared = null;
+            if (job.shared() != null) { // fetched by each executor once, from this driver
+                sc.addFile(job.shared());
+                shared = Path.of(job.shared()).getFileName().toString();
+            }
+            CellTask task = new CellTask(job.command(), job.task(), shared);
             List<JavaFutureAction<List<byte[]>>> jobs = new ArrayList<>();
             for (DriverJob.Cell cell : job.cells()) { // submitted in grid order, one job per cell
                 sc.setJobGroup(GROUP + cell.id(), "LatentLab sweep cell " + cell.id(), true);
-                jobs.add(sc.parallelize(List.of(cell), 1).map(task).collectAsync());
+                jobs.add(sc.parallelize(List.of(new TaskInput(cell)), 1).map(task).collectAsync());
             }
             CountDownLatch left = new CountDownLatch(jobs.size());
             for (int i = 0; i < jobs.size(); i++) { // results are written as they arrive, in any order

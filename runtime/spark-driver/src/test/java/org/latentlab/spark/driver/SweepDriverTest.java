@@ -84,12 +84,7 @@ class SweepDriverTest {
     void eachCellComesBackZippedAFailedAttemptIsRetriedAndACellThatKeepsFailingIsReported() throws Exception {
         Events ev = new Events();
         int rc = new SweepDriver(job("local[2,2]", "c000", "c001", "c002", "c003"), ev.out)
-                .run(new ByteArrayInputStream(new byte[0]) {
-                    @Override
-                    public synchronized int read(byte[] b, int off, int len) {
-                        return block();
-                    }
-                });
+                .run(openStdin());
         assertEquals(0, rc, String.join("\n", ev.lines()));
         List<String> lines = ev.lines();
         assertTrue(lines.get(0).matches("app local-\\d+ -"), lines.get(0));
@@ -150,6 +145,71 @@ class SweepDriverTest {
         assertFalse(Files.exists(dir.resolve("results/c000.zip")), "c000 never ran (one slot, c009 first)");
     }
 
+    static final String PART_SCRIPT = """
+            #!/bin/bash
+            # stand-in for: latentlab --home H analyze-part --part FILE --out DIR --exit-with-stdin --seeds FILE --model DIR
+            [[ "$3" == analyze-part && "$4" == --part && "$6" == --out && "$8" == --exit-with-stdin && "$9" == --seeds \
+               && "${11}" == --model ]] || { echo "bad arguments: $*"; exit 9; }
+            out="$7"; seeds="${10}"; model="${12}"
+            mkdir -p "$out"
+            cp "$seeds" "$out/seeds.bin"
+            cp "$model/model.json" "$out/model.json"
+            echo "$seeds" > "$out/seeds-path"
+            echo "$model" > "$out/model-path"
+            cp "$5" "$out/part.json"
+            """;
+
+    @Test
+    void aCellsDataTravelsInItsTaskAndTheSharedZipIsUnpackedOncePerExecutor() throws Exception {
+        Path s = Files.writeString(dir.resolve("fake-part-lab"), PART_SCRIPT);
+        Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwx------"));
+        Path onDriver = Files.createDirectories(dir.resolve("driver-side"));
+        Path model = onDriver.resolve("model.zip");
+        try (var z = new java.util.zip.ZipOutputStream(Files.newOutputStream(model))) {
+            z.putNextEntry(new ZipEntry("model.json"));
+            z.write("{\"name\": \"m\"}".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        List<DriverJob.Cell> cells = new java.util.ArrayList<>();
+        for (String id : List.of("part-00000", "part-00001")) {
+            Path seeds = Files.write(onDriver.resolve(id + ".npy"), ("seeds of " + id).getBytes(StandardCharsets.UTF_8));
+            cells.add(new DriverJob.Cell(id, "{\"index\": \"" + id + "\"}", seeds.toString()));
+        }
+        DriverJob job = new DriverJob("local[2]", "SweepDriverTest parts", Map.of("spark.ui.enabled", "false"), List.of(),
+                List.of(s.toString(), "--home", dir.toString()), dir.resolve("results").toString(), cells,
+                new DriverJob.Task("analyze-part", "--part", "part.json", "--seeds", "--model"), model.toString());
+        Events ev = new Events();
+        assertEquals(0, new SweepDriver(job, ev.out).run(openStdin()), String.join("\n", ev.lines()));
+        List<String> models = new java.util.ArrayList<>();
+        for (String id : List.of("part-00000", "part-00001")) {
+            Map<String, String> files = unzip(dir.resolve("results").resolve(id + ".zip"));
+            assertEquals("seeds of " + id, files.get("seeds.bin"), "the bytes came with the task");
+            assertEquals("{\"index\": \"" + id + "\"}", files.get("part.json"));
+            assertEquals("{\"name\": \"m\"}", files.get("model.json"), "the shared zip, unpacked");
+            Path seedsPath = Path.of(files.get("seeds-path").strip());
+            assertFalse(seedsPath.startsWith(dir), "the lab read a file of the task's own, not the driver's: " + seedsPath);
+            assertEquals(id + ".npy", seedsPath.getFileName().toString());
+            assertFalse(Files.exists(seedsPath), "the task removed its copy");
+            Path modelPath = Path.of(files.get("model-path").strip());
+            assertFalse(modelPath.startsWith(dir), "the model was unpacked on the executor's side: " + modelPath);
+            models.add(modelPath.toString());
+        }
+        assertEquals(models.get(0), models.get(1), "one executor (local): the shared zip unpacked once");
+    }
+
+    @Test
+    void aTaskWhoseDataDidNotComeFailsWithoutRunningTheLab() throws Exception {
+        Path missing = dir.resolve("gone.npy");
+        DriverJob job = new DriverJob("local[1]", "SweepDriverTest parts", Map.of("spark.ui.enabled", "false"), List.of(),
+                List.of(script().toString(), "--home", dir.toString()), dir.resolve("results").toString(),
+                List.of(new DriverJob.Cell("part-00000", "{}", missing.toString())),
+                new DriverJob.Task("analyze-part", "--part", "part.json", "--seeds", null), null);
+        Events ev = new Events();
+        assertEquals(0, new SweepDriver(job, ev.out).run(openStdin()), String.join("\n", ev.lines()));
+        String failed = ev.first("failed part-00000 ");
+        assertTrue(failed != null && failed.contains(missing.toString()), "the driver cannot read the part's data: " + ev.lines());
+    }
+
     static long readPid(Path f) {
         try {
             String s = Files.readString(f).strip();
@@ -173,6 +233,16 @@ class SweepDriverTest {
         try (var s = Files.list(d)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** Standard input that stays open (the lab that started the driver lives on). */
+    static java.io.InputStream openStdin() {
+        return new ByteArrayInputStream(new byte[0]) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return block();
+            }
+        };
     }
 
     /** Blocks for ever: standard input that stays open. */
