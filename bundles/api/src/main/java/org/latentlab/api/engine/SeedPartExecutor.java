@@ -50,7 +50,8 @@ public interface SeedPartExecutor extends Capability {
     /**
      * What to iterate.
      *
-     * @param modelFolder    the model (model.json and its files); executors on other machines need it at the same path
+     * @param modelFolder    the model (model.json and its files), on the lab's disk; an executor on other machines ships it
+     *                       or needs it at the same path (the spark executor ships folders up to shipModelMB)
      * @param strategy       the iteration strategy id
      * @param strategyParams its parameters as the request gave them
      * @param chunkSize      seeds iterated together (as the engine does: the same batches give the same floats)
