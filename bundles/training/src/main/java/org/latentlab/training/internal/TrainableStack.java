@@ -2,7 +2,11 @@ package org.latentlab.training.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,14 +15,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.layerstack.Layer;
-import org.latentlab.layerstack.djl.DjlLayers;
 import org.latentlab.layerstack.LayerStack;
 import org.latentlab.layerstack.WeightedLayer;
 
 /**
  * A layer stack being trained: PyTorch-layout weights as DJL NDArrays that take gradients, and the forward pass
- * the loss is computed with. The 'layers' backend runs saved stacks with the same forward pass ({@link DjlLayers}; TrainingTest
- * checks that it reproduces a trained model's outputs); the file format is {@link LayerStack}'s.
+ * the loss is computed with. The 'layers' backend runs saved stacks with the same operations (TrainingTest checks
+ * that it reproduces this forward pass on a trained model); the file format is {@link LayerStack}'s.
  */
 final class TrainableStack {
 
@@ -112,7 +115,34 @@ final class TrainableStack {
 
     /** Applies the layers to a batch, recording autograd operations inside a gradient collector. */
     NDArray forward(NDArray x) {
-        return DjlLayers.forward(layers, params, x);
+        NDArray h = x;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            NDArray[] p = params[i];
+            h = switch (l.type()) {
+                case "linear" -> Linear.linear(h, p[0], p[1]).singletonOrThrow();
+                case "conv2d" -> Conv2d.conv2d(h, p[0], p[1], new Shape(l.stride(), l.stride()),
+                        new Shape(l.padding(), l.padding()), new Shape(1, 1), 1).singletonOrThrow();
+                case "upsample" -> h.repeat(h.getShape().dimension() - 2, l.stride()).repeat(h.getShape().dimension() - 1, l.stride());
+                case "crop" -> h.get(new NDIndex("..., :{}, :{}", l.shape()[0], l.shape()[1]));
+                case "relu" -> Activation.relu(h);
+                case "tanh" -> Activation.tanh(h);
+                case "sigmoid" -> Activation.sigmoid(h);
+                case "leaky-relu" -> Activation.leakyRelu(h, (float) l.alpha());
+                case "gelu" -> Activation.gelu(h);
+                case "flatten" -> h.reshape(h.getShape().get(0), -1);
+                case "reshape" -> {
+                    long[] s = new long[l.shape().length + 1];
+                    s[0] = h.getShape().get(0);
+                    for (int j = 0; j < l.shape().length; j++) {
+                        s[j + 1] = l.shape()[j];
+                    }
+                    yield h.reshape(new Shape(s));
+                }
+                default -> throw new LatentLabException("unknown layer type '" + l.type() + "'");
+            };
+        }
+        return h;
     }
 
     /** Writes {@code dir/NAME.layers.json} and the weight files; returns the json file. */
