@@ -276,9 +276,12 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                 ? choice(SeedSource.class, "seed source", s.source(), s.params()) : null;
         DataSet training = r.training() == null ? null : catalog.require(DataSet.class, r.training().dataset());
         Config c = config;
-        long available = MemoryBudget.available();
-        MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
         long count = seedCount(s, source);
+        int inMemory = Math.max(1, c.inMemorySeeds());
+        long need = Math.max(4 * MemoryBudget.perModelRowBytes(spec.inputSize(), spec.latentDim()),
+                count > 0 ? MemoryBudget.seedBytes(count, spec.latentDim(), c.chunkSize(), inMemory) : 0);
+        long available = MemoryBudget.available(need);
+        MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
         Analysis.Choice<org.latentlab.api.engine.SeedPartExecutor> executor = null;
         String large = c.largeExecutor() == null ? "" : c.largeExecutor().strip();
         if (r.executor() == null && !large.isEmpty() && !large.equals(org.latentlab.api.engine.SeedPartExecutor.LOCAL)
@@ -300,8 +303,8 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                     + " are for an executor that iterates elsewhere (e.g. spark); this analysis runs in this lab");
         }
         if (count > 0) {
-            MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), Math.max(1, c.inMemorySeeds()), available);
-            MemoryBudget.checkDisk(s.origin(), count, spec.latentDim(), Math.max(1, c.inMemorySeeds()), r.outDir());
+            MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), inMemory, available);
+            MemoryBudget.checkDisk(s.origin(), count, spec.latentDim(), inMemory, r.outDir());
         }
         return new Bound(strategy, clusterer, List.copyOf(metrics), source, training, executor);
     }
