@@ -87,6 +87,8 @@ class ProbeSuiteIT {
         // analyze: model folders
         p.add(cli("analyze: missing model", "analyze", List.of("--model", bad.resolve("nope").toString(), "--noise", "5", "--out", out),
                 1, "does not exist"));
+        p.add(cli("analyze: a model file given as the folder", "analyze", List.of("--model", MEM.resolve("encoder.onnx").toString(),
+                "--noise", "5", "--out", out), 1, "is a file; give the folder that holds model.json (" + MEM + ")"));
         for (String[] c : badModels()) {
             p.add(cli("analyze: model " + c[0], "analyze", List.of("--model", bad.resolve("model-" + c[0]).toString(), "--noise", "5",
                     "--out", out), 1, c[2]));
