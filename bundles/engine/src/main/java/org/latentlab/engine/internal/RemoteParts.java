@@ -259,9 +259,19 @@ final class RemoteParts implements AutoCloseable {
         // every part back: the executor is only ending (a driver still stopping); else tell it to stop now
         closed = done.cardinality() < parts();
         if (thread != null && !ended) {
-            try {
-                thread.join(STOP_MILLIS);
-            } catch (InterruptedException e) {
+            // A job is stopped by interrupting its thread (the lab's shutdown on Ctrl-C / SIGTERM): still wait for the
+            // executor to stop, or its thread outlives the engine bundle (NoClassDefFoundError of RemoteParts$Ended on
+            // the console) and the parts' folder is left.
+            boolean interrupted = Thread.interrupted();
+            long end = System.nanoTime() + STOP_MILLIS * 1_000_000L;
+            while (thread.isAlive() && System.nanoTime() < end) {
+                try {
+                    thread.join(Math.max(1, (end - System.nanoTime()) / 1_000_000L));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
             if (thread.isAlive()) {
