@@ -191,7 +191,7 @@ final class JobRunner {
 
     /** What a cancelled job says: it stopped, and left the output as it was. */
     static String cancelledMessage(java.nio.file.Path out) {
-        return out == null ? "cancelled; nothing was written" : "cancelled; nothing was written to " + out;
+        return "stopped before it finished; nothing was written" + (out == null ? "" : " to " + out);
     }
 
     static String describe(Throwable e) {

@@ -34,6 +34,7 @@ class JobEndingTest {
 
     @Test
     void aCancelledJobSaysItLeftTheOutputAsItWas() {
-        assertEquals("cancelled; nothing was written to /data/out", JobRunner.cancelledMessage(Path.of("/data/out")));
+        // the command line prints "analyze: cancelled: " before it
+        assertEquals("stopped before it finished; nothing was written to /data/out", JobRunner.cancelledMessage(Path.of("/data/out")));
     }
 }
