@@ -14,7 +14,8 @@ import org.latentlab.npy.Npy;
 
 /**
  * A careless researcher on the newest paths, with the real launcher: a large seed file (run in parts) on a small heap
- * runs every time, not only when the garbage collector happened to run before the request was checked.
+ * runs every time, not only when the garbage collector happened to run before the request was checked; a model.json
+ * that is a named pipe does not hang the launcher's engine prewarm.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CarelessIT {
@@ -67,6 +68,26 @@ class CarelessIT {
                 }
             }
         } finally {
+            ProbeSuiteIT.deleteTree(home);
+        }
+    }
+
+    @Test
+    void aModelJsonThatIsAPipeIsReportedNotWaitedFor() throws Exception {
+        // The launcher's engine prewarm read model.json before the command ran: a named pipe (or a stalled mount) there
+        // blocked the launcher for good; the command itself says at once that the folder holds no model.json file.
+        Path work = Files.createDirectories(Path.of(System.getProperty("latentlab.it.work")));
+        Path home = Files.createTempDirectory(work, "careless-");
+        try {
+            Path model = Files.createDirectories(home.resolve("model"));
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    new ProcessBuilder("mkfifo", model.resolve("model.json").toString()).start().waitFor() == 0, "mkfifo");
+            Run run = launch(home, "-Xmx128m", "analyze", "--model", model.toString(), "--noise", "10", "--out",
+                    home.resolve("out").toString(), "--quiet");
+            assertEquals(1, run.code(), run.err());
+            assertEquals("analyze: model folder " + model + " has no model.json", run.err().strip());
+        } finally {
+            Files.deleteIfExists(home.resolve("model/model.json"));
             ProbeSuiteIT.deleteTree(home);
         }
     }
