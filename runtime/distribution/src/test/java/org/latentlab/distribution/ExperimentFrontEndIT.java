@@ -71,7 +71,7 @@ class ExperimentFrontEndIT {
                 () -> err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("holding: waiting to be cancelled"));
         cancelEngineJobs();
         assertEquals(1, code.get(60, java.util.concurrent.TimeUnit.SECONDS));
-        assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("experiment: it-echo cancelled: cancelled"),
+        assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("experiment: it-echo cancelled: stopped before it finished; nothing was written to " + out),
                 err.toString(java.nio.charset.StandardCharsets.UTF_8));
         assertFalse(Files.exists(out.resolve("echo.txt")), "a cancelled run publishes nothing");
     }

@@ -87,6 +87,8 @@ class ProbeSuiteIT {
         // analyze: model folders
         p.add(cli("analyze: missing model", "analyze", List.of("--model", bad.resolve("nope").toString(), "--noise", "5", "--out", out),
                 1, "does not exist"));
+        p.add(cli("analyze: a model file given as the folder", "analyze", List.of("--model", MEM.resolve("encoder.onnx").toString(),
+                "--noise", "5", "--out", out), 1, "is a file; give the folder that holds model.json (" + MEM + ")"));
         for (String[] c : badModels()) {
             p.add(cli("analyze: model " + c[0], "analyze", List.of("--model", bad.resolve("model-" + c[0]).toString(), "--noise", "5",
                     "--out", out), 1, c[2]));
@@ -149,6 +151,9 @@ class ProbeSuiteIT {
         p.add(cli("analyze: out is the user's folder", "analyze", List.of("--model", m, "--noise", "5", "--out", keep), 1, keep));
         p.add(cli("analyze: out is a file", "analyze", List.of("--model", m, "--noise", "5", "--out", file), 1, file));
         p.add(cli("analyze: out below a file", "analyze", List.of("--model", m, "--noise", "5", "--out", below), 1, "notes.txt"));
+        p.add(cli("analyze: seeds that the run would replace", "analyze", List.of("--model", m, "--seeds",
+                bad.resolve("an-analysis-output/endpoints.npy").toString(), "--out", bad.resolve("an-analysis-output").toString()), 1,
+                "is a file of the earlier output in " + bad.resolve("an-analysis-output") + ", which this run replaces"));
         p.add(cli("analyze: out is another kind of output", "analyze", List.of("--model", m, "--noise", "5", "--out",
                 bad.resolve("a-field-output").toString()), 1, "a-field-output"));
         // field
@@ -478,6 +483,10 @@ class ProbeSuiteIT {
         LabFixture.Result field = lab.runAny("field", "--model", MEM.toString(), "--points", MEM.resolve("seeds.npy").toString(),
                 "--out", bad.resolve("a-field-output").toString());
         assertEquals(0, field.code(), field.err());
+        // an earlier analysis output, whose endpoints.npy a careless rerun takes as its seeds
+        LabFixture.Result analysis = lab.runAny("analyze", "--model", MEM.toString(), "--noise", "5", "--exporters", "json,npy",
+                "--out", bad.resolve("an-analysis-output").toString(), "--quiet");
+        assertEquals(0, analysis.code(), analysis.err());
     }
 
     static final int NAN_LATE_ROWS = 100_100;

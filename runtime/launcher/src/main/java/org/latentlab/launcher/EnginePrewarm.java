@@ -27,6 +27,11 @@ final class EnginePrewarm {
     private static final Pattern BACKEND = Pattern.compile("\"backend\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern FILE = Pattern.compile("\"(encoder|decoder)\"\\s*:\\s*\"([^\"]*)\"");
 
+    /** The commands whose model the prewarm guesses an engine for. */
+    private static final Set<String> PREWARMED = Set.of("demo", "train", "analyze", "field", "ood", "dictionary");
+    /** A model.json is a few hundred bytes; a larger file is not read to guess (the command reports it). */
+    static final long MAX_MODEL_JSON = 1 << 20;
+
     private EnginePrewarm() {}
 
     /**
@@ -51,16 +56,26 @@ final class EnginePrewarm {
         return engines;
     }
 
-    /** Starts the engines in a daemon thread; returns at once. */
+    /**
+     * Starts the engines in a daemon thread; returns at once. The guess reads model.json in that thread too: nothing
+     * here may hold up or fail the command (a model.json that is a named pipe or on a stalled network mount blocked the
+     * launcher for good).
+     */
     static void start(String command, List<String> args) {
         if ("false".equals(System.getProperty("latentlab.prewarm"))) {
             return;
         }
-        Set<String> engines = enginesFor(command, args);
-        if (engines.isEmpty()) {
-            return;
+        if (command == null || !PREWARMED.contains(command) || args.contains("--help") || args.contains("-h")) {
+            return; // no thread at all for help and commands that load no model
         }
+        List<String> given = List.copyOf(args);
         Thread t = new Thread(() -> {
+            Set<String> engines;
+            try {
+                engines = enginesFor(command, given);
+            } catch (Throwable ignored) { // the command reports what is wrong with the folder
+                return;
+            }
             ClassLoader loader = ai.djl.engine.Engine.class.getClassLoader();
             Thread.currentThread().setContextClassLoader(loader); // DJL finds its engine providers through it
             for (String e : engines) {
@@ -93,7 +108,12 @@ final class EnginePrewarm {
         Set<String> engines = new LinkedHashSet<>();
         String json;
         try {
-            json = Files.readString(folder.resolve("model.json"));
+            Path file = folder.resolve("model.json");
+            // a regular file of model.json's size only: not a pipe, a device or a data set saved under that name
+            if (!Files.isRegularFile(file) || Files.size(file) > MAX_MODEL_JSON) {
+                return engines;
+            }
+            json = Files.readString(file);
         } catch (IOException | RuntimeException e) {
             return engines; // the analysis says what is wrong with the folder
         }

@@ -41,6 +41,28 @@ class EnginePrewarmTest {
     }
 
     @Test
+    void onlyASmallRegularModelJsonIsRead() throws Exception {
+        // a named pipe: reading it blocked the launcher before the command ran (it reports "has no model.json" at once)
+        Path pipe = Files.createDirectories(dir.resolve("pipe"));
+        Path fifo = pipe.resolve("model.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        Thread writer = new Thread(() -> { // so that a reader of the pipe gets a model.json that names an engine, and ends
+            try {
+                Files.writeString(fifo, "{\"encoder\": \"e.onnx\", \"decoder\": \"d.onnx\"}");
+            } catch (IOException ignored) {
+                // no reader
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        assertEquals(Set.of(), EnginePrewarm.enginesOf(pipe), "a pipe is not read");
+        // a data set saved as model.json: not read into the launcher's heap to guess an engine
+        String big = "{\"encoder\": \"e.onnx\", \"decoder\": \"d.onnx\", \"pad\": \"" + "x".repeat((int) EnginePrewarm.MAX_MODEL_JSON) + "\"}";
+        assertEquals(Set.of(), EnginePrewarm.enginesOf(model("big", big)));
+        assertEquals(Set.of(EnginePrewarm.ONNX), EnginePrewarm.enginesOf(model("small", "{\"encoder\": \"e.onnx\"}")));
+    }
+
+    @Test
     void nothingWhereTheCommandTellsNothing() throws IOException {
         Path pt = model("pt", "{\"encoder\": \"enc.pt\", \"decoder\": \"dec.pt\"}");
         assertEquals(Set.of(), EnginePrewarm.enginesFor("analyze", List.of("--model", dir.resolve("missing").toString())));

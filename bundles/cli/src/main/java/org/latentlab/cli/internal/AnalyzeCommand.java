@@ -68,6 +68,19 @@ public class AnalyzeCommand implements Subcommand {
         printer.progress(p.stage(), p.message(), p.done(), p.total(), "seed-steps");
     }
 
+    /**
+     * A line under the counts when no seed converged because every one diverged: a model whose decoder gives NaN, or
+     * a map that blows up, otherwise looks like a run that found nothing ("0 distinct fixed points").
+     */
+    static String note(long seeds, long converged, long diverged, double divergenceNorm) {
+        if (seeds == 0 || converged > 0 || diverged < seeds) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "Note: every trajectory diverged (a NaN or infinite value%s): check the model, e.g. "
+                + "'latentlab field --model DIR --points SEEDS.npy' shows f(z) - z at the seeds", Double.isNaN(divergenceNorm)
+                ? "" : ", or a norm above divergenceNorm=" + divergenceNorm);
+    }
+
     static void print(PrintStream out, AnalysisResult r, Path outDir) {
         long converged = r.seedSummary().converged();
         long diverged = r.seedSummary().diverged();
@@ -79,6 +92,10 @@ public class AnalyzeCommand implements Subcommand {
         }
         out.printf(Locale.ROOT, "%d converged, %d diverged, %d not converged, in %.1f s%n", converged, diverged,
                 n - converged - diverged, r.elapsedMillis() / 1000.0);
+        String note = note(n, converged, diverged, r.strategyParams().getDouble("divergenceNorm", Double.NaN));
+        if (note != null) {
+            out.println(note);
+        }
         out.printf(Locale.ROOT, "%d distinct fixed points:%n", r.attractors().size());
         out.printf(Locale.ROOT, "%5s %8s %7s  %-10s %8s %8s %17s%n", "id", "basin", "share", "kind", "rho", "||J||", "steps mean/pred");
         int shown = 0;

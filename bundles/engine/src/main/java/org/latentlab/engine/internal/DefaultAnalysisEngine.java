@@ -1,6 +1,7 @@
 package org.latentlab.engine.internal;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -266,6 +267,9 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         }
         SeedReader.checkBeforeRun(s, spec);
         org.latentlab.io.OutputFolder.check(r.outDir(), org.latentlab.io.OutputFolder.ANALYSIS); // before any work
+        if (s.kind() == SeedSpec.Kind.LATENTS || s.kind() == SeedSpec.Kind.INPUTS) {
+            checkNotReplaced(s.file(), r.outDir());
+        }
         Analysis.Choice<IterationStrategy> strategy = choice(IterationStrategy.class, "strategy", r.strategy(), r.strategyParams());
         Analysis.Choice<AttractorClusterer> clusterer = choice(AttractorClusterer.class, "clusterer", r.clusterer(),
                 r.clustererParams());
@@ -276,9 +280,12 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                 ? choice(SeedSource.class, "seed source", s.source(), s.params()) : null;
         DataSet training = r.training() == null ? null : catalog.require(DataSet.class, r.training().dataset());
         Config c = config;
-        long available = MemoryBudget.available();
-        MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
         long count = seedCount(s, source);
+        int inMemory = Math.max(1, c.inMemorySeeds());
+        long need = Math.max(4 * MemoryBudget.perModelRowBytes(spec.inputSize(), spec.latentDim()),
+                count > 0 ? MemoryBudget.seedBytes(count, spec.latentDim(), c.chunkSize(), inMemory) : 0);
+        long available = MemoryBudget.available(need);
+        MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), c.modelBatch(), available);
         Analysis.Choice<org.latentlab.api.engine.SeedPartExecutor> executor = null;
         String large = c.largeExecutor() == null ? "" : c.largeExecutor().strip();
         if (r.executor() == null && !large.isEmpty() && !large.equals(org.latentlab.api.engine.SeedPartExecutor.LOCAL)
@@ -300,10 +307,35 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
                     + " are for an executor that iterates elsewhere (e.g. spark); this analysis runs in this lab");
         }
         if (count > 0) {
-            MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), Math.max(1, c.inMemorySeeds()), available);
-            MemoryBudget.checkDisk(s.origin(), count, spec.latentDim(), Math.max(1, c.inMemorySeeds()), r.outDir());
+            MemoryBudget.checkSeeds(s.origin(), count, spec.latentDim(), c.chunkSize(), inMemory, available);
+            MemoryBudget.checkDisk(s.origin(), count, spec.latentDim(), inMemory, r.outDir());
         }
         return new Bound(strategy, clusterer, List.copyOf(metrics), source, training, executor);
+    }
+
+    /**
+     * Refuses a seed file that the earlier output in {@code out} lists as its own: publishing this run replaces or
+     * removes every such file, so {@code analyze --seeds out/endpoints.npy --out out} would lose the very seeds the
+     * result says it came from.
+     */
+    static void checkNotReplaced(Path seeds, Path out) {
+        if (seeds == null || out == null || !Files.isDirectory(out)) {
+            return;
+        }
+        Optional<org.latentlab.io.OutputFolder.Marker> marker = org.latentlab.io.OutputFolder.marker(out);
+        if (marker.isEmpty()) {
+            return;
+        }
+        try {
+            Path dir = out.toRealPath();
+            Path file = seeds.toRealPath();
+            if (file.startsWith(dir) && marker.get().files().contains(dir.relativize(file).toString().replace('\\', '/'))) {
+                throw new LatentLabException("seed file " + seeds + " is a file of the earlier output in " + out + ", which this "
+                        + "run replaces: copy it elsewhere first, or choose another --out; nothing was changed");
+            }
+        } catch (java.io.IOException e) {
+            // unreadable paths are reported by the seed and output checks
+        }
     }
 
     /** How many seeds a request asks for, when that is known before running it; else -1. */

@@ -51,10 +51,14 @@ final class ExperimentRunner {
         }
         try {
             runStarted(job, experiment, params);
-        } catch (CancellationException e) {
-            job.fail(JobStatus.CANCELLED, e, "cancelled");
-        } catch (LatentLabException e) {
-            job.fail(JobStatus.FAILED, e, e.getMessage());
+        } catch (RuntimeException e) {
+            if (JobRunner.endsCancelled(e, job.cancelled())) {
+                job.fail(JobStatus.CANCELLED, e, JobRunner.cancelledMessage(job.request().outDir()));
+            } else if (e instanceof LatentLabException) {
+                job.fail(JobStatus.FAILED, e, e.getMessage());
+            } else {
+                job.fail(JobStatus.FAILED, e, "job failed: " + JobRunner.describe(e));
+            }
         } catch (OutOfMemoryError e) {
             job.fail(JobStatus.FAILED, e, "job failed: out of memory in stage '" + job.progress().stage()
                     + "'; use fewer inputs or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)");
@@ -173,7 +177,7 @@ final class ExperimentRunner {
                 throw new LatentLabException("experiment '" + job.request().experiment() + "' runs without a model");
             }
             int batch = MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch,
-                    MemoryBudget.available());
+                    MemoryBudget.available(4 * MemoryBudget.perModelRowBytes(spec.inputSize(), spec.latentDim())));
             return new ModelLatentMap(model, new ModelBatch(spec.name(), batch));
         }
 

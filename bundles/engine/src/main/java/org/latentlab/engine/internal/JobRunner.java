@@ -89,7 +89,8 @@ final class JobRunner {
             stages.stage("loading", -1, "reading " + r.modelFolder());
             ModelSpec spec = loader.read(r.modelFolder());
             ModelBatch batch = new ModelBatch(spec.name(),
-                    MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch, MemoryBudget.available()));
+                    MemoryBudget.modelBatch(spec.name(), spec.inputSize(), spec.latentDim(), modelBatch,
+                            MemoryBudget.available(4 * MemoryBudget.perModelRowBytes(spec.inputSize(), spec.latentDim()))));
             // Exporters write into a staging folder; only a complete set is published (never over foreign files).
             // Runs above the in-memory limit stream per-seed results into a work folder inside it (same file system:
             // the npy exporter links them), deleted before the publish.
@@ -144,22 +145,53 @@ final class JobRunner {
                 out.publish();
                 job.succeed(result, result.elapsedMillis());
             }
-        } catch (CancellationException e) {
-            job.fail(JobStatus.CANCELLED, e, "cancelled");
-        } catch (LatentLabException e) {
-            job.fail(JobStatus.FAILED, e, e.getMessage());
+        } catch (RuntimeException e) {
+            if (endsCancelled(e, job.cancelled())) {
+                job.fail(JobStatus.CANCELLED, e, cancelledMessage(r.outDir()));
+            } else if (e instanceof LatentLabException) {
+                job.fail(JobStatus.FAILED, e, e.getMessage());
+            } else {
+                failUnexpected(job, r, e);
+            }
         } catch (OutOfMemoryError e) {
             job.fail(JobStatus.FAILED, e, "job failed: out of memory in stage '" + job.progress().stage()
                     + "'; use fewer seeds or a smaller chunkSize / modelBatch (DATA/etc/org.latentlab.engine.cfg), "
                     + "or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)");
         } catch (Exception | LinkageError | StackOverflowError e) {
-            // A plugin that went away mid-job, or a bug: fail this job with a clear message, keep the engine.
-            String cause = describe(e);
-            List<String> gone = removed(r);
-            String msg = gone.isEmpty() ? "job failed: " + cause
-                    : "job failed because " + String.join(", ", gone) + " was removed while it ran (" + cause + ")";
-            job.fail(JobStatus.FAILED, new LatentLabException(msg, e), msg);
+            failUnexpected(job, r, e);
         }
+    }
+
+    /** A plugin that went away mid-job, or a bug: fail this job with a clear message, keep the engine. */
+    private void failUnexpected(EngineJob<AnalysisRequest, AnalysisResult> job, AnalysisRequest r, Throwable e) {
+        String cause = describe(e);
+        List<String> gone = removed(r);
+        String msg = gone.isEmpty() ? "job failed: " + cause
+                : "job failed because " + String.join(", ", gone) + " was removed while it ran (" + cause + ")";
+        job.fail(JobStatus.FAILED, new LatentLabException(msg, e), msg);
+    }
+
+    /**
+     * Whether a job that threw {@code e} ends cancelled rather than failed: a cancel, or any failure once a cancel was
+     * asked for. Stopping a job interrupts its thread, and an interrupted write fails with ClosedByInterruptException:
+     * that is the cancel arriving, not a disk that cannot be written (it was reported as "cannot write the per-seed
+     * results ... ClosedByInterruptException" when the lab was stopped by SIGTERM).
+     */
+    static boolean endsCancelled(Throwable e, boolean cancelRequested) {
+        if (cancelRequested || e instanceof CancellationException) {
+            return true;
+        }
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.nio.channels.ClosedByInterruptException || c instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What a cancelled job says: it stopped, and left the output as it was. */
+    static String cancelledMessage(java.nio.file.Path out) {
+        return "stopped before it finished; nothing was written" + (out == null ? "" : " to " + out);
     }
 
     static String describe(Throwable e) {

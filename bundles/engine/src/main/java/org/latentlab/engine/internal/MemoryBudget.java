@@ -29,6 +29,25 @@ final class MemoryBudget {
         return Math.max(0, (long) (rt.maxMemory() * 0.85) - used);
     }
 
+    /**
+     * The heap left for work that needs {@code need} bytes. The quick estimate counts garbage not yet collected as
+     * used (a lab that has just started, a seed file just checked row by row), so when it falls short the heap is
+     * collected once and measured again: whether a request is refused must not depend on when the collector last ran
+     * (with -Xmx96m the same 300,000 seeds were refused or run from one try to the next).
+     */
+    static long available(long need) {
+        return available(need, MemoryBudget::available, System::gc);
+    }
+
+    static long available(long need, java.util.function.LongSupplier measure, Runnable collect) {
+        long a = measure.getAsLong();
+        if (a >= need) {
+            return a;
+        }
+        collect.run();
+        return Math.max(a, measure.getAsLong());
+    }
+
     private MemoryBudget() {}
 
     /**
@@ -37,9 +56,9 @@ final class MemoryBudget {
      * the heap left, with a message that says how many would fit.
      */
     static void checkSeeds(String origin, long seeds, int k, int chunkSize, int inMemory, long available) {
-        long held = seeds <= inMemory ? seeds : Math.min(seeds, (long) inMemory + chunkSize);
+        long held = heldSeeds(seeds, chunkSize, inMemory);
         Tensor.checkedSize(origin + ": " + held + " seeds of dimension " + k, held, k);
-        long need = held * perSeedBytes(k) + (long) Math.min(seeds, chunkSize) * 4L * k * 8;
+        long need = seedBytes(seeds, k, chunkSize, inMemory);
         if (need > available) {
             long fit = Math.max(0, (available - (long) chunkSize * 4L * k * 8) / perSeedBytes(k));
             if (seeds > inMemory) {
@@ -53,6 +72,19 @@ final class MemoryBudget {
                             + "about %,d seeds per job, or give Java more heap (LATENTLAB_JAVA_OPTS=-Xmx...)",
                     origin, seeds, k, bytes(need), bytes(available), fit));
         }
+    }
+
+    /** Seeds held in memory at once: all of them up to {@code inMemory}, about {@code inMemory} above it. */
+    private static long heldSeeds(long seeds, int chunkSize, int inMemory) {
+        return seeds <= inMemory ? seeds : Math.min(seeds, (long) inMemory + chunkSize);
+    }
+
+    /** What {@link #checkSeeds} asks of the heap (saturating: a count too large for one array is refused there). */
+    static long seedBytes(long seeds, int k, int chunkSize, int inMemory) {
+        long held = heldSeeds(seeds, chunkSize, inMemory);
+        long per = perSeedBytes(k);
+        long rows = held > Long.MAX_VALUE / 2 / per ? Long.MAX_VALUE / 2 : held * per;
+        return rows + (long) Math.min(seeds, chunkSize) * 4L * k * 8;
     }
 
     /** Per seed on disk above the in-memory limit: seed and end point rows, and the per-seed columns. */

@@ -15,6 +15,11 @@ final class ModelFolders {
 
     static ModelSpec read(Path folder) {
         Path json = folder.resolve("model.json");
+        if (Files.isRegularFile(folder)) { // e.g. --model DIR/encoder.pt or DIR/model.json
+            Path parent = folder.toAbsolutePath().getParent();
+            throw new LatentLabException("model folder " + folder + " is a file; give the folder that holds model.json"
+                    + (parent != null && Files.isRegularFile(parent.resolve("model.json")) ? " (" + parent + ")" : ""));
+        }
         if (!Files.isDirectory(folder)) {
             throw new LatentLabException("model folder " + folder + " does not exist");
         }

@@ -45,6 +45,8 @@ final class RemoteParts implements AutoCloseable {
 
     /** How long closing waits for the executor to stop after it was told to. */
     static final long STOP_MILLIS = 120_000;
+    /** How long a job stopped by an interrupt waits for its executor: half the engine's cleanup time at shutdown. */
+    static final long INTERRUPTED_STOP_MILLIS = DefaultAnalysisEngine.CLEANUP_MILLIS / 2;
 
     private sealed interface Event {}
 
@@ -134,6 +136,8 @@ final class RemoteParts implements AutoCloseable {
                 return closed || listener.cancelled();
             }
         };
+        // loaded now: an executor that outlives the engine bundle (stopped at shutdown) must not fail on loading it
+        Class<?> endedEvent = Ended.class;
         thread = new Thread(() -> {
             Throwable error = null;
             try {
@@ -259,14 +263,28 @@ final class RemoteParts implements AutoCloseable {
         // every part back: the executor is only ending (a driver still stopping); else tell it to stop now
         closed = done.cardinality() < parts();
         if (thread != null && !ended) {
-            try {
-                thread.join(STOP_MILLIS);
-            } catch (InterruptedException e) {
+            // A job is stopped by interrupting its thread (the lab's shutdown on Ctrl-C / SIGTERM): still wait for the
+            // executor to stop, or its thread outlives the engine bundle (NoClassDefFoundError of RemoteParts$Ended on
+            // the console) and the parts' folder is left.
+            // Stopped by an interrupt, it waits only part of the time the engine's shutdown gives a job to clean up
+            // (DefaultAnalysisEngine.CLEANUP_MILLIS): an executor that does not stop in time must not keep the job from
+            // removing its staging folder before the process exits.
+            boolean interrupted = Thread.interrupted();
+            long wait = interrupted ? INTERRUPTED_STOP_MILLIS : STOP_MILLIS;
+            long end = System.nanoTime() + wait * 1_000_000L;
+            while (thread.isAlive() && System.nanoTime() < end) {
+                try {
+                    thread.join(Math.max(1, (end - System.nanoTime()) / 1_000_000L));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
             if (thread.isAlive()) {
                 System.getLogger(RemoteParts.class.getName()).log(System.Logger.Level.WARNING, where + " still runs "
-                        + STOP_MILLIS / 1000 + " s after it was told to stop; its work folder " + settings.work() + " may be left");
+                        + wait / 1000 + " s after it was told to stop; its work folder " + settings.work() + " may be left");
                 return;
             }
         }

@@ -69,6 +69,14 @@ class ModelFoldersTest {
     }
 
     @Test
+    void aModelFileGivenForItsFolderIsNamedAsAFile() throws Exception {
+        Path m = model(json("[16]", "4"));
+        LatentLabException e = assertThrows(LatentLabException.class, () -> ModelFolders.read(m.resolve("encoder.onnx")));
+        assertEquals("model folder " + m.resolve("encoder.onnx") + " is a file; give the folder that holds model.json ("
+                + m.toAbsolutePath() + ")", e.getMessage());
+    }
+
+    @Test
     void memoryIsBudgetedBeforeAJobRuns() throws Exception {
         long gb = 1L << 30;
         // 1 GB left; a 3x256x256 input needs ~2.4 MB per model row: a quarter of the heap holds 2^28 / 2,359,552 = 113 rows

@@ -215,6 +215,75 @@ class RemotePartsTest {
     }
 
     @Test
+    void aJobStoppedByAnInterruptWaitsForItsExecutorToStop() throws Exception {
+        // The lab's shutdown cancels a job and interrupts its thread. The executor (a Spark driver winding down) ends a
+        // moment after it is told: the analysis must wait for it and then remove the parts' folder, not return at the
+        // interrupt with the executor's thread still running and the folder left.
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean executorEnded = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean cancel = new java.util.concurrent.atomic.AtomicBoolean();
+        SeedPartExecutor slow = (job, params, listener) -> {
+            started.countDown();
+            while (!listener.cancelled()) {
+                Thread.onSpinWait();
+            }
+            while (true) { // stopping takes until the test releases it, interrupts or not
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException e) {
+                    // keep stopping
+                }
+            }
+            executorEnded.set(true);
+        };
+        Tensor seeds = Tensor.ofRows(AnalysisTest.gaussianSeeds(60, 2, 11, 1.5));
+        Analysis.Inputs in = new Analysis.Inputs(PartsAnalysisTest.THREE_WELLS, SeedInput.of(seeds),
+                AnalysisTest.choice("s", new PicardIteration(), Map.of()), AnalysisTest.choice("c", new CosineClusterer(), Map.of()),
+                List.of(), Optional.empty(), Optional.empty(), 10, Spectra.Settings.defaults(1e-3), Integer.MAX_VALUE, null);
+        Path work = dir.resolve("stopped");
+        RemoteParts.Settings remote = new RemoteParts.Settings(AnalysisTest.choice("slow", slow, Map.of()), dir, "s", Map.of(),
+                1024, 2, Integer.MAX_VALUE, work);
+        Analysis.Listener l = new Analysis.Listener() {
+            public void stage(String stage, long total, String message) {}
+
+            public void advance(long units) {}
+
+            public boolean cancelled() {
+                return cancel.get();
+            }
+        };
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean endedWhenDone = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean folderWhenDone = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread job = new Thread(() -> {
+            try {
+                Analysis.run(in, remote, l);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+            endedWhenDone.set(executorEnded.get());
+            folderWhenDone.set(Files.exists(work));
+        });
+        job.start();
+        started.await();
+        cancel.set(true);
+        job.interrupt();
+        // release the executor once the job waits for it in close(), or has returned without waiting
+        while (job.isAlive() && java.util.Arrays.stream(job.getStackTrace())
+                .noneMatch(f -> f.getClassName().equals(RemoteParts.class.getName()) && f.getMethodName().equals("close"))) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        job.join();
+        // a cancel, or a read cut by the interrupt (ClosedByInterruptException): the job ends cancelled either way
+        assertTrue(thrown.get() != null && JobRunner.endsCancelled(thrown.get(), false), String.valueOf(thrown.get()));
+        assertTrue(endedWhenDone.get(), "the executor had stopped when the job ended");
+        assertFalse(folderWhenDone.get(), "the parts' folder was removed");
+    }
+
+    @Test
     void partSizes() {
         assertEquals(4096, RemoteParts.partSize(5000, 0, 4096, 100_000), "by default at least 2 parts of whole chunks");
         assertEquals(4096 * 25, RemoteParts.partSize(1_000_000, 0, 4096, 100_000), "by default about the limit, whole chunks");

@@ -527,7 +527,8 @@ public class AndersonAcceleration implements StreamingIteration {
 
     /**
      * The attractors seeds of this run have converged to, each with M = (I − J)⁻¹ of its Jacobian J (central differences,
-     * once per attractor, in one map call). A seed whose point z lies within a quarter of the distance between its
+     * once per attractor, in one map call; a point whose Jacobian has an eigenvalue of modulus 1 or more, a saddle an
+     * end point lay near, gets no chord steps). A seed whose point z lies within a quarter of the distance between its
      * nearest attractor z* and any other may take the chord step z' = z + M (f(z) − z) (Newton's step with the
      * Jacobian at z*), when that step brings it nearer z* by half at least; the loop's residual check and the
      * plain-image rule still decide, so an end point is a fixed point of f that plain steps contract to.
@@ -598,17 +599,39 @@ public class AndersonAcceleration implements StreamingIteration {
             float[] out = Maps.apply(f, in, rows, k);
             for (int x = from; x < to; x++) {
                 double[] a = new double[k * k]; // I − J, row-major
+                double[][] jacobian = new double[k][k];
                 for (int j = 0; j < k; j++) { // column j of J
                     int r = ((x - from) * 2 * k + 2 * j) * k;
                     for (int row = 0; row < k; row++) {
                         double jac = ((double) out[r + row] - out[r + k + row]) / steps[x - from][j];
+                        jacobian[row][j] = jac;
                         a[row * k + j] = (row == j ? 1 : 0) - jac;
                     }
                 }
-                inverses.set(x, invert(a, k));
+                // Chord steps are Newton's steps: they converge to any fixed point. Only an attractor may pull seeds in;
+                // a converged end point that lies near a saddle would otherwise gather the seeds around it.
+                inverses.set(x, attracting(jacobian) ? invert(a, k) : null);
             }
             prepared = to;
             return rows;
+        }
+
+        /** Whether every eigenvalue of J has modulus below 1 (false when the decomposition fails). */
+        static boolean attracting(double[][] jacobian) {
+            try {
+                org.apache.commons.math3.linear.EigenDecomposition e = new org.apache.commons.math3.linear.EigenDecomposition(
+                        new org.apache.commons.math3.linear.Array2DRowRealMatrix(jacobian, false));
+                double[] re = e.getRealEigenvalues();
+                double[] im = e.getImagEigenvalues();
+                for (int i = 0; i < re.length; i++) {
+                    if (!(Math.hypot(re[i], im[i]) < 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (RuntimeException e) { // no convergence, NaN entries: no chord steps for this point
+                return false;
+            }
         }
 
         /** The chord step from row {@code base} of z with residual r into out; false where none applies. */

@@ -108,9 +108,7 @@ final class DjlLatentModel implements LatentModel {
     }
 
     private static String firstLine(Throwable e) {
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = msg.indexOf('\n');
-        return nl > 0 ? msg.substring(0, nl) : msg;
+        return EngineMessages.summary(e);
     }
 
     /** Runs DJL work with the thread context class loader DJL needs; errors become a LatentLabException naming {@code what}. */

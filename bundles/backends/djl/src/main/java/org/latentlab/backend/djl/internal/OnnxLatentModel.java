@@ -419,9 +419,7 @@ final class OnnxLatentModel implements LatentModel {
     }
 
     private static String firstLine(Throwable e) {
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = msg.indexOf('\n');
-        return (nl > 0 ? msg.substring(0, nl) : msg).trim();
+        return EngineMessages.summary(e);
     }
 
     private static void closeQuietly(Net net) {

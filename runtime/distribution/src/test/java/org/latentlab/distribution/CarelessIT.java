@@ -1,0 +1,106 @@
+package org.latentlab.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.latentlab.npy.Npy;
+
+/**
+ * A careless researcher on the newest paths, with the real launcher: a large seed file (run in parts) on a small heap
+ * runs every time, not only when the garbage collector happened to run before the request was checked; a model.json
+ * that is a named pipe does not hang the launcher's engine prewarm.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class CarelessIT {
+
+    static final Path MEMORIZER = Path.of(System.getProperty("latentlab.it.models")).resolve("memorizer");
+
+    record Run(int code, String out, String err) {}
+
+    static Run launch(Path home, String heap, String... args) throws Exception {
+        Path script = Path.of(System.getProperty("latentlab.distribution"), "bin", "latentlab");
+        List<String> cmd = new java.util.ArrayList<>(List.of(script.toString(), "--home", home.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("LATENTLAB_JAVA_OPTS", heap);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> quietly(p.getErrorStream()));
+        CompletableFuture<String> std = CompletableFuture.supplyAsync(() -> quietly(p.getInputStream()));
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("latentlab " + String.join(" ", args) + " did not end: " + err.getNow(""));
+        }
+        return new Run(p.exitValue(), std.get(), err.get());
+    }
+
+    @Test
+    void aLargeSeedFileOnASmallHeapRunsEveryTime() throws Exception {
+        // 300,000 latent seeds (3 parts of ~100,000, ~23 MB held at once) with -Xmx96m: the lab has just started and
+        // checked the file row by row, so much of the heap is garbage when the request is checked. It was refused
+        // ("... but this lab can use 3 MB") in 5 of 6 tries before the check collected garbage before refusing.
+        Path work = Files.createDirectories(Path.of(System.getProperty("latentlab.it.work")));
+        Path home = Files.createTempDirectory(work, "careless-");
+        try {
+            int n = 300_000;
+            float[] z = new float[n * 4];
+            java.util.Random r = new java.util.Random(3);
+            for (int i = 0; i < z.length; i++) {
+                z[i] = (float) r.nextGaussian();
+            }
+            Path seeds = home.resolve("seeds.npy");
+            Npy.writeFloats(seeds, new int[] {n, 4}, z);
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Path out = home.resolve("out-" + attempt);
+                Run run = launch(home, "-Xmx96m", "analyze", "--model", MEMORIZER.toString(), "--seeds", seeds.toString(),
+                        "--exporters", "json,npy", "--out", out.toString(), "--quiet");
+                assertEquals(0, run.code(), "attempt " + attempt + ": " + run.err());
+                assertArrayEquals(new int[] {n}, Npy.header(out.resolve("labels.npy")).shape());
+                try (Stream<Path> s = Files.list(home)) {
+                    assertEquals(List.of(), s.map(x -> x.getFileName().toString()).filter(x -> x.contains("staging")).toList());
+                }
+            }
+        } finally {
+            ProbeSuiteIT.deleteTree(home);
+        }
+    }
+
+    @Test
+    void aModelJsonThatIsAPipeIsReportedNotWaitedFor() throws Exception {
+        // The launcher's engine prewarm read model.json before the command ran: a named pipe (or a stalled mount) there
+        // blocked the launcher for good; the command itself says at once that the folder holds no model.json file.
+        Path work = Files.createDirectories(Path.of(System.getProperty("latentlab.it.work")));
+        Path home = Files.createTempDirectory(work, "careless-");
+        try {
+            Path model = Files.createDirectories(home.resolve("model"));
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    new ProcessBuilder("mkfifo", model.resolve("model.json").toString()).start().waitFor() == 0, "mkfifo");
+            Run run = launch(home, "-Xmx128m", "analyze", "--model", model.toString(), "--noise", "10", "--out",
+                    home.resolve("out").toString(), "--quiet");
+            assertEquals(1, run.code(), run.err());
+            assertEquals("analyze: model folder " + model + " has no model.json", run.err().strip());
+        } finally {
+            Files.deleteIfExists(home.resolve("model/model.json"));
+            ProbeSuiteIT.deleteTree(home);
+        }
+    }
+
+    private static void assertArrayEquals(int[] a, int[] b) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
+    }
+
+    private static String quietly(java.io.InputStream in) {
+        try {
+            return LabFixture.read(in);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+# careless seed files for the probes (latentDim 4 memorizer)
+import numpy as np
+rng = np.random.default_rng(0)
+n = 300_000
+z = rng.standard_normal((n, 4)).astype(np.float32)
+np.save("good300k.npy", z)
+raw = open("good300k.npy", "rb").read()
+open("trunc-mid.npy", "wb").write(raw[: len(raw) // 2 + 3])   # cut in the middle of a row, in the second part
+open("trunc-late.npy", "wb").write(raw[: len(raw) - 1000])
+zn = z.copy(); zn[250_123, 2] = np.nan; np.save("nan-late.npy", zn)   # third part
+zr = z.copy(); zr[150_000:150_010, :] = np.nan; np.save("nan-rows.npy", zr)
+zi = z.copy(); zi[299_999, 0] = np.inf; np.save("inf-last.npy", zi)
+np.save("f64.npy", z.astype(np.float64))
+np.save("f64-small.npy", z[:100].astype(np.float64))
+np.save("f16.npy", z[:100].astype(np.float16))
+np.save("i32.npy", np.ones((100, 4), np.int32))
+np.save("wide5.npy", rng.standard_normal((n, 5)).astype(np.float32))
+np.save("narrow3.npy", rng.standard_normal((n, 3)).astype(np.float32))
+np.save("zero.npy", np.zeros((0, 4), np.float32))
+np.save("zero-wide.npy", np.zeros((0, 5), np.float32))
+np.save("one-d.npy", z[:, 0].copy())
+np.save("bigendian.npy", z[:1000].astype('>f4'))
+np.save("fortran.npy", np.asfortranarray(z[:1000]))
+np.save("inputs16-300k.npy", rng.standard_normal((n, 16)).astype(np.float32))
+np.save("huge-values.npy", (z * 1e30).astype(np.float32))
+np.save("object.npy", np.array([[1, 2, 3, 4]], dtype=object), allow_pickle=True)
