@@ -15,7 +15,8 @@ import org.latentlab.npy.Npy;
 /**
  * A careless researcher on the newest paths, with the real launcher: a large seed file (run in parts) on a small heap
  * runs every time, not only when the garbage collector happened to run before the request was checked; a model.json
- * that is a named pipe does not hang the launcher's engine prewarm.
+ * that is a named pipe does not hang the launcher's engine prewarm; a Spark master that does not answer fails the
+ * analysis with its address instead of leaving it waiting.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CarelessIT {
@@ -88,6 +89,32 @@ class CarelessIT {
             assertEquals("analyze: model folder " + model + " has no model.json", run.err().strip());
         } finally {
             Files.deleteIfExists(home.resolve("model/model.json"));
+            ProbeSuiteIT.deleteTree(home);
+        }
+    }
+
+    @Test
+    void aSparkMasterThatDoesNotAnswerFailsTheAnalysisNamingIt() throws Exception {
+        // Nothing listens at the port: Spark itself retried for about a minute and then could leave the driver waiting
+        // for good; the driver now checks the master's address first and the lab reports what it found.
+        Path work = Files.createDirectories(Path.of(System.getProperty("latentlab.it.work")));
+        Path home = Files.createTempDirectory(work, "careless-");
+        try {
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = free.getLocalPort();
+            }
+            Path out = home.resolve("out");
+            Run run = launch(home, "-Xmx256m", "analyze", "--model", MEMORIZER.toString(), "--noise", "100", "--spark",
+                    "spark://127.0.0.1:" + port, "--out", out.toString(), "--quiet");
+            assertEquals(1, run.code(), run.err());
+            org.junit.jupiter.api.Assertions.assertTrue(run.err().contains("cannot reach the Spark master spark://127.0.0.1:" + port),
+                    run.err());
+            org.junit.jupiter.api.Assertions.assertFalse(Files.exists(out), "nothing written to " + out);
+            try (Stream<Path> s = Files.list(home)) {
+                assertEquals(List.of(), s.map(x -> x.getFileName().toString()).filter(x -> x.contains("staging")).toList());
+            }
+        } finally {
             ProbeSuiteIT.deleteTree(home);
         }
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.TaskFailedReason;
@@ -61,6 +62,8 @@ public final class SweepDriver {
     private final DriverJob job;
     private final PrintStream events;
     private volatile boolean cancelled;
+    /** Whether this driver is its own process (main), which it may halt when a cancel does not stop Spark. */
+    private boolean ownProcess;
 
     SweepDriver(DriverJob job, PrintStream events) {
         this.job = job;
@@ -76,7 +79,9 @@ public final class SweepDriver {
         System.setOut(System.err); // standard output carries events only
         int rc;
         try {
-            rc = new SweepDriver(DriverJob.read(Path.of(args[0])), events).run(System.in);
+            SweepDriver driver = new SweepDriver(DriverJob.read(Path.of(args[0])), events);
+            driver.ownProcess = true;
+            rc = driver.run(System.in);
         } catch (Throwable e) {
             events.println("error " + oneLine(describe(e)));
             e.printStackTrace();
@@ -105,6 +110,11 @@ public final class SweepDriver {
         Path results = Path.of(job.results());
         Files.createDirectories(results);
 
+        String unreachable = unreachableMaster(job.master(), MASTER_CONNECT_MILLIS);
+        if (unreachable != null) { // Spark itself retries for about a minute, then may leave the driver waiting for good
+            emit("error", unreachable);
+            return 1;
+        }
         JavaSparkContext sc;
         try {
             sc = new JavaSparkContext(conf);
@@ -144,7 +154,13 @@ public final class SweepDriver {
                 t.setDaemon(true);
                 t.start();
             }
-            left.await();
+            while (!left.await(500, TimeUnit.MILLISECONDS)) {
+                if (sc.sc().isStopped()) { // e.g. the master stopped answering: jobs submitted then may never end
+                    emit("error", "the Spark context stopped before the jobs ended (master " + job.master()
+                            + " lost or unresponsive; see driver.log)");
+                    return cancelled ? 3 : 1;
+                }
+            }
         } finally {
             sc.stop(); // delivers the listener's last events first
         }
@@ -187,6 +203,55 @@ public final class SweepDriver {
         }
         cancelled = true;
         sc.cancelAllJobs();
+        if (!ownProcess) {
+            return;
+        }
+        // the lab gave up on us: never outlive it by more than this, whatever Spark is still waiting for
+        Thread deadline = new Thread(() -> {
+            try {
+                Thread.sleep(CANCEL_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            emit("error", "cancelled; Spark did not stop within " + CANCEL_GRACE_MILLIS / 1000 + " s, driver halted");
+            Runtime.getRuntime().halt(3);
+        }, "latentlab-cancel-deadline");
+        deadline.setDaemon(true);
+        deadline.start();
+    }
+
+    /** How long a standalone master's port may take to accept a connection before the run is refused. */
+    static final int MASTER_CONNECT_MILLIS = 10_000;
+    /** How long the driver may take to stop after a cancel. */
+    static final long CANCEL_GRACE_MILLIS = 30_000;
+
+    /**
+     * For a standalone master ({@code spark://host:port[,host:port...]}, several for a highly available one): why none
+     * of its addresses accepts a TCP connection, or null when one does or the master is of another kind.
+     */
+    static String unreachableMaster(String master, int timeoutMillis) {
+        if (master == null || !master.startsWith("spark://")) {
+            return null;
+        }
+        List<String> why = new ArrayList<>();
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            int port;
+            try {
+                port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1).replaceAll("/.*$", ""));
+            } catch (NumberFormatException e) {
+                return null; // Spark's own parser says what is wrong with it
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(host, port), timeoutMillis);
+                return null;
+            } catch (IOException e) {
+                why.add(host + ":" + port + " (" + describe(e) + ")");
+            }
+        }
+        return "cannot reach the Spark master " + master + ": " + String.join(", ", why)
+                + "; is the master running, and is the address right?";
     }
 
     /** Tells the executor about task attempts: which cell started where, and why an attempt was lost. */

@@ -119,6 +119,26 @@ class SweepDriverTest {
     }
 
     @Test
+    void aStandaloneMasterThatDoesNotAnswerIsRefusedAtOnceNamingIt() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // closed again below: nothing listens there
+        }
+        String master = "spark://127.0.0.1:" + port;
+        Events ev = new Events();
+        assertEquals(1, new SweepDriver(job(master, "c000"), ev.out).run(openStdin()), String.join("\n", ev.lines()));
+        List<String> lines = ev.lines();
+        assertEquals(1, lines.size(), "one error event, no app: " + lines);
+        assertTrue(lines.get(0).startsWith("error cannot reach the Spark master " + master + ": 127.0.0.1:" + port), lines.get(0));
+        assertEquals(null, SweepDriver.unreachableMaster("local[2]", 100), "not a standalone master: not checked");
+        assertEquals(null, SweepDriver.unreachableMaster("yarn", 100));
+        try (java.net.ServerSocket listening = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String ha = "spark://127.0.0.1:" + port + ",127.0.0.1:" + listening.getLocalPort();
+            assertEquals(null, SweepDriver.unreachableMaster(ha, 2000), "one answering master of several is enough");
+        }
+    }
+
+    @Test
     void cancelStopsTheJobsAndKillsTheRunningLab() throws Exception {
         Events ev = new Events();
         PipedOutputStream control = new PipedOutputStream();
