@@ -15,7 +15,7 @@ import org.latentlab.npy.Npy;
 /**
  * A careless researcher on the newest paths, with the real launcher: a large seed file (run in parts) on a small heap
  * runs every time, not only when the garbage collector happened to run before the request was checked; a model.json
- * that is a named pipe does not hang the launcher's engine prewarm; a Spark master that does not answer fails the
+ * that is a named pipe is reported, not waited for; a Spark master that does not answer fails the
  * analysis with its address instead of leaving it waiting.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -75,8 +75,8 @@ class CarelessIT {
 
     @Test
     void aModelJsonThatIsAPipeIsReportedNotWaitedFor() throws Exception {
-        // The launcher's engine prewarm read model.json before the command ran: a named pipe (or a stalled mount) there
-        // blocked the launcher for good; the command itself says at once that the folder holds no model.json file.
+        // A named pipe (or a stalled mount) where model.json should be must not block anything that reads it first (an
+        // engine prewarm in the launcher once did, for good): the command says at once that there is no model.json file.
         Path work = Files.createDirectories(Path.of(System.getProperty("latentlab.it.work")));
         Path home = Files.createTempDirectory(work, "careless-");
         try {

@@ -65,14 +65,6 @@ public final class Lab implements AutoCloseable {
 
     /** Starts the framework and the features' bundles; returns once all are started. */
     public static Lab start(LabConfig config) throws IOException, BundleException {
-        return start(config, () -> { });
-    }
-
-    /**
-     * The same, running {@code nativesReady} once the native engines' settings are made and before the framework starts
-     * (where the launcher starts an engine the command will need, {@link EnginePrewarm}).
-     */
-    static Lab start(LabConfig config, Runnable nativesReady) throws IOException, BundleException {
         Path home = config.home();
         Path plugins;
         try {
@@ -86,7 +78,6 @@ public final class Lab implements AutoCloseable {
         }
         List<Feature> features = resolveFeatures(config);
         configureNativeEngines(home);
-        nativesReady.run();
 
         // One framework storage per process: several commands may share a home (a running server and a CLI call).
         removeStaleStorage(home.resolve("run"));

@@ -101,7 +101,7 @@ public final class Main {
             return 0;
         }
         LabConfig config = new LabConfig(home, distribution, features, command, o.poll, shell, Map.of());
-        try (Lab lab = Lab.start(config, () -> EnginePrewarm.start(help ? null : command, args))) {
+        try (Lab lab = Lab.start(config)) {
             lab.awaitSettled(Duration.ofSeconds(20));
             if (help) {
                 usage(cl, lab.subcommands(), Lab.features(config), out);
