@@ -237,6 +237,9 @@ public final class SweepDriver {
         for (String hostPort : master.substring("spark://".length()).split(",")) {
             int colon = hostPort.lastIndexOf(':');
             String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) { // an IPv6 literal, spark://[::1]:7077
+                host = host.substring(1, host.length() - 1);
+            }
             int port;
             try {
                 port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1).replaceAll("/.*$", ""));

@@ -135,6 +135,9 @@ class SweepDriverTest {
         try (java.net.ServerSocket listening = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String ha = "spark://127.0.0.1:" + port + ",127.0.0.1:" + listening.getLocalPort();
             assertEquals(null, SweepDriver.unreachableMaster(ha, 2000), "one answering master of several is enough");
+            String v6 = "spark://[::1]:" + port;
+            String why = SweepDriver.unreachableMaster(v6, 2000);
+            assertTrue(why != null && why.contains("::1:" + port) && !why.contains("[["), "an IPv6 literal is connected to: " + why);
         }
     }
 
