@@ -41,4 +41,16 @@ public interface LatentMap {
         }
         return new Tensor(new int[] {steps, n, k}, out);
     }
+
+    /**
+     * f computed in a cheaper, less exact arithmetic (e.g. the model's weights and activations in bfloat16 on a CPU
+     * with bfloat16 matrix instructions), when the backend has one; empty otherwise. Strategies may move seeds with it
+     * toward their attractors, but must finish on f itself: an end point is a fixed point of f, never of this
+     * approximation. Its values are not those of f (about three significant digits for bfloat16).
+     *
+     * @since 1.2
+     */
+    default java.util.Optional<LatentMap> lowPrecision() {
+        return java.util.Optional.empty();
+    }
 }

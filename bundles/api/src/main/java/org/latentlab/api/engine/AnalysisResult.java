@@ -32,11 +32,23 @@ import org.latentlab.api.result.SeedSummary;
  * @param perSeed          every seed's result, in blocks
  * @param iteratedOn       where the seeds were iterated when not in this lab's own loop (e.g. "Spark, master
  *                         local[2], 4 parts"), else {@code null} (since 2.3)
+ * @param lowPrecisionEvaluations rows all seeds passed through the low-precision version of f
+ *                         ({@link org.latentlab.api.dynamics.LatentMap#lowPrecision()}) before finishing on f; 0 when
+ *                         none was used or the seeds were iterated elsewhere (since 2.4)
  */
 public record AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy,
         Parameters strategyParams, String clusterer, Parameters clustererParams, List<Attractor> attractors,
         List<Trajectory> trajectories, int[] labels, Map<String, MetricResult> metrics,
-        long elapsedMillis, SeedSummary seedSummary, SeedRecords perSeed, String iteratedOn) {
+        long elapsedMillis, SeedSummary seedSummary, SeedRecords perSeed, String iteratedOn, long lowPrecisionEvaluations) {
+
+    /** A result without low-precision evaluations. */
+    public AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy, Parameters strategyParams,
+            String clusterer, Parameters clustererParams, List<Attractor> attractors, List<Trajectory> trajectories,
+            int[] labels, Map<String, MetricResult> metrics, long elapsedMillis, SeedSummary seedSummary, SeedRecords perSeed,
+            String iteratedOn) {
+        this(model, seedOrigin, seeds, strategy, strategyParams, clusterer, clustererParams, attractors, trajectories, labels,
+                metrics, elapsedMillis, seedSummary, perSeed, iteratedOn, 0);
+    }
 
     /** A result iterated in this lab. */
     public AnalysisResult(ModelSpec model, String seedOrigin, Tensor seeds, String strategy, Parameters strategyParams,

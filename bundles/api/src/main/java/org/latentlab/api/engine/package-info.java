@@ -2,7 +2,7 @@
  * The analysis engine: runs an analysis as a job with progress and cancellation, choosing services by id from those registered now.
  */
 @Export
-@Version("2.3.0")
+@Version("2.4.0")
 package org.latentlab.api.engine;
 
 import org.osgi.annotation.bundle.Export;

@@ -58,6 +58,17 @@ public interface LatentModel extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * This model computed in a cheaper, less exact arithmetic (bfloat16 weights and activations, float32 tensors at
+     * its edges), for moving seeds toward their attractors before they finish on the model itself; empty when the
+     * backend has none or the machine would not run it faster. Loaded once, on first use, and closed with this model.
+     *
+     * @since 1.3
+     */
+    default java.util.Optional<LatentModel> lowPrecision() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases native memory. */
     @Override
     void close();

@@ -2,7 +2,7 @@
  * Model backends: loading a model folder (model.json with encoder and decoder files) and batched encode / decode.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.latentlab.api.model;
 
 import org.osgi.annotation.bundle.Export;

@@ -109,7 +109,7 @@ final class JobRunner {
                     stages.stage("training data", -1, r.training().dataset() + ":" + r.training().split());
                     training = Optional.of(bound.training().load(r.training().split(), r.training().limit()));
                 }
-                LatentMap map = new ModelLatentMap(model, batch);
+                ModelLatentMap map = new ModelLatentMap(model, batch);
                 // an executor iterates the seeds elsewhere; clustering, polishing, spectra, metrics and export stay here
                 java.nio.file.Path partsWork = out.staging().resolve(".parts");
                 RemoteParts.Settings remote = bound.executor() == null ? null : new RemoteParts.Settings(bound.executor(),
@@ -120,7 +120,7 @@ final class JobRunner {
                         remote, stages);
                 AnalysisResult result = new AnalysisResult(spec, r.seeds().origin(), o.seeds(), strategy.id(), strategy.params(),
                         clusterer.id(), clusterer.params(), o.attractors(), o.trajectories(), o.labels(), o.metrics(),
-                        System.currentTimeMillis() - t0, o.summary(), o.perSeed(), iteratedOn);
+                        System.currentTimeMillis() - t0, o.summary(), o.perSeed(), iteratedOn, map.lowPrecisionRows());
                 job.checkpoint();
                 stages.stage("exporting", r.exporters().size(), "writing " + r.outDir());
                 for (Map.Entry<String, Map<String, String>> e : r.exporters().entrySet()) {

@@ -16,10 +16,32 @@ final class ModelLatentMap implements LatentMap {
 
     private final LatentModel model;
     private final ModelBatch batch;
+    /** Rows passed through this map. */
+    private final java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+    private ModelLatentMap low;
+    private boolean lowTried;
 
     ModelLatentMap(LatentModel model, ModelBatch batch) {
         this.model = model;
         this.batch = batch;
+    }
+
+    /**
+     * The model's low-precision version ({@link LatentModel#lowPrecision()}) as a map of its own, made on first use and
+     * kept: its rows are counted apart ({@link #lowPrecisionRows()}).
+     */
+    @Override
+    public synchronized java.util.Optional<LatentMap> lowPrecision() {
+        if (!lowTried) {
+            lowTried = true;
+            low = model.lowPrecision().map(m -> new ModelLatentMap(m, batch)).orElse(null);
+        }
+        return java.util.Optional.ofNullable(low);
+    }
+
+    /** Rows the low-precision version evaluated so far (0 when there is none or it was not used). */
+    synchronized long lowPrecisionRows() {
+        return low == null ? 0 : low.rows.get();
     }
 
     @Override
@@ -35,6 +57,7 @@ final class ModelLatentMap implements LatentMap {
         }
         int n = z.rows();
         int k = z.width();
+        rows.addAndGet((long) n * steps);
         if (n <= batch.size()) { // one call, no copy (the common case; a call that fails for memory goes below)
             try {
                 return checked(model.latentSteps(z, steps), n, k, steps);

@@ -26,6 +26,10 @@ final class Profile {
     private final long[] calls = new long[BOUNDS.length];
     private final long[] rowSteps = new long[BOUNDS.length];
     private final long[] nanos = new long[BOUNDS.length];
+    /** The same per size class for the low-precision map (LatentMap#lowPrecision), whose rows are counted apart. */
+    private final long[] lowCalls = new long[BOUNDS.length];
+    private final long[] lowRowSteps = new long[BOUNDS.length];
+    private final long[] lowNanos = new long[BOUNDS.length];
     private String stage = "start";
     private long stageStart = start;
 
@@ -63,31 +67,39 @@ final class Profile {
 
     /** The map, each call timed. */
     LatentMap map(LatentMap f) {
+        return map(f, false);
+    }
+
+    private LatentMap map(LatentMap f, boolean low) {
         return new LatentMap() {
             public Tensor apply(Tensor z) {
                 long t = System.nanoTime();
                 Tensor out = f.apply(z);
-                record(z.rows(), 1, System.nanoTime() - t);
+                record(z.rows(), 1, System.nanoTime() - t, low);
                 return out;
             }
 
             public Tensor applySteps(Tensor z, int steps) {
                 long t = System.nanoTime();
                 Tensor out = f.applySteps(z, steps);
-                record(z.rows(), steps, System.nanoTime() - t);
+                record(z.rows(), steps, System.nanoTime() - t, low);
                 return out;
+            }
+
+            public java.util.Optional<LatentMap> lowPrecision() {
+                return f.lowPrecision().map(g -> map(g, true));
             }
         };
     }
 
-    private synchronized void record(int rows, int steps, long ns) {
+    private synchronized void record(int rows, int steps, long ns, boolean low) {
         int b = 0;
         while (rows >= BOUNDS[b]) {
             b++;
         }
-        calls[b]++;
-        rowSteps[b] += (long) rows * steps;
-        nanos[b] += ns;
+        (low ? lowCalls : calls)[b]++;
+        (low ? lowRowSteps : rowSteps)[b] += (long) rows * steps;
+        (low ? lowNanos : nanos)[b] += ns;
         long[] st = stages.computeIfAbsent(stage, x -> new long[3]);
         st[1] += ns;
         st[2]++;
@@ -111,6 +123,12 @@ final class Profile {
             if (calls[b] > 0) {
                 out.append(String.format(Locale.ROOT, "profile:   map calls of %-9s rows: %7d calls, %10d row-steps, %8.2f s, %8.1f us/row-step%n",
                         NAMES[b], calls[b], rowSteps[b], nanos[b] / 1e9, nanos[b] / 1e3 / rowSteps[b]));
+            }
+        }
+        for (int b = 0; b < BOUNDS.length; b++) {
+            if (lowCalls[b] > 0) {
+                out.append(String.format(Locale.ROOT, "profile:   low-precision map calls of %-9s rows: %7d calls, %10d row-steps, %8.2f s, %8.1f us/row-step%n",
+                        NAMES[b], lowCalls[b], lowRowSteps[b], lowNanos[b] / 1e9, lowNanos[b] / 1e3 / lowRowSteps[b]));
             }
         }
         return out.toString();

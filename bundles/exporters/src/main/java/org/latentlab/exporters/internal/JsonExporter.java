@@ -97,6 +97,9 @@ public class JsonExporter implements Exporter {
         if (evaluations >= 0) { // rows all seeds passed through f; a strategy that does not count them leaves it out
             g.writeNumberField("mapEvaluations", evaluations);
         }
+        if (r.lowPrecisionEvaluations() > 0) { // rows of f's bfloat16 version a mixed-precision run moved seeds with first
+            g.writeNumberField("lowPrecisionEvaluations", r.lowPrecisionEvaluations());
+        }
         if (r.iteratedOn() != null) { // seeds iterated by an executor (e.g. on Spark), not in the lab's own loop
             g.writeStringField("iteratedOn", r.iteratedOn());
         }

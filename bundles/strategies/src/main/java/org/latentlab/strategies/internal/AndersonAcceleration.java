@@ -51,7 +51,8 @@ public class AndersonAcceleration implements StreamingIteration {
                 ParameterSpec.bool("capture", false,
                         "near an attractor other seeds already reached, a chord step with its Jacobian (estimated once per "
                                 + "attractor by differences) instead of the mixed step; fewer map evaluations, but a seed's "
-                                + "path then depends on which seeds finished before it (the batch size)"));
+                                + "path then depends on which seeds finished before it (the batch size)"),
+                MixedPrecision.SPEC);
     }
 
     @Override
@@ -61,13 +62,38 @@ public class AndersonAcceleration implements StreamingIteration {
 
     @Override
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, int batch, Parameters params, Progress progress) {
-        Mixer mixer = new Mixer(Math.max(1, Math.min(batch, seeds.rows())), seeds.width(), params.getInt("history", 5),
+        // a mixed-precision run's first leg mixes without chord steps: their Jacobians would be those of the rounded map
+        return MixedPrecision.run(map, seeds, batch, params, progress, mixer(seeds, batch, params), (f, starts) -> {
+            Mixer mixer = mixer(starts, batch, params);
+            FixedPointLoop.Rule rule = FixedPointLoop.Rule.PLAIN_IMAGE_CONTRACTING;
+            int n = starts.rows();
+            if (!params.getBoolean("capture", false) || n <= SCOUTS) {
+                if (params.getBoolean("capture", false)) {
+                    mixer.capture = new Capture(starts.width());
+                }
+                return FixedPointLoop.run(f, starts, batch, params, progress, mixer, rule);
+            }
+            // the first SCOUTS seeds run alone, so that the attractors they find (and their Jacobians) are known
+            // before the rest start: otherwise a whole first batch of seeds runs without chord steps
+            mixer.capture = new Capture(starts.width());
+            List<Trajectory> scouts = FixedPointLoop.run(f, starts.slice(0, SCOUTS), batch, params, progress, mixer, rule);
+            List<Trajectory> rest = FixedPointLoop.run(f, starts.slice(SCOUTS, n), batch, params, progress, mixer, rule);
+            List<Trajectory> all = new java.util.ArrayList<>(n);
+            all.addAll(scouts);
+            for (int i = 0; i < rest.size(); i++) {
+                all.add(rest.get(i).withSeed(SCOUTS + i));
+            }
+            return all;
+        });
+    }
+
+    /** With capture: seeds run ahead of the others to find the attractors (and estimate their Jacobians) first. */
+    static final int SCOUTS = 64;
+
+    private static Mixer mixer(Tensor seeds, int batch, Parameters params) {
+        return new Mixer(Math.max(1, Math.min(batch, seeds.rows())), seeds.width(), params.getInt("history", 5),
                 params.getDouble("regularization", 1e-8), params.getDouble("beta", 1.0),
                 params.getBoolean("attractorsOnly", true), params.getDouble("tolerance", 1e-6));
-        if (params.getBoolean("capture", false)) {
-            mixer.capture = new Capture(seeds.width());
-        }
-        return FixedPointLoop.run(map, seeds, batch, params, progress, mixer, FixedPointLoop.Rule.PLAIN_IMAGE_CONTRACTING);
     }
 
     /** How often each safeguard acted in one run (for tests and diagnosis). */

@@ -23,7 +23,7 @@ public class DampedIteration implements StreamingIteration {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return FixedPointLoop.with(ParameterSpec.real("alpha", 0.5, 1e-6, 1, "step fraction towards f(z)"));
+        return FixedPointLoop.with(ParameterSpec.real("alpha", 0.5, 1e-6, 1, "step fraction towards f(z)"), MixedPrecision.SPEC);
     }
 
     @Override
@@ -34,13 +34,15 @@ public class DampedIteration implements StreamingIteration {
     @Override
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, int batch, Parameters params, Progress progress) {
         float alpha = (float) params.getDouble("alpha", 0.5);
-        return FixedPointLoop.run(map, seeds, batch, params, progress, (f, rows, z, fz, k, next, plain, evals) -> {
+        FixedPointLoop.Scheme damped = (f, rows, z, fz, k, next, plain, evals) -> {
             for (int i = 0; i < z.length; i++) {
                 next[i] = (1 - alpha) * z[i] + alpha * fz[i];
             }
             if (alpha == 1) {
                 java.util.Arrays.fill(plain, true);
             }
-        }, FixedPointLoop.Rule.PLAIN_IMAGE);
+        };
+        return MixedPrecision.run(map, seeds, batch, params, progress, damped,
+                (f, starts) -> FixedPointLoop.run(f, starts, batch, params, progress, damped, FixedPointLoop.Rule.PLAIN_IMAGE));
     }
 }

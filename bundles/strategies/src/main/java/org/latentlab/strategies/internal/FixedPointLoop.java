@@ -64,7 +64,7 @@ final class FixedPointLoop {
 
     /** Plain iteration: the proposal is f(z). */
     static final Scheme PLAIN = (f, rows, z, fz, k, next, plain, evals) -> {
-        System.arraycopy(fz, 0, next, 0, next.length);
+        System.arraycopy(fz, 0, next, 0, fz.length); // (next also has room for the seeds joining this call)
         Arrays.fill(plain, true);
     };
 
@@ -109,7 +109,16 @@ final class FixedPointLoop {
          * ‖f(z) − z‖² &lt; tolerance at the scheme's own point: for root finders (Newton), whose points are meant to
          * sit on saddles and repellers too, which a plain step leaves.
          */
-        OWN_POINT
+        OWN_POINT,
+        /**
+         * The first leg of a mixed-precision run ({@link MixedPrecision}), on a low-precision map whose rounding keeps
+         * the residual from falling to the tolerance: a seed is done when ‖f(z) − z‖² &lt; tolerance at any point, or
+         * when its residual is within the map's rounding ({@link MixedPrecision#ROUNDING} · max(1, ‖z‖)) and has not
+         * reached a new low for {@code patience} evaluations: it sits at the approximation's rounding floor. (A residual
+         * that only stops falling is not enough: on the way between basins it rises and falls for a while.) Its end
+         * point is where the exact map takes over, never a result.
+         */
+        STALLED
     }
 
     static List<Trajectory> run(LatentMap f, Tensor seeds, Parameters p, Progress progress, Scheme scheme) {
@@ -129,6 +138,12 @@ final class FixedPointLoop {
      */
     static List<Trajectory> run(LatentMap f, Tensor seeds, int batch, Parameters p, Progress progress, Scheme scheme,
             Rule rule) {
+        return run(f, seeds, batch, p, progress, scheme, rule, 0);
+    }
+
+    /** As {@link #run(LatentMap, Tensor, int, Parameters, Progress, Scheme, Rule)}; {@code patience} for {@link Rule#STALLED}. */
+    static List<Trajectory> run(LatentMap f, Tensor seeds, int batch, Parameters p, Progress progress, Scheme scheme,
+            Rule rule, int patience) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -147,6 +162,10 @@ final class FixedPointLoop {
         double[] residual = new double[n];
         long[] evaluations = new long[n];
         byte[] state = new byte[n];
+        // STALLED: the lowest residual so far and the evaluations since it was reached
+        boolean stall = rule == Rule.STALLED;
+        double[] best = stall ? new double[n] : null;
+        int[] since = stall ? new int[n] : null;
         List<List<float[]>> paths = new ArrayList<>(record ? n : 0);
         // in flight, compacted in order of entry: seed ids, slots, points, images, whether the next step is a check
         int[] ids = new int[w];
@@ -212,12 +231,17 @@ final class FixedPointLoop {
                 residual[i] = Math.sqrt(residual2(z, fz, a, k));
                 if (!finite(z, fz, a, k, divergence)) {
                     state[i] = DIVERGED;
+                } else if (stall) {
+                    best[i] = residual[i];
                 }
             }
             for (int a = 0; a < m; a++) {
                 int i = ids[a];
                 evaluations[i] += 1 + extra[a];
                 if (!plain[a] && !scheme.accept(a, rows[a], za, fa, next, fnext, k)) {
+                    if (stall && ++since[i] >= patience && residual[i] * residual[i] <= MixedPrecision.floor2(z, a, k)) {
+                        state[i] = CONVERGED; // done with this leg: the rejected proposals show the floor
+                    }
                     continue;
                 }
                 double d = 0;
@@ -239,7 +263,21 @@ final class FixedPointLoop {
                 boolean wasCheck = check[a];
                 residual[i] = Math.sqrt(r2);
                 check[a] = false;
-                if (!finite(z, fz, a, k, divergence)) {
+                if (stall) {
+                    if (residual[i] < best[i]) {
+                        best[i] = residual[i];
+                        since[i] = 0;
+                    } else {
+                        since[i]++;
+                    }
+                    if (!finite(z, fz, a, k, divergence)) {
+                        state[i] = DIVERGED;
+                    } else if (r2 < tol || since[i] >= patience && r2 <= MixedPrecision.floor2(z, a, k)) {
+                        state[i] = CONVERGED;
+                    } else if (steps[i] >= maxSteps) {
+                        state[i] = OUT_OF_STEPS;
+                    }
+                } else if (!finite(z, fz, a, k, divergence)) {
                     state[i] = DIVERGED;
                 } else if (r2 < tol && (plain[a] || rule == Rule.OWN_POINT) && contracted) {
                     state[i] = CONVERGED;

@@ -23,17 +23,18 @@ public class PicardIteration implements StreamingIteration {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return FixedPointLoop.COMMON;
+        return FixedPointLoop.with(MixedPrecision.SPEC);
     }
 
     @Override
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, Parameters params, Progress progress) {
-        return PicardRun.run(map, seeds, Math.max(1, seeds.rows()), params, progress);
+        return iterate(map, seeds, Math.max(1, seeds.rows()), params, progress);
     }
 
     @Override
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, int batch, Parameters params, Progress progress) {
-        return PicardRun.run(map, seeds, batch, params, progress);
+        return MixedPrecision.run(map, seeds, batch, params, progress, FixedPointLoop.PLAIN,
+                (f, starts) -> PicardRun.run(f, starts, batch, params, progress));
     }
 
     /**

@@ -1,0 +1,199 @@
+package org.latentlab.backend.djl.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.model.LatentModel;
+import org.latentlab.api.model.ModelSpec;
+
+/**
+ * The bfloat16 version of TorchScript models ({@link DjlLowPrecisionModel}, {@link Bfloat16Archive}): the rounding,
+ * the archive rewrite on real TorchScript files, the converted map against the model (close, but not equal: it does
+ * run in bfloat16), the switches, and archives it must refuse. Forced on with {@code latentlab.bfloat16=on} so it also
+ * runs on CPUs without bfloat16 instructions (where libtorch computes bfloat16 slowly, but the same).
+ */
+class DjlLowPrecisionModelTest {
+
+    static final Path MLP784 = LatentStepsTest.MLP784.resolve("mlp784-torchscript");
+
+    @BeforeAll
+    static void offlineEngines() {
+        DjlBackendsTest.offlineEngines();
+    }
+
+    @AfterEach
+    void clearSwitch() {
+        System.clearProperty(DjlLowPrecisionModel.PROPERTY);
+    }
+
+    static LatentModel mlp() {
+        return new TorchScriptBackend().load(new ModelSpec(MLP784, "mlp784", new int[] {784}, 32, "encoder.pt", "decoder.pt", null));
+    }
+
+    @Test
+    void roundsToNearestEvenAndKeepsSpecialValues() {
+        assertEquals((short) 0x3F80, Bfloat16Archive.bfloat16(1.0f));
+        assertEquals((short) 0x3F80, Bfloat16Archive.bfloat16(1.00390625f)); // 1 + 2^-8: halfway, ties to even (down)
+        assertEquals((short) 0x3F82, Bfloat16Archive.bfloat16(1.01171875f)); // 1 + 3·2^-8: halfway, ties to even (up)
+        assertEquals((short) 0x3F81, Bfloat16Archive.bfloat16(1.0078f)); // nearer 1 + 2^-7
+        assertEquals((short) 0xC049, Bfloat16Archive.bfloat16(-3.14159f));
+        assertEquals(Float.POSITIVE_INFINITY, Bfloat16Archive.toFloat(Bfloat16Archive.bfloat16(Float.POSITIVE_INFINITY)));
+        assertEquals(Float.POSITIVE_INFINITY, Bfloat16Archive.toFloat(Bfloat16Archive.bfloat16(Float.MAX_VALUE)));
+        assertTrue(Float.isNaN(Bfloat16Archive.toFloat(Bfloat16Archive.bfloat16(Float.NaN))));
+        for (float x : new float[] {0.1f, -7.25e-3f, 12345.678f, 1e-30f}) {
+            float back = Bfloat16Archive.toFloat(Bfloat16Archive.bfloat16(x));
+            assertTrue(Math.abs(back - x) <= Math.abs(x) * 0x1p-9, x + " -> " + back); // half a unit in the last place
+        }
+    }
+
+    @Test
+    void findsEveryFloatStorageOfARealArchive() throws IOException {
+        Map<String, byte[]> entries = DjlLowPrecisionModelTest.entries(MLP784.resolve("decoder.pt"));
+        String pkl = entries.keySet().stream().filter(n -> n.endsWith("/data.pkl")).findFirst().orElseThrow();
+        Bfloat16Archive.Scan scan = Bfloat16Archive.scan(entries.get(pkl), "decoder.pt");
+        // three linear layers: a weight and a bias each, one storage per tensor
+        assertEquals(6, scan.keys().size(), scan.keys().toString());
+        String folder = pkl.substring(0, pkl.length() - "data.pkl".length()) + "data/";
+        long floats = 0;
+        for (String key : scan.keys()) {
+            floats += entries.get(folder + key).length / 4;
+        }
+        assertEquals(32 * 256 + 256 + 256 * 512 + 512 + 512 * 784 + 784, floats);
+        assertFalse(scan.globals().isEmpty());
+        byte[] rewritten = Bfloat16Archive.retype(entries.get(pkl), scan.globals());
+        String text = new String(rewritten, StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains("FloatStorage\n") && !text.contains("BFloat16Storage"), "every type was renamed");
+        assertEquals(0, count(text, "ctorch\nFloatStorage\n"));
+        assertTrue(count(text, "ctorch\nBFloat16Storage\n") >= 1);
+    }
+
+    @Test
+    void refusesWhatItCannotRewrite() {
+        assertThrows(IOException.class, () -> Bfloat16Archive.scan(new byte[] {(byte) 0x80, 4, '.'}, "p4"), "protocol 4");
+        assertThrows(IOException.class, () -> Bfloat16Archive.scan(new byte[] {(byte) 0x80, 2, (byte) 0xFF, '.'}, "junk"));
+        assertThrows(IOException.class, () -> Bfloat16Archive.scan(new byte[] {(byte) 0x80, 2, 'N'}, "no stop"));
+        Map<String, byte[]> noTensors = new LinkedHashMap<>();
+        noTensors.put("m/data.pkl", new byte[] {(byte) 0x80, 2, 'N', '.'});
+        IOException e = assertThrows(IOException.class, () -> Bfloat16Archive.rewrite(noTensors, "m.pt"));
+        assertTrue(e.getMessage().contains("no float32 tensors"), e.getMessage());
+    }
+
+    @Test
+    void aCorruptArchiveGivesNoLowPrecisionModelAndSaysWhy(@TempDir Path dir) throws IOException {
+        // the float32 model loads from the original files; its bfloat16 version is made from a copy that is then cut short
+        Path folder = dir.resolve("m");
+        Files.createDirectories(folder);
+        for (String f : new String[] {"encoder.pt", "decoder.pt"}) {
+            Files.copy(MLP784.resolve(f), folder.resolve(f));
+        }
+        System.setProperty(DjlLowPrecisionModel.PROPERTY, "on");
+        try (LatentModel m = new TorchScriptBackend().load(new ModelSpec(folder, "cut", new int[] {784}, 32, "encoder.pt",
+                "decoder.pt", null))) {
+            byte[] d = Files.readAllBytes(folder.resolve("decoder.pt"));
+            Files.write(folder.resolve("decoder.pt"), java.util.Arrays.copyOf(d, d.length / 2));
+            assertTrue(m.lowPrecision().isEmpty());
+            assertTrue(DjlLowPrecisionModel.unavailable.contains("could not be made"), DjlLowPrecisionModel.unavailable);
+            Tensor z = LatentStepsTest.gaussian(3, 32, 1, 1);
+            assertEquals(3 * 32, m.latentSteps(z, 1).data().length, "the model itself is unaffected");
+        }
+    }
+
+    @Test
+    void theBfloat16MapIsCloseToTheModelButNotEqual() {
+        System.setProperty(DjlLowPrecisionModel.PROPERTY, "on");
+        try (LatentModel m = mlp()) {
+            Optional<LatentModel> low = m.lowPrecision();
+            assertTrue(low.isPresent(), DjlLowPrecisionModel.unavailable);
+            assertTrue(m.lowPrecision().get() == low.get(), "made once");
+            Tensor z = LatentStepsTest.gaussian(37, 32, 1, 7); // 37 rows: padded to 64 inside
+            float[] f = m.latentSteps(z, 2).data();
+            Tensor hz = low.get().latentSteps(z, 2);
+            assertArrayEquals(new int[] {2, 37, 32}, hz.shape());
+            float[] h = hz.data();
+            double worst = 0;
+            double least = Double.MAX_VALUE;
+            for (int r = 0; r < 37; r++) {
+                double d2 = 0;
+                double n2 = 0;
+                for (int j = 0; j < 32; j++) {
+                    double d = h[r * 32 + j] - f[r * 32 + j];
+                    d2 += d * d;
+                    n2 += (double) f[r * 32 + j] * f[r * 32 + j];
+                }
+                double rel = Math.sqrt(d2 / n2);
+                worst = Math.max(worst, rel);
+                least = Math.min(least, rel);
+            }
+            assertTrue(worst < 2e-2, "bfloat16 keeps about 3 digits: worst relative difference " + worst);
+            assertTrue(least > 1e-5, "the map does run in bfloat16 (not float32): least relative difference " + least);
+            // the second step continues from the first: step 2 of a 2-step call is step 1 of a call on step 1's output
+            Tensor again = low.get().latentSteps(Tensor.matrix(37, 32, java.util.Arrays.copyOfRange(h, 0, 37 * 32)), 1);
+            for (int i = 0; i < 37 * 32; i++) {
+                assertEquals(h[37 * 32 + i], again.data()[i], 1e-2 * Math.max(1, Math.abs(h[37 * 32 + i])), "value " + i);
+            }
+            Tensor decoded = low.get().decode(z);
+            assertArrayEquals(new int[] {37, 784}, decoded.shape());
+            assertArrayEquals(new int[] {37, 32}, low.get().encode(decoded).shape());
+        }
+    }
+
+    @Test
+    void switchedOffOrOnAnotherEngineThereIsNone() {
+        System.setProperty(DjlLowPrecisionModel.PROPERTY, "off");
+        try (LatentModel m = mlp()) {
+            assertTrue(m.lowPrecision().isEmpty());
+            assertTrue(DjlLowPrecisionModel.unavailable.contains("off"), DjlLowPrecisionModel.unavailable);
+        }
+        System.setProperty(DjlLowPrecisionModel.PROPERTY, "on");
+        try (LatentModel onnx = new OnnxBackend().load(new ModelSpec(LatentStepsTest.MLP784.resolve("mlp784-onnx"), "mlp784",
+                new int[] {784}, 32, "encoder.onnx", "decoder.onnx", null))) {
+            assertTrue(onnx.lowPrecision().isEmpty(), "ONNX Runtime has no bfloat16 version");
+        }
+        assertEquals(DjlLowPrecisionModel.cpuHasBfloat16(), cpuinfoSays(), "the CPU check reads /proc/cpuinfo's flags");
+    }
+
+    private static boolean cpuinfoSays() {
+        try {
+            String info = Files.readString(Path.of("/proc/cpuinfo"));
+            java.util.List<String> words = java.util.List.of(info.split("\\s+"));
+            return words.contains("amx_bf16") || words.contains("avx512_bf16");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    static Map<String, byte[]> entries(Path file) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                try (java.io.InputStream in = zip.getInputStream(e)) {
+                    out.put(e.getName(), in.readAllBytes());
+                }
+            }
+        }
+        return out;
+    }
+}
