@@ -2,7 +2,7 @@
 # Side-by-side benchmark: PyTorch eager (Debian's python3-torch 1.13, 2 threads) against LatentLab on the same
 # model files, in one run. Prints ratios (LatentLab / PyTorch) and writes them to WORK/side-by-side.md and .json.
 #
-#   runtime/benchmarks/side-by-side.sh [--passive] [--work DIR] [--quick] [--seeds N] [--strategies picard,anderson,anderson:capture=true]
+#   runtime/benchmarks/side-by-side.sh [--passive] [--work DIR] [--quick] [--seeds N] [--strategies picard,anderson:capture=true+mixedPrecision=true,...]
 #                                      [--only sgemm,fixed,seeds,train]
 #
 # WORK (default /tmp/latentlab-side-by-side) keeps the trained model between runs; delete it to retrain.

@@ -267,7 +267,8 @@ def torch_attractors(f, seeds):
 def latentlab_attractors(run, model, seeds_file, strategy, out):
     if os.path.isdir(out):
         shutil.rmtree(out)
-    name, _, params = strategy.partition(":")  # e.g. anderson:capture=true
+    name, _, params = strategy.partition(":")  # e.g. anderson:capture=true+mixedPrecision=true
+    params = params.replace("+", ",")
     extra = ["--strategy-param", params] if params else []
     p = run.latentlab("analyze", "--model", model, "--seeds", seeds_file, "--strategy", name, *extra, "--exporters", "json,npy",
                       "--quiet", "--out", out)
@@ -372,8 +373,9 @@ def main():
                     "the model in WORK when it was trained with another count)" % EPOCHS)
     ap.add_argument("--seeds", type=int, default=10000, help="noise seeds to the stop rule (default 10000)")
     ap.add_argument("--train-steps", type=int, default=200, help="optimiser steps timed per side (default 200)")
-    ap.add_argument("--strategies", default="picard,anderson,anderson:capture=true",
-                    help="LatentLab strategies to run, ID or ID:K=V,... (default picard,anderson,anderson:capture=true)")
+    ap.add_argument("--strategies", default="picard,anderson,anderson:capture=true,anderson:capture=true+mixedPrecision=true",
+                    help="LatentLab strategies to run, comma-separated, each ID or ID:K=V+K=V... (default picard,anderson,"
+                         "anderson:capture=true,anderson:capture=true+mixedPrecision=true)")
     ap.add_argument("--quick", action="store_true", help="a short smoke run: 2000 seeds, short timings (figures are rough)")
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     ap.add_argument("--only", default="", help="comma-separated phases to run: sgemm, fixed, seeds, train (default: all; "

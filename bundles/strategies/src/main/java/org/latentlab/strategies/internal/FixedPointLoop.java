@@ -311,6 +311,15 @@ final class FixedPointLoop {
                 kept++;
             }
             m = kept;
+            if (stall && nextSeed >= n && m > 0 && m < MixedPrecision.TAIL_ROWS) {
+                // the first leg's last few seeds go on to the exact map now: calls of a few rows cost the low-precision
+                // map more per row than the exact one (their fixed cost dominates)
+                for (int a = 0; a < m; a++) {
+                    state[ids[a]] = CONVERGED;
+                    System.arraycopy(z, a * k, end, ids[a] * k, k);
+                }
+                m = 0;
+            }
         }
         List<Trajectory> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

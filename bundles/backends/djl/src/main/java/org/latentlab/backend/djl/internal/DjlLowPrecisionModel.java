@@ -69,7 +69,7 @@ final class DjlLowPrecisionModel implements LatentModel {
      * (standalone, same modules, 2026-12-05).
      */
     static int blockRows(int float32BlockRows) {
-        return Math.max(1, 4 * float32BlockRows);
+        return Math.max(1, 8 * float32BlockRows);
     }
 
     /** Why the last {@link #create} gave nothing, for messages and tests. */
