@@ -156,6 +156,62 @@ class AnalyzeIT {
         }
     }
 
+    /**
+     * Mixed precision on a real TorchScript model: a first leg on its bfloat16 version (forced on, so this runs on any
+     * CPU), then float32; the same attractors, spectra and basins as PyTorch's run (boundary seeds may move: ≥ 99 % of
+     * the labels), both maps' evaluations in result.json and the summary. The ONNX model has no bfloat16 version: its run
+     * says so and is the float32 run, label for label.
+     */
+    @Test
+    void mixedPrecisionFindsThePyTorchAttractorsAndCountsBothMaps() throws Exception {
+        System.setProperty("latentlab.bfloat16", "on");
+        try {
+            for (String strategy : List.of("picard", "anderson")) {
+                Path out = out("mixed-" + strategy);
+                String text = lab.run("analyze", "--model", MODELS.resolve("memorizer-torchscript").toString(), "--seeds",
+                        MEMORIZER.resolve("seeds.npy").toString(), "--strategy", strategy, "--strategy-param",
+                        strategy.equals("anderson") ? "capture=true,mixedPrecision=true" : "mixedPrecision=true",
+                        "--out", out.toString(), "--quiet");
+                JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+                long low = result.at("/strategy/lowPrecisionEvaluations").asLong();
+                long exact = result.at("/strategy/mapEvaluations").asLong();
+                assertTrue(low > 400, strategy + ": the first leg ran on the bfloat16 version: " + result.at("/strategy"));
+                assertTrue(exact > 400, strategy + ": every seed finished on the model itself: " + exact);
+                assertTrue(text.contains("Mixed precision: " + low + " evaluations of the model's bfloat16 version, then "
+                        + exact + " of the model itself"), text);
+                assertEquals(400, result.at("/summary/converged").asInt());
+                Npy.FloatArray ref = Npy.readFloats(MEMORIZER.resolve("reference_attractors.npy"));
+                Npy.FloatArray att = Npy.readFloats(out.resolve("attractors.npy"));
+                assertArrayEquals(ref.shape(), att.shape(), strategy + ": the same attractors");
+                float[] refLabels = Npy.readFloats(MEMORIZER.resolve("reference_labels.npy")).data();
+                float[] labels = Npy.readFloats(out.resolve("labels.npy")).data();
+                int same = 0;
+                for (int i = 0; i < labels.length; i++) {
+                    same += labels[i] == refLabels[i] ? 1 : 0;
+                }
+                assertTrue(same >= 396, strategy + ": " + same + " of 400 seeds in PyTorch's basins");
+                for (int a = 0; a < ref.shape()[0]; a++) {
+                    int k = ref.shape()[1];
+                    double diff = 0;
+                    for (int j = 0; j < k; j++) {
+                        double d = att.data()[a * k + j] - ref.data()[a * k + j];
+                        diff += d * d;
+                    }
+                    assertTrue(Math.sqrt(diff) < 1e-3, strategy + " attractor " + a + " is " + Math.sqrt(diff) + " off");
+                }
+            }
+            Path onnx = out("mixed-onnx");
+            String text = lab.run("analyze", "--model", MEMORIZER.toString(), "--seeds", MEMORIZER.resolve("seeds.npy").toString(),
+                    "--strategy-param", "mixedPrecision=true", "--out", onnx.toString(), "--quiet");
+            assertTrue(text.contains("Note: mixedPrecision=true, but the model has no bfloat16 version here"), text);
+            assertTrue(new ObjectMapper().readTree(onnx.resolve("result.json").toFile()).at("/strategy/lowPrecisionEvaluations")
+                    .isMissingNode());
+            assertMatchesReference(MEMORIZER, onnx, "onnx, mixedPrecision asked", text);
+        } finally {
+            System.clearProperty("latentlab.bfloat16");
+        }
+    }
+
     @Test
     void fieldVanishesAtTheAttractorsAndGridsWork() throws Exception {
         Path out = out("field");

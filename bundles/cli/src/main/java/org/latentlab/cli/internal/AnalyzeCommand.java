@@ -81,6 +81,23 @@ public class AnalyzeCommand implements Subcommand {
                 ? "" : ", or a norm above divergenceNorm=" + divergenceNorm);
     }
 
+    /**
+     * A line on a {@code mixedPrecision} run: how many evaluations each map took, or that the model had no bfloat16
+     * version here (the run was float32 only), so a researcher never takes one for the other.
+     */
+    static String precision(AnalysisResult r) {
+        if (!r.strategyParams().getBoolean("mixedPrecision", false) || r.iteratedOn() != null) {
+            return null;
+        }
+        if (r.lowPrecisionEvaluations() > 0) {
+            return String.format(Locale.ROOT, "Mixed precision: %d evaluations of the model's bfloat16 version, then %d of the "
+                    + "model itself (float32; every end point is a fixed point of the model by the stopping rule)",
+                    r.lowPrecisionEvaluations(), r.mapEvaluations());
+        }
+        return "Note: mixedPrecision=true, but the model has no bfloat16 version here (TorchScript models on a CPU with "
+                + "amx_bf16 or avx512_bf16 have one; docs/analysis.md): the run was float32 only";
+    }
+
     static void print(PrintStream out, AnalysisResult r, Path outDir) {
         long converged = r.seedSummary().converged();
         long diverged = r.seedSummary().diverged();
@@ -95,6 +112,10 @@ public class AnalyzeCommand implements Subcommand {
         String note = note(n, converged, diverged, r.strategyParams().getDouble("divergenceNorm", Double.NaN));
         if (note != null) {
             out.println(note);
+        }
+        String precision = precision(r);
+        if (precision != null) {
+            out.println(precision);
         }
         out.printf(Locale.ROOT, "%d distinct fixed points:%n", r.attractors().size());
         out.printf(Locale.ROOT, "%5s %8s %7s  %-10s %8s %8s %17s%n", "id", "basin", "share", "kind", "rho", "||J||", "steps mean/pred");
