@@ -89,6 +89,21 @@ final class DjlLowPrecisionModel implements LatentModel {
             unavailable = "this CPU has no bfloat16 matrix instructions (amx_bf16 or avx512_bf16 in /proc/cpuinfo)";
             return Optional.empty();
         }
+        // the rewrite holds an archive's bytes about three times in the Java heap (read, converted, zipped)
+        long need = 0;
+        try {
+            need = 3 * (Files.size(spec.decoderFile()) + Files.size(spec.encoderFile()));
+        } catch (IOException e) {
+            unavailable = "the model files cannot be read: " + e.getMessage();
+            return Optional.empty();
+        }
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > free) {
+            unavailable = String.format(Locale.ROOT, "rewriting %s in bfloat16 needs about %d MB of Java heap, %d MB are free "
+                    + "(-Xmx through LATENTLAB_JAVA_OPTS)", spec.name(), need >> 20, free >> 20);
+            return Optional.empty();
+        }
         NDManager m = parent.newSubManager();
         DjlLowPrecisionModel low = null;
         try {
@@ -104,7 +119,7 @@ final class DjlLowPrecisionModel implements LatentModel {
             }
             unavailable = "";
             return Optional.of(low);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             unavailable = "the bfloat16 version of " + spec.name() + " could not be made: " + EngineMessages.summary(e);
             if (System.getenv("LATENTLAB_DEBUG") != null) {
                 e.printStackTrace();

@@ -114,6 +114,22 @@ class DjlLowPrecisionModelTest {
     }
 
     @Test
+    void aModelTooLargeForTheHeapIsRefusedBeforeAnythingIsRead(@TempDir Path dir) throws IOException {
+        // sparse files of 1 TiB: the rewrite would need three times that in the heap; nothing may be read or loaded
+        for (String f : new String[] {"encoder.pt", "decoder.pt"}) {
+            try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(dir.resolve(f).toFile(), "rw")) {
+                r.setLength(1L << 40);
+            }
+        }
+        System.setProperty(DjlLowPrecisionModel.PROPERTY, "on");
+        try (LatentModel m = mlp(); ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            ModelSpec huge = new ModelSpec(dir, "huge", new int[] {784}, 32, "encoder.pt", "decoder.pt", null);
+            assertTrue(DjlLowPrecisionModel.create(huge, m, manager, 512).isEmpty());
+            assertTrue(DjlLowPrecisionModel.unavailable.contains("MB of Java heap"), DjlLowPrecisionModel.unavailable);
+        }
+    }
+
+    @Test
     void theBfloat16MapIsCloseToTheModelButNotEqual() {
         System.setProperty(DjlLowPrecisionModel.PROPERTY, "on");
         try (LatentModel m = mlp()) {
