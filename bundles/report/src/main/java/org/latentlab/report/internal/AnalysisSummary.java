@@ -38,6 +38,11 @@ final class AnalysisSummary {
                         : saddles + " fixed points are saddles: the strategy reached unstable points too.");
             }
         }
+        if (r.lowPrecisionEvaluations() > 0) {
+            out.add(String.format(Locale.ROOT, "Mixed precision: <b>%,d</b> evaluations of the model's bfloat16 version moved "
+                    + "the seeds near their attractors, then <b>%,d</b> of the model itself (float32) finished them; every end "
+                    + "point is a fixed point of the model by the stopping rule.", r.lowPrecisionEvaluations(), r.mapEvaluations()));
+        }
         if (groups.size() > 1 && m > 0) {
             for (SeedGroup g : groups) {
                 Set<Integer> reached = new TreeSet<>();

@@ -84,6 +84,19 @@ class ReportTest {
     }
 
     @Test
+    void aMixedPrecisionRunSaysHowManyEvaluationsEachMapTook() {
+        AnalysisResult r = result();
+        AnalysisResult mixed = new AnalysisResult(r.model(), r.seedOrigin(), r.seeds(), r.strategy(), r.strategyParams(),
+                r.clusterer(), r.clustererParams(), r.attractors(), r.trajectories(), r.labels(), r.metrics(), r.elapsedMillis(),
+                new org.latentlab.api.result.SeedSummary(4, 3, 1, 44967), r.perSeed(), null, 296756);
+        String line = AnalysisSummary.lines(mixed, List.of()).stream().filter(l -> l.startsWith("Mixed precision"))
+                .findFirst().orElseThrow();
+        assertTrue(line.contains("<b>296,756</b> evaluations of the model's bfloat16 version"), line);
+        assertTrue(line.contains("then <b>44,967</b> of the model itself"), line);
+        assertTrue(AnalysisSummary.lines(r, List.of()).stream().noneMatch(l -> l.startsWith("Mixed precision")));
+    }
+
+    @Test
     void sectionsAreOrderedByOrderThenIdAmongTheReportsOwn() {
         Page page = page(List.of(section("zeta", 200, (r, c) -> c.heading("Z")), section("late", 950, (r, c) -> c.heading("L")),
                 section("alpha", 200, (r, c) -> c.heading("A"))), Map.of());
