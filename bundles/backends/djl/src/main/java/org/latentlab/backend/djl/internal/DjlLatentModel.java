@@ -34,6 +34,8 @@ final class DjlLatentModel implements LatentModel {
     private final Predictor<NDList, NDList> encoder;
     private final Predictor<NDList, NDList> decoder;
     private final NDManager manager;
+    /** Rows side by side in libtorch (PyTorch engine only). */
+    private final RowWorkers workers;
 
     private DjlLatentModel(ModelSpec spec, String engine, Model em, Model dm) {
         this.spec = spec;
@@ -44,6 +46,7 @@ final class DjlLatentModel implements LatentModel {
         this.encoder = em.newPredictor(new NoopTranslator());
         this.decoder = dm.newPredictor(new NoopTranslator());
         this.manager = NDManager.newBaseManager(engine);
+        this.workers = "PyTorch".equals(engine) ? RowWorkers.create() : null;
     }
 
     /**
@@ -204,7 +207,7 @@ final class DjlLatentModel implements LatentModel {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
         }
         ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
-        return withEngine(() -> steps(manager, latents, steps, k, blockRows, z -> {
+        return withEngine(() -> steps(manager, latents, steps, k, blockRows, false, workers, z -> {
             NDList x = decoderModel.getBlock().forward(ps, new NDList(z), false);
             if (x.isEmpty()) {
                 throw new LatentLabException(spec.decoder() + " produced no output");
@@ -252,7 +255,7 @@ final class DjlLatentModel implements LatentModel {
      */
     static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block,
             java.util.function.UnaryOperator<NDArray> f, String what) {
-        return steps(manager, latents, steps, k, block, false, f, what);
+        return steps(manager, latents, steps, k, block, false, null, f, what);
     }
 
     /**
@@ -261,7 +264,7 @@ final class DjlLatentModel implements LatentModel {
      * shapes: oneDNN's bfloat16 kernels are made per shape, and a shape met once costs more than the rows it computes
      * (bfloat16 MLP, blocks of 824-1024 rows of varying count: 240,000 seed-steps/s against 466,000 at a fixed 1024).
      */
-    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block, boolean pad,
+    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block, boolean pad, RowWorkers workers,
             java.util.function.UnaryOperator<NDArray> f, String what) {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + steps);
@@ -269,8 +272,20 @@ final class DjlLatentModel implements LatentModel {
         int n = latents.rows();
         float[] out = Tensor.allocate("latent map steps", steps, n, k);
         float[] in = latents.data();
-        for (int from = 0; from < n; from += block) {
-            int rows = Math.min(block, n - from);
+        // each part of the rows goes block by block; with workers, the parts run side by side (disjoint rows of out)
+        RowWorkers.Part part = (lo, hi) -> blocks(manager, in, n, lo, hi, out, steps, k, block, pad, f, what);
+        if (workers == null) {
+            part.run(0, n);
+        } else {
+            workers.forEach(n, part);
+        }
+        return new Tensor(new int[] {steps, n, k}, out);
+    }
+
+    private static void blocks(NDManager manager, float[] in, int n, int lo, int hi, float[] out, int steps, int k, int block,
+            boolean pad, java.util.function.UnaryOperator<NDArray> f, String what) {
+        for (int from = lo; from < hi; from += block) {
+            int rows = Math.min(block, hi - from);
             int padded = pad ? Math.max(8, Integer.highestOneBit(rows - 1) << 1) : rows;
             try (NDManager scope = manager.newSubManager()) {
                 float[] input = rows == n && padded == rows ? in : Arrays.copyOfRange(in, from * k, (from + padded) * k);
@@ -294,7 +309,6 @@ final class DjlLatentModel implements LatentModel {
                 }
             }
         }
-        return new Tensor(new int[] {steps, n, k}, out);
     }
 
     /**
@@ -379,7 +393,8 @@ final class DjlLatentModel implements LatentModel {
             return java.util.Optional.empty();
         }
         if (low == null) {
-            low = withEngine(() -> DjlLowPrecisionModel.create(spec, this, manager, blockRows), "bfloat16 version of " + spec.name());
+            low = withEngine(() -> DjlLowPrecisionModel.create(spec, this, manager, blockRows, workers),
+                    "bfloat16 version of " + spec.name());
         }
         return low.map(m -> m);
     }
@@ -391,6 +406,9 @@ final class DjlLatentModel implements LatentModel {
         }
         if (grad != null) {
             grad.close();
+        }
+        if (workers != null) {
+            workers.close();
         }
         encoder.close();
         decoder.close();

@@ -49,9 +49,11 @@ final class DjlLowPrecisionModel implements LatentModel {
     private final NDArray toLow;
     private final NDArray toFloat;
     private final int blockRows;
+    /** The exact model's row workers (closed with it). */
+    private final RowWorkers workers;
 
     private DjlLowPrecisionModel(ModelSpec spec, NDManager manager, PtSymbolBlock decoder, PtSymbolBlock encoder,
-            PtSymbolBlock cast, int blockRows) {
+            PtSymbolBlock cast, int blockRows, RowWorkers workers) {
         this.spec = spec;
         this.manager = manager;
         this.decoder = decoder;
@@ -60,6 +62,7 @@ final class DjlLowPrecisionModel implements LatentModel {
         this.toLow = manager.create(true);
         this.toFloat = manager.create(false);
         this.blockRows = blockRows;
+        this.workers = workers;
     }
 
     /**
@@ -79,7 +82,8 @@ final class DjlLowPrecisionModel implements LatentModel {
      * The bfloat16 version of the TorchScript model {@code exact}, or empty (the reason in {@link #unavailable}).
      * Runs on the engine thread context ({@link DjlLatentModel#withEngine}).
      */
-    static Optional<DjlLowPrecisionModel> create(ModelSpec spec, LatentModel exact, NDManager parent, int blockRows) {
+    static Optional<DjlLowPrecisionModel> create(ModelSpec spec, LatentModel exact, NDManager parent, int blockRows,
+            RowWorkers workers) {
         String setting = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         if (setting.equals("off") || setting.equals("false")) {
             unavailable = PROPERTY + "=" + setting;
@@ -110,7 +114,7 @@ final class DjlLowPrecisionModel implements LatentModel {
             PtSymbolBlock cast = load(m, resource("precision-cast.pt"), "precision-cast.pt");
             PtSymbolBlock dec = load(m, Bfloat16Archive.of(spec.decoderFile()), spec.decoderFile().toString());
             PtSymbolBlock enc = load(m, Bfloat16Archive.of(spec.encoderFile()), spec.encoderFile().toString());
-            low = new DjlLowPrecisionModel(spec, m, dec, enc, cast, blockRows(blockRows));
+            low = new DjlLowPrecisionModel(spec, m, dec, enc, cast, blockRows(blockRows), workers);
             String disagreement = low.probe(exact);
             if (disagreement != null) {
                 unavailable = disagreement;
@@ -226,7 +230,7 @@ final class DjlLowPrecisionModel implements LatentModel {
         if (latents.width() != k) {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
         }
-        return DjlLatentModel.withEngine(() -> DjlLatentModel.steps(manager, latents, steps, k, blockRows, true,
+        return DjlLatentModel.withEngine(() -> DjlLatentModel.steps(manager, latents, steps, k, blockRows, true, workers,
                 z -> cast(forward(encoder, forward(decoder, cast(z, true))), false),
                 "bfloat16 encoder " + spec.encoderFile()), "bfloat16 latent map of " + spec.name());
     }

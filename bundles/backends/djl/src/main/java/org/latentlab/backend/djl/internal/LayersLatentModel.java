@@ -21,6 +21,8 @@ final class LayersLatentModel implements LatentModel {
     private final NDManager manager;
     private final DjlLayerStack encoder;
     private final DjlLayerStack decoder;
+    /** Rows side by side in libtorch. */
+    private final RowWorkers workers = RowWorkers.create();
     private AutogradLinearization.Grad grad;
 
     private LayersLatentModel(ModelSpec spec, NDManager manager, DjlLayerStack encoder, DjlLayerStack decoder) {
@@ -88,7 +90,7 @@ final class LayersLatentModel implements LatentModel {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
         }
         return DjlLatentModel.withEngine(() -> DjlLatentModel.steps(manager, latents, steps, k,
-                blockRows,
+                blockRows, false, workers,
                 z -> encoder.forward(decoder.forward(z)), "encoder " + spec.encoderFile()), "latent map of " + spec.name());
     }
 
@@ -115,6 +117,7 @@ final class LayersLatentModel implements LatentModel {
 
     @Override
     public void close() {
+        workers.close();
         if (grad != null) {
             grad.close();
         }

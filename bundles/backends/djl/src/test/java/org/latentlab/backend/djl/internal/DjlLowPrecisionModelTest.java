@@ -124,7 +124,7 @@ class DjlLowPrecisionModelTest {
         System.setProperty(DjlLowPrecisionModel.PROPERTY, "on");
         try (LatentModel m = mlp(); ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
             ModelSpec huge = new ModelSpec(dir, "huge", new int[] {784}, 32, "encoder.pt", "decoder.pt", null);
-            assertTrue(DjlLowPrecisionModel.create(huge, m, manager, 512).isEmpty());
+            assertTrue(DjlLowPrecisionModel.create(huge, m, manager, 512, null).isEmpty());
             assertTrue(DjlLowPrecisionModel.unavailable.contains("MB of Java heap"), DjlLowPrecisionModel.unavailable);
         }
     }

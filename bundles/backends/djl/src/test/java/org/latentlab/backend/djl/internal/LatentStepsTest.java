@@ -67,6 +67,37 @@ class LatentStepsTest {
         return out;
     }
 
+    /**
+     * Enough rows for the row workers (two parts of 150 rows run side by side, each in blocks, each with one libtorch
+     * thread): the same values as decode and encode on the caller's thread, on both libtorch formats; and with the
+     * workers turned off (a model loaded with latentlab.libtorch.rowWorkers=1), the same again.
+     */
+    @Test
+    void rowsSplitAcrossWorkersGiveWhatOneThreadGives() {
+        Tensor z = gaussian(300, 32, 1, 11);
+        ModelSpec spec = new ModelSpec(MLP784.resolve("mlp784-torchscript"), "mlp784", new int[] {784}, 32, "encoder.pt",
+                "decoder.pt", null);
+        ModelSpec layers = new ModelSpec(MLP784.resolve("mlp784-layers"), "mlp784", new int[] {784}, 32,
+                "encoder.layers.json", "decoder.layers.json", null);
+        float[] alone;
+        System.setProperty(RowWorkers.PROPERTY, "1");
+        try (LatentModel m = new TorchScriptBackend().load(spec)) {
+            alone = m.latentSteps(z, 3).data();
+        } finally {
+            System.clearProperty(RowWorkers.PROPERTY);
+        }
+        for (LatentModel m : List.of(new TorchScriptBackend().load(spec), new LayersBackend().load(layers))) {
+            try (m) {
+                float[] split = m.latentSteps(z, 3).data();
+                float[] want = repeated(m, z, 3);
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], split[i], 1e-5 * Math.max(1, Math.abs(want[i])), m + " value " + i);
+                    assertEquals(alone[i], split[i], 1e-5 * Math.max(1, Math.abs(alone[i])), m + " value " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void latentStepsAreEncodeOfDecodeRepeatedOnEveryEngine() {
         Tensor z = gaussian(37, 4, 2, 1);
