@@ -28,7 +28,7 @@ import org.latentlab.api.LatentLabException;
  */
 final class RowWorkers implements AutoCloseable {
 
-    /** Fewer rows than this per worker run on the caller's thread: a hand-over costs more than it saves. */
+    /** Rows per worker at least: fewer rows go to fewer workers. */
     static final int MIN_ROWS_PER_WORKER = 64;
     /** System property: workers per model (default: libtorch's intra-op threads; 1 turns this off). */
     static final String PROPERTY = "latentlab.libtorch.rowWorkers";
@@ -65,15 +65,18 @@ final class RowWorkers implements AutoCloseable {
     }
 
     /**
-     * Runs {@code part} on [0, n) split into equal contiguous parts, one per worker, and waits for all; on the calling
-     * thread when there are no workers or too few rows. The parts must write disjoint places.
+     * Runs {@code part} on [0, n) split into equal contiguous parts, one per worker (at least
+     * {@link #MIN_ROWS_PER_WORKER} rows each), and waits for all; on the calling thread when there are no workers. The
+     * parts must write disjoint places.
      */
     void forEach(int n, Part part) {
-        int w = pool == null ? 1 : Math.min(workers, n / MIN_ROWS_PER_WORKER);
-        if (w < 2) {
+        if (pool == null) {
             part.run(0, n);
             return;
         }
+        // few rows go to one worker all the same: on the caller's thread libtorch would split each operation across
+        // its (sleeping) OpenMP threads, and a call of a few rows is all fork and join
+        int w = Math.max(1, Math.min(workers, n / MIN_ROWS_PER_WORKER));
         List<Future<?>> running = new ArrayList<>(w);
         for (int p = 0; p < w; p++) {
             int from = (int) ((long) n * p / w);
