@@ -95,21 +95,31 @@ class MixedPrecisionTest {
         assertTrue(same >= 0.99 * picard.size(), what + ": " + same + " of " + picard.size() + " at picard's attractor");
     }
 
+    /** Float32 picard and mixed-precision picard on the same seeds around the wells. */
+    record PicardRuns(TestMaps.Wells wells, Tensor seeds, List<Trajectory> picard, List<Trajectory> mixed, WithLowPrecision f) {
+        static PicardRuns of(int n, long seed, boolean brokenLow) {
+            TestMaps.Wells wells = MixedPrecisionTest.wells();
+            Tensor seeds = AndersonTest.seedsAround(wells.centres, n, 4, seed);
+            List<Trajectory> picard = run(new PicardIteration(), wells, seeds, Map.of());
+            WithLowPrecision f = new WithLowPrecision(wells, brokenLow);
+            return new PicardRuns(wells, seeds, picard, run(new PicardIteration(), f, seeds, Map.of("mixedPrecision", "true")), f);
+        }
+    }
+
     @Test
     void picardFinishesOnTheExactMapAtItsAttractorsWithFewerExactEvaluations() {
-        TestMaps.Wells wells = wells();
-        Tensor seeds = AndersonTest.seedsAround(wells.centres, 1200, 4, 7);
-        List<Trajectory> picard = run(new PicardIteration(), wells, seeds, Map.of());
-        WithLowPrecision f = new WithLowPrecision(wells, false);
-        List<Trajectory> mixed = run(new PicardIteration(), f, seeds, Map.of("mixedPrecision", "true"));
-        assertPicardsAttractors(wells, picard, mixed, "picard");
+        PicardRuns runs = PicardRuns.of(1200, 7, false);
+        List<Trajectory> picard = runs.picard();
+        List<Trajectory> mixed = runs.mixed();
+        WithLowPrecision f = runs.f();
+        assertPicardsAttractors(runs.wells(), picard, mixed, "picard");
         long exact = AndersonTest.evaluations(mixed);
         long plain = AndersonTest.evaluations(picard);
         assertTrue(f.lowRows.get() > 0, "the first leg ran on the low-precision map");
         assertEquals(f.exactRows.get(), exact, "mapEvaluations count the exact map's rows only");
         // the rounded map reaches its floor (2^-8 relative) near the attractor; the exact leg only closes that gap
         assertTrue(exact < plain / 2, "exact evaluations " + exact + " against picard's " + plain);
-        for (int i = 0; i < seeds.rows(); i++) {
+        for (int i = 0; i < picard.size(); i++) {
             assertTrue(mixed.get(i).steps() >= picard.get(i).steps() / 2, "steps count both legs: seed " + i);
         }
     }
@@ -146,14 +156,12 @@ class MixedPrecisionTest {
 
     @Test
     void seedsTheLowPrecisionMapLosesRestartOnTheExactMap() {
-        TestMaps.Wells wells = wells();
-        Tensor seeds = AndersonTest.seedsAround(wells.centres, 300, 4, 5);
-        List<Trajectory> picard = run(new PicardIteration(), wells, seeds, Map.of());
-        WithLowPrecision f = new WithLowPrecision(wells, true);
-        List<Trajectory> mixed = run(new PicardIteration(), f, seeds, Map.of("mixedPrecision", "true"));
-        assertPicardsAttractors(wells, picard, mixed, "picard with a NaN-giving low-precision map");
+        PicardRuns runs = PicardRuns.of(300, 5, true);
+        List<Trajectory> picard = runs.picard();
+        assertPicardsAttractors(runs.wells(), picard, runs.mixed(), "picard with a NaN-giving low-precision map");
+        List<Trajectory> mixed = runs.mixed();
         int restarted = 0;
-        for (int i = 0; i < seeds.rows(); i++) {
+        for (int i = 0; i < picard.size(); i++) {
             // diverged in the first leg: the whole run is the float32 run of its seed
             if (mixed.get(i).steps() == picard.get(i).steps()
                     && java.util.Arrays.equals(picard.get(i).endpoint(), mixed.get(i).endpoint())) {
