@@ -36,7 +36,7 @@ final class RowWorkers implements AutoCloseable {
     private final int workers;
     private final ExecutorService pool;
 
-    private RowWorkers(int workers) {
+    RowWorkers(int workers) {
         this.workers = workers;
         AtomicInteger n = new AtomicInteger();
         ClassLoader engineLoader = Engine.class.getClassLoader();
@@ -83,19 +83,28 @@ final class RowWorkers implements AutoCloseable {
             int to = (int) ((long) n * (p + 1) / w);
             running.add(pool.submit(() -> part.run(from, to)));
         }
+        // every part is waited for, also when this thread is interrupted (a cancelled job): the model is closed as soon
+        // as the job ends, and a part still running in libtorch would then compute on freed tensors
         Throwable failed = null;
+        boolean interrupted = false;
         for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                running.forEach(r -> r.cancel(true));
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted while the model ran");
-            } catch (ExecutionException e) {
-                if (failed == null) {
-                    failed = e.getCause();
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (failed == null) {
+                        failed = e.getCause();
+                    }
+                    break;
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while the model ran");
         }
         if (failed instanceof RuntimeException re) {
             throw re;
@@ -108,10 +117,16 @@ final class RowWorkers implements AutoCloseable {
         }
     }
 
+    /** Stops the workers once their current part (if any) is done; waits for that, at most a minute. */
     @Override
     public void close() {
         if (pool != null) {
-            pool.shutdownNow();
+            pool.shutdown();
+            try {
+                pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,0 +1,117 @@
+package org.latentlab.backend.djl.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.latentlab.api.LatentLabException;
+
+/** How {@link RowWorkers} splits rows, reports a part's failure, and waits for its parts even when interrupted. */
+class RowWorkersTest {
+
+    @BeforeAll
+    static void engine() {
+        DjlBackendsTest.offlineEngines();
+        DjlLatentModel.withEngine(() -> ai.djl.engine.Engine.getEngine("PyTorch"), "PyTorch engine"); // workers call libtorch
+    }
+
+    @Test
+    void partsCoverTheRowsOnceWithAtLeast64RowsEach() {
+        try (RowWorkers w = new RowWorkers(3)) {
+            for (int n : new int[] {0, 1, 63, 64, 127, 128, 191, 192, 1000, 4096}) {
+                ConcurrentLinkedQueue<int[]> parts = new ConcurrentLinkedQueue<>();
+                int[] covered = new int[n];
+                w.forEach(n, (from, to) -> {
+                    parts.add(new int[] {from, to});
+                    for (int i = from; i < to; i++) {
+                        covered[i]++;
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, covered[i], "n " + n + " row " + i);
+                }
+                int expected = Math.max(1, Math.min(3, n / RowWorkers.MIN_ROWS_PER_WORKER));
+                assertEquals(expected, parts.size(), "parts for " + n + " rows");
+                for (int[] p : parts) {
+                    assertTrue(parts.size() == 1 || p[1] - p[0] >= RowWorkers.MIN_ROWS_PER_WORKER, "part " + p[0] + ".." + p[1]);
+                }
+            }
+            // the parts ran on the workers, not on the caller
+            ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
+            w.forEach(10, (from, to) -> threads.add(Thread.currentThread().getName()));
+            assertTrue(threads.peek().startsWith("latentlab-libtorch-rows-"), threads.toString());
+        }
+    }
+
+    @Test
+    void aPartsFailureReachesTheCallerAsItIs() {
+        try (RowWorkers w = new RowWorkers(2)) {
+            LatentLabException boom = new LatentLabException("decoder returned shape [1]");
+            LatentLabException e = assertThrows(LatentLabException.class, () -> w.forEach(1000, (from, to) -> {
+                if (from > 0) {
+                    throw boom;
+                }
+            }));
+            assertSame(boom, e);
+            assertThrows(OutOfMemoryError.class, () -> w.forEach(1000, (from, to) -> {
+                throw new OutOfMemoryError("Java heap space"); // ModelLatentMap retries smaller batches on this
+            }));
+        }
+    }
+
+    @Test
+    void anInterruptedCallerStillWaitsForEveryPart() throws Exception {
+        try (RowWorkers w = new RowWorkers(2)) {
+            CountDownLatch started = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicBoolean finished = new AtomicBoolean();
+            Throwable[] thrown = new Throwable[1];
+            boolean[] doneWhenThrown = new boolean[1];
+            Thread caller = new Thread(() -> {
+                try {
+                    w.forEach(200, (from, to) -> {
+                        started.countDown();
+                        try {
+                            release.await(); // a part still in "libtorch" when the job is cancelled
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException("a worker was interrupted", e);
+                        }
+                        if (from > 0) {
+                            finished.set(true);
+                        }
+                    });
+                } catch (Throwable t) {
+                    thrown[0] = t;
+                    doneWhenThrown[0] = finished.get();
+                }
+            });
+            caller.start();
+            started.await();
+            caller.interrupt(); // before the parts can end: the caller is interrupted while they run
+            release.countDown();
+            caller.join();
+            assertTrue(thrown[0] instanceof CancellationException, String.valueOf(thrown[0]));
+            assertTrue(doneWhenThrown[0], "the caller returned before a part had finished");
+        }
+    }
+
+    @Test
+    void closeStopsTheWorkers() throws Exception {
+        RowWorkers w = new RowWorkers(2);
+        ConcurrentLinkedQueue<Thread> workers = new ConcurrentLinkedQueue<>();
+        w.forEach(500, (from, to) -> workers.add(Thread.currentThread()));
+        assertEquals(2, workers.size());
+        w.close();
+        for (Thread t : workers) {
+            t.join(60_000);
+            assertTrue(!t.isAlive(), t.getName() + " still runs after close");
+        }
+    }
+}
