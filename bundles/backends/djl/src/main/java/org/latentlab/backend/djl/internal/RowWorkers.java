@@ -37,16 +37,26 @@ final class RowWorkers implements AutoCloseable {
     private final ExecutorService pool;
 
     RowWorkers(int workers) {
+        this(workers, "libtorch", () -> {
+            JniUtils.setNumThreads(1);
+            JniUtils.setGradMode(false);
+        });
+    }
+
+    /**
+     * {@code workers} threads named after {@code engine}, each running {@code init} on itself first (with DJL's class
+     * loader as its context loader); no threads when fewer than 2.
+     */
+    RowWorkers(int workers, String engine, Runnable init) {
         this.workers = workers;
         AtomicInteger n = new AtomicInteger();
         ClassLoader engineLoader = Engine.class.getClassLoader();
         this.pool = workers < 2 ? null : Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(() -> {
                 Thread.currentThread().setContextClassLoader(engineLoader);
-                JniUtils.setNumThreads(1);
-                JniUtils.setGradMode(false);
+                init.run();
                 r.run();
-            }, "latentlab-libtorch-rows-" + n.incrementAndGet());
+            }, "latentlab-" + engine + "-rows-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

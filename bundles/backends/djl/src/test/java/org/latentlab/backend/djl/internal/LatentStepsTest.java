@@ -96,6 +96,32 @@ class LatentStepsTest {
                 }
             }
         }
+        // ONNX Runtime the same way: rows split across workers (sessions of one intra-op thread), for the latent map and
+        // for encode and decode, against one caller with two threads in the session
+        ModelSpec onnx = new ModelSpec(MLP784.resolve("mlp784-onnx"), "mlp784", new int[] {784}, 32, "encoder.onnx",
+                "decoder.onnx", null);
+        float[] onnxAlone;
+        float[] decodedAlone;
+        System.setProperty(OnnxLatentModel.ROW_WORKERS, "1");
+        try (LatentModel m = new OnnxBackend().load(onnx)) {
+            onnxAlone = m.latentSteps(z, 3).data();
+            decodedAlone = m.decode(z).data();
+        } finally {
+            System.clearProperty(OnnxLatentModel.ROW_WORKERS);
+        }
+        try (LatentModel m = new OnnxBackend().load(onnx)) {
+            float[] split = m.latentSteps(z, 3).data();
+            float[] want = repeated(m, z, 3);
+            Tensor decoded = m.decode(z);
+            assertArrayEquals(new int[] {300, 784}, decoded.shape());
+            for (int i = 0; i < decodedAlone.length; i++) {
+                assertEquals(decodedAlone[i], decoded.data()[i], 1e-5 * Math.max(1, Math.abs(decodedAlone[i])), "decoded " + i);
+            }
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], split[i], 1e-5 * Math.max(1, Math.abs(want[i])), "onnx value " + i);
+                assertEquals(onnxAlone[i], split[i], 1e-5 * Math.max(1, Math.abs(onnxAlone[i])), "onnx value " + i);
+            }
+        }
     }
 
     @Test
