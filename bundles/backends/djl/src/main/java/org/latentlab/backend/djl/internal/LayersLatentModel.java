@@ -40,7 +40,12 @@ final class LayersLatentModel implements LatentModel {
             DjlLayerStack e = DjlLatentModel.withEngine(() -> DjlLayerStack.load(spec.encoderFile(), manager), "encoder");
             DjlLayerStack d = DjlLatentModel.withEngine(() -> DjlLayerStack.load(spec.decoderFile(), manager), "decoder");
             LayersLatentModel m = new LayersLatentModel(spec, manager, e, d);
-            spec.probe(m);
+            try {
+                spec.probe(m);
+            } catch (RuntimeException ex) {
+                m.workers.close(); // the manager is closed below
+                throw ex;
+            }
             return m;
         } catch (RuntimeException ex) {
             manager.close();

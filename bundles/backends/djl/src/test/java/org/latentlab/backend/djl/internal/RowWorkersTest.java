@@ -94,12 +94,28 @@ class RowWorkersTest {
             });
             caller.start();
             started.await();
+            // the caller waits for the parts (parked in Future.get) before it is interrupted: had it not got there yet, it
+            // could find the parts done and never look at the interrupt
+            while (!waitingForAPart(caller)) {
+                Thread.sleep(1);
+            }
             caller.interrupt(); // before the parts can end: the caller is interrupted while they run
+            // the parts end only once the caller has taken the interrupt (Future.get cleared the flag and threw) and waits
+            // again: parts that ended first would let get return before it looks at the flag
+            while (caller.isInterrupted() || !waitingForAPart(caller)) {
+                Thread.sleep(1);
+            }
             release.countDown();
             caller.join();
             assertTrue(thrown[0] instanceof CancellationException, String.valueOf(thrown[0]));
             assertTrue(doneWhenThrown[0], "the caller returned before a part had finished");
         }
+    }
+
+    /** Whether {@code t} is parked in Future.get (a submit can park too, on the pool's lock). */
+    private static boolean waitingForAPart(Thread t) {
+        return t.getState() == Thread.State.WAITING && java.util.Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals("java.util.concurrent.FutureTask") && f.getMethodName().equals("get"));
     }
 
     @Test
