@@ -69,6 +69,14 @@ public class LatentMapBenchmark {
     @Param({"fused"})
     public String map;
 
+    /**
+     * Which version of the model runs: {@code float32}, the model itself; {@code bfloat16}, its low-precision version
+     * ({@link org.latentlab.api.model.LatentModel#lowPrecision}, what {@code mixedPrecision=true} iterates on first;
+     * TorchScript on a CPU with bfloat16 instructions only: elsewhere the trial fails).
+     */
+    @Param({"float32"})
+    public String precision;
+
     /** Folder holding {@code mlp784-<backend>/model.json}; empty: the committed models. */
     @Param({""})
     public String models;
@@ -107,7 +115,12 @@ public class LatentMapBenchmark {
             z[i] = (float) r.nextGaussian();
         }
         seeds = Tensor.matrix(batch, k, z);
-        org.latentlab.api.model.LatentModel m = model;
+        org.latentlab.api.model.LatentModel m = switch (precision) {
+            case "float32" -> model;
+            case "bfloat16" -> model.lowPrecision().orElseThrow(() -> new IllegalStateException(
+                    "the " + backend + " model has no bfloat16 version on this machine"));
+            default -> throw new IllegalArgumentException("precision is float32 or bfloat16, not " + precision);
+        };
         f = switch (map) {
             case "fused" -> x -> Tensor.matrix(x.rows(), x.width(), m.latentSteps(x, 1).data());
             case "separate" -> x -> m.encode(m.decode(x));

@@ -9,7 +9,9 @@ import org.latentlab.api.dynamics.LatentMap;
 /**
  * Where a job's time goes, with {@code -Dlatentlab.profile=true} (e.g. through LATENTLAB_JAVA_OPTS): wall time
  * per stage, and the latent map's calls per stage and by batch size (calls, row-steps, time inside the model).
- * {@link #report()} is printed to standard error when the job ends. Off by default: then nothing is wrapped.
+ * {@link #report()} is printed to standard error when the job ends; with {@code -Dlatentlab.profile.calls=FILE} also every
+ * map call, one per line, to FILE (what the tables in docs/performance.md on the phases of a run are made from). Off by
+ * default: then nothing is wrapped.
  */
 final class Profile {
 
@@ -92,7 +94,16 @@ final class Profile {
         };
     }
 
+    /** With {@value #CALLS}=FILE: one line per map call, written to FILE with the report. */
+    static final String CALLS = "latentlab.profile.calls";
+    private final StringBuilder callLog = System.getProperty(CALLS) == null ? null : new StringBuilder(
+            "# map calls: precision (F model, L low-precision version) rows steps microseconds stage end (microseconds since the job started)\n");
+
     private synchronized void record(int rows, int steps, long ns, boolean low) {
+        if (callLog != null) {
+            callLog.append(low ? "L " : "F ").append(rows).append(' ').append(steps).append(' ').append(ns / 1000).append(' ')
+                    .append(stage).append(' ').append((System.nanoTime() - start) / 1000).append('\n');
+        }
         int b = 0;
         while (rows >= BOUNDS[b]) {
             b++;
@@ -129,6 +140,15 @@ final class Profile {
             if (lowCalls[b] > 0) {
                 out.append(String.format(Locale.ROOT, "profile:   low-precision map calls of %-9s rows: %7d calls, %10d row-steps, %8.2f s, %8.1f us/row-step%n",
                         NAMES[b], lowCalls[b], lowRowSteps[b], lowNanos[b] / 1e9, lowNanos[b] / 1e3 / lowRowSteps[b]));
+            }
+        }
+        if (callLog != null) {
+            java.nio.file.Path file = java.nio.file.Path.of(System.getProperty(CALLS));
+            try {
+                java.nio.file.Files.writeString(file, callLog);
+                out.append("profile:   map calls, one per line: ").append(file.toAbsolutePath()).append(System.lineSeparator());
+            } catch (java.io.IOException | RuntimeException e) {
+                out.append("profile:   cannot write the map calls to ").append(file).append(": ").append(e).append(System.lineSeparator());
             }
         }
         return out.toString();

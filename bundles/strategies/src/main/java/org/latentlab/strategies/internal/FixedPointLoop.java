@@ -147,41 +147,101 @@ final class FixedPointLoop {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
-        double tol = p.getDouble("tolerance", 1e-6);
-        int maxSteps = p.getInt("maxSteps", 3000);
-        double divergence = p.getDouble("divergenceNorm", 1e6);
-        boolean record = p.getBoolean("recordPaths", false);
-        int n = seeds.rows();
-        int k = seeds.width();
-        float[] seedData = seeds.data();
-        int w = Math.max(1, Math.min(batch, n));
-        // per seed: where it stopped
-        float[] end = new float[n * k];
-        int[] steps = new int[n];
-        double[] path = new double[n];
-        double[] residual = new double[n];
-        long[] evaluations = new long[n];
-        byte[] state = new byte[n];
-        // STALLED: the lowest residual so far and the evaluations since it was reached
-        boolean stall = rule == Rule.STALLED;
-        double[] best = stall ? new double[n] : null;
-        int[] since = stall ? new int[n] : null;
-        List<List<float[]>> paths = new ArrayList<>(record ? n : 0);
-        // in flight, compacted in order of entry: seed ids, slots, points, images, whether the next step is a check
-        int[] ids = new int[w];
-        int[] slots = new int[w];
-        float[] z = new float[w * k];
-        float[] fz = new float[w * k];
-        boolean[] check = new boolean[w];
-        int[] free = new int[w];
-        for (int s = 0; s < w; s++) {
-            free[s] = w - 1 - s;
+        Run run = new Run(f, seeds, batch, p, scheme, rule, patience);
+        while (run.admit()) {
+            if (progress.cancelled()) {
+                throw new CancellationException("cancelled");
+            }
+            int established = run.step();
+            if (established > 0) {
+                progress.advance(established);
+            }
+            run.compact();
         }
-        int freeCount = w;
-        int m = 0; // established rows (their f(z) is known)
-        int nextSeed = 0;
-        while (true) {
-            // new seeds take the free slots; they follow the established rows and join this step's map call
+        return run.trajectories();
+    }
+
+    /**
+     * One run's state. The step is split into small methods on purpose: one method holding the whole loop was
+     * compiled by C2 on-stack five times per analysis (0.2–0.45 s of a core each, on a 2-core machine beside the
+     * native map calls) as each new scheme or rule invalidated the last compile; small methods compile in
+     * milliseconds and a new branch recompiles only its own method.
+     */
+    private static final class Run {
+        private final LatentMap f;
+        private final Tensor seeds;
+        private final float[] seedData;
+        private final Scheme scheme;
+        private final Rule rule;
+        private final int patience;
+        private final double tol;
+        private final int maxSteps;
+        private final double divergence;
+        private final boolean record;
+        private final int n;
+        private final int k;
+        // per seed: where it stopped
+        private final float[] end;
+        private final int[] steps;
+        private final double[] path;
+        private final double[] residual;
+        private final long[] evaluations;
+        private final byte[] state;
+        // STALLED: the lowest residual so far and the evaluations since it was reached
+        private final boolean stall;
+        private final double[] best;
+        private final int[] since;
+        private final List<List<float[]>> paths;
+        // in flight, compacted in order of entry: seed ids, slots, points, images, whether the next step is a check
+        private final int[] ids;
+        private final int[] slots;
+        private final float[] z;
+        private final float[] fz;
+        private final boolean[] check;
+        private final int[] free;
+        private int freeCount;
+        private int m; // established rows (their f(z) is known)
+        private int fresh; // seeds that joined this step, after the established rows
+        private int nextSeed;
+
+        Run(LatentMap f, Tensor seeds, int batch, Parameters p, Scheme scheme, Rule rule, int patience) {
+            this.f = f;
+            this.seeds = seeds;
+            this.scheme = scheme;
+            this.rule = rule;
+            this.patience = patience;
+            tol = p.getDouble("tolerance", 1e-6);
+            maxSteps = p.getInt("maxSteps", 3000);
+            divergence = p.getDouble("divergenceNorm", 1e6);
+            record = p.getBoolean("recordPaths", false);
+            n = seeds.rows();
+            k = seeds.width();
+            seedData = seeds.data();
+            int w = Math.max(1, Math.min(batch, n));
+            end = new float[n * k];
+            steps = new int[n];
+            path = new double[n];
+            residual = new double[n];
+            evaluations = new long[n];
+            state = new byte[n];
+            stall = rule == Rule.STALLED;
+            best = stall ? new double[n] : null;
+            since = stall ? new int[n] : null;
+            paths = new ArrayList<>(record ? n : 0);
+            ids = new int[w];
+            slots = new int[w];
+            z = new float[w * k];
+            fz = new float[w * k];
+            check = new boolean[w];
+            free = new int[w];
+            for (int s = 0; s < w; s++) {
+                free[s] = w - 1 - s;
+            }
+            freeCount = w;
+        }
+
+        /** New seeds take the free slots; they follow the established rows and join this step's map call. False when nothing is left to run. */
+        boolean admit() {
             int first = m;
             while (freeCount > 0 && nextSeed < n) {
                 int slot = free[--freeCount];
@@ -198,14 +258,13 @@ final class FixedPointLoop {
                 m++;
                 nextSeed++;
             }
-            int fresh = m - first;
+            fresh = m - first;
             m = first;
-            if (m + fresh == 0) {
-                break;
-            }
-            if (progress.cancelled()) {
-                throw new CancellationException("cancelled");
-            }
+            return m + fresh > 0;
+        }
+
+        /** One map call: the established rows' proposals and the new seeds. Returns the established rows' count. */
+        int step() {
             int all = m + fresh;
             int[] rows = Arrays.copyOf(slots, m);
             float[] za = Arrays.copyOf(z, m * k);
@@ -224,75 +283,106 @@ final class FixedPointLoop {
             }
             System.arraycopy(z, m * k, next, m * k, fresh * k); // the new seeds themselves
             float[] fnext = Maps.apply(f, next, all, k);
-            for (int a = m; a < all; a++) { // t = 0: z = seed, fz = f(seed); no convergence check
-                int i = ids[a];
-                evaluations[i] = 1;
-                System.arraycopy(fnext, a * k, fz, a * k, k);
-                residual[i] = Math.sqrt(residual2(z, fz, a, k));
-                if (!finite(z, fz, a, k, divergence)) {
-                    state[i] = DIVERGED;
-                } else if (stall) {
-                    best[i] = residual[i];
-                }
+            for (int a = m; a < all; a++) {
+                enter(a, fnext);
             }
             for (int a = 0; a < m; a++) {
                 int i = ids[a];
                 evaluations[i] += 1 + extra[a];
                 if (!plain[a] && !scheme.accept(a, rows[a], za, fa, next, fnext, k)) {
-                    if (stall && ++since[i] >= patience && residual[i] * residual[i] <= MixedPrecision.floor2(z, a, k)) {
-                        state[i] = CONVERGED; // done with this leg: the rejected proposals show the floor
-                    }
-                    continue;
-                }
-                double d = 0;
-                for (int j = 0; j < k; j++) {
-                    double s = next[a * k + j] - za[a * k + j];
-                    d += s * s;
-                }
-                path[i] += Math.sqrt(d);
-                steps[i]++;
-                System.arraycopy(next, a * k, z, a * k, k);
-                System.arraycopy(fnext, a * k, fz, a * k, k);
-                if (record) {
-                    paths.get(i).add(Arrays.copyOfRange(next, a * k, a * k + k));
-                }
-                double r2 = residual2(z, fz, a, k);
-                // (a residual 100 times below the tolerance's counts as contracted: float rounding stalls it there)
-                boolean contracted = !check[a] || rule != Rule.PLAIN_IMAGE_CONTRACTING || Math.sqrt(r2) < residual[i]
-                        || r2 < 1e-4 * tol;
-                boolean wasCheck = check[a];
-                residual[i] = Math.sqrt(r2);
-                check[a] = false;
-                if (stall) {
-                    if (residual[i] < best[i]) {
-                        best[i] = residual[i];
-                        since[i] = 0;
-                    } else {
-                        since[i]++;
-                    }
-                    if (!finite(z, fz, a, k, divergence)) {
-                        state[i] = DIVERGED;
-                    } else if (r2 < tol || since[i] >= patience && r2 <= MixedPrecision.floor2(z, a, k)) {
-                        state[i] = CONVERGED;
-                    } else if (steps[i] >= maxSteps) {
-                        state[i] = OUT_OF_STEPS;
-                    }
-                } else if (!finite(z, fz, a, k, divergence)) {
-                    state[i] = DIVERGED;
-                } else if (r2 < tol && (plain[a] || rule == Rule.OWN_POINT) && contracted) {
-                    state[i] = CONVERGED;
-                    scheme.converged(z, a, k);
-                } else if (steps[i] >= maxSteps) {
-                    state[i] = OUT_OF_STEPS;
+                    rejected(a, i);
                 } else {
-                    // a mixed point within tolerance, or a check step that did not contract: the next step is a plain check
-                    check[a] = r2 < tol && (!plain[a] || wasCheck);
+                    advance(a, i, za, next, fnext, plain[a]);
                 }
             }
-            if (m > 0) {
-                progress.advance(m);
+            return m;
+        }
+
+        /** t = 0 of the seed in row a: z = seed, fz = f(seed); no convergence check. */
+        private void enter(int a, float[] fnext) {
+            int i = ids[a];
+            evaluations[i] = 1;
+            System.arraycopy(fnext, a * k, fz, a * k, k);
+            residual[i] = Math.sqrt(residual2(z, fz, a, k));
+            if (!finite(z, fz, a, k, divergence)) {
+                state[i] = DIVERGED;
+            } else if (stall) {
+                best[i] = residual[i];
             }
-            // stopped seeds leave: their points go to end, their slots are freed
+        }
+
+        /** Row a's mixed proposal was rejected: it keeps its point. */
+        private void rejected(int a, int i) {
+            if (stall && ++since[i] >= patience && residual[i] * residual[i] <= MixedPrecision.floor2(z, a, k)) {
+                state[i] = CONVERGED; // done with this leg: the rejected proposals show the floor
+            }
+        }
+
+        /** Row a moves to its proposal next (whose image is fnext's row) and its rule is applied. */
+        private void advance(int a, int i, float[] za, float[] next, float[] fnext, boolean plainStep) {
+            double d = 0;
+            for (int j = 0; j < k; j++) {
+                double s = next[a * k + j] - za[a * k + j];
+                d += s * s;
+            }
+            path[i] += Math.sqrt(d);
+            steps[i]++;
+            System.arraycopy(next, a * k, z, a * k, k);
+            System.arraycopy(fnext, a * k, fz, a * k, k);
+            if (record) {
+                paths.get(i).add(Arrays.copyOfRange(next, a * k, a * k + k));
+            }
+            double r2 = residual2(z, fz, a, k);
+            if (stall) {
+                settleStalled(a, i, r2);
+            } else {
+                settle(a, i, r2, plainStep);
+            }
+        }
+
+        /** The rule of {@link Rule#STALLED} for row a, whose new residual² is r2. */
+        private void settleStalled(int a, int i, double r2) {
+            residual[i] = Math.sqrt(r2);
+            check[a] = false;
+            if (residual[i] < best[i]) {
+                best[i] = residual[i];
+                since[i] = 0;
+            } else {
+                since[i]++;
+            }
+            if (!finite(z, fz, a, k, divergence)) {
+                state[i] = DIVERGED;
+            } else if (r2 < tol || since[i] >= patience && r2 <= MixedPrecision.floor2(z, a, k)) {
+                state[i] = CONVERGED;
+            } else if (steps[i] >= maxSteps) {
+                state[i] = OUT_OF_STEPS;
+            }
+        }
+
+        /** The other rules for row a, whose new residual² is r2. */
+        private void settle(int a, int i, double r2, boolean plainStep) {
+            // (a residual 100 times below the tolerance's counts as contracted: float rounding stalls it there)
+            boolean contracted = !check[a] || rule != Rule.PLAIN_IMAGE_CONTRACTING || Math.sqrt(r2) < residual[i]
+                    || r2 < 1e-4 * tol;
+            boolean wasCheck = check[a];
+            residual[i] = Math.sqrt(r2);
+            check[a] = false;
+            if (!finite(z, fz, a, k, divergence)) {
+                state[i] = DIVERGED;
+            } else if (r2 < tol && (plainStep || rule == Rule.OWN_POINT) && contracted) {
+                state[i] = CONVERGED;
+                scheme.converged(z, a, k);
+            } else if (steps[i] >= maxSteps) {
+                state[i] = OUT_OF_STEPS;
+            } else {
+                // a mixed point within tolerance, or a check step that did not contract: the next step is a plain check
+                check[a] = r2 < tol && (!plainStep || wasCheck);
+            }
+        }
+
+        /** Stopped seeds leave: their points go to end, their slots are freed. */
+        void compact() {
+            int all = m + fresh;
             int kept = 0;
             for (int a = 0; a < all; a++) {
                 int i = ids[a];
@@ -311,6 +401,7 @@ final class FixedPointLoop {
                 kept++;
             }
             m = kept;
+            fresh = 0;
             if (stall && nextSeed >= n && m > 0 && m < MixedPrecision.TAIL_ROWS) {
                 // the first leg's last few seeds go on to the exact map now: calls of a few rows cost the low-precision
                 // map more per row than the exact one (their fixed cost dominates)
@@ -321,13 +412,16 @@ final class FixedPointLoop {
                 m = 0;
             }
         }
-        List<Trajectory> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            float[][] visited = record ? paths.get(i).toArray(new float[0][]) : null;
-            out.add(new Trajectory(i, Arrays.copyOfRange(end, i * k, i * k + k), steps[i], state[i] == CONVERGED,
-                    state[i] == DIVERGED, path[i], residual[i], visited, evaluations[i]));
+
+        List<Trajectory> trajectories() {
+            List<Trajectory> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                float[][] visited = record ? paths.get(i).toArray(new float[0][]) : null;
+                out.add(new Trajectory(i, Arrays.copyOfRange(end, i * k, i * k + k), steps[i], state[i] == CONVERGED,
+                        state[i] == DIVERGED, path[i], residual[i], visited, evaluations[i]));
+            }
+            return out;
         }
-        return out;
     }
 
     /**
