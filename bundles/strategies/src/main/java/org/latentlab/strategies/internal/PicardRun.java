@@ -45,49 +45,100 @@ final class PicardRun {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
-        double tol = p.getDouble("tolerance", 1e-6);
-        int maxSteps = p.getInt("maxSteps", 3000);
-        double divergence = p.getDouble("divergenceNorm", 1e6);
-        boolean record = p.getBoolean("recordPaths", false);
-        int n = seeds.rows();
-        int k = seeds.width();
-        int w = Math.min(batch, n);
-        float[] seedData = seeds.data();
+        Run run = new Run(seeds, batch, p);
+        while (run.refill()) {
+            if (progress.cancelled()) {
+                throw new CancellationException("cancelled");
+            }
+            long taken = run.step(f);
+            if (taken > 0) {
+                progress.advance(taken);
+            }
+        }
+        return run.trajectories();
+    }
 
+    /**
+     * One run's state, its step split into small methods (as {@link FixedPointLoop}'s: one method holding the whole
+     * loop was compiled by C2 on-stack several times per run, each compile taking a core for 0.1 s beside the map's
+     * native calls).
+     */
+    private static final class Run {
+        private final Tensor seeds;
+        private final float[] seedData;
+        private final double tol;
+        private final int maxSteps;
+        private final double divergence;
+        private final boolean record;
+        private final int n;
+        private final int k;
+        private final int w;
         // per slot (a seed in flight): FixedPointLoop's state arrays, indexed by slot
-        int[] seedOf = new int[w];
-        boolean[] fresh = new boolean[w]; // no rule check yet: the map input is the seed itself
-        float[] z = new float[w * k]; // v_t of the last check
-        float[] fz = new float[w * k]; // v_{t+1} of the last check, the next map input
-        int[] steps = new int[w];
-        double[] residual = new double[w];
-        byte[] state = new byte[w];
-        double[] path = new double[w];
-        long[] evals = new long[w];
-        List<List<float[]>> paths = new ArrayList<>(record ? w : 0);
-        for (int s = 0; s < (record ? w : 0); s++) {
-            paths.add(null);
-        }
-        int[] free = new int[w];
-        for (int s = 0; s < w; s++) {
-            free[s] = w - 1 - s;
-        }
-        int freeCount = w;
-
+        private final int[] seedOf;
+        private final boolean[] fresh; // no rule check yet: the map input is the seed itself
+        private final float[] z; // v_t of the last check
+        private final float[] fz; // v_{t+1} of the last check, the next map input
+        private final int[] steps;
+        private final double[] residual;
+        private final byte[] state;
+        private final double[] path;
+        private final long[] evals;
+        private final List<List<float[]>> paths;
+        private final int[] free;
+        private int freeCount;
         // per seed: the outcome
-        float[][] endpoint = new float[n][];
-        int[] outSteps = new int[n];
-        byte[] outState = new byte[n];
-        double[] outPath = new double[n];
-        double[] outResidual = new double[n];
-        long[] outEvals = new long[n];
-        float[][][] outVisited = record ? new float[n][][] : null;
+        private final float[][] endpoint;
+        private final int[] outSteps;
+        private final byte[] outState;
+        private final double[] outPath;
+        private final double[] outResidual;
+        private final long[] outEvals;
+        private final float[][][] outVisited;
+        private final int[] active; // slots in flight, in order of entry
+        private int count;
+        private int nextSeed;
 
-        int[] active = new int[w]; // slots in flight, in order of entry
-        int count = 0;
-        int nextSeed = 0;
-        while (true) {
-            while (count < w && nextSeed < n) { // refill
+        Run(Tensor seeds, int batch, Parameters p) {
+            this.seeds = seeds;
+            tol = p.getDouble("tolerance", 1e-6);
+            maxSteps = p.getInt("maxSteps", 3000);
+            divergence = p.getDouble("divergenceNorm", 1e6);
+            record = p.getBoolean("recordPaths", false);
+            n = seeds.rows();
+            k = seeds.width();
+            w = Math.min(batch, n);
+            seedData = seeds.data();
+            seedOf = new int[w];
+            fresh = new boolean[w];
+            z = new float[w * k];
+            fz = new float[w * k];
+            steps = new int[w];
+            residual = new double[w];
+            state = new byte[w];
+            path = new double[w];
+            evals = new long[w];
+            paths = new ArrayList<>(record ? w : 0);
+            for (int s = 0; s < (record ? w : 0); s++) {
+                paths.add(null);
+            }
+            free = new int[w];
+            for (int s = 0; s < w; s++) {
+                free[s] = w - 1 - s;
+            }
+            freeCount = w;
+            endpoint = new float[n][];
+            outSteps = new int[n];
+            outState = new byte[n];
+            outPath = new double[n];
+            outResidual = new double[n];
+            outEvals = new long[n];
+            outVisited = record ? new float[n][][] : null;
+            active = new int[w];
+        }
+
+        /** New seeds take the free slots; false when no seed is left in flight. */
+        boolean refill() {
+            while (count < w && nextSeed < n) {
                 int slot = free[--freeCount];
                 seedOf[slot] = nextSeed;
                 fresh[slot] = true;
@@ -104,12 +155,11 @@ final class PicardRun {
                 active[count++] = slot;
                 nextSeed++;
             }
-            if (count == 0) {
-                break;
-            }
-            if (progress.cancelled()) {
-                throw new CancellationException("cancelled");
-            }
+            return count > 0;
+        }
+
+        /** One map call for every seed in flight; returns the steps taken. */
+        long step(LatentMap f) {
             int needed = 1;
             float[] in = new float[count * k];
             for (int a = 0; a < count; a++) {
@@ -129,61 +179,74 @@ final class PicardRun {
             for (int a = 0; a < count; a++) {
                 int slot = active[a];
                 evals[slot] += s; // every step of the call is a map evaluation, also those after a stop
-                for (int j = 0; j < s; j++) {
-                    int from = (j * count + a) * k; // f^(j+1) of this row's map input
-                    if (fresh[slot]) { // t = 0: z = seed, fz = f(seed); no convergence check (as FixedPointLoop)
-                        System.arraycopy(seedData, seedOf[slot] * k, z, slot * k, k);
-                        System.arraycopy(out, from, fz, slot * k, k);
-                        fresh[slot] = false;
-                        FixedPointLoop.classify(slot, z, fz, k, tol, divergence, maxSteps, steps, residual, state, false);
-                    } else { // one step: next = f(z), fnext = f(next)
-                        double d = 0;
-                        for (int c = 0; c < k; c++) {
-                            double diff = fz[slot * k + c] - z[slot * k + c];
-                            d += diff * diff;
-                        }
-                        path[slot] += Math.sqrt(d);
-                        steps[slot]++;
-                        taken++;
-                        System.arraycopy(fz, slot * k, z, slot * k, k);
-                        System.arraycopy(out, from, fz, slot * k, k);
-                        if (record) {
-                            paths.get(slot).add(Arrays.copyOfRange(z, slot * k, slot * k + k));
-                        }
-                        FixedPointLoop.classify(slot, z, fz, k, tol, divergence, maxSteps, steps, residual, state, true);
-                    }
-                    if (state[slot] != 0) {
-                        break;
-                    }
-                }
+                taken += advance(slot, a, s, out);
                 if (state[slot] == 0) {
                     active[kept++] = slot;
-                } else { // finished: record the outcome, free the slot
-                    int i = seedOf[slot];
-                    endpoint[i] = Arrays.copyOfRange(z, slot * k, slot * k + k);
-                    outSteps[i] = steps[slot];
-                    outState[i] = state[slot];
-                    outPath[i] = path[slot];
-                    outResidual[i] = residual[slot];
-                    outEvals[i] = evals[slot];
-                    if (record) {
-                        outVisited[i] = paths.get(slot).toArray(new float[0][]);
-                        paths.set(slot, null);
-                    }
-                    free[freeCount++] = slot;
+                } else {
+                    finish(slot);
                 }
             }
             count = kept;
-            if (taken > 0) {
-                progress.advance(taken);
+            return taken;
+        }
+
+        /** The s images of the seed in {@code slot} (row a of the call), the rule checked after each; steps taken. */
+        private int advance(int slot, int a, int s, float[] out) {
+            int taken = 0;
+            for (int j = 0; j < s; j++) {
+                int from = (j * count + a) * k; // f^(j+1) of this row's map input
+                if (fresh[slot]) { // t = 0: z = seed, fz = f(seed); no convergence check (as FixedPointLoop)
+                    System.arraycopy(seedData, seedOf[slot] * k, z, slot * k, k);
+                    System.arraycopy(out, from, fz, slot * k, k);
+                    fresh[slot] = false;
+                    FixedPointLoop.classify(slot, z, fz, k, tol, divergence, maxSteps, steps, residual, state, false);
+                } else { // one step: next = f(z), fnext = f(next)
+                    double d = 0;
+                    for (int c = 0; c < k; c++) {
+                        double diff = fz[slot * k + c] - z[slot * k + c];
+                        d += diff * diff;
+                    }
+                    path[slot] += Math.sqrt(d);
+                    steps[slot]++;
+                    taken++;
+                    System.arraycopy(fz, slot * k, z, slot * k, k);
+                    System.arraycopy(out, from, fz, slot * k, k);
+                    if (record) {
+                        paths.get(slot).add(Arrays.copyOfRange(z, slot * k, slot * k + k));
+                    }
+                    FixedPointLoop.classify(slot, z, fz, k, tol, divergence, maxSteps, steps, residual, state, true);
+                }
+                if (state[slot] != 0) {
+                    break;
+                }
             }
+            return taken;
         }
-        List<Trajectory> result = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            result.add(new Trajectory(i, endpoint[i], outSteps[i], outState[i] == 1, outState[i] == 2, outPath[i],
-                    outResidual[i], record ? outVisited[i] : null, outEvals[i]));
+
+        /** The seed in {@code slot} stopped: its outcome is kept and the slot freed. */
+        private void finish(int slot) {
+            int i = seedOf[slot];
+            endpoint[i] = Arrays.copyOfRange(z, slot * k, slot * k + k);
+            outSteps[i] = steps[slot];
+            outState[i] = state[slot];
+            outPath[i] = path[slot];
+            outResidual[i] = residual[slot];
+            outEvals[i] = evals[slot];
+            if (record) {
+                outVisited[i] = paths.get(slot).toArray(new float[0][]);
+                paths.set(slot, null);
+            }
+            free[freeCount++] = slot;
         }
-        return result;
+
+        List<Trajectory> trajectories() {
+            List<Trajectory> result = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                result.add(new Trajectory(i, endpoint[i], outSteps[i], outState[i] == 1, outState[i] == 2, outPath[i],
+                        outResidual[i], record ? outVisited[i] : null, outEvals[i]));
+            }
+            return result;
+        }
     }
 
     /** f applied {@code s} times to [n × k] rows, checking the map kept the shape; [s × n × k]. */
