@@ -90,6 +90,14 @@ final class FixedPointLoop {
 
     private static final byte ACTIVE = 0, CONVERGED = 1, DIVERGED = 2, OUT_OF_STEPS = 3;
 
+    /** The values of the parameters every strategy has ({@link #COMMON}) as a run reads them. */
+    record Limits(double tolerance, int maxSteps, double divergenceNorm, boolean recordPaths) {
+        static Limits of(Parameters p) {
+            return new Limits(p.getDouble("tolerance", 1e-6), p.getInt("maxSteps", 3000), p.getDouble("divergenceNorm", 1e6),
+                    p.getBoolean("recordPaths", false));
+        }
+    }
+
     /** When a seed counts as converged. */
     enum Rule {
         /**
@@ -174,10 +182,7 @@ final class FixedPointLoop {
         private final Scheme scheme;
         private final Rule rule;
         private final int patience;
-        private final double tol;
-        private final int maxSteps;
-        private final double divergence;
-        private final boolean record;
+        private final Limits limits;
         private final int n;
         private final int k;
         // per seed: where it stopped
@@ -210,10 +215,7 @@ final class FixedPointLoop {
             this.scheme = scheme;
             this.rule = rule;
             this.patience = patience;
-            tol = p.getDouble("tolerance", 1e-6);
-            maxSteps = p.getInt("maxSteps", 3000);
-            divergence = p.getDouble("divergenceNorm", 1e6);
-            record = p.getBoolean("recordPaths", false);
+            limits = Limits.of(p);
             n = seeds.rows();
             k = seeds.width();
             seedData = seeds.data();
@@ -227,7 +229,7 @@ final class FixedPointLoop {
             stall = rule == Rule.STALLED;
             best = stall ? new double[n] : null;
             since = stall ? new int[n] : null;
-            paths = new ArrayList<>(record ? n : 0);
+            paths = new ArrayList<>(limits.recordPaths() ? n : 0);
             ids = new int[w];
             slots = new int[w];
             z = new float[w * k];
@@ -250,7 +252,7 @@ final class FixedPointLoop {
                 slots[m] = slot;
                 check[m] = false;
                 System.arraycopy(seedData, nextSeed * k, z, m * k, k);
-                if (record) {
+                if (limits.recordPaths()) {
                     List<float[]> visited = new ArrayList<>();
                     visited.add(seeds.row(nextSeed));
                     paths.add(visited);
@@ -304,7 +306,7 @@ final class FixedPointLoop {
             evaluations[i] = 1;
             System.arraycopy(fnext, a * k, fz, a * k, k);
             residual[i] = Math.sqrt(residual2(z, fz, a, k));
-            if (!finite(z, fz, a, k, divergence)) {
+            if (!finite(z, fz, a, k, limits.divergenceNorm())) {
                 state[i] = DIVERGED;
             } else if (stall) {
                 best[i] = residual[i];
@@ -329,7 +331,7 @@ final class FixedPointLoop {
             steps[i]++;
             System.arraycopy(next, a * k, z, a * k, k);
             System.arraycopy(fnext, a * k, fz, a * k, k);
-            if (record) {
+            if (limits.recordPaths()) {
                 paths.get(i).add(Arrays.copyOfRange(next, a * k, a * k + k));
             }
             double r2 = residual2(z, fz, a, k);
@@ -350,11 +352,11 @@ final class FixedPointLoop {
             } else {
                 since[i]++;
             }
-            if (!finite(z, fz, a, k, divergence)) {
+            if (!finite(z, fz, a, k, limits.divergenceNorm())) {
                 state[i] = DIVERGED;
-            } else if (r2 < tol || since[i] >= patience && r2 <= MixedPrecision.floor2(z, a, k)) {
+            } else if (r2 < limits.tolerance() || since[i] >= patience && r2 <= MixedPrecision.floor2(z, a, k)) {
                 state[i] = CONVERGED;
-            } else if (steps[i] >= maxSteps) {
+            } else if (steps[i] >= limits.maxSteps()) {
                 state[i] = OUT_OF_STEPS;
             }
         }
@@ -363,20 +365,20 @@ final class FixedPointLoop {
         private void settle(int a, int i, double r2, boolean plainStep) {
             // (a residual 100 times below the tolerance's counts as contracted: float rounding stalls it there)
             boolean contracted = !check[a] || rule != Rule.PLAIN_IMAGE_CONTRACTING || Math.sqrt(r2) < residual[i]
-                    || r2 < 1e-4 * tol;
+                    || r2 < 1e-4 * limits.tolerance();
             boolean wasCheck = check[a];
             residual[i] = Math.sqrt(r2);
             check[a] = false;
-            if (!finite(z, fz, a, k, divergence)) {
+            if (!finite(z, fz, a, k, limits.divergenceNorm())) {
                 state[i] = DIVERGED;
-            } else if (r2 < tol && (plainStep || rule == Rule.OWN_POINT) && contracted) {
+            } else if (r2 < limits.tolerance() && (plainStep || rule == Rule.OWN_POINT) && contracted) {
                 state[i] = CONVERGED;
                 scheme.converged(z, a, k);
-            } else if (steps[i] >= maxSteps) {
+            } else if (steps[i] >= limits.maxSteps()) {
                 state[i] = OUT_OF_STEPS;
             } else {
                 // a mixed point within tolerance, or a check step that did not contract: the next step is a plain check
-                check[a] = r2 < tol && (!plainStep || wasCheck);
+                check[a] = r2 < limits.tolerance() && (!plainStep || wasCheck);
             }
         }
 
@@ -416,7 +418,7 @@ final class FixedPointLoop {
         List<Trajectory> trajectories() {
             List<Trajectory> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                float[][] visited = record ? paths.get(i).toArray(new float[0][]) : null;
+                float[][] visited = limits.recordPaths() ? paths.get(i).toArray(new float[0][]) : null;
                 out.add(new Trajectory(i, Arrays.copyOfRange(end, i * k, i * k + k), steps[i], state[i] == CONVERGED,
                         state[i] == DIVERGED, path[i], residual[i], visited, evaluations[i]));
             }
@@ -429,8 +431,11 @@ final class FixedPointLoop {
      * its state (diverged, converged when {@code checkConvergence}, out of steps). {@link PicardRun} uses it
      * so that the streamed plain loop stops exactly where this loop does.
      */
-    static void classify(int i, float[] z, float[] fz, int k, double tol, double divergence, int maxSteps,
-            int[] steps, double[] residual, byte[] state, boolean checkConvergence) {
+    static void classify(int i, float[] z, float[] fz, int k, Limits limits, int[] steps, double[] residual, byte[] state,
+            boolean checkConvergence) {
+        double tol = limits.tolerance();
+        double divergence = limits.divergenceNorm();
+        int maxSteps = limits.maxSteps();
         double r2 = residual2(z, fz, i, k);
         residual[i] = Math.sqrt(r2);
         if (!finite(z, fz, i, k, divergence)) {

@@ -66,10 +66,7 @@ final class PicardRun {
     private static final class Run {
         private final Tensor seeds;
         private final float[] seedData;
-        private final double tol;
-        private final int maxSteps;
-        private final double divergence;
-        private final boolean record;
+        private final FixedPointLoop.Limits limits;
         private final int n;
         private final int k;
         private final int w;
@@ -100,10 +97,7 @@ final class PicardRun {
 
         Run(Tensor seeds, int batch, Parameters p) {
             this.seeds = seeds;
-            tol = p.getDouble("tolerance", 1e-6);
-            maxSteps = p.getInt("maxSteps", 3000);
-            divergence = p.getDouble("divergenceNorm", 1e6);
-            record = p.getBoolean("recordPaths", false);
+            limits = FixedPointLoop.Limits.of(p);
             n = seeds.rows();
             k = seeds.width();
             w = Math.min(batch, n);
@@ -117,8 +111,8 @@ final class PicardRun {
             state = new byte[w];
             path = new double[w];
             evals = new long[w];
-            paths = new ArrayList<>(record ? w : 0);
-            for (int s = 0; s < (record ? w : 0); s++) {
+            paths = new ArrayList<>(limits.recordPaths() ? w : 0);
+            for (int s = 0; s < (limits.recordPaths() ? w : 0); s++) {
                 paths.add(null);
             }
             free = new int[w];
@@ -132,7 +126,7 @@ final class PicardRun {
             outPath = new double[n];
             outResidual = new double[n];
             outEvals = new long[n];
-            outVisited = record ? new float[n][][] : null;
+            outVisited = limits.recordPaths() ? new float[n][][] : null;
             active = new int[w];
         }
 
@@ -147,7 +141,7 @@ final class PicardRun {
                 evals[slot] = 0;
                 state[slot] = 0;
                 residual[slot] = 0;
-                if (record) {
+                if (limits.recordPaths()) {
                     List<float[]> visited = new ArrayList<>();
                     visited.add(seeds.row(nextSeed));
                     paths.set(slot, visited);
@@ -166,10 +160,10 @@ final class PicardRun {
                 int slot = active[a];
                 if (fresh[slot]) {
                     System.arraycopy(seedData, seedOf[slot] * k, in, a * k, k);
-                    needed = Math.max(needed, maxSteps + 1); // the check at t = 0, then up to maxSteps steps
+                    needed = Math.max(needed, limits.maxSteps() + 1); // the check at t = 0, then up to maxSteps steps
                 } else {
                     System.arraycopy(fz, slot * k, in, a * k, k);
-                    needed = Math.max(needed, maxSteps - steps[slot]);
+                    needed = Math.max(needed, limits.maxSteps() - steps[slot]);
                 }
             }
             int s = stepsPerCall(count, needed);
@@ -199,7 +193,7 @@ final class PicardRun {
                     System.arraycopy(seedData, seedOf[slot] * k, z, slot * k, k);
                     System.arraycopy(out, from, fz, slot * k, k);
                     fresh[slot] = false;
-                    FixedPointLoop.classify(slot, z, fz, k, tol, divergence, maxSteps, steps, residual, state, false);
+                    FixedPointLoop.classify(slot, z, fz, k, limits, steps, residual, state, false);
                 } else { // one step: next = f(z), fnext = f(next)
                     double d = 0;
                     for (int c = 0; c < k; c++) {
@@ -211,10 +205,10 @@ final class PicardRun {
                     taken++;
                     System.arraycopy(fz, slot * k, z, slot * k, k);
                     System.arraycopy(out, from, fz, slot * k, k);
-                    if (record) {
+                    if (limits.recordPaths()) {
                         paths.get(slot).add(Arrays.copyOfRange(z, slot * k, slot * k + k));
                     }
-                    FixedPointLoop.classify(slot, z, fz, k, tol, divergence, maxSteps, steps, residual, state, true);
+                    FixedPointLoop.classify(slot, z, fz, k, limits, steps, residual, state, true);
                 }
                 if (state[slot] != 0) {
                     break;
@@ -232,7 +226,7 @@ final class PicardRun {
             outPath[i] = path[slot];
             outResidual[i] = residual[slot];
             outEvals[i] = evals[slot];
-            if (record) {
+            if (limits.recordPaths()) {
                 outVisited[i] = paths.get(slot).toArray(new float[0][]);
                 paths.set(slot, null);
             }
@@ -243,7 +237,7 @@ final class PicardRun {
             List<Trajectory> result = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 result.add(new Trajectory(i, endpoint[i], outSteps[i], outState[i] == 1, outState[i] == 2, outPath[i],
-                        outResidual[i], record ? outVisited[i] : null, outEvals[i]));
+                        outResidual[i], limits.recordPaths() ? outVisited[i] : null, outEvals[i]));
             }
             return result;
         }
