@@ -322,12 +322,7 @@ final class FixedPointLoop {
 
         /** Row a moves to its proposal next (whose image is fnext's row) and its rule is applied. */
         private void advance(int a, int i, float[] za, float[] next, float[] fnext, boolean plainStep) {
-            double d = 0;
-            for (int j = 0; j < k; j++) {
-                double s = next[a * k + j] - za[a * k + j];
-                d += s * s;
-            }
-            path[i] += Math.sqrt(d);
+            path[i] += Math.sqrt(residual2(za, next, a, k));
             steps[i]++;
             System.arraycopy(next, a * k, z, a * k, k);
             System.arraycopy(fnext, a * k, fz, a * k, k);
@@ -447,7 +442,8 @@ final class FixedPointLoop {
         }
     }
 
-    private static double residual2(float[] z, float[] fz, int a, int k) {
+    /** ‖fz_a − z_a‖² of row a: the residual when fz = f(z), the step's length² when fz is the next point. */
+    static double residual2(float[] z, float[] fz, int a, int k) {
         double r2 = 0;
         for (int j = 0; j < k; j++) {
             double d = fz[a * k + j] - z[a * k + j];

@@ -195,12 +195,7 @@ final class PicardRun {
                     fresh[slot] = false;
                     FixedPointLoop.classify(slot, z, fz, k, limits, steps, residual, state, false);
                 } else { // one step: next = f(z), fnext = f(next)
-                    double d = 0;
-                    for (int c = 0; c < k; c++) {
-                        double diff = fz[slot * k + c] - z[slot * k + c];
-                        d += diff * diff;
-                    }
-                    path[slot] += Math.sqrt(d);
+                    path[slot] += Math.sqrt(FixedPointLoop.residual2(z, fz, slot, k));
                     steps[slot]++;
                     taken++;
                     System.arraycopy(fz, slot * k, z, slot * k, k);
