@@ -96,8 +96,10 @@ final class Profile {
 
     /** With {@value #CALLS}=FILE: one line per map call, written to FILE with the report. */
     static final String CALLS = "latentlab.profile.calls";
-    private final StringBuilder callLog = System.getProperty(CALLS) == null ? null : new StringBuilder(
-            "# map calls: precision (F model, L low-precision version) rows steps microseconds stage end (microseconds since the job started)\n");
+    /** The log's first line: a file that starts otherwise is not one of these logs, and is never overwritten. */
+    static final String CALLS_HEADER =
+            "# map calls: precision (F model, L low-precision version) rows steps microseconds stage end (microseconds since the job started)";
+    private final StringBuilder callLog = System.getProperty(CALLS) == null ? null : new StringBuilder(CALLS_HEADER + "\n");
 
     private synchronized void record(int rows, int steps, long ns, boolean low) {
         if (callLog != null) {
@@ -145,6 +147,11 @@ final class Profile {
         if (callLog != null) {
             java.nio.file.Path file = java.nio.file.Path.of(System.getProperty(CALLS));
             try {
+                if (java.nio.file.Files.exists(file) && !isCallLog(file)) {
+                    out.append("profile:   not writing the map calls over ").append(file.toAbsolutePath())
+                            .append(": it exists and is not an earlier map-call log").append(System.lineSeparator());
+                    return out.toString();
+                }
                 java.nio.file.Files.writeString(file, callLog);
                 out.append("profile:   map calls, one per line: ").append(file.toAbsolutePath()).append(System.lineSeparator());
             } catch (java.io.IOException | RuntimeException e) {
@@ -152,5 +159,26 @@ final class Profile {
             }
         }
         return out.toString();
+    }
+
+    /** Whether {@code file} is a regular file whose first line is {@link #CALLS_HEADER} (a log this profile wrote before). */
+    private static boolean isCallLog(java.nio.file.Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return false;
+        }
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            char[] head = new char[CALLS_HEADER.length()];
+            int got = 0;
+            while (got < head.length) {
+                int c = r.read(head, got, head.length - got);
+                if (c < 0) {
+                    return false;
+                }
+                got += c;
+            }
+            return CALLS_HEADER.equals(new String(head));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 }

@@ -68,6 +68,29 @@ class ProfileTest {
     }
 
     @Test
+    void aFileThatIsNotAnEarlierLogIsNeverOverwritten(@TempDir Path dir) throws Exception {
+        Path mine = dir.resolve("result.json");
+        Files.writeString(mine, "{\"a user's\": \"file\"}");
+        System.setProperty(Profile.CALLS, mine.toString());
+        Profile profile = new Profile();
+        profile.map(z -> z).apply(Tensor.matrix(1, 1, new float[1]));
+        String report = profile.report();
+        assertEquals("{\"a user's\": \"file\"}", Files.readString(mine));
+        assertTrue(report.contains("not writing the map calls over"), report);
+
+        Path log = dir.resolve("calls.txt"); // an earlier log is replaced: reruns with the same setting keep working
+        Files.writeString(log, Profile.CALLS_HEADER + "\nF 9 1 5 iterating 10\n");
+        System.setProperty(Profile.CALLS, log.toString());
+        Profile again = new Profile();
+        again.map(z -> z).apply(Tensor.matrix(2, 1, new float[2]));
+        again.report();
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(Profile.CALLS_HEADER, lines.get(0));
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(1).startsWith("F 2 1 "), lines.toString());
+    }
+
+    @Test
     void withoutTheSettingNoFileIsWritten(@TempDir Path dir) throws Exception {
         Profile profile = new Profile();
         profile.map(z -> z).apply(Tensor.matrix(1, 1, new float[1]));
