@@ -334,12 +334,15 @@ final class Analysis {
 
     /**
      * A cluster's mean is only as close to the fixed point as the stopping tolerance allows. Refine
-     * each by plain iteration (at most 1000 updates, until ‖f(z) − z‖² &lt; 1e-14 or the residual has
-     * not reached a new low for 100 updates: float32 leaves a floor) and keep the refined point only where
-     * that lowered the residual without moving more than 100·‖f(c) − c‖ / (1 − ρ̂), ρ̂ the contraction rate
-     * seen in the first update (at most 0.999): a mean is about ‖f(c) − c‖/(1 − ρ) from an attractor, while
-     * saddles and repellers, which plain iteration leaves, keep their mean. Points are updated
-     * {@link #POLISH_BLOCK} steps per map call and leave the batch when they stop.
+     * each: up to latent dimension {@value NewtonPolish#MAX_DIM} by Newton's method with central-difference Jacobians
+     * ({@link NewtonPolish}: a few map calls for all points, where plain iteration needs hundreds for a slow attractor),
+     * a point Newton leaves unresolved (and every point at larger dimension) by plain iteration (at most 1000 updates,
+     * until ‖f(z) − z‖² &lt; 1e-14 or the residual has not reached a new low for 100 updates: float32 leaves a floor).
+     * Keep the refined point only where that lowered the residual without moving more than 100·‖f(c) − c‖ / (1 − ρ̂),
+     * ρ̂ the contraction rate seen in the first update (at most 0.999): a mean is about ‖f(c) − c‖/(1 − ρ) from an
+     * attractor, while saddles and repellers, which plain iteration leaves, keep their mean (as do points Newton
+     * reaches whose Jacobian has an eigenvalue on or outside the unit circle). Plain updates run
+     * {@link #POLISH_BLOCK} steps per map call and points leave the batch when they stop.
      */
     static float[] polish(LatentMap f, float[] centers, int m, int k) {
         if (m == 0) {
@@ -355,7 +358,9 @@ final class Analysis {
         double[] best = r0.clone();
         int[] updates = new int[m];
         int[] stall = new int[m];
-        int[] active = java.util.stream.IntStream.range(0, m).filter(a -> !(r0[a] < 1e-14)).toArray();
+        NewtonPolish.Outcome[] newton = k <= NewtonPolish.MAX_DIM ? NewtonPolish.run(f, p, fp, best, m, k) : null;
+        int[] active = java.util.stream.IntStream.range(0, m)
+                .filter(a -> !(best[a] < 1e-14) && (newton == null || newton[a] == NewtonPolish.Outcome.UNRESOLVED)).toArray();
         while (active.length > 0) {
             int steps = POLISH_BLOCK;
             for (int a : active) {
@@ -399,7 +404,8 @@ final class Analysis {
                 moved += d * d;
             }
             double rate = r0[a] > 0 ? Math.min(0.999, Math.sqrt(r1[a] / r0[a])) : 0;
-            if (r[a] < r0[a] && Math.sqrt(moved) < 100 * Math.sqrt(r0[a]) / (1 - (Double.isFinite(rate) ? rate : 0.999))) {
+            boolean attracting = newton == null || newton[a] != NewtonPolish.Outcome.NOT_ATTRACTING;
+            if (attracting && r[a] < r0[a] && Math.sqrt(moved) < 100 * Math.sqrt(r0[a]) / (1 - (Double.isFinite(rate) ? rate : 0.999))) {
                 System.arraycopy(p, a * k, out, a * k, k);
             }
         }
