@@ -187,6 +187,11 @@ public class AndersonAcceleration implements StreamingIteration {
         }
 
         @Override
+        public boolean chordStep(int row) {
+            return chordTarget[row] >= 0;
+        }
+
+        @Override
         public void converged(float[] z, int a, int k) {
             if (capture != null) {
                 capture.add(z, a);
@@ -274,6 +279,9 @@ public class AndersonAcceleration implements StreamingIteration {
                     int i = rows[a];
                     boolean chordStep = !plainOut[a] && capture != null && !rejectedLast[i] && chord(i, z, fz, a, next);
                     rejectedLast[i] = false;
+                    if (!chordStep) {
+                        chordTarget[i] = -1;
+                    }
                     boolean mixedStep = chordStep || !plainOut[a] && mixing && mix(i, z, fz, a, next);
                     if (mixedStep) {
                         mixed++;
