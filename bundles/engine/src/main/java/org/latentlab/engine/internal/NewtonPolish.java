@@ -4,12 +4,12 @@ import java.util.Arrays;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.DecompositionSolver;
-import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.numerics.Attraction;
 import org.latentlab.numerics.FiniteDifferences;
 
 /**
@@ -99,7 +99,7 @@ final class NewtonPolish {
             }
         }
         for (int a = 0; a < m; a++) {
-            if (out[a] == Outcome.POLISHED && !attracting(lastJacobian[a])) {
+            if (out[a] == Outcome.POLISHED && !Attraction.attracting(lastJacobian[a])) {
                 out[a] = Outcome.NOT_ATTRACTING;
             }
         }
@@ -129,26 +129,6 @@ final class NewtonPolish {
             q[i * k + j] = v;
         }
         return true;
-    }
-
-    /** Every eigenvalue of J strictly inside the unit circle (false when the decomposition fails or J is missing). */
-    static boolean attracting(double[][] jac) {
-        if (jac == null) {
-            return false;
-        }
-        try {
-            EigenDecomposition e = new EigenDecomposition(new Array2DRowRealMatrix(jac, false));
-            double[] re = e.getRealEigenvalues();
-            double[] im = e.getImagEigenvalues();
-            for (int i = 0; i < re.length; i++) {
-                if (!(Math.hypot(re[i], im[i]) < 1)) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (RuntimeException notConverged) {
-            return false;
-        }
     }
 
     private static boolean atFloor(float[] p, int a, int k, double r2) {

@@ -703,28 +703,10 @@ public class AndersonAcceleration implements StreamingIteration {
                 }
                 // Chord steps are Newton's steps: they converge to any fixed point. Only an attractor may pull seeds in;
                 // a converged end point that lies near a saddle would otherwise gather the seeds around it.
-                inverses.set(x, attracting(jacobian) ? invert(a, k) : null);
+                inverses.set(x, org.latentlab.numerics.Attraction.attracting(jacobian) ? invert(a, k) : null);
             }
             prepared = to;
             return rows;
-        }
-
-        /** Whether every eigenvalue of J has modulus below 1 (false when the decomposition fails). */
-        static boolean attracting(double[][] jacobian) {
-            try {
-                org.apache.commons.math3.linear.EigenDecomposition e = new org.apache.commons.math3.linear.EigenDecomposition(
-                        new org.apache.commons.math3.linear.Array2DRowRealMatrix(jacobian, false));
-                double[] re = e.getRealEigenvalues();
-                double[] im = e.getImagEigenvalues();
-                for (int i = 0; i < re.length; i++) {
-                    if (!(Math.hypot(re[i], im[i]) < 1)) {
-                        return false;
-                    }
-                }
-                return true;
-            } catch (RuntimeException e) { // no convergence, NaN entries: no chord steps for this point
-                return false;
-            }
         }
 
         /**
