@@ -334,9 +334,10 @@ final class Analysis {
 
     /**
      * A cluster's mean is only as close to the fixed point as the stopping tolerance allows. Refine
-     * each: up to latent dimension {@value NewtonPolish#MAX_DIM} by Newton's method with central-difference Jacobians
-     * ({@link NewtonPolish}: a few map calls for all points, where plain iteration needs hundreds for a slow attractor),
-     * a point Newton leaves unresolved (and every point at larger dimension) by plain iteration (at most 1000 updates,
+     * each: up to latent dimension {@value NewtonPolish#MAX_DIM}, while a Newton step for all points is at most
+     * {@value NewtonPolish#MAX_ROWS} rows, by Newton's method with central-difference Jacobians ({@link NewtonPolish}: a
+     * few map calls for all points, where plain iteration needs hundreds for a slow attractor); a point Newton leaves
+     * unresolved (and every point otherwise) by plain iteration (at most 1000 updates,
      * until ‖f(z) − z‖² &lt; 1e-14 or the residual has not reached a new low for 100 updates: float32 leaves a floor).
      * Keep the refined point only where that lowered the residual without moving more than 100·‖f(c) − c‖ / (1 − ρ̂),
      * ρ̂ the contraction rate seen in the first update (at most 0.999): a mean is about ‖f(c) − c‖/(1 − ρ) from an
@@ -358,7 +359,7 @@ final class Analysis {
         double[] best = r0.clone();
         int[] updates = new int[m];
         int[] stall = new int[m];
-        NewtonPolish.Outcome[] newton = k <= NewtonPolish.MAX_DIM ? NewtonPolish.run(f, p, fp, best, m, k) : null;
+        NewtonPolish.Outcome[] newton = NewtonPolish.applies(m, k) ? NewtonPolish.run(f, p, fp, best, m, k) : null;
         int[] active = java.util.stream.IntStream.range(0, m)
                 .filter(a -> !(best[a] < 1e-14) && (newton == null || newton[a] == NewtonPolish.Outcome.UNRESOLVED)).toArray();
         while (active.length > 0) {

@@ -24,6 +24,17 @@ final class NewtonPolish {
 
     /** Newton only up to this latent dimension: beyond it the 2k rows per Jacobian and the k × k solve cost more. */
     static final int MAX_DIM = 64;
+    /**
+     * ... and only while one Newton step, m · (2k + 1) rows, is a call or two: Newton saves sequential calls (latency),
+     * not rows. Many attractors (a memorizing model's thousands) are throughput-bound, and there plain polishing, about
+     * 100–600 rows a point, is the cheaper one.
+     */
+    static final int MAX_ROWS = 16384;
+
+    /** Whether m points at latent dimension k are polished by Newton's steps first. */
+    static boolean applies(int m, int k) {
+        return k <= MAX_DIM && (long) m * (2 * k + 1) <= MAX_ROWS;
+    }
     /** Newton steps per point at most. */
     static final int MAX_STEPS = 8;
     /** Central-difference step relative to max(1, |z_j|) (as the capture and stability Jacobians). */

@@ -102,6 +102,24 @@ class PolishTest {
     }
 
     @Test
+    void manyAttractorsArePolishedByPlainSteps() {
+        // m · (2k + 1) above NewtonPolish.MAX_ROWS: Newton's Jacobians would cost more rows than plain steps save
+        int k = 2;
+        int m = NewtonPolish.MAX_ROWS / (2 * k + 1) + 1;
+        float[] centers = new float[m * k];
+        for (int a = 0; a < m; a++) {
+            centers[a * k] = 1.501f;
+            centers[a * k + 1] = -2.001f;
+        }
+        Counted counted = new Counted(AnalysisTest.affine2(new double[] {0.5, 0, 0, 0.5}, new double[] {1.5, -2}));
+        float[] q = Analysis.polish(counted, centers, m, k);
+        assertEquals(m, counted.maxRows.get(), "one row per point in every call: no Jacobian rows");
+        assertEquals(1.5, q[(m - 1) * k], 1e-6);
+        assertEquals(-2, q[(m - 1) * k + 1], 1e-6);
+        assertTrue(NewtonPolish.applies(m - 1, k) && !NewtonPolish.applies(m, k));
+    }
+
+    @Test
     void newtonReachesTheFixedPointOfALinearMapInOneStep() {
         // f(z) = A (z − c) + c with A = [[0.9, 0.05], [-0.05, 0.9]] (|λ| ≈ 0.9014, a slow rotation): z* = c
         double[] a = {0.9, 0.05, -0.05, 0.9};
