@@ -341,8 +341,9 @@ final class Analysis {
      * until ‖f(z) − z‖² &lt; 1e-14 or the residual has not reached a new low for 100 updates: float32 leaves a floor).
      * Keep the refined point only where that lowered the residual without moving more than 100·‖f(c) − c‖ / (1 − ρ̂),
      * ρ̂ the contraction rate seen in the first update (at most 0.999): a mean is about ‖f(c) − c‖/(1 − ρ) from an
-     * attractor, while saddles and repellers, which plain iteration leaves, keep their mean (as do points Newton
-     * reaches whose Jacobian has an eigenvalue on or outside the unit circle). Plain updates run
+     * attractor, while saddles and repellers, which plain iteration leaves, keep their mean. A point Newton reaches
+     * whose Jacobian has an eigenvalue on or outside the unit circle (Newton converges to saddles too) is not used:
+     * that cluster is polished by plain iteration from its mean, as without Newton. Plain updates run
      * {@link #POLISH_BLOCK} steps per map call and points leave the batch when they stop.
      */
     static float[] polish(LatentMap f, float[] centers, int m, int k) {
@@ -360,8 +361,15 @@ final class Analysis {
         int[] updates = new int[m];
         int[] stall = new int[m];
         NewtonPolish.Outcome[] newton = NewtonPolish.applies(m, k) ? NewtonPolish.run(f, p, fp, best, m, k) : null;
+        for (int a = 0; newton != null && a < m; a++) {
+            if (newton[a] == NewtonPolish.Outcome.NOT_ATTRACTING) { // not Newton's point: plain polishing from the mean
+                System.arraycopy(centers, a * k, p, a * k, k);
+                System.arraycopy(fc, a * k, fp, a * k, k);
+                best[a] = r0[a];
+            }
+        }
         int[] active = java.util.stream.IntStream.range(0, m)
-                .filter(a -> !(best[a] < 1e-14) && (newton == null || newton[a] == NewtonPolish.Outcome.UNRESOLVED)).toArray();
+                .filter(a -> !(best[a] < 1e-14) && (newton == null || newton[a] != NewtonPolish.Outcome.POLISHED)).toArray();
         while (active.length > 0) {
             int steps = POLISH_BLOCK;
             for (int a : active) {
@@ -405,8 +413,7 @@ final class Analysis {
                 moved += d * d;
             }
             double rate = r0[a] > 0 ? Math.min(0.999, Math.sqrt(r1[a] / r0[a])) : 0;
-            boolean attracting = newton == null || newton[a] != NewtonPolish.Outcome.NOT_ATTRACTING;
-            if (attracting && r[a] < r0[a] && Math.sqrt(moved) < 100 * Math.sqrt(r0[a]) / (1 - (Double.isFinite(rate) ? rate : 0.999))) {
+            if (r[a] < r0[a] && Math.sqrt(moved) < 100 * Math.sqrt(r0[a]) / (1 - (Double.isFinite(rate) ? rate : 0.999))) {
                 System.arraycopy(p, a * k, out, a * k, k);
             }
         }
