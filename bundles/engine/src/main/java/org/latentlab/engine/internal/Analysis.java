@@ -376,10 +376,7 @@ final class Analysis {
                 steps = Math.min(steps, POLISH_UPDATES - updates[a]);
             }
             steps = Math.max(1, steps);
-            float[] in = new float[active.length * k];
-            for (int i = 0; i < active.length; i++) {
-                System.arraycopy(fp, active[i] * k, in, i * k, k);
-            }
+            float[] in = NewtonPolish.gather(fp, active, k);
             float[] out = f.applySteps(Tensor.matrix(active.length, k, in), steps).data();
             int kept = 0;
             for (int i = 0; i < active.length; i++) {
@@ -420,7 +417,8 @@ final class Analysis {
         return out;
     }
 
-    private static double residual(float[] z, float[] fz, int a, int k) {
+    /** ‖fz_a − z_a‖² of row a, infinite when not finite (also Newton's polishing). */
+    static double residual(float[] z, float[] fz, int a, int k) {
         double r = 0;
         for (int j = 0; j < k; j++) {
             double d = fz[a * k + j] - z[a * k + j];

@@ -85,7 +85,7 @@ final class NewtonPolish {
             int kept = 0;
             for (int i = 0; i < active.length; i++) {
                 int a = active[i];
-                double rq = solved[i] ? residual2(q, fq, i, k) : Double.POSITIVE_INFINITY;
+                double rq = solved[i] ? Analysis.residual(q, fq, i, k) : Double.POSITIVE_INFINITY;
                 boolean better = rq < r2[a];
                 if (better) {
                     System.arraycopy(q, i * k, p, a * k, k);
@@ -151,20 +151,12 @@ final class NewtonPolish {
         return r2 <= floor * floor;
     }
 
-    private static float[] gather(float[] p, int[] rows, int k) {
+    /** The given rows of p, in that order (also the plain polishing's batches). */
+    static float[] gather(float[] p, int[] rows, int k) {
         float[] out = new float[rows.length * k];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(p, rows[i] * k, out, i * k, k);
         }
         return out;
-    }
-
-    private static double residual2(float[] z, float[] fz, int i, int k) {
-        double s = 0;
-        for (int j = 0; j < k; j++) {
-            double d = (double) fz[i * k + j] - z[i * k + j];
-            s += d * d;
-        }
-        return Double.isFinite(s) ? s : Double.POSITIVE_INFINITY;
     }
 }
