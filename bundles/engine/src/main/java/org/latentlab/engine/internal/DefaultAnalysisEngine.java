@@ -55,7 +55,7 @@ public class DefaultAnalysisEngine implements AnalysisEngine {
         int chunkSize() default 4096;
 
         @AttributeDefinition(description = "rows per encoder / decoder call")
-        int modelBatch() default 1024;
+        int modelBatch() default ModelBatch.DEFAULT;
 
         @AttributeDefinition(description = "central-difference step of the Jacobian, relative to max(1, |z_j|)")
         double jacobianStep() default 1e-3;

@@ -95,7 +95,7 @@ public class DefaultExperimentEngine implements ExperimentEngine {
             trimHistory();
         }
         CatalogModelLoader loader = modelLoader instanceof CatalogModelLoader c ? c : new CatalogModelLoader(catalog);
-        ExperimentRunner runner = new ExperimentRunner(catalog, loader, report, 1024);
+        ExperimentRunner runner = new ExperimentRunner(catalog, loader, report, ModelBatch.DEFAULT);
         pool.submit(() -> runner.run(job, experiment, params));
         return job;
     }

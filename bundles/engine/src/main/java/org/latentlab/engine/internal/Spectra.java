@@ -44,7 +44,7 @@ public final class Spectra {
         }
 
         public static Settings defaults(double jacobianStep) {
-            return new Settings(64, 6, 128, 1, 3000, 4096, jacobianStep, 1024, DEFAULT_RESOLVE_MAX);
+            return new Settings(64, 6, 128, 1, 3000, 4096, jacobianStep, ModelBatch.DEFAULT, DEFAULT_RESOLVE_MAX);
         }
 
         Settings withModelBatch(int batch) {
