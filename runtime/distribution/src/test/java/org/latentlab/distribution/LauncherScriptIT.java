@@ -1,6 +1,7 @@
 package org.latentlab.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -40,6 +41,35 @@ class LauncherScriptIT {
 
     static Path freshHome(String name) throws Exception {
         return Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("latentlab.it.work"))), name + "-");
+    }
+
+    /**
+     * A .cfg file deleted while no lab ran left its values stored in DATA/config, and every command applied them at the
+     * next start (only the server removed them). Now any command removes them as the lab starts; a stored configuration
+     * whose file still exists is kept. The stored files are written here as ConfigAdmin writes them, so the test does
+     * not depend on when FileInstall's first scan runs.
+     */
+    @Test
+    void anyCommandRemovesConfigurationsWhoseFileWasDeletedWhileNoLabRan() throws Exception {
+        Path home = freshHome("stale-config");
+        Path stored = Files.createDirectories(home.resolve("config/org/latentlab"));
+        Path gone = home.resolve("etc/org.latentlab.engine.cfg"); // never written: deleted before this start
+        LabFixture.writeConfig(home, "org.latentlab.backends.cfg", "unused = 1\n");
+        Path kept = home.resolve("etc/org.latentlab.backends.cfg");
+        Files.writeString(stored.resolve("engine.config"), stored(gone, "org.latentlab.engine", "modelBatch=\"16384\"\n"));
+        Files.writeString(stored.resolve("backends.config"), stored(kept, "org.latentlab.backends", "unused=\"1\"\n"));
+        Result r = latentlab(home, "services");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(Files.exists(stored.resolve("engine.config")), "the stale engine values are gone");
+        assertTrue(Files.exists(stored.resolve("backends.config")), "a configuration whose file exists stays");
+    }
+
+    /** A configuration as Felix ConfigAdmin stores it, made by FileInstall from {@code file}. */
+    private static String stored(Path file, String pid, String values) {
+        return ":org.apache.felix.configadmin.revision:=L\"1\"\n"
+                + "felix.fileinstall.filename=\"" + file.toUri() + "\"\n"
+                + values
+                + "service.pid=\"" + pid + "\"\n";
     }
 
     @Test

@@ -10,16 +10,15 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.latentlab.api.engine.AnalysisEngine;
+import org.latentlab.launcher.spi.ConfigFiles;
 import org.latentlab.server.internal.rest.StatusView;
 import org.latentlab.server.internal.rest.StatusView.EngineView;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -53,9 +52,6 @@ public class LabServer {
     static final Logger LOG = Logger.getLogger(LabServer.class.getName());
     static final String PID = "org.latentlab.server";
 
-    @Reference
-    ConfigurationAdmin configAdmin;
-
     private BundleContext ctx;
     private Path home;
     private volatile ServerSettings settings;
@@ -77,7 +73,6 @@ public class LabServer {
             notes.add("cannot write the log in " + home.resolve("logs") + " (" + JobOutcome.describe(e) + "); the server runs without it");
         }
         LOG.info("server starting on the data folder " + home);
-        StaleConfigurations.remove(configAdmin).forEach(LOG::info);
         modified(config);
         try {
             LabDatabase.Opened db = LabDatabase.open(home);
@@ -98,7 +93,7 @@ public class LabServer {
 
     @Modified
     void modified(Map<String, Object> config) {
-        if (StaleConfigurations.stale(config)) { // its file is gone: on its way out, it must not apply even for a moment
+        if (ConfigFiles.stale(config)) { // its file is gone: on its way out, it must not apply even for a moment
             config = Map.of();
         }
         ServerSettings s = ServerSettings.from(config, home);
@@ -150,8 +145,8 @@ public class LabServer {
     List<String> configurationProblems() {
         List<String> out = new ArrayList<>(settings.problems());
         ServiceReference<AnalysisEngine> ref = ctx.getServiceReference(AnalysisEngine.class);
-        if (ref != null && !StaleConfigurations.stale(Map.of(StaleConfigurations.ORIGIN,
-                String.valueOf(ref.getProperty(StaleConfigurations.ORIGIN))))) {
+        if (ref != null && !ConfigFiles.stale(Map.of(ConfigFiles.ORIGIN,
+                String.valueOf(ref.getProperty(ConfigFiles.ORIGIN))))) {
             for (String key : List.of("maxConcurrentJobs", "chunkSize", "modelBatch", "history", "jacobianStep")) {
                 Object v = ref.getProperty(key);
                 try {
@@ -163,8 +158,8 @@ public class LabServer {
                         }
                     }
                 } catch (NumberFormatException e) {
-                    Object file = ref.getProperty(StaleConfigurations.ORIGIN);
-                    Path f = StaleConfigurations.file(file);
+                    Object file = ref.getProperty(ConfigFiles.ORIGIN);
+                    Path f = ConfigFiles.file(file);
                     out.add((f == null ? "configuration org.latentlab.engine" : f.toString()) + ": " + key + " = '" + v
                             + "' is not a " + (key.equals("jacobianStep") ? "number" : "whole number") + "; the engine uses its default");
                 }

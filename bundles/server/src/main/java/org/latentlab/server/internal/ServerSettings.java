@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.latentlab.launcher.spi.ConfigFiles;
 
 /**
  * The server's configuration (PID {@code org.latentlab.server}), read leniently: a value that cannot
@@ -32,7 +33,7 @@ record ServerSettings(List<Path> modelRoots, int maxQueuedJobs, long maxRequestB
 
     static ServerSettings from(Map<String, ?> props, Path home) {
         List<String> problems = new ArrayList<>();
-        Path file = StaleConfigurations.file(props.get(StaleConfigurations.ORIGIN));
+        Path file = ConfigFiles.file(props.get(ConfigFiles.ORIGIN));
         String where = file == null ? "configuration org.latentlab.server" : file.toString();
         List<Path> roots = new ArrayList<>();
         for (String s : strings(props.get("modelRoots"))) {
