@@ -121,14 +121,25 @@ final class MemoryBudget {
     }
 
     /**
+     * Input values one native call takes at most, unless that is fewer than {@link #NATIVE_MIN_ROWS} rows: the engines
+     * allocate a call's activations outside the Java heap, where nothing budgets them (a convolutional model's are many
+     * times its input), so larger inputs keep the batch they had before the default rose to 4,096 rows
+     * ({@link ModelBatch#DEFAULT}): 4,096 rows of up to 1,024 values, 1,024 rows from 4,096 values on.
+     */
+    static final long NATIVE_VALUES = 4096L * 1024;
+    static final int NATIVE_MIN_ROWS = 1024;
+
+    /**
      * The model batch to use: the configured one, lowered so that one batch fits in an array and in a
-     * quarter of the heap left; refuses a model whose single input does not fit.
+     * quarter of the heap left, and to {@link #NATIVE_VALUES} input values (at least {@link #NATIVE_MIN_ROWS} rows);
+     * refuses a model whose single input does not fit.
      */
     static int modelBatch(String model, long inputSize, int k, int configured, long available) {
         long perRow = perModelRowBytes(inputSize, k);
         long byMemory = available / 4 / perRow;
         long byArray = Tensor.MAX_VALUES / Math.max(inputSize, k);
-        long batch = Math.min(configured, Math.min(byMemory, byArray));
+        long byNative = Math.max(NATIVE_MIN_ROWS, NATIVE_VALUES / Math.max(1, inputSize));
+        long batch = Math.min(Math.min(configured, byNative), Math.min(byMemory, byArray));
         if (batch < 1) {
             throw new LatentLabException(String.format(Locale.ROOT,
                     "model '%s': one input of %,d values needs about %s of memory per model call, but this lab can use %s; "

@@ -82,6 +82,13 @@ class ModelFoldersTest {
         // 1 GB left; a 3x256x256 input needs ~2.4 MB per model row: a quarter of the heap holds 2^28 / 2,359,552 = 113 rows
         assertEquals(113, MemoryBudget.modelBatch("vae", 3L * 256 * 256, 16, 1024, gb));
         assertEquals(1024, MemoryBudget.modelBatch("mlp", 784, 32, 1024, gb), "small inputs keep the configured batch");
+        // outside the heap: at most 4096 x 1024 input values a call, never below 1024 rows
+        long plenty = 64 * gb;
+        assertEquals(4096, MemoryBudget.modelBatch("mlp", 784, 32, ModelBatch.DEFAULT, plenty), "the default for small inputs");
+        assertEquals(5349, MemoryBudget.modelBatch("mlp", 784, 32, 16384, plenty), "4,194,304 / 784 values a row");
+        assertEquals(1024, MemoryBudget.modelBatch("conv", 3L * 64 * 64, 16, ModelBatch.DEFAULT, plenty),
+                "a 3x64x64 input keeps the batch of before");
+        assertEquals(512, MemoryBudget.modelBatch("conv", 3L * 64 * 64, 16, 512, plenty), "a smaller configured batch stays");
         LatentLabException tooBig = assertThrows(LatentLabException.class,
                 () -> MemoryBudget.modelBatch("huge", 2_000_000_000L, 4, 1024, gb));
         assertTrue(tooBig.getMessage().contains("one input of 2,000,000,000 values"), tooBig.getMessage());
