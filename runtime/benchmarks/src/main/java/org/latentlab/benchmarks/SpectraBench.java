@@ -264,7 +264,7 @@ public final class SpectraBench {
         return Math.round(v * f) / f;
     }
 
-    /** f = E∘D through latentSteps, 1024 rows per call (as the engine's model batch). */
+    /** f = E∘D through latentSteps, 1024 rows per call (the engine's model batch for inputs of 4,096 values or more). */
     static LatentMap map(LatentModel model) {
         return z -> {
             int n = z.rows();

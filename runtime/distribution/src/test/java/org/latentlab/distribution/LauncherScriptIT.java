@@ -61,6 +61,9 @@ class LauncherScriptIT {
         Result r = latentlab(home, "services");
         assertEquals(0, r.code(), r.err());
         assertFalse(Files.exists(stored.resolve("engine.config")), "the stale engine values are gone");
+        assertTrue(r.err().contains("latentlab: configuration org.latentlab.engine came from " + gone.toAbsolutePath()
+                + ", which no longer exists; removed it"), r.err());
+        assertFalse(r.err().contains("org.latentlab.backends came from"), r.err());
         assertTrue(Files.exists(stored.resolve("backends.config")), "a configuration whose file exists stays");
     }
 

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 import org.latentlab.launcher.spi.ConfigFiles;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -23,14 +22,13 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = StaleConfigurationSweep.class, immediate = true)
 public class StaleConfigurationSweep {
 
-    private static final Logger LOG = Logger.getLogger("org.latentlab.doctor");
-
     @Reference
     private ConfigurationAdmin configAdmin;
 
+    /** Says each removal on standard error, one line each, as the doctor's other messages (before any server log exists). */
     @Activate
     void activate() {
-        remove(configAdmin).forEach(LOG::info);
+        remove(configAdmin).forEach(line -> System.err.println("latentlab: " + line));
     }
 
     /** Deletes the stale configurations; one line for each (or for why they could not be checked). */
@@ -42,9 +40,10 @@ public class StaleConfigurationSweep {
                 Object origin = c.getProperties() == null ? null : c.getProperties().get(ConfigFiles.ORIGIN);
                 Path file = ConfigFiles.file(origin);
                 if (file != null && !Files.exists(file)) {
+                    String pid = c.getPid(); // (a deleted configuration refuses getPid)
                     try {
                         c.delete();
-                        removed.add("configuration " + c.getPid() + " came from " + file + ", which no longer exists; removed it");
+                        removed.add("configuration " + pid + " came from " + file + ", which no longer exists; removed it");
                     } catch (IllegalStateException alreadyDeleted) {
                         // FileInstall, scanning DATA/etc at the same time, was quicker
                     }
