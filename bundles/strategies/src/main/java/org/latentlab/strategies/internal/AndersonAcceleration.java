@@ -10,6 +10,7 @@ import org.latentlab.api.dynamics.StreamingIteration;
 import org.latentlab.api.dynamics.LatentMap;
 import org.latentlab.api.dynamics.Progress;
 import org.latentlab.api.dynamics.Trajectory;
+import org.latentlab.numerics.Attraction;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -703,7 +704,7 @@ public class AndersonAcceleration implements StreamingIteration {
                 }
                 // Chord steps are Newton's steps: they converge to any fixed point. Only an attractor may pull seeds in;
                 // a converged end point that lies near a saddle would otherwise gather the seeds around it.
-                inverses.set(x, org.latentlab.numerics.Attraction.attracting(jacobian) ? invert(a, k) : null);
+                inverses.set(x, Attraction.attracting(jacobian) ? invert(a, k) : null);
             }
             prepared = to;
             return rows;
