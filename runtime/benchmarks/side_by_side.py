@@ -9,7 +9,9 @@ Phases, each printed as it runs:
             traced module, and LatentLab's layers / TorchScript / ONNX backends through `latentlab field`)
   sgemm     1024x1024 float32 matrix products per second: torch (2 threads) and libtorch via DJL (JMH)
   fixed     20 plain steps of a batch of Gaussian seeds, batch 1024 and 4096: torch eager vs JMH
-            LatentMapBenchmark.picardIteration (TorchScript and ONNX backends)
+            LatentMapBenchmark.picardIteration (TorchScript and ONNX backends); where the CPU has bfloat16 matrix
+            instructions (amx_bf16, avx512_bf16) also both sides in bfloat16: torch eager's modules .to(bfloat16)
+            against the TorchScript model's bfloat16 version (precision=bfloat16, what mixedPrecision=true runs first)
   seeds     10^4 Gaussian seeds to the paper's stop rule ||f(z_t+1) - f(z_t)||^2 < 1e-6, 3000 steps max: a torch
             loop where converged seeds leave the batch, then leader clustering cos > 0.99, against
             `latentlab analyze --strategy picard` and `--strategy anderson` on the same seeds file
@@ -19,6 +21,7 @@ Torch-side phases that are short run before and after the LatentLab side and are
 machine's load during the run moves both sides alike. Results: WORK/side-by-side.md and WORK/side-by-side.json.
 """
 import argparse
+import copy
 import datetime
 import json
 import os
@@ -176,9 +179,9 @@ def torch_sgemm(seconds, n=1024):
     return 2 * n ** 3 * k / (time.perf_counter() - t) / 1e9
 
 
-def torch_fixed(f, batch, seconds):
+def torch_fixed(f, batch, seconds, dtype=torch.float32):
     """Seed-steps per second of FIXED_STEPS plain steps on a batch (no stop rule), as picardIteration does."""
-    z0 = torch.from_numpy(np.random.default_rng(0).standard_normal((batch, LATENT)).astype(np.float32))
+    z0 = torch.from_numpy(np.random.default_rng(0).standard_normal((batch, LATENT)).astype(np.float32)).to(dtype)
     with torch.no_grad():
         f(f(z0))
         k, t = 0, time.perf_counter()
@@ -428,7 +431,7 @@ def main():
     if "sgemm" in phases:
         sgemm_phase(R, args, work, secs, models, phase)
     if "fixed" in phases:
-        fixed_phase(R, args, work, secs, models, f, phase)
+        fixed_phase(R, args, work, secs, models, f, phase, enc, dec)
     if "seeds" in phases:
         seeds_phase(R, args, run, work, models, f, phase)
     if "train" in phases:
@@ -456,10 +459,12 @@ def partial_table(R):
         rows.append("| sgemm 1024×1024 (GFLOP/s) | %.1f | %.1f (%.2fx) |" % (R["sgemm"]["torch"], R["sgemm"]["libtorch"],
                                                                             R["sgemm"]["libtorch"] / R["sgemm"]["torch"]))
     if "fixed" in R:
-        for b, fx in sorted(R["fixed"].items()):
+        for b in float32_batches(R["fixed"]):
+            fx = R["fixed"][b]
             rows.append("| fixed steps, batch %d (seed-steps/s) | %.0f | torchscript %.0f (%.2fx), onnx %.0f (%.2fx) |"
                         % (b, fx["torch"], fx.get("torchscript", 0), fx.get("torchscript", 0) / fx["torch"],
                            fx.get("onnx", 0), fx.get("onnx", 0) / fx["torch"]))
+        rows += bfloat16_rows(R["fixed"], 2)
     if "seeds" in R:
         for k, v in R["seeds"].items():
             if k != "torch":
@@ -480,6 +485,26 @@ def partial_table(R):
     return "\n".join(rows) + "\n"
 
 
+def float32_batches(fx):
+    return sorted(b for b in fx if isinstance(b, int))
+
+
+def bfloat16_batches(fx):
+    return sorted((b for b in fx if isinstance(b, str)), key=lambda b: int(b.split()[1]))
+
+
+def bfloat16_rows(fx, columns):
+    """Rows of the bfloat16 fixed steps: both sides in bfloat16, and LatentLab's against PyTorch's float32."""
+    rows = []
+    for b in bfloat16_batches(fx):
+        r, f32 = fx[b], fx[int(b.split()[1])]
+        rows.append("| fixed steps, batch %s, both in bfloat16 (seed-steps/s) | %s | torchscript %s (%.2fx; %.2fx PyTorch's "
+                    "float32 %s)%s |" % (b.split()[1], "{:,.0f}".format(r["torch"]), "{:,.0f}".format(r.get("torchscript", 0)),
+                                         r.get("torchscript", 0) / r["torch"], r.get("torchscript", 0) / f32["torch"],
+                                         "{:,.0f}".format(f32["torch"]), " | (none)" if columns == 3 else ""))
+    return rows
+
+
 def sgemm_phase(R, args, work, secs, models, phase):
     phase("sgemm")
     s1 = torch_sgemm(secs / 2)
@@ -490,25 +515,59 @@ def sgemm_phase(R, args, work, secs, models, phase):
         % (R["sgemm"]["torch"], s1, s2, R["sgemm"]["libtorch"]))
 
 
-def fixed_phase(R, args, work, secs, models, f, phase):
+def has_bfloat16():
+    """What LatentLab's `latentlab.bfloat16=auto` looks for: the CPU's bfloat16 matrix instructions."""
+    try:
+        flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+def fixed_phase(R, args, work, secs, models, f, phase, enc, dec):
+    """Float32 on both sides; where the CPU has bfloat16 matrix instructions also bfloat16 on both sides: PyTorch
+    eager's modules converted with .to(torch.bfloat16), LatentLab's TorchScript model's low-precision version (what
+    mixedPrecision=true iterates on first). Keys: batch for float32, "bf16 <batch>" for bfloat16."""
     phase("fixed")
     batches = (1024, 4096)
-    before = {b: torch_fixed(f, b, secs) for b in batches}
-    j = jmh(args.jmh_classpath, "LatentMapBenchmark.picardIteration",
-            {"backend": "torchscript,onnx", "batch": "1024,4096", "models": models}, os.path.join(work, "jmh-fixed.json"),
-            1, 3, secs, models)
-    after = {b: torch_fixed(f, b, secs) for b in batches}
-    fixed = {b: dict(torch=(before[b] + after[b]) / 2, torch_runs=[before[b], after[b]]) for b in batches}
-    for r in j:
-        b, kind = int(r["params"]["batch"]), r["params"]["backend"]
-        sec = r["secondaryMetrics"]["seedSteps"]
-        fixed[b][kind] = sec["score"]
-        fixed[b][kind + "_error"] = sec["scoreError"]
-        fixed[b][kind + "_iterations"] = [v for fork in sec["rawData"] for v in fork]
+    bf16 = has_bfloat16()
+    if bf16:
+        enc16, dec16 = copy.deepcopy(enc).to(torch.bfloat16), copy.deepcopy(dec).to(torch.bfloat16)
+        f16 = lambda z: enc16(dec16(z))
+    else:
+        log("  no bfloat16 matrix instructions on this CPU (amx_bf16 / avx512_bf16): float32 rows only")
+
+    def torch_side():
+        out = {b: torch_fixed(f, b, secs) for b in batches}
+        if bf16:
+            out.update({"bf16 %d" % b: torch_fixed(f16, b, secs, torch.bfloat16) for b in batches})
+        return out
+
+    before = torch_side()
+    runs = [(jmh(args.jmh_classpath, "LatentMapBenchmark.picardIteration",
+                 {"backend": "torchscript,onnx", "batch": "1024,4096", "models": models}, os.path.join(work, "jmh-fixed.json"),
+                 1, 3, secs, models), "")]
+    if bf16:
+        runs.append((jmh(args.jmh_classpath, "LatentMapBenchmark.picardIteration",
+                         {"backend": "torchscript", "precision": "bfloat16", "batch": "1024,4096", "models": models},
+                         os.path.join(work, "jmh-fixed-bf16.json"), 1, 3, secs, models), "bf16 "))
+    after = torch_side()
+    fixed = {b: dict(torch=(before[b] + after[b]) / 2, torch_runs=[before[b], after[b]]) for b in before}
+    for j, prefix in runs:
+        for r in j:
+            b, kind = prefix + r["params"]["batch"], r["params"]["backend"]
+            b = int(b) if not prefix else b
+            sec = r["secondaryMetrics"]["seedSteps"]
+            fixed[b][kind] = sec["score"]
+            fixed[b][kind + "_error"] = sec["scoreError"]
+            fixed[b][kind + "_iterations"] = [v for fork in sec["rawData"] for v in fork]
     R["fixed"] = fixed
-    for b in batches:
-        log("  batch %d: torch %.0f (%.0f, %.0f), LatentLab torchscript %.0f, onnx %.0f seed-steps/s"
+    for b in before:
+        log("  batch %s: torch %.0f (%.0f, %.0f), LatentLab torchscript %.0f, onnx %.0f seed-steps/s"
             % (b, fixed[b]["torch"], before[b], after[b], fixed[b].get("torchscript", 0), fixed[b].get("onnx", 0)))
+        if isinstance(b, str):
+            f32 = fixed[int(b.split()[1])]
+            log("  batch %s: LatentLab's bfloat16 against PyTorch's float32: %.2fx" % (b, fixed[b].get("torchscript", 0) / f32["torch"]))
 
 
 def seeds_phase(R, args, run, work, models, f, phase):
@@ -568,11 +627,12 @@ def table(R):
     i, fx, sd, tr = R["info"], R["fixed"], R["seeds"], R["train"]
     ratio = lambda a, b: "%.2fx" % (a / b) if a and b else "-"
     rows = ["| | PyTorch eager | LatentLab TorchScript | LatentLab ONNX |", "|---|---:|---:|---:|"]
-    for b in sorted(fx):
+    for b in float32_batches(fx):
         r = fx[b]
         rows.append("| fixed steps, batch %d (seed-steps/s) | %s | %s (%s) | %s (%s) |" % (
             b, "{:,.0f}".format(r["torch"]), "{:,.0f}".format(r.get("torchscript", 0)), ratio(r.get("torchscript"), r["torch"]),
             "{:,.0f}".format(r.get("onnx", 0)), ratio(r.get("onnx"), r["torch"])))
+    rows += bfloat16_rows(fx, 3)
     py = sd["torch"]
     n = i["seeds"]
     for s in [k for k in sd if k != "torch"]:
@@ -611,12 +671,14 @@ def table(R):
             "Same weights in every engine: max |f(z) - z| difference to PyTorch eager %s." % ", ".join(
                 "%s %.1e" % kv for kv in R["agreement"].items()),
             "Spread (the load moves everything): PyTorch's two runs %s; LatentLab's JMH iterations %s." % (
-                "; ".join(["fixed %d: %s" % (b, ", ".join("{:,.0f}".format(v) for v in fx[b]["torch_runs"])) for b in sorted(fx)]
+                "; ".join(["fixed %s: %s" % (b, ", ".join("{:,.0f}".format(v) for v in fx[b]["torch_runs"]))
+                           for b in float32_batches(fx) + bfloat16_batches(fx)]
                           + ["seeds: %s s" % ", ".join("%.1f" % v for v in sd["torch"].get("runs", []))]
                           + ["training: %s steps/s" % ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in t["runs"])]
                           + ["sgemm: %s GFLOP/s" % ", ".join("%.0f" % v for v in sg["torch_runs"])]),
-                "; ".join("fixed %d %s: %s" % (b, k, ", ".join("{:,.0f}".format(v) for v in fx[b][k + "_iterations"]))
-                          for b in sorted(fx) for k in ("torchscript", "onnx") if k + "_iterations" in fx[b]))]
+                "; ".join("fixed %s %s: %s" % (b, k, ", ".join("{:,.0f}".format(v) for v in fx[b][k + "_iterations"]))
+                          for b in float32_batches(fx) + bfloat16_batches(fx) for k in ("torchscript", "onnx")
+                          if k + "_iterations" in fx[b]))]
     return "\n".join(head + rows + tail) + "\n"
 
 

@@ -207,17 +207,34 @@ public final class Spectra {
                 }
                 normMethod = "";
             } else if (k <= s.denseNormMax()) {
-                for (int a = 0; a < m; a++) { // one dense Jacobian at a time: k² floats
+                // a few points at a time share each map call (at small k one point's columns are a small call, whose
+                // fixed cost dominated: 1000 points at k = 32 took 7.7-10.6 s one by one); their dense Jacobians,
+                // k² floats each, are held together
+                int per = denseNormPoints(k);
+                for (int from = 0; from < m; from += per) {
                     checkpoint.run();
-                    float[] z = points.row(a);
-                    double h = richardsonStep(map, z, s.jacobianStep(), checkpoint)[0];
-                    float[] jac = richardsonJacobian(map, z, h, checkpoint);
-                    KrylovSpectra.Norm n = KrylovSpectra.spectralNorm(explicit(jac, k, false), explicit(jac, k, true), 1, k, ns)[0];
-                    norm[a] = n.value();
-                    normResidual[a] = n.residual();
-                    normResolved[a] = n.resolved();
-                    // k columns at two steps (4k map evaluations) and the steps tried
-                    normProducts[a] = 2 * k + Math.min(k, LADDER_COLUMNS) * (LADDER + 1);
+                    int to = Math.min(m, from + per);
+                    float[][] zs = new float[to - from][];
+                    for (int a = from; a < to; a++) {
+                        zs[a - from] = points.row(a);
+                    }
+                    double[][] steps = richardsonSteps(map, zs, s.jacobianStep(), checkpoint);
+                    double[] h = new double[zs.length];
+                    for (int i = 0; i < zs.length; i++) {
+                        h[i] = steps[i][0];
+                    }
+                    float[][] jacs = richardsonJacobians(map, zs, h, checkpoint);
+                    for (int a = from; a < to; a++) {
+                        float[] jac = jacs[a - from];
+                        jacs[a - from] = null;
+                        KrylovSpectra.Norm n = KrylovSpectra.spectralNorm(explicit(jac, k, false), explicit(jac, k, true), 1, k,
+                                ns)[0];
+                        norm[a] = n.value();
+                        normResidual[a] = n.residual();
+                        normResolved[a] = n.resolved();
+                        // k columns at two steps (4k map evaluations) and the steps tried
+                        normProducts[a] = 2 * k + Math.min(k, LADDER_COLUMNS) * (LADDER + 1);
+                    }
                 }
                 normMethod = "; norm: dense central-differences, Richardson-extrapolated";
             } else {
@@ -430,37 +447,65 @@ public final class Spectra {
      * @return {step, estimated relative error of the extrapolated columns at it}
      */
     static double[] richardsonStep(LatentMap map, float[] z, double relStep, Runnable checkpoint) {
+        return richardsonSteps(map, new float[][] {z}, relStep, checkpoint)[0];
+    }
+
+    /** Points whose dense difference norms share map calls: 4·min(k, 256) rows each up to 4096 rows, ≤ 64 MB of Jacobians. */
+    static int denseNormPoints(int k) {
+        int byRows = 4096 / (4 * Math.min(k, COLUMN_BLOCK));
+        long byMemory = (16L << 20) / ((long) k * k);
+        return (int) Math.max(1, Math.min(byRows, byMemory));
+    }
+
+    /** {@link #richardsonStep} at each of the points {@code zs}, their ladders in one map call. */
+    static double[][] richardsonSteps(LatentMap map, float[][] zs, double relStep, Runnable checkpoint) {
         checkpoint.run();
-        int k = z.length;
-        double s = 1;
-        for (float x : z) {
-            s = Math.max(s, Math.abs(x));
-        }
+        int k = zs[0].length;
         int cols = Math.min(k, LADDER_COLUMNS);
         int[] col = new Random(k * 31L + 7).ints(0, k).distinct().limit(cols).toArray();
         int levels = LADDER + 1;
-        float[] pts = new float[2 * cols * levels * k];
-        double[][] width = new double[levels][cols];
-        for (int l = 0; l < levels; l++) {
-            for (int c = 0; c < cols; c++) {
-                int j = col[c];
-                int row = 2 * (l * cols + c);
-                System.arraycopy(z, 0, pts, row * k, k);
-                System.arraycopy(z, 0, pts, (row + 1) * k, k);
-                double h = Math.max(s * Math.scalb(1.0, -l), 64 * Math.ulp(z[j]));
-                pts[row * k + j] = (float) (z[j] + h);
-                pts[(row + 1) * k + j] = (float) (z[j] - h);
-                width[l][c] = (double) pts[row * k + j] - pts[(row + 1) * k + j];
+        int rowsPer = 2 * cols * levels;
+        float[] pts = new float[zs.length * rowsPer * k];
+        double[][][] width = new double[zs.length][levels][cols];
+        double[] scale = new double[zs.length];
+        for (int p = 0; p < zs.length; p++) {
+            float[] z = zs[p];
+            double s = 1;
+            for (float x : z) {
+                s = Math.max(s, Math.abs(x));
+            }
+            scale[p] = s;
+            for (int l = 0; l < levels; l++) {
+                for (int c = 0; c < cols; c++) {
+                    int j = col[c];
+                    int row = p * rowsPer + 2 * (l * cols + c);
+                    System.arraycopy(z, 0, pts, row * k, k);
+                    System.arraycopy(z, 0, pts, (row + 1) * k, k);
+                    double h = Math.max(s * Math.scalb(1.0, -l), 64 * Math.ulp(z[j]));
+                    pts[row * k + j] = (float) (z[j] + h);
+                    pts[(row + 1) * k + j] = (float) (z[j] - h);
+                    width[p][l][c] = (double) pts[row * k + j] - pts[(row + 1) * k + j];
+                }
             }
         }
-        float[] fp = map.apply(Tensor.matrix(2 * cols * levels, k, pts)).data();
+        float[] fp = map.apply(Tensor.matrix(zs.length * rowsPer, k, pts)).data();
+        double[][] out = new double[zs.length][];
+        for (int p = 0; p < zs.length; p++) {
+            out[p] = bestStep(fp, p * rowsPer, width[p], cols, k, scale[p], relStep);
+        }
+        return out;
+    }
+
+    /** The step of least estimated error from one point's ladder images, rows from {@code base} of {@code fp}. */
+    private static double[] bestStep(float[] fp, int base, double[][] width, int cols, int k, double s, double relStep) {
+        int levels = LADDER + 1;
         // R at level l (1 .. LADDER) from D at l and l - 1 (twice the step)
         double[][][] r = new double[levels][][];
         for (int l = 1; l < levels; l++) {
             r[l] = new double[cols][k];
             for (int c = 0; c < cols; c++) {
-                int row = 2 * (l * cols + c);
-                int wide = 2 * ((l - 1) * cols + c);
+                int row = base + 2 * (l * cols + c);
+                int wide = base + 2 * ((l - 1) * cols + c);
                 for (int i = 0; i < k; i++) {
                     double d1 = ((double) fp[row * k + i] - fp[(row + 1) * k + i]) / width[l][c];
                     double d2 = ((double) fp[wide * k + i] - fp[(wide + 1) * k + i]) / width[l - 1][c];
@@ -502,36 +547,51 @@ public final class Spectra {
      * differences actually taken.
      */
     static float[] richardsonJacobian(LatentMap map, float[] z, double h, Runnable checkpoint) {
-        int k = z.length;
-        float[] jac = Tensor.allocate("dense Jacobian", k, k);
+        return richardsonJacobians(map, new float[][] {z}, new double[] {h}, checkpoint)[0];
+    }
+
+    /** {@link #richardsonJacobian} at each of the points {@code zs} (step {@code h[p]}), a column block of each per call. */
+    static float[][] richardsonJacobians(LatentMap map, float[][] zs, double[] h, Runnable checkpoint) {
+        int k = zs[0].length;
+        int n = zs.length;
+        float[][] jac = new float[n][];
+        for (int p = 0; p < n; p++) {
+            jac[p] = Tensor.allocate("dense Jacobian", k, k);
+        }
         for (int from = 0; from < k; from += COLUMN_BLOCK) {
             checkpoint.run();
             int to = Math.min(k, from + COLUMN_BLOCK);
             int b = to - from;
-            float[] pts = Tensor.allocate("difference points", 4L * b, k);
-            double[] width = new double[2 * b];
-            for (int c = 0; c < b; c++) {
-                int j = from + c;
-                for (int t = 0; t < 2; t++) {
-                    int row = 4 * c + 2 * t;
-                    System.arraycopy(z, 0, pts, row * k, k);
-                    System.arraycopy(z, 0, pts, (row + 1) * k, k);
-                    double step = Math.max(h, 64 * Math.ulp(z[j])) * (t + 1);
-                    pts[row * k + j] = (float) (z[j] + step);
-                    pts[(row + 1) * k + j] = (float) (z[j] - step);
-                    width[2 * c + t] = (double) pts[row * k + j] - pts[(row + 1) * k + j];
+            float[] pts = Tensor.allocate("difference points", 4L * b * n, k);
+            double[] width = new double[2 * b * n];
+            for (int p = 0; p < n; p++) {
+                float[] z = zs[p];
+                for (int c = 0; c < b; c++) {
+                    int j = from + c;
+                    for (int t = 0; t < 2; t++) {
+                        int row = 4 * (p * b + c) + 2 * t;
+                        System.arraycopy(z, 0, pts, row * k, k);
+                        System.arraycopy(z, 0, pts, (row + 1) * k, k);
+                        double step = Math.max(h[p], 64 * Math.ulp(z[j])) * (t + 1);
+                        pts[row * k + j] = (float) (z[j] + step);
+                        pts[(row + 1) * k + j] = (float) (z[j] - step);
+                        width[2 * (p * b + c) + t] = (double) pts[row * k + j] - pts[(row + 1) * k + j];
+                    }
                 }
             }
-            float[] fp = map.apply(Tensor.matrix(4 * b, k, pts)).data();
-            for (int c = 0; c < b; c++) {
-                double w1 = width[2 * c];
-                double w2 = width[2 * c + 1];
-                int r1 = 4 * c;
-                int r2 = 4 * c + 2;
-                for (int i = 0; i < k; i++) {
-                    double d1 = ((double) fp[r1 * k + i] - fp[(r1 + 1) * k + i]) / w1;
-                    double d2 = ((double) fp[r2 * k + i] - fp[(r2 + 1) * k + i]) / w2;
-                    jac[i * k + from + c] = (float) extrapolate(d1, w1, d2, w2);
+            float[] fp = map.apply(Tensor.matrix(4 * b * n, k, pts)).data();
+            for (int p = 0; p < n; p++) {
+                for (int c = 0; c < b; c++) {
+                    int q = p * b + c;
+                    double w1 = width[2 * q];
+                    double w2 = width[2 * q + 1];
+                    int r1 = 4 * q;
+                    int r2 = 4 * q + 2;
+                    for (int i = 0; i < k; i++) {
+                        double d1 = ((double) fp[r1 * k + i] - fp[(r1 + 1) * k + i]) / w1;
+                        double d2 = ((double) fp[r2 * k + i] - fp[(r2 + 1) * k + i]) / w2;
+                        jac[p][i * k + from + c] = (float) extrapolate(d1, w1, d2, w2);
+                    }
                 }
             }
         }

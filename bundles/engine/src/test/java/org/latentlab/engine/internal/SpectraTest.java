@@ -1,5 +1,6 @@
 package org.latentlab.engine.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -277,6 +278,49 @@ class SpectraTest {
         double oldError = Math.abs(norm(old) - exactAtZ);
         assertTrue(newError < 1e-5, "extrapolated difference norm off by " + newError);
         assertTrue(oldError > 1e-3, "the old per-coordinate steps were 3.4e-3 off here: " + oldError);
+    }
+
+    @Test
+    void denseDifferenceNormsOfSeveralPointsShareMapCallsAndEqualThoseOfEachPointAlone() {
+        int k = 24;
+        TanhMap f = tanhContraction(k, 1.0, 3);
+        Random r = new Random(11);
+        float[][] zs = new float[5][k];
+        for (float[] z : zs) {
+            for (int i = 0; i < k; i++) {
+                z[i] = (float) (0.7 * r.nextGaussian());
+            }
+        }
+        AtomicInteger calls = new AtomicInteger();
+        LatentMap counted = x -> {
+            calls.incrementAndGet();
+            return f.apply(x);
+        };
+        double[][] steps = Spectra.richardsonSteps(counted, zs, 1e-3, NO_CHECK);
+        assertEquals(1, calls.getAndSet(0), "the ladders of all five points in one map call");
+        double[] h = new double[zs.length];
+        for (int p = 0; p < zs.length; p++) {
+            assertArrayEquals(Spectra.richardsonStep(f, zs[p], 1e-3, NO_CHECK), steps[p], "point " + p);
+            h[p] = steps[p][0];
+        }
+        float[][] jacs = Spectra.richardsonJacobians(counted, zs, h, NO_CHECK);
+        assertEquals(1, calls.getAndSet(0), "every column of all five points in one map call (k ≤ 256)");
+        for (int p = 0; p < zs.length; p++) {
+            assertArrayEquals(Spectra.richardsonJacobian(f, zs[p], h[p], NO_CHECK), jacs[p], "point " + p);
+        }
+        // through the matrix-free path (no VJPs, k ≤ denseNormMax): each point's norm as when it is alone
+        Spectra.Spectrum[] together = spectra(f, Optional.empty(), zs, settings(8));
+        for (int p = 0; p < zs.length; p++) {
+            Spectra.Spectrum alone = spectra(f, Optional.empty(), new float[][] {zs[p]}, settings(8))[0];
+            assertEquals("matrix-free finite-differences; norm: dense central-differences, Richardson-extrapolated",
+                    together[p].method());
+            assertEquals(alone.spectralNorm(), together[p].spectralNorm(), 0.0, "point " + p);
+        }
+        assertTrue(together[0].spectralNorm() != together[1].spectralNorm(), "distinct points, distinct norms");
+        // points per call: 4096 rows of columns, 64 MB of Jacobians
+        assertEquals(32, Spectra.denseNormPoints(32));
+        assertEquals(4, Spectra.denseNormPoints(1024));
+        assertEquals(1, Spectra.denseNormPoints(4096));
     }
 
     @Test
