@@ -29,11 +29,12 @@ import org.latentlab.backend.djl.internal.TorchScriptBackend;
  *
  * <pre>
  * runtime/benchmarks/run.sh roundrobin [--models DIR] [--prefix mlp784] [--batches 256,1024] [--seconds 1.5] [--rounds 7]
- *     [--reference NAME,...] NAME=BACKEND[,block=ROWS][,PROPERTY=VALUE...] ...
+ *     [--reference NAME,...] NAME=BACKEND[,block=ROWS][,precision=bfloat16][,PROPERTY=VALUE...] ...
  * </pre>
  *
  * A variant's {@code PROPERTY=VALUE} pairs are system properties set while its model loads (for example
- * {@code latentlab.onnx.spinning=true}); {@code block=ROWS} splits each call into calls of at most ROWS rows.
+ * {@code latentlab.onnx.spinning=true}); {@code block=ROWS} splits each call into calls of at most ROWS rows;
+ * {@code precision=bfloat16} measures the model's bfloat16 version (TorchScript on a CPU with bfloat16 instructions).
  * Several variants may share a backend (one model each). Reference: the first variant unless {@code --reference}. The
  * model of backend B is the folder {@code PREFIX-B} under {@code --models} (e.g. {@code --prefix conv-large}).
  */
@@ -123,17 +124,25 @@ public final class RoundRobinMap {
     private static Variant load(Path models, String prefix, String spec) throws Exception {
         int eq = spec.indexOf('=');
         if (eq <= 0) {
-            throw new IllegalArgumentException("a variant is NAME=BACKEND[,block=ROWS][,PROPERTY=VALUE...], not " + spec);
+            throw new IllegalArgumentException("a variant is NAME=BACKEND[,block=ROWS][,precision=bfloat16][,PROPERTY=VALUE...], not "
+                    + spec);
         }
         String name = spec.substring(0, eq);
         String[] parts = spec.substring(eq + 1).split(",");
         String backend = parts[0];
         int block = 0;
+        boolean bfloat16 = false;
         Map<String, String> props = new LinkedHashMap<>();
         for (int i = 1; i < parts.length; i++) {
             String[] kv = parts[i].split("=", 2);
             if (kv[0].equals("block")) {
                 block = Integer.parseInt(kv[1]);
+            } else if (kv[0].equals("precision")) {
+                bfloat16 = switch (kv.length > 1 ? kv[1] : "") {
+                    case "bfloat16" -> true;
+                    case "float32" -> false;
+                    default -> throw new IllegalArgumentException("precision is float32 or bfloat16, not " + parts[i]);
+                };
             } else {
                 props.put(kv[0], kv.length > 1 ? kv[1] : "");
             }
@@ -152,7 +161,12 @@ public final class RoundRobinMap {
         };
         props.forEach(System::setProperty);
         try {
-            return new Variant(name, b.load(ms), block);
+            LatentModel model = b.load(ms);
+            if (bfloat16) { // the float32 model stays open (its row workers serve both) until the process ends
+                model = model.lowPrecision().orElseThrow(() -> new IllegalStateException(
+                        "the " + backend + " model has no bfloat16 version on this machine"));
+            }
+            return new Variant(name, model, block);
         } finally {
             props.keySet().forEach(System::clearProperty);
         }

@@ -65,13 +65,22 @@ final class DjlLowPrecisionModel implements LatentModel {
         this.workers = workers;
     }
 
+    /** System property: rows per libtorch call of the bfloat16 version (default: {@link #blockRows(int)}). */
+    static final String BLOCK = "latentlab.libtorch.bfloat16BlockRows";
+
     /**
-     * Rows per libtorch call: four times the float32 model's (a bfloat16 row takes half the bytes). The bfloat16 kernels
-     * are so short that the wake-up of libtorch's sleeping OpenMP threads (OMP_WAIT_POLICY=PASSIVE, the launcher's
-     * default) weighs on small calls: 177,000 seed-steps/s in calls of 512 rows, 276,000 at 1024, 375,000 at 4096
-     * (standalone, same modules, 2026-12-05).
+     * Rows per libtorch call: eight times the float32 model's (4,096 for the MLP, so a call of 4,096 rows is one block
+     * per row worker). Smaller blocks measured no better with the row workers (784-512-256-32 MLP, 2026-12-06): at 4,096
+     * rows JMH picardIteration put blocks of 1,024 at 1.10x blocks of 2,048 (forks minutes apart), runtime/benchmarks'
+     * roundrobin put them at 0.93x (one process, round by round: 0.86-0.97x), and a whole `anderson capture=true
+     * mixedPrecision=true` analysis of 10^4 seeds took 3.3-3.9 s with either (four interleaved pairs); 512 rows lost
+     * in both benchmarks (0.88x).
      */
     static int blockRows(int float32BlockRows) {
+        Integer set = Integer.getInteger(BLOCK);
+        if (set != null) {
+            return Math.max(1, set);
+        }
         return Math.max(1, 8 * float32BlockRows);
     }
 

@@ -158,6 +158,15 @@ class LatentStepsTest {
         } finally {
             System.clearProperty(DjlLatentModel.BLOCK);
         }
+        assertEquals(4096, DjlLowPrecisionModel.blockRows(DjlLatentModel.blockRows(784)), "bfloat16: one block per worker");
+        assertEquals(64, DjlLowPrecisionModel.blockRows(8));
+        System.setProperty(DjlLowPrecisionModel.BLOCK, "1024");
+        try {
+            assertEquals(1024, DjlLowPrecisionModel.blockRows(512), "the bfloat16 blocks' own setting");
+            assertEquals(512, DjlLatentModel.blockRows(784), "float32 blocks unchanged by it");
+        } finally {
+            System.clearProperty(DjlLowPrecisionModel.BLOCK);
+        }
     }
 
     /** Batches over one libtorch block (512 rows of the memorizer) go block by block, each through all its steps: same values. */
