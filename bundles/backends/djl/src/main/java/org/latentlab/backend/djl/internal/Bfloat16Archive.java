@@ -45,6 +45,11 @@ final class Bfloat16Archive {
 
     /** The rewritten archive of {@code file}. */
     static byte[] of(Path file) throws IOException {
+        return rewrite(entries(file), file.toString());
+    }
+
+    /** The entries of the archive {@code file}, by name. */
+    static Map<String, byte[]> entries(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_BYTES) {
             throw new IOException(file + " is " + size + " bytes, above the " + MAX_BYTES + " rewritten in memory");
@@ -61,7 +66,7 @@ final class Bfloat16Archive {
                 }
             }
         }
-        return rewrite(entries, file.toString());
+        return entries;
     }
 
     static byte[] rewrite(Map<String, byte[]> entries, String what) throws IOException {

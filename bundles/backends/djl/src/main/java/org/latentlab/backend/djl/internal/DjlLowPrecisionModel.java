@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
@@ -37,6 +38,8 @@ import org.latentlab.api.model.ModelSpec;
 final class DjlLowPrecisionModel implements LatentModel {
 
     static final String PROPERTY = "latentlab.bfloat16";
+    /** System property: {@code false} keeps the bfloat16 modules' code as it is (no {@link FusedLinearCode}). */
+    static final String FUSE = "latentlab.bfloat16.fuse";
     /** Largest relative difference ‖h(z) − f(z)‖ / ‖f(z)‖ on the probe rows (bfloat16 keeps about 3 digits: ~0.3%). */
     static final double PROBE_TOLERANCE = 0.05;
     static final int PROBE_ROWS = 16;
@@ -51,9 +54,17 @@ final class DjlLowPrecisionModel implements LatentModel {
     private final int blockRows;
     /** The exact model's row workers (closed with it). */
     private final RowWorkers workers;
+    /** Whether the modules run with linear layers and activations fused ({@link FusedLinearCode}). */
+    private final boolean fused;
+
+    /** Whether this version runs with linear layers and their activations fused, for tests. */
+    boolean fused() {
+        return fused;
+    }
 
     private DjlLowPrecisionModel(ModelSpec spec, NDManager manager, PtSymbolBlock decoder, PtSymbolBlock encoder,
-            PtSymbolBlock cast, int blockRows, RowWorkers workers) {
+            PtSymbolBlock cast, int blockRows, RowWorkers workers, boolean fused) {
+        this.fused = fused;
         this.spec = spec;
         this.manager = manager;
         this.decoder = decoder;
@@ -117,23 +128,52 @@ final class DjlLowPrecisionModel implements LatentModel {
                     + "(-Xmx through LATENTLAB_JAVA_OPTS)", spec.name(), need >> 20, free >> 20);
             return Optional.empty();
         }
+        Map<String, byte[]> decoderEntries;
+        Map<String, byte[]> encoderEntries;
+        try {
+            decoderEntries = Bfloat16Archive.entries(spec.decoderFile());
+            encoderEntries = Bfloat16Archive.entries(spec.encoderFile());
+        } catch (IOException | RuntimeException e) {
+            unavailable = "the bfloat16 version of " + spec.name() + " could not be made: " + EngineMessages.summary(e);
+            return Optional.empty();
+        }
+        // first with linear layers and their activations fused (FusedLinearCode), where the code allows it; when that
+        // does not load or disagrees, as the archives are
+        if (!System.getProperty(FUSE, "true").trim().equalsIgnoreCase("false")) {
+            Map<String, byte[]> dec = FusedLinearCode.of(decoderEntries);
+            Map<String, byte[]> enc = FusedLinearCode.of(encoderEntries);
+            if (dec != decoderEntries || enc != encoderEntries) {
+                Optional<DjlLowPrecisionModel> fused = attempt(spec, exact, parent, blockRows, workers, dec, enc, true);
+                if (fused.isPresent()) {
+                    return fused;
+                }
+            }
+        }
+        return attempt(spec, exact, parent, blockRows, workers, decoderEntries, encoderEntries, false);
+    }
+
+    private static Optional<DjlLowPrecisionModel> attempt(ModelSpec spec, LatentModel exact, NDManager parent, int blockRows,
+            RowWorkers workers, Map<String, byte[]> decoderEntries, Map<String, byte[]> encoderEntries, boolean fused) {
         NDManager m = parent.newSubManager();
         DjlLowPrecisionModel low = null;
+        String how = fused ? " (linear layers fused with their activations)" : "";
         try {
             PtSymbolBlock cast = load(m, resource("precision-cast.pt"), "precision-cast.pt");
-            PtSymbolBlock dec = load(m, Bfloat16Archive.of(spec.decoderFile()), spec.decoderFile().toString());
-            PtSymbolBlock enc = load(m, Bfloat16Archive.of(spec.encoderFile()), spec.encoderFile().toString());
-            low = new DjlLowPrecisionModel(spec, m, dec, enc, cast, blockRows(blockRows), workers);
+            PtSymbolBlock dec = load(m, Bfloat16Archive.rewrite(decoderEntries, spec.decoderFile().toString()),
+                    spec.decoderFile() + how);
+            PtSymbolBlock enc = load(m, Bfloat16Archive.rewrite(encoderEntries, spec.encoderFile().toString()),
+                    spec.encoderFile() + how);
+            low = new DjlLowPrecisionModel(spec, m, dec, enc, cast, blockRows(blockRows), workers, fused);
             String disagreement = low.probe(exact);
             if (disagreement != null) {
-                unavailable = disagreement;
+                unavailable = disagreement + how;
                 low.close();
                 return Optional.empty();
             }
             unavailable = "";
             return Optional.of(low);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            unavailable = "the bfloat16 version of " + spec.name() + " could not be made: " + EngineMessages.summary(e);
+            unavailable = "the bfloat16 version of " + spec.name() + how + " could not be made: " + EngineMessages.summary(e);
             if (System.getenv("LATENTLAB_DEBUG") != null) {
                 e.printStackTrace();
             }

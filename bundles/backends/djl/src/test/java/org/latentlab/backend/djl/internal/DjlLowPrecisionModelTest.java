@@ -169,6 +169,79 @@ class DjlLowPrecisionModelTest {
     }
 
     @Test
+    void linearLayersFeedingAnActivationAreFusedInTheTracedCode() throws IOException {
+        Map<String, byte[]> dec = entries(MLP784.resolve("decoder.pt"));
+        Map<String, byte[]> fused = FusedLinearCode.of(dec);
+        assertTrue(fused != dec, "the traced decoder has Linear-ReLU and Linear-Sigmoid pairs");
+        String container = text(fused, "/container");
+        // linear, relu, linear, relu, linear, sigmoid: three calls fused (two nested, one through a variable), none left
+        assertEquals(2, count(container, ".latentlab_relu("), container);
+        assertEquals(1, count(container, ".latentlab_sigmoid("), container);
+        assertEquals(0, count(container, ".forward("), container);
+        assertTrue(container.contains("return _7\n"), "the sigmoid's call on _7 became _7: " + container);
+        String linears = fused.entrySet().stream().filter(e -> e.getKey().contains("/linear"))
+                .map(e -> new String(e.getValue(), StandardCharsets.UTF_8)).reduce("", String::concat);
+        assertEquals(3, count(linears, " = torch.linear(") + count(linears, "return torch.linear("), "each Linear keeps its forward");
+        assertEquals(3, count(linears, "ops.mkldnn._reorder_linear_weight(weight, 2048)"));
+        assertFalse(fused.keySet().stream().anyMatch(n -> n.contains("/container") && n.endsWith(".debug_pkl")),
+                "the old source ranges of rewritten files are dropped");
+        // a Linear used twice (its packed weight would reach its forward) and code in another form stay as they are
+        Map<String, byte[]> twice = new LinkedHashMap<>(dec);
+        String c = container(dec);
+        String shared = text(dec, "/container").replaceFirst("(\\n    _\\w+ = \\(_1\\)\\.forward\\(\\(_0\\)\\.forward\\(input, \\), \\)\\n)",
+                "$1    _99 = (_0).forward(input, )\n");
+        assertTrue(shared.contains("_99 = (_0)"), shared);
+        twice.put(c, shared.getBytes(StandardCharsets.UTF_8));
+        assertFalse(text(FusedLinearCode.of(twice), "/container").contains(".latentlab_relu((_0)"),
+                "_0 is used twice: not fused");
+        assertEquals(-1, FusedLinearCode.closing("(a, \"x\")", 1), "strings are not parsed");
+        assertEquals(4, FusedLinearCode.closing("b(c)), )", 0), "the parenthesis closing a call whose arguments start at 0");
+    }
+
+    @Test
+    void theFusedBfloat16MapAgreesWithTheUnfusedOne() {
+        System.setProperty(DjlLowPrecisionModel.PROPERTY, "on");
+        Tensor z = LatentStepsTest.gaussian(300, 32, 1, 11);
+        float[] fused;
+        float[] plain;
+        try (LatentModel m = mlp()) {
+            DjlLowPrecisionModel low = (DjlLowPrecisionModel) m.lowPrecision().orElseThrow();
+            assertTrue(low.fused(), "fused by default: " + DjlLowPrecisionModel.unavailable);
+            fused = low.latentSteps(z, 3).data();
+            assertArrayEquals(fused, low.latentSteps(z, 3).data(), "the weights packed at the first call stay packed");
+        }
+        System.setProperty(DjlLowPrecisionModel.FUSE, "false");
+        try (LatentModel m = mlp()) {
+            DjlLowPrecisionModel low = (DjlLowPrecisionModel) m.lowPrecision().orElseThrow();
+            assertFalse(low.fused());
+            plain = low.latentSteps(z, 3).data();
+        } finally {
+            System.clearProperty(DjlLowPrecisionModel.FUSE);
+        }
+        // both round to bfloat16 (the fused one after the activation, the plain one before it): within bfloat16's error
+        double worst = 0;
+        for (int r = 0; r < 900; r++) {
+            double d2 = 0;
+            double n2 = 0;
+            for (int j = 0; j < 32; j++) {
+                double d = fused[r * 32 + j] - plain[r * 32 + j];
+                d2 += d * d;
+                n2 += (double) plain[r * 32 + j] * plain[r * 32 + j];
+            }
+            worst = Math.max(worst, Math.sqrt(d2 / n2));
+        }
+        assertTrue(worst < 2e-2, "worst relative difference " + worst);
+    }
+
+    static String container(Map<String, byte[]> entries) {
+        return entries.keySet().stream().filter(n -> n.contains("/container") && n.endsWith(".py")).findFirst().orElseThrow();
+    }
+
+    static String text(Map<String, byte[]> entries, String part) {
+        return new String(entries.get(container(entries)), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void switchedOffOrOnAnotherEngineThereIsNone() {
         System.setProperty(DjlLowPrecisionModel.PROPERTY, "off");
         try (LatentModel m = mlp()) {
