@@ -206,7 +206,11 @@ class DjlLowPrecisionModelTest {
         float[] plain;
         try (LatentModel m = mlp()) {
             DjlLowPrecisionModel low = (DjlLowPrecisionModel) m.lowPrecision().orElseThrow();
-            assertTrue(low.fused(), "fused by default: " + DjlLowPrecisionModel.unavailable);
+            // libtorch's fused oneDNN operators want AVX-512 at least; on a CPU without (forced on here) the fused archive
+            // is refused and the unfused one serves, so only where bfloat16 is used by default must it be fused
+            if (DjlLowPrecisionModel.cpuHasBfloat16()) {
+                assertTrue(low.fused(), "fused by default: " + DjlLowPrecisionModel.unavailable);
+            }
             fused = low.latentSteps(z, 3).data();
             assertArrayEquals(fused, low.latentSteps(z, 3).data(), "the weights packed at the first call stay packed");
         }
