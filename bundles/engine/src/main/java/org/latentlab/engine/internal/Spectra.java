@@ -450,9 +450,13 @@ public final class Spectra {
         return richardsonSteps(map, new float[][] {z}, relStep, checkpoint)[0];
     }
 
-    /** Points whose dense difference norms share map calls: 4·min(k, 256) rows each up to 4096 rows, ≤ 64 MB of Jacobians. */
+    /**
+     * Points whose dense difference norms share map calls: up to 4096 rows per call (a point's ladder takes
+     * 2·min(k, 8)·15 rows, its columns 4·min(k, 256) per call), ≤ 64 MB of Jacobians.
+     */
     static int denseNormPoints(int k) {
-        int byRows = 4096 / (4 * Math.min(k, COLUMN_BLOCK));
+        int rows = Math.max(4 * Math.min(k, COLUMN_BLOCK), 2 * Math.min(k, LADDER_COLUMNS) * (LADDER + 1));
+        int byRows = 4096 / rows;
         long byMemory = (16L << 20) / ((long) k * k);
         return (int) Math.max(1, Math.min(byRows, byMemory));
     }

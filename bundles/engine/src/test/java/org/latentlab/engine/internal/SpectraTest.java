@@ -317,8 +317,9 @@ class SpectraTest {
             assertEquals(alone.spectralNorm(), together[p].spectralNorm(), 0.0, "point " + p);
         }
         assertTrue(together[0].spectralNorm() != together[1].spectralNorm(), "distinct points, distinct norms");
-        // points per call: 4096 rows of columns, 64 MB of Jacobians
-        assertEquals(32, Spectra.denseNormPoints(32));
+        // points per call: 4096 rows (ladders of 240 rows at k ≥ 8, columns of 4·min(k, 256)), 64 MB of Jacobians
+        assertEquals(17, Spectra.denseNormPoints(32));
+        assertEquals(136, Spectra.denseNormPoints(1), "ladders of 30 rows");
         assertEquals(4, Spectra.denseNormPoints(1024));
         assertEquals(1, Spectra.denseNormPoints(4096));
     }

@@ -17,38 +17,55 @@ import java.util.regex.Pattern;
  *
  * <p>Only code in the exact form {@code torch.jit.trace} writes is touched, so nothing else can change meaning:
  * <ul>
- * <li>a Linear class whose only method is {@code forward} = {@code torch.linear(x, self.weight, self.bias)} gets a
- * method {@code latentlab_relu} / {@code latentlab_sigmoid} (its {@code forward} stays);</li>
- * <li>an activation class whose only method returns {@code torch.relu(x)} / {@code torch.sigmoid(x)};</li>
- * <li>in a container's forward, a call {@code (B).forward((A).forward(ARGS), )} where A's submodule is such a
+ * <li>a Linear class, alone in its file, whose only method is {@code forward} = {@code torch.linear(x, self.weight,
+ * self.bias)} gets a method {@code latentlab_relu} / {@code latentlab_sigmoid}; its {@code forward} stays and also
+ * takes the packed weight (as {@code _linear_pointwise} without activation), should other code reach the module;</li>
+ * <li>an activation class, alone in its file, whose only method returns {@code torch.relu(x)} /
+ * {@code torch.sigmoid(x)};</li>
+ * <li>in a container class's forward (each class of a file on its own: annotations and variables are per class), a call {@code (B).forward((A).forward(ARGS), )} where A's submodule is such a
  * Linear and B's such an activation becomes {@code (A).latentlab_relu(ARGS)}, and so do {@code _V = (A).forward(ARGS)}
  * with a later {@code (B).forward(_V, )} where {@code _V} is used nowhere else (then {@code _V = (A).latentlab_relu(ARGS)}
  * and {@code _V}); only when that Linear's class belongs to this one submodule, and the submodule appears at this one
  * call (its packed weight is then seen by no other code).</li>
  * </ul>
- * Anything else stays as it is; no match, no change. Whether the result computes the same map is checked by the
- * caller, which falls back to the unfused archive when it does not load or disagrees.
+ * Anything else stays as it is; no match, no change; code it cannot read gives no change, never an exception. Whether
+ * the result computes the same map is checked by the caller, which falls back to the unfused archive when it does not
+ * load or disagrees.
  */
 final class FusedLinearCode {
 
     private FusedLinearCode() {}
 
-    private static final Pattern LINEAR = Pattern.compile("\\A(class \\w+\\(Module\\):\n"
-            + "  __parameters__ = \\[\"weight\", \"bias\", \\]\n(?:  [^\n]*\n)*?)"
-            + "  def forward\\(self: ([\\w.]+),\n    (\\w+): Tensor\\) -> Tensor:\n"
+    /** A Linear's forward as traced, to the end of the file (a file of one class and one method: {@link #single}). */
+    private static final Pattern LINEAR = Pattern.compile("\n  def forward\\(self: ([\\w.]+),\n    (\\w+): Tensor\\) -> Tensor:\n"
             + "    bias = self\\.bias\n    weight = self\\.weight\n"
-            + "(?:    return torch\\.linear\\(\\3, weight, bias\\)\n|    (\\w+) = torch\\.linear\\(\\3, weight, bias\\)\n    return \\4\n)"
+            + "(    return torch\\.linear\\(\\2, weight, bias\\)\n|    (\\w+) = torch\\.linear\\(\\2, weight, bias\\)\n    return \\4\n)"
             + "\\s*\\z");
-    private static final Pattern ACTIVATION = Pattern.compile("\\Aclass \\w+\\(Module\\):\n(?:  [^\n]*\n)*?"
-            + "  def forward\\(self: ([\\w.]+),\n    (\\w+): Tensor\\) -> Tensor:\n"
+    private static final Pattern ACTIVATION = Pattern.compile("\n  def forward\\(self: ([\\w.]+),\n    (\\w+): Tensor\\) -> Tensor:\n"
             + "    return torch\\.(relu|sigmoid)\\(\\2\\)\n\\s*\\z");
     private static final Pattern ANNOTATION = Pattern.compile("__annotations__\\[\"(\\w+)\"\\] = ([\\w.]+)\n");
     private static final Pattern GETATTR = Pattern.compile("    (\\w+) = getattr\\(self, \"(\\w+)\"\\)\n");
     private static final Pattern STATEMENT = Pattern.compile("\n    (\\w+) = \\((\\w+)\\)\\.forward\\(");
     private static final Pattern NESTED = Pattern.compile("\\((\\w+)\\)\\.forward\\(\\((\\w+)\\)\\.forward\\(");
 
-    /** The archive's entries with fused code, or {@code entries} itself when nothing is fused. */
+    /**
+     * The archive's entries with fused code, or {@code entries} itself when nothing is fused or the code cannot be read
+     * (never an exception: the unfused archive then serves).
+     */
     static Map<String, byte[]> of(Map<String, byte[]> entries) {
+        try {
+            return fuse(entries);
+        } catch (RuntimeException | StackOverflowError e) {
+            return entries;
+        }
+    }
+
+    /** Whether {@code text} holds one class with one method. */
+    static boolean single(String text) {
+        return text.startsWith("class ") && !text.contains("\nclass ") && count(text, "\n  def ") == 1;
+    }
+
+    private static Map<String, byte[]> fuse(Map<String, byte[]> entries) {
         Map<String, String> code = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
             if (e.getKey().contains("/code/") && e.getKey().endsWith(".py")) {
@@ -58,11 +75,15 @@ final class FusedLinearCode {
         Map<String, String> linearFile = new HashMap<>(); // class -> file
         Map<String, String> activation = new HashMap<>(); // class -> relu | sigmoid
         for (Map.Entry<String, String> e : code.entrySet()) {
-            Matcher l = LINEAR.matcher(e.getValue());
-            if (l.find()) {
-                linearFile.put(l.group(2), e.getKey());
+            String text = e.getValue();
+            if (!single(text)) {
+                continue;
             }
-            Matcher a = ACTIVATION.matcher(e.getValue());
+            Matcher l = LINEAR.matcher(text);
+            if (text.contains("\n  __parameters__ = [\"weight\", \"bias\", ]\n") && l.find()) {
+                linearFile.put(l.group(1), e.getKey());
+            }
+            Matcher a = ACTIVATION.matcher(text);
             if (a.find()) {
                 activation.put(a.group(1), a.group(3));
             }
@@ -73,69 +94,22 @@ final class FusedLinearCode {
         Map<String, String> rewritten = new LinkedHashMap<>();
         Map<String, java.util.Set<String>> fusedKinds = new HashMap<>(); // Linear class -> activations it fuses
         for (Map.Entry<String, String> e : code.entrySet()) {
+            // a file may hold several classes (all those of one qualified prefix): each is its own scope
             String text = e.getValue();
-            Map<String, String> typeOf = new HashMap<>(); // submodule name -> class
-            Matcher an = ANNOTATION.matcher(text);
-            while (an.find()) {
-                typeOf.put(an.group(1), an.group(2));
-            }
-            Map<String, String> varType = new HashMap<>(); // variable -> class
-            Matcher g = GETATTR.matcher(text);
-            while (g.find()) {
-                varType.put(g.group(1), typeOf.get(g.group(2)));
-            }
-            if (varType.isEmpty()) {
-                continue;
-            }
-            String out = text;
+            StringBuilder out = new StringBuilder();
             boolean changed = false;
-            Matcher n = NESTED.matcher(out);
-            int from = 0;
-            while (n.find(from)) {
-                String act = varType.get(n.group(1));
-                String lin = varType.get(n.group(2));
-                String kind = act == null ? null : activation.get(act);
-                int argsStart = n.end();
-                int close = kind == null || lin == null || !linearFile.containsKey(lin) ? -1 : closing(out, argsStart);
-                if (close < 0 || !out.startsWith(", )", close + 1) || !usedOnce(code, lin, n.group(2), out)) {
-                    from = n.start() + 1;
-                    continue;
-                }
-                // (B).forward((A).forward(ARGS), )  ->  (A).latentlab_KIND(ARGS)
-                out = out.substring(0, n.start()) + "(" + n.group(2) + ").latentlab_" + kind + "(" + out.substring(argsStart, close + 1)
-                        + out.substring(close + 4);
-                fusedKinds.computeIfAbsent(lin, k -> new java.util.TreeSet<>()).add(kind);
-                changed = true;
-                from = n.start();
-                n = NESTED.matcher(out);
-            }
-            // _V = (A).forward(ARGS)  ...  (B).forward(_V, )  ->  _V = (A).latentlab_KIND(ARGS)  ...  _V
-            Matcher st = STATEMENT.matcher(out);
-            from = 0;
-            while (st.find(from)) {
-                String v = st.group(1);
-                String lin = varType.get(st.group(2));
-                int close = lin == null || !linearFile.containsKey(lin) ? -1 : closing(out, st.end());
-                Matcher use = close < 0 || !out.startsWith(")\n", close) ? null
-                        : Pattern.compile("\\((\\w+)\\)\\.forward\\(" + Pattern.quote(v) + ", \\)").matcher(out);
-                String kind = null;
-                if (use != null && use.find(close) && words(out, v) == 2) {
-                    String act = varType.get(use.group(1));
-                    kind = act == null ? null : activation.get(act);
-                }
-                if (kind == null || !usedOnce(code, lin, st.group(2), out)) {
-                    from = st.end();
-                    continue;
-                }
-                out = out.substring(0, use.start()) + v + out.substring(use.end());
-                out = out.substring(0, st.start(2) - 1) + "(" + st.group(2) + ").latentlab_" + kind + "(" + out.substring(st.end());
-                fusedKinds.computeIfAbsent(lin, k -> new java.util.TreeSet<>()).add(kind);
-                changed = true;
-                from = st.start();
-                st = STATEMENT.matcher(out);
+            int start = 0;
+            while (start < text.length()) {
+                int next = text.indexOf("\nclass ", start);
+                int end = next < 0 ? text.length() : next + 1;
+                String cls = text.substring(start, end);
+                String fused = fuseClass(cls, code, linearFile, activation, fusedKinds);
+                changed |= !fused.equals(cls);
+                out.append(fused);
+                start = end;
             }
             if (changed) {
-                rewritten.put(e.getKey(), out);
+                rewritten.put(e.getKey(), out.toString());
             }
         }
         if (fusedKinds.isEmpty()) {
@@ -143,23 +117,100 @@ final class FusedLinearCode {
         }
         for (Map.Entry<String, java.util.Set<String>> f : fusedKinds.entrySet()) {
             String file = linearFile.get(f.getKey());
-            StringBuilder text = new StringBuilder(code.get(file).stripTrailing()).append('\n');
+            String text = code.get(file);
+            // the Linear's own forward also takes a packed weight, should any other code reach the module
+            Matcher l = LINEAR.matcher(text);
+            if (!l.find()) {
+                return entries;
+            }
+            StringBuilder fused = new StringBuilder(text.substring(0, l.start(3)))
+                    .append("    if weight.is_mkldnn:\n")
+                    .append("      return ops.mkldnn._linear_pointwise(").append(l.group(2)).append(", weight, bias, \"none\", ")
+                    .append("annotate(List[Optional[number]], []), \"\")\n")
+                    .append(l.group(3));
             for (String kind : f.getValue()) {
-                text.append("  def latentlab_").append(kind).append("(self: ").append(f.getKey()).append(",\n")
+                fused.append("  def latentlab_").append(kind).append("(self: ").append(f.getKey()).append(",\n")
                         .append("    x: Tensor) -> Tensor:\n")
                         .append("    weight = self.weight\n")
+                        // packed at the first call: the model's probe, on one thread, before any caller has the model
                         .append("    if not weight.is_mkldnn:\n")
                         .append("      weight = ops.mkldnn._reorder_linear_weight(weight, 2048)\n")
                         .append("      self.weight = weight\n")
                         .append("    return ops.mkldnn._linear_pointwise(x, weight, self.bias, \"").append(kind)
                         .append("\", annotate(List[Optional[number]], []), \"\")\n");
             }
-            rewritten.put(file, text.toString());
+            rewritten.put(file, fused.toString());
         }
         Map<String, byte[]> out = new LinkedHashMap<>(entries);
         for (Map.Entry<String, String> r : rewritten.entrySet()) {
             out.put(r.getKey(), r.getValue().getBytes(StandardCharsets.UTF_8));
             out.remove(r.getKey() + ".debug_pkl"); // source ranges of the old text
+        }
+        return out;
+    }
+
+    /** One class's code with its fusable calls fused (recorded in {@code fusedKinds}), or {@code text} itself. */
+    private static String fuseClass(String text, Map<String, String> code, Map<String, String> linearFile,
+            Map<String, String> activation, Map<String, java.util.Set<String>> fusedKinds) {
+        Map<String, String> typeOf = new HashMap<>(); // submodule name -> class
+        Matcher an = ANNOTATION.matcher(text);
+        while (an.find()) {
+            typeOf.put(an.group(1), an.group(2));
+        }
+        Map<String, String> varType = new HashMap<>(); // variable -> class
+        Matcher g = GETATTR.matcher(text);
+        while (g.find()) {
+            String type = typeOf.get(g.group(2));
+            if (type != null) {
+                varType.put(g.group(1), type);
+            }
+        }
+        if (varType.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        Matcher n = NESTED.matcher(out);
+        int from = 0;
+        while (n.find(from)) {
+            String act = varType.get(n.group(1));
+            String lin = varType.get(n.group(2));
+            String kind = act == null ? null : activation.get(act);
+            int argsStart = n.end();
+            int close = kind == null || lin == null || !linearFile.containsKey(lin) ? -1 : closing(out, argsStart);
+            if (close < 0 || !out.startsWith(", )", close + 1) || !usedOnce(code, lin, n.group(2), out)) {
+                from = n.start() + 1;
+                continue;
+            }
+            // (B).forward((A).forward(ARGS), )  ->  (A).latentlab_KIND(ARGS)
+            out = out.substring(0, n.start()) + "(" + n.group(2) + ").latentlab_" + kind + "(" + out.substring(argsStart, close + 1)
+                    + out.substring(close + 4);
+            fusedKinds.computeIfAbsent(lin, k -> new java.util.TreeSet<>()).add(kind);
+            from = n.start();
+            n = NESTED.matcher(out);
+        }
+        // _V = (A).forward(ARGS)  ...  (B).forward(_V, )  ->  _V = (A).latentlab_KIND(ARGS)  ...  _V
+        Matcher st = STATEMENT.matcher(out);
+        from = 0;
+        while (st.find(from)) {
+            String v = st.group(1);
+            String lin = varType.get(st.group(2));
+            int close = lin == null || !linearFile.containsKey(lin) ? -1 : closing(out, st.end());
+            Matcher use = close < 0 || !out.startsWith(")\n", close) ? null
+                    : Pattern.compile("\\((\\w+)\\)\\.forward\\(" + Pattern.quote(v) + ", \\)").matcher(out);
+            String kind = null;
+            if (use != null && use.find(close) && words(out, v) == 2) {
+                String act = varType.get(use.group(1));
+                kind = act == null ? null : activation.get(act);
+            }
+            if (kind == null || !usedOnce(code, lin, st.group(2), out)) {
+                from = st.end();
+                continue;
+            }
+            out = out.substring(0, use.start()) + v + out.substring(use.end());
+            out = out.substring(0, st.start(2) - 1) + "(" + st.group(2) + ").latentlab_" + kind + "(" + out.substring(st.end());
+            fusedKinds.computeIfAbsent(lin, k -> new java.util.TreeSet<>()).add(kind);
+            from = st.start();
+            st = STATEMENT.matcher(out);
         }
         return out;
     }
@@ -182,7 +233,9 @@ final class FusedLinearCode {
 
     /**
      * Whether the Linear class {@code cls} is named in one annotation of all the code (one submodule has it) and the
-     * variable {@code var} of the container appears twice in its text (bound, then this one call).
+     * variable {@code var} appears twice in the container class's text (bound, then this one call). Code elsewhere that
+     * reaches the submodule by a path (getattr on a child) is not seen here: the Linear's own forward therefore also
+     * takes the packed weight.
      */
     private static boolean usedOnce(Map<String, String> code, String cls, String var, String container) {
         String annotated = "] = " + cls + "\n";

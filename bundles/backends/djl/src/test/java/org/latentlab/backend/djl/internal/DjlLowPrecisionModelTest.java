@@ -173,7 +173,7 @@ class DjlLowPrecisionModelTest {
         Map<String, byte[]> dec = entries(MLP784.resolve("decoder.pt"));
         Map<String, byte[]> fused = FusedLinearCode.of(dec);
         assertTrue(fused != dec, "the traced decoder has Linear-ReLU and Linear-Sigmoid pairs");
-        String container = text(fused, "/container");
+        String container = text(fused);
         // linear, relu, linear, relu, linear, sigmoid: three calls fused (two nested, one through a variable), none left
         assertEquals(2, count(container, ".latentlab_relu("), container);
         assertEquals(1, count(container, ".latentlab_sigmoid("), container);
@@ -188,14 +188,65 @@ class DjlLowPrecisionModelTest {
         // a Linear used twice (its packed weight would reach its forward) and code in another form stay as they are
         Map<String, byte[]> twice = new LinkedHashMap<>(dec);
         String c = container(dec);
-        String shared = text(dec, "/container").replaceFirst("(\\n    _\\w+ = \\(_1\\)\\.forward\\(\\(_0\\)\\.forward\\(input, \\), \\)\\n)",
+        String shared = text(dec).replaceFirst("(\\n    _\\w+ = \\(_1\\)\\.forward\\(\\(_0\\)\\.forward\\(input, \\), \\)\\n)",
                 "$1    _99 = (_0).forward(input, )\n");
         assertTrue(shared.contains("_99 = (_0)"), shared);
         twice.put(c, shared.getBytes(StandardCharsets.UTF_8));
-        assertFalse(text(FusedLinearCode.of(twice), "/container").contains(".latentlab_relu((_0)"),
-                "_0 is used twice: not fused");
+        assertTrue(text(fused).contains("(_0).latentlab_relu("), "fused once only");
+        assertFalse(text(FusedLinearCode.of(twice)).contains("(_0).latentlab_relu("), "_0 is used twice: not fused");
+        // each Linear's own forward takes a packed weight too, should other code reach the module
+        assertEquals(3, count(linears, "if weight.is_mkldnn:\n      return ops.mkldnn._linear_pointwise("), linears);
         assertEquals(-1, FusedLinearCode.closing("(a, \"x\")", 1), "strings are not parsed");
         assertEquals(4, FusedLinearCode.closing("b(c)), )", 0), "the parenthesis closing a call whose arguments start at 0");
+    }
+
+    @Test
+    void codeInAnotherFormIsLeftAsItIs() {
+        String linear = "class Linear(Module):\n  __parameters__ = [\"weight\", \"bias\", ]\n  __buffers__ = []\n"
+                + "  weight : Tensor\n  bias : Tensor\n  training : bool\n"
+                + "  def forward(self: __torch__.L,\n    x: Tensor) -> Tensor:\n"
+                + "    bias = self.bias\n    weight = self.weight\n    return torch.linear(x, weight, bias)\n";
+        String relu = "class ReLU(Module):\n  __parameters__ = []\n  training : bool\n"
+                + "  def forward(self: __torch__.R,\n    x: Tensor) -> Tensor:\n    return torch.relu(x)\n";
+        String tanh = "class Tanh(Module):\n  __parameters__ = []\n  training : bool\n"
+                + "  def forward(self: __torch__.T,\n    x: Tensor) -> Tensor:\n    return torch.tanh(x)\n";
+        // two classes in one file (as TorchScript writes those of one prefix): "1" is a Tanh in the first, a ReLU in the
+        // second; the first's Linear-Tanh call must not become Linear-ReLU
+        String container = "class Seq(Module):\n  __parameters__ = []\n  __annotations__[\"0\"] = __torch__.L\n"
+                + "  __annotations__[\"1\"] = __torch__.T\n"
+                + "  def forward(self: __torch__.Seq,\n    input: Tensor) -> Tensor:\n"
+                + "    _1 = getattr(self, \"1\")\n    _0 = getattr(self, \"0\")\n"
+                + "    return (_1).forward((_0).forward(input, ), )\n"
+                + "class Other(Module):\n  __parameters__ = []\n  __annotations__[\"1\"] = __torch__.R\n"
+                + "  def forward(self: __torch__.Other,\n    input: Tensor) -> Tensor:\n"
+                + "    _1 = getattr(self, \"1\")\n    return (_1).forward(input, )\n";
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("m/code/__torch__/linear.py", linear.getBytes(StandardCharsets.UTF_8));
+        entries.put("m/code/__torch__/relu.py", relu.getBytes(StandardCharsets.UTF_8));
+        entries.put("m/code/__torch__/tanh.py", tanh.getBytes(StandardCharsets.UTF_8));
+        entries.put("m/code/__torch__/container.py", container.getBytes(StandardCharsets.UTF_8));
+        assertTrue(FusedLinearCode.of(entries) == entries, "nothing fused across classes");
+        // the same with a ReLU in the first class is fused (so the case above is refused for the right reason)
+        Map<String, byte[]> reluFirst = new LinkedHashMap<>(entries);
+        reluFirst.put("m/code/__torch__/container.py", container.replaceFirst("__torch__\\.T\n", "__torch__.R\n")
+                .getBytes(StandardCharsets.UTF_8));
+        Map<String, byte[]> fused = FusedLinearCode.of(reluFirst);
+        assertTrue(new String(fused.get("m/code/__torch__/container.py"), StandardCharsets.UTF_8)
+                .contains("return (_0).latentlab_relu(input, )\n"));
+        // a Linear with a second method, or a class not alone in its file, is not touched
+        Map<String, byte[]> twoMethods = new LinkedHashMap<>(reluFirst);
+        twoMethods.put("m/code/__torch__/linear.py", (linear + "  def norm(self: __torch__.L) -> Tensor:\n"
+                + "    return torch.norm(self.weight)\n").getBytes(StandardCharsets.UTF_8));
+        assertTrue(FusedLinearCode.of(twoMethods) == twoMethods);
+        // a huge code file: no stack overflow (the patterns do not recurse per line), no exception, no change
+        Map<String, byte[]> huge = new LinkedHashMap<>(reluFirst);
+        huge.put("m/code/__torch__/relu.py", ("class ReLU(Module):\n" + "  x : int\n".repeat(20_000)
+                + "  def forward(self: __torch__.R,\n    x: Tensor) -> Tensor:\n    return torch.relu(x)\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertTrue(new String(FusedLinearCode.of(huge).get("m/code/__torch__/container.py"), StandardCharsets.UTF_8)
+                .contains("latentlab_relu"), "a long header is still read");
+        huge.put("m/code/__torch__/container.py", "class Broken(".getBytes(StandardCharsets.UTF_8));
+        assertTrue(FusedLinearCode.of(huge) == huge, "unreadable code: unchanged");
     }
 
     @Test
@@ -241,7 +292,7 @@ class DjlLowPrecisionModelTest {
         return entries.keySet().stream().filter(n -> n.contains("/container") && n.endsWith(".py")).findFirst().orElseThrow();
     }
 
-    static String text(Map<String, byte[]> entries, String part) {
+    static String text(Map<String, byte[]> entries) {
         return new String(entries.get(container(entries)), StandardCharsets.UTF_8);
     }
 
