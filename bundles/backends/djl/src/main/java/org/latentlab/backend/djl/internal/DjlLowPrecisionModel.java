@@ -95,9 +95,6 @@ final class DjlLowPrecisionModel implements LatentModel {
         return Math.max(1, 8 * float32BlockRows);
     }
 
-    /** Why the last {@link #create} that tried to fuse gave the unfused version ("" when fused or not tried). */
-    static volatile String unfused = "";
-
     /** Why the last {@link #create} gave nothing, for messages and tests. */
     static volatile String unavailable = "";
 
@@ -148,13 +145,11 @@ final class DjlLowPrecisionModel implements LatentModel {
             if (dec != decoderEntries || enc != encoderEntries) {
                 Optional<DjlLowPrecisionModel> fused = attempt(spec, exact, parent, blockRows, workers, dec, enc, true);
                 if (fused.isPresent()) {
-                    unfused = "";
                     return fused;
                 }
-                unfused = unavailable;
                 if (cpuHasBfloat16()) { // where it should have worked: say so once per model, the run is slower for it
                     System.err.println("latentlab: the bfloat16 version of " + spec.name() + " runs unfused (about 1.4x slower): "
-                            + unfused);
+                            + unavailable);
                 }
             }
         }

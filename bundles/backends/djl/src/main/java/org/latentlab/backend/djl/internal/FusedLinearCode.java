@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -92,7 +94,7 @@ final class FusedLinearCode {
             return entries;
         }
         Map<String, String> rewritten = new LinkedHashMap<>();
-        Map<String, java.util.Set<String>> fusedKinds = new HashMap<>(); // Linear class -> activations it fuses
+        Map<String, Set<String>> fusedKinds = new HashMap<>(); // Linear class -> activations it fuses
         for (Map.Entry<String, String> e : code.entrySet()) {
             // a file may hold several classes (all those of one qualified prefix): each is its own scope
             String text = e.getValue();
@@ -115,7 +117,7 @@ final class FusedLinearCode {
         if (fusedKinds.isEmpty()) {
             return entries;
         }
-        for (Map.Entry<String, java.util.Set<String>> f : fusedKinds.entrySet()) {
+        for (Map.Entry<String, Set<String>> f : fusedKinds.entrySet()) {
             String file = linearFile.get(f.getKey());
             String text = code.get(file);
             // the Linear's own forward also takes a packed weight, should any other code reach the module
@@ -151,7 +153,7 @@ final class FusedLinearCode {
 
     /** One class's code with its fusable calls fused (recorded in {@code fusedKinds}), or {@code text} itself. */
     private static String fuseClass(String text, Map<String, String> code, Map<String, String> linearFile,
-            Map<String, String> activation, Map<String, java.util.Set<String>> fusedKinds) {
+            Map<String, String> activation, Map<String, Set<String>> fusedKinds) {
         Map<String, String> typeOf = new HashMap<>(); // submodule name -> class
         Matcher an = ANNOTATION.matcher(text);
         while (an.find()) {
@@ -184,7 +186,7 @@ final class FusedLinearCode {
             // (B).forward((A).forward(ARGS), )  ->  (A).latentlab_KIND(ARGS)
             out = out.substring(0, n.start()) + "(" + n.group(2) + ").latentlab_" + kind + "(" + out.substring(argsStart, close + 1)
                     + out.substring(close + 4);
-            fusedKinds.computeIfAbsent(lin, k -> new java.util.TreeSet<>()).add(kind);
+            fusedKinds.computeIfAbsent(lin, k -> new TreeSet<>()).add(kind);
             from = n.start();
             n = NESTED.matcher(out);
         }
@@ -208,7 +210,7 @@ final class FusedLinearCode {
             }
             out = out.substring(0, use.start()) + v + out.substring(use.end());
             out = out.substring(0, st.start(2) - 1) + "(" + st.group(2) + ").latentlab_" + kind + "(" + out.substring(st.end());
-            fusedKinds.computeIfAbsent(lin, k -> new java.util.TreeSet<>()).add(kind);
+            fusedKinds.computeIfAbsent(lin, k -> new TreeSet<>()).add(kind);
             from = st.start();
             st = STATEMENT.matcher(out);
         }
