@@ -18,22 +18,31 @@ py=/usr/bin/python3 # Debian's python3-torch lives here, not in a pyenv or venv 
 #    BLAS (libblas.so.3); with only the reference BLAS that apt picks for its dependency, a 1024x1024 sgemm runs at
 #    about 2.5 GFLOP/s, so the baseline would be a straw man: the script also installs OpenBLAS (libtorch1.13
 #    recommends libopenblas0 first), which makes torch's matrix products about 20x faster.
-packages=()
-"$py" -c 'import torch, numpy' >/dev/null 2>&1 || packages+=(python3-torch python3-numpy)
-blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
-if [[ -z "$blas" || "$blas" == */blas/libblas.so.3* ]]; then packages+=(libopenblas0-pthread); fi
-if (( ${#packages[@]} )); then
-  echo "side-by-side: installing Debian's PyTorch 1.13 (CPU) and an optimised BLAS for it:"
-  echo "side-by-side:   apt-get install -y ${packages[*]}"
+#    The BLAS is checked once torch is there: on a fresh machine libblas.so.3 does not exist before python3-torch
+#    pulls in the reference one, so a check made before would miss it.
+need_root() {
   if [[ $(id -u) -ne 0 ]]; then
-    echo "side-by-side: not root: run that command as root, then run this script again" >&2
+    echo "side-by-side: not root: run 'apt-get install -y $*' as root, then run this script again" >&2
     exit 2
   fi
+}
+apt_install() {
+  echo "side-by-side:   apt-get install -y $*"
+  need_root "$@"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y "${packages[@]}" || { apt-get update && apt-get install -y "${packages[@]}"; }
+  apt-get install -y "$@" || { apt-get update && apt-get install -y "$@"; }
+}
+if ! "$py" -c 'import torch, numpy' >/dev/null 2>&1; then
+  echo "side-by-side: installing Debian's PyTorch 1.13 (CPU):"
+  apt_install python3-torch python3-numpy
   "$py" -c 'import torch, numpy; print("side-by-side: installed torch", torch.__version__, "numpy", numpy.__version__)'
-  echo "side-by-side: BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
 fi
+blas="$(readlink -e /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
+if [[ -z "$blas" || "$blas" == */blas/libblas.so.3* ]]; then
+  echo "side-by-side: torch's BLAS is the reference one (${blas:-none}): installing OpenBLAS for it:"
+  apt_install libopenblas0-pthread
+fi
+echo "side-by-side: torch's BLAS: $(readlink -e /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo none)"
 
 # 2. LatentLab: the launcher and the JMH benchmarks, built from this checkout (package, never install: the
 #    reactor resolves the project's own modules from their target folders). Offline first, then online.
