@@ -249,7 +249,7 @@ final class Bfloat16Archive {
     }
 
     /** Stored (uncompressed) entries, as torch.jit.save writes them. */
-    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
+    static byte[] zip(Map<String, byte[]> entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             List<String> names = new ArrayList<>(entries.keySet());

@@ -36,6 +36,16 @@ final class DjlLatentModel implements LatentModel {
     private final NDManager manager;
     /** Rows side by side in libtorch (PyTorch engine only). */
     private final RowWorkers workers;
+    /**
+     * The modules with float32 linear layers on oneDNN ({@link OneDnnFloat32}), which then compute every map, encode and
+     * decode; null where not made. Autograd keeps the modules of {@link #encoderModel} and {@link #decoderModel}.
+     */
+    private volatile OneDnnFloat32 onednn;
+
+    /** Whether the float32 map runs on the oneDNN modules ({@link OneDnnFloat32}), for tests. */
+    boolean onednn() {
+        return onednn != null;
+    }
 
     private DjlLatentModel(ModelSpec spec, String engine, Model em, Model dm) {
         this.spec = spec;
@@ -71,6 +81,10 @@ final class DjlLatentModel implements LatentModel {
                     + " rejected an input of shape " + Arrays.toString(in) + " (inputShape in model.json)");
             probe(() -> m.decode(Tensor.matrix(1, spec.latentDim(), new float[spec.latentDim()])), "decoder "
                     + spec.decoderFile() + " rejected a latent of shape [1, " + spec.latentDim() + "] (latentDim in model.json)");
+            if ("PyTorch".equals(engine)) {
+                m.onednn = withEngine(() -> OneDnnFloat32.create(spec, z -> m.latentSteps(z, 1), m.manager),
+                        "float32 oneDNN modules of " + spec.name()).orElse(null);
+            }
             return m;
         } catch (RuntimeException e) {
             m.close();
@@ -147,7 +161,7 @@ final class DjlLatentModel implements LatentModel {
         int[] inShape = new int[spec.inputShape().length + 1];
         inShape[0] = inputs.rows();
         System.arraycopy(spec.inputShape(), 0, inShape, 1, spec.inputShape().length);
-        Tensor z = run(encoder, inputs.data(), inShape, spec.encoder());
+        Tensor z = run(encoder, onednn == null ? null : onednn.encoder, inputs.data(), inShape, spec.encoder());
         if (z.width() != spec.latentDim() || z.rows() != inputs.rows()) {
             throw new LatentLabException("encoder " + spec.encoderFile() + " returned shape " + Arrays.toString(z.shape())
                     + " for " + inputs.rows() + " inputs; model.json says latentDim " + spec.latentDim());
@@ -160,7 +174,8 @@ final class DjlLatentModel implements LatentModel {
         if (latents.width() != spec.latentDim()) {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + spec.latentDim());
         }
-        Tensor x = run(decoder, latents.data(), new int[] {latents.rows(), spec.latentDim()}, spec.decoder());
+        Tensor x = run(decoder, onednn == null ? null : onednn.decoder, latents.data(), new int[] {latents.rows(),
+                spec.latentDim()}, spec.decoder());
         if (x.width() != spec.inputSize() || x.rows() != latents.rows()) {
             throw new LatentLabException("decoder " + spec.decoderFile() + " returned shape " + Arrays.toString(x.shape())
                     + " for " + latents.rows() + " latents; model.json says inputShape " + Arrays.toString(spec.inputShape()));
@@ -171,12 +186,14 @@ final class DjlLatentModel implements LatentModel {
         return new Tensor(shape, x.data());
     }
 
-    private Tensor run(Predictor<NDList, NDList> p, float[] data, int[] shape, String file) {
+    /** One network on {@code data}: through {@code fused} where given, else the predictor. */
+    private Tensor run(Predictor<NDList, NDList> p, ai.djl.pytorch.engine.PtSymbolBlock fused, float[] data, int[] shape,
+            String file) {
         return withEngine(() -> {
             try (NDManager scope = manager.newSubManager()) {
                 long[] s = Arrays.stream(shape).asLongStream().toArray();
                 NDArray in = scope.create(data, new Shape(s));
-                NDList out = p.predict(new NDList(in));
+                NDList out = fused != null ? new NDList(OneDnnFloat32.forward(fused, in)) : p.predict(new NDList(in));
                 if (out.isEmpty()) {
                     throw new LatentLabException(file + " produced no output");
                 }
@@ -207,7 +224,11 @@ final class DjlLatentModel implements LatentModel {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
         }
         ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
+        OneDnnFloat32 fused = onednn;
         return withEngine(() -> steps(manager, latents, steps, k, blockRows, false, workers, z -> {
+            if (fused != null) {
+                return fused.map(z);
+            }
             NDList x = decoderModel.getBlock().forward(ps, new NDList(z), false);
             if (x.isEmpty()) {
                 throw new LatentLabException(spec.decoder() + " produced no output");
@@ -406,6 +427,9 @@ final class DjlLatentModel implements LatentModel {
         }
         if (grad != null) {
             grad.close();
+        }
+        if (onednn != null) {
+            onednn.close();
         }
         if (workers != null) {
             workers.close();

@@ -239,8 +239,18 @@ final class DjlLowPrecisionModel implements LatentModel {
         Tensor seeds = Tensor.matrix(PROBE_ROWS, k, z);
         float[] f = exact.latentSteps(seeds, 1).data();
         float[] h = latentSteps(seeds, 1).data();
+        double worst = worstRelative(f, h, PROBE_ROWS, k);
+        if (!(worst <= PROBE_TOLERANCE)) {
+            return String.format(Locale.ROOT, "the bfloat16 version of %s differs from it by %.3g (relative) on %d probe rows, "
+                    + "above %.2g", spec.name(), worst, PROBE_ROWS, PROBE_TOLERANCE);
+        }
+        return null;
+    }
+
+    /** The largest ‖h_r − f_r‖ / ‖f_r‖ over rows r of width k (NaN when any is NaN). */
+    static double worstRelative(float[] f, float[] h, int rows, int k) {
         double worst = 0;
-        for (int r = 0; r < PROBE_ROWS; r++) {
+        for (int r = 0; r < rows; r++) {
             double d2 = 0;
             double n2 = 0;
             for (int j = 0; j < k; j++) {
@@ -253,11 +263,7 @@ final class DjlLowPrecisionModel implements LatentModel {
                 worst = rel; // NaN sticks
             }
         }
-        if (!(worst <= PROBE_TOLERANCE)) {
-            return String.format(Locale.ROOT, "the bfloat16 version of %s differs from it by %.3g (relative) on %d probe rows, "
-                    + "above %.2g", spec.name(), worst, PROBE_ROWS, PROBE_TOLERANCE);
-        }
-        return null;
+        return worst;
     }
 
     private NDArray forward(PtSymbolBlock block, NDArray x) {

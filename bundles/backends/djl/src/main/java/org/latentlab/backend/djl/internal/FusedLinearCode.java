@@ -13,9 +13,14 @@ import java.util.regex.Pattern;
  * The code of a traced TorchScript archive with each {@code Linear} that feeds a {@code ReLU} or {@code Sigmoid}
  * (and nothing else) run as one oneDNN operation: {@code mkldnn::_linear_pointwise} with the bias and the activation
  * fused, on weights packed once ({@code mkldnn::_reorder_linear_weight}, kept as the module's weight from its first
- * call). Used for the bfloat16 version only ({@link DjlLowPrecisionModel}): there libtorch's own bias copy, ReLU and
+ * call). Used for the bfloat16 version ({@link DjlLowPrecisionModel}): there libtorch's own bias copy, ReLU and
  * sigmoid passes took about a quarter of the map's time, and fused the map runs about 1.4x the seed-steps per second
  * (784-512-256-32 MLP, 4,096 rows, 2026-12-06; unpacked weights are reordered on every call and lose).
+ *
+ * <p>{@link #unpacked} is the float32 form ({@link OneDnnFloat32}): the same fusion on the weights as they are, never
+ * packed. Packed float32 weights are not an option: libtorch 2.7.1's {@code _linear_pointwise} on float32 weights from
+ * {@code _reorder_linear_weight} computed a different map (1.8 % mean relative difference on the MLP, AMD EPYC,
+ * oneDNN 3.7.1 brgemm:avx512_core; unpacked: 2.3e-7, rounding only), so float32 weights are left unpacked.
  *
  * <p>Only code in the exact form {@code torch.jit.trace} writes is touched, so nothing else can change meaning:
  * <ul>
@@ -55,8 +60,17 @@ final class FusedLinearCode {
      * (never an exception: the unfused archive then serves).
      */
     static Map<String, byte[]> of(Map<String, byte[]> entries) {
+        return of(entries, true);
+    }
+
+    /** As {@link #of(Map)}, but the weights stay as they are (float32: see the class comment). */
+    static Map<String, byte[]> unpacked(Map<String, byte[]> entries) {
+        return of(entries, false);
+    }
+
+    private static Map<String, byte[]> of(Map<String, byte[]> entries, boolean pack) {
         try {
-            return fuse(entries);
+            return fuse(entries, pack);
         } catch (RuntimeException | StackOverflowError e) {
             return entries;
         }
@@ -67,7 +81,7 @@ final class FusedLinearCode {
         return text.startsWith("class ") && !text.contains("\nclass ") && count(text, "\n  def ") == 1;
     }
 
-    private static Map<String, byte[]> fuse(Map<String, byte[]> entries) {
+    private static Map<String, byte[]> fuse(Map<String, byte[]> entries, boolean pack) {
         Map<String, String> code = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
             if (e.getKey().contains("/code/") && e.getKey().endsWith(".py")) {
@@ -120,25 +134,27 @@ final class FusedLinearCode {
         for (Map.Entry<String, Set<String>> f : fusedKinds.entrySet()) {
             String file = linearFile.get(f.getKey());
             String text = code.get(file);
-            // the Linear's own forward also takes a packed weight, should any other code reach the module
             Matcher l = LINEAR.matcher(text);
             if (!l.find()) {
                 return entries;
             }
-            StringBuilder fused = new StringBuilder(text.substring(0, l.start(3)))
-                    .append("    if weight.is_mkldnn:\n")
-                    .append("      return ops.mkldnn._linear_pointwise(").append(l.group(2)).append(", weight, bias, \"none\", ")
-                    .append("annotate(List[Optional[number]], []), \"\")\n")
-                    .append(l.group(3));
+            StringBuilder fused = new StringBuilder(text.substring(0, l.start(3)));
+            if (pack) { // the Linear's own forward also takes a packed weight, should any other code reach the module
+                fused.append("    if weight.is_mkldnn:\n")
+                        .append("      return ops.mkldnn._linear_pointwise(").append(l.group(2)).append(", weight, bias, \"none\", ")
+                        .append("annotate(List[Optional[number]], []), \"\")\n");
+            }
+            fused.append(l.group(3));
             for (String kind : f.getValue()) {
                 fused.append("  def latentlab_").append(kind).append("(self: ").append(f.getKey()).append(",\n")
                         .append("    x: Tensor) -> Tensor:\n")
-                        .append("    weight = self.weight\n")
-                        // packed at the first call: the model's probe, on one thread, before any caller has the model
-                        .append("    if not weight.is_mkldnn:\n")
-                        .append("      weight = ops.mkldnn._reorder_linear_weight(weight, 2048)\n")
-                        .append("      self.weight = weight\n")
-                        .append("    return ops.mkldnn._linear_pointwise(x, weight, self.bias, \"").append(kind)
+                        .append("    weight = self.weight\n");
+                if (pack) { // packed at the first call: the model's probe, on one thread, before any caller has the model
+                    fused.append("    if not weight.is_mkldnn:\n")
+                            .append("      weight = ops.mkldnn._reorder_linear_weight(weight, 2048)\n")
+                            .append("      self.weight = weight\n");
+                }
+                fused.append("    return ops.mkldnn._linear_pointwise(x, weight, self.bias, \"").append(kind)
                         .append("\", annotate(List[Optional[number]], []), \"\")\n");
             }
             rewritten.put(file, fused.toString());

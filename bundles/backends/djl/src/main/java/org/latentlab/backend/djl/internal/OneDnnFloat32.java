@@ -1,0 +1,191 @@
+package org.latentlab.backend.djl.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.latentlab.api.LatentLabException;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.model.ModelSpec;
+
+/**
+ * A float32 TorchScript model's modules with each Linear that feeds a ReLU or Sigmoid run as one oneDNN operation
+ * ({@link FusedLinearCode#unpacked}: {@code mkldnn::_linear_pointwise}, bias and activation fused, weights as they
+ * are). Still float32, the same map up to rounding (checked on probe rows within {@link #PROBE_TOLERANCE}).
+ *
+ * <p>Why: libtorch computes float32 linear layers with MKL, whose fast kernels are chosen on Intel CPUs only. On an AMD
+ * EPYC (Zen 5, AVX-512) libtorch's 1024×1024 sgemm ran 143 GFLOP/s and the 784-512-256-32 MLP's map 36,000-48,000
+ * seed-steps/s, below PyTorch eager with OpenBLAS (62,000) and a third of ONNX Runtime (115,000-147,000); oneDNN, which
+ * picks its kernels by instruction set, ran the same map at 105,000-115,000 (2026-12-06, JMH picardIteration).
+ *
+ * <p>When ({@link #create}): the system property {@value #PROPERTY} = {@code auto} (default: CPUs whose vendor is not
+ * GenuineIntel; on Intel CPUs MKL's kernels are the fast ones), {@code on} or {@code off}; the model's code must have
+ * such a layer in the form {@code torch.jit.trace} writes; the fused modules must load and agree with the model on probe
+ * rows. Otherwise nothing changes, and why is kept in {@link #unavailable}. Autograd (Jacobians, JVPs) keeps the
+ * model's own modules: oneDNN's fused operation has no derivative.
+ */
+final class OneDnnFloat32 implements AutoCloseable {
+
+    static final String PROPERTY = "latentlab.float32.onednn";
+    /** Largest relative difference ‖g(z) − f(z)‖ / ‖f(z)‖ on the probe rows: float32 rounding is ~1e-7. */
+    static final double PROBE_TOLERANCE = 1e-4;
+
+    /** Why the last {@link #create} gave nothing, for messages and tests. */
+    static volatile String unavailable = "";
+
+    private final NDManager manager;
+    final PtSymbolBlock encoder;
+    final PtSymbolBlock decoder;
+
+    private OneDnnFloat32(NDManager manager, PtSymbolBlock encoder, PtSymbolBlock decoder) {
+        this.manager = manager;
+        this.encoder = encoder;
+        this.decoder = decoder;
+    }
+
+    /** Whether the setting (and, for {@code auto}, the CPU) asks for oneDNN's float32 linear layers. */
+    static boolean wanted() {
+        String setting = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        if (setting.equals("on") || setting.equals("true")) {
+            return true;
+        }
+        if (setting.equals("off") || setting.equals("false")) {
+            unavailable = PROPERTY + "=" + setting;
+            return false;
+        }
+        String vendor = cpuVendor();
+        if (vendor.isEmpty() || vendor.equals("GenuineIntel")) {
+            unavailable = vendor.isEmpty() ? "the CPU's vendor is unknown" : "an Intel CPU (MKL's own kernels are fast there)";
+            return false;
+        }
+        return true;
+    }
+
+    /** /proc/cpuinfo's vendor_id (Linux), or empty. */
+    static String cpuVendor() {
+        try {
+            Path info = Path.of("/proc/cpuinfo");
+            if (!Files.isReadable(info)) {
+                return "";
+            }
+            try (var lines = Files.lines(info)) {
+                return lines.filter(l -> l.startsWith("vendor_id")).findFirst()
+                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
+            }
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /**
+     * The fused modules of {@code spec}'s TorchScript files, or empty (the reason in {@link #unavailable}). {@code exact}
+     * is the model's own map, one step, for the probe. Runs on the engine thread context.
+     */
+    static Optional<OneDnnFloat32> create(ModelSpec spec, UnaryOperator<Tensor> exact, NDManager parent) {
+        if (!wanted()) {
+            return Optional.empty();
+        }
+        Map<String, byte[]> enc;
+        Map<String, byte[]> dec;
+        try {
+            long need = 3 * (Files.size(spec.decoderFile()) + Files.size(spec.encoderFile()));
+            Runtime rt = Runtime.getRuntime();
+            if (need > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) {
+                unavailable = "the model files do not fit in the Java heap three times";
+                return Optional.empty();
+            }
+            Map<String, byte[]> encoderEntries = Bfloat16Archive.entries(spec.encoderFile());
+            Map<String, byte[]> decoderEntries = Bfloat16Archive.entries(spec.decoderFile());
+            enc = FusedLinearCode.unpacked(encoderEntries);
+            dec = FusedLinearCode.unpacked(decoderEntries);
+            if (enc == encoderEntries && dec == decoderEntries) {
+                unavailable = "no linear layer feeding a ReLU or Sigmoid in the traced form";
+                return Optional.empty();
+            }
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            unavailable = "the model files could not be read: " + EngineMessages.summary(e);
+            return Optional.empty();
+        }
+        NDManager m = parent.newSubManager();
+        OneDnnFloat32 fused = null;
+        try {
+            PtSymbolBlock e = load(m, enc, spec.encoderFile());
+            PtSymbolBlock d = load(m, dec, spec.decoderFile());
+            fused = new OneDnnFloat32(m, e, d);
+            String disagreement = fused.probe(spec, exact);
+            if (disagreement != null) {
+                unavailable = disagreement;
+                fused.close();
+                return Optional.empty();
+            }
+            unavailable = "";
+            return Optional.of(fused);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            unavailable = "the fused float32 modules could not be made: " + EngineMessages.summary(e);
+            if (fused != null) {
+                fused.close();
+            } else {
+                m.close();
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static PtSymbolBlock load(NDManager m, Map<String, byte[]> entries, Path file) throws IOException {
+        PtSymbolBlock block = JniUtils.loadModule((PtNDManager) m, new ByteArrayInputStream(Bfloat16Archive.zip(entries)), true, false);
+        JniUtils.enableInferenceMode(block);
+        return block;
+    }
+
+    /** Null when the fused map agrees with {@code exact} on fixed Gaussian rows (two scales), else what differs. */
+    private String probe(ModelSpec spec, UnaryOperator<Tensor> exact) {
+        int k = spec.latentDim();
+        int rows = DjlLowPrecisionModel.PROBE_ROWS;
+        java.util.Random random = new java.util.Random(20261206L);
+        float[] z = new float[rows * k];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) (random.nextGaussian() * (i < z.length / 2 ? 1 : 4));
+        }
+        Tensor seeds = Tensor.matrix(rows, k, z);
+        float[] f = exact.apply(seeds).data();
+        float[] g = DjlLatentModel.steps(manager, seeds, 1, k, rows, this::map, "fused float32 encoder " + spec.encoderFile())
+                .data();
+        double worst = DjlLowPrecisionModel.worstRelative(f, g, rows, k);
+        if (!(worst <= PROBE_TOLERANCE)) {
+            return String.format(Locale.ROOT, "the fused float32 modules of %s differ from it by %.3g (relative) on %d probe "
+                    + "rows, above %.2g", spec.name(), worst, rows, PROBE_TOLERANCE);
+        }
+        return null;
+    }
+
+    /** f = E∘D on a block of latents. */
+    NDArray map(NDArray z) {
+        return forward(encoder, forward(decoder, z));
+    }
+
+    static NDArray forward(PtSymbolBlock block, NDArray x) {
+        NDList out = IValueUtils.forward(block, new NDList(x), false);
+        if (out.isEmpty()) {
+            throw new LatentLabException("the fused float32 module produced no output");
+        }
+        return out.get(0);
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+        decoder.close();
+        manager.close();
+    }
+}

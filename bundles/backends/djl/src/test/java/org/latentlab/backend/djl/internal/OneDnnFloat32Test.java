@@ -1,0 +1,118 @@
+package org.latentlab.backend.djl.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.model.LatentModel;
+
+/**
+ * The float32 map on oneDNN's fused linear layers ({@link OneDnnFloat32}): the same map as libtorch's own up to
+ * rounding (on the 784-512-256-32 MLP and the memorizer), encode and decode too, autograd still available, the switch,
+ * and a disagreement on the probe refused. Forced with {@code latentlab.float32.onednn=on}/{@code off}, so it runs the
+ * same on Intel CPUs (where {@code auto} keeps libtorch's own) and elsewhere.
+ */
+class OneDnnFloat32Test {
+
+    @BeforeAll
+    static void offlineEngines() {
+        DjlBackendsTest.offlineEngines();
+    }
+
+    @AfterEach
+    void clearSwitch() {
+        System.clearProperty(OneDnnFloat32.PROPERTY);
+    }
+
+    private static LatentModel mlp(String setting) {
+        System.setProperty(OneDnnFloat32.PROPERTY, setting);
+        return DjlLowPrecisionModelTest.mlp();
+    }
+
+    /** Largest row-relative difference, as the probe measures it. */
+    private static double worst(Tensor a, Tensor b) {
+        return DjlLowPrecisionModel.worstRelative(a.data(), b.data(), a.rows(), a.width());
+    }
+
+    @Test
+    void theFusedFloat32MapIsTheModelsMapUpToRounding() {
+        Tensor z = LatentStepsTest.gaussian(700, 32, 2.0, 11); // two row workers, several blocks each
+        try (LatentModel own = mlp("off"); LatentModel fused = mlp("on")) {
+            assertFalse(((DjlLatentModel) own).onednn(), OneDnnFloat32.PROPERTY + "=off");
+            assertTrue(((DjlLatentModel) fused).onednn(), "fused on the MLP: " + OneDnnFloat32.unavailable);
+            Tensor f = own.latentSteps(z, 3);
+            Tensor g = fused.latentSteps(z, 3);
+            assertEquals(3 * 700 * 32, f.data().length);
+            double w = DjlLowPrecisionModel.worstRelative(f.data(), g.data(), 3 * 700, 32);
+            assertTrue(w <= 1e-5, "float32 rounding only, not bfloat16's ~3e-3: " + w);
+            // encode and decode run on the same modules: latentSteps is encode(decode(z)) exactly
+            float[] plain = LatentStepsTest.repeated(fused, z, 3);
+            assertTrue(java.util.Arrays.equals(plain, g.data()), "latentSteps = encode(decode(z)) step by step");
+            Tensor x = fused.decode(z);
+            assertTrue(worst(own.decode(z), x) <= 1e-5, "decode");
+            assertTrue(worst(own.encode(x), fused.encode(x)) <= 1e-5, "encode");
+        }
+    }
+
+    @Test
+    void autogradKeepsTheModelsOwnModules() {
+        Tensor z = LatentStepsTest.gaussian(3, 32, 1.0, 5);
+        try (LatentModel own = mlp("off"); LatentModel fused = mlp("on")) {
+            assertTrue(((DjlLatentModel) fused).onednn());
+            float[] a = own.latentJacobian(z).orElseThrow().data();
+            float[] b = fused.latentJacobian(z).orElseThrow().data();
+            assertEquals(3 * 32 * 32, b.length);
+            assertTrue(java.util.Arrays.equals(a, b), "the same autograd Jacobians (oneDNN's fused operation has no derivative)");
+        }
+    }
+
+    @Test
+    void theMemorizersCodeIsFusedOrLeftAndTheMapStaysTheSame() {
+        // the memorizer (another traced module layout): whatever the rewrite finds, the map must stay the model's
+        Tensor z = LatentStepsTest.gaussian(64, 4, 1.0, 3);
+        System.setProperty(OneDnnFloat32.PROPERTY, "off");
+        try (LatentModel own = LatentStepsTest.memorizer("torchscript")) {
+            System.setProperty(OneDnnFloat32.PROPERTY, "on");
+            try (LatentModel fused = LatentStepsTest.memorizer("torchscript")) {
+                assertTrue(worst(own.latentSteps(z, 2), fused.latentSteps(z, 2)) <= 1e-5,
+                        "fused: " + ((DjlLatentModel) fused).onednn() + " " + OneDnnFloat32.unavailable);
+            }
+        }
+    }
+
+    @Test
+    void aProbeDisagreementIsRefusedAndSaysWhy() {
+        try (LatentModel own = mlp("off")) {
+            System.setProperty(OneDnnFloat32.PROPERTY, "on");
+            DjlLatentModel m = (DjlLatentModel) own;
+            // an "exact" map 1 % away from what the modules compute: the probe must refuse them
+            Optional<OneDnnFloat32> made = DjlLatentModel.withEngine(() -> OneDnnFloat32.create(own.spec(), z -> {
+                Tensor f = m.latentSteps(z, 1);
+                float[] d = f.data().clone();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] *= 1.01f;
+                }
+                return Tensor.matrix(f.rows(), f.width(), d);
+            }, ai.djl.ndarray.NDManager.newBaseManager("PyTorch")), "test");
+            assertTrue(made.isEmpty());
+            assertTrue(OneDnnFloat32.unavailable.contains("differ from it by 0.00990"), OneDnnFloat32.unavailable);
+        }
+    }
+
+    @Test
+    void theSwitchAndTheVendorRule() {
+        System.setProperty(OneDnnFloat32.PROPERTY, "off");
+        assertFalse(OneDnnFloat32.wanted());
+        assertTrue(OneDnnFloat32.unavailable.contains("=off"));
+        System.setProperty(OneDnnFloat32.PROPERTY, "on");
+        assertTrue(OneDnnFloat32.wanted());
+        System.clearProperty(OneDnnFloat32.PROPERTY);
+        String vendor = OneDnnFloat32.cpuVendor();
+        assertEquals(!vendor.isEmpty() && !vendor.equals("GenuineIntel"), OneDnnFloat32.wanted(), "auto on a " + vendor + " CPU");
+    }
+}
