@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,6 +27,8 @@ final class TrainableStack {
     private final List<Layer> layers;
     /** Weight and bias per layer; null for layers without weights. */
     private final NDArray[][] params;
+    /** The convolution kernel conv layers train with, loaded at the first (see {@link ReferenceConv2d} for why). */
+    private ReferenceConv2d conv;
 
     private TrainableStack(List<Layer> layers, NDArray[][] params) {
         this.layers = List.copyOf(layers);
@@ -121,8 +122,12 @@ final class TrainableStack {
             NDArray[] p = params[i];
             h = switch (l.type()) {
                 case "linear" -> Linear.linear(h, p[0], p[1]).singletonOrThrow();
-                case "conv2d" -> Conv2d.conv2d(h, p[0], p[1], new Shape(l.stride(), l.stride()),
-                        new Shape(l.padding(), l.padding()), new Shape(1, 1), 1).singletonOrThrow();
+                case "conv2d" -> {
+                    if (conv == null) {
+                        conv = ReferenceConv2d.load(p[0].getManager());
+                    }
+                    yield conv.apply(h, p[0], p[1], l.stride(), l.padding());
+                }
                 case "upsample" -> h.repeat(h.getShape().dimension() - 2, l.stride()).repeat(h.getShape().dimension() - 1, l.stride());
                 case "crop" -> h.get(new NDIndex("..., :{}, :{}", l.shape()[0], l.shape()[1]));
                 case "relu" -> Activation.relu(h);
