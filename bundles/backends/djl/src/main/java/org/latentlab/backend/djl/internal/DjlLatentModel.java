@@ -82,8 +82,12 @@ final class DjlLatentModel implements LatentModel {
             probe(() -> m.decode(Tensor.matrix(1, spec.latentDim(), new float[spec.latentDim()])), "decoder "
                     + spec.decoderFile() + " rejected a latent of shape [1, " + spec.latentDim() + "] (latentDim in model.json)");
             if ("PyTorch".equals(engine)) {
-                m.onednn = withEngine(() -> OneDnnFloat32.create(spec, z -> m.latentSteps(z, 1), m.manager),
-                        "float32 oneDNN modules of " + spec.name()).orElse(null);
+                try { // an optional speed-up: whatever goes wrong making it, the model runs as it is
+                    m.onednn = withEngine(() -> OneDnnFloat32.create(spec, z -> m.latentSteps(z, 1), m.manager, m.blockRows,
+                            m.workers), "float32 oneDNN modules of " + spec.name()).orElse(null);
+                } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError | AssertionError e) {
+                    OneDnnFloat32.unavailable = "the fused float32 modules could not be made: " + EngineMessages.summary(e);
+                }
             }
             return m;
         } catch (RuntimeException e) {
@@ -161,7 +165,8 @@ final class DjlLatentModel implements LatentModel {
         int[] inShape = new int[spec.inputShape().length + 1];
         inShape[0] = inputs.rows();
         System.arraycopy(spec.inputShape(), 0, inShape, 1, spec.inputShape().length);
-        Tensor z = run(encoder, onednn == null ? null : onednn.encoder, inputs.data(), inShape, spec.encoder());
+        OneDnnFloat32 fused = onednn;
+        Tensor z = run(encoder, fused == null ? null : fused.encoder, inputs.data(), inShape, spec.encoder());
         if (z.width() != spec.latentDim() || z.rows() != inputs.rows()) {
             throw new LatentLabException("encoder " + spec.encoderFile() + " returned shape " + Arrays.toString(z.shape())
                     + " for " + inputs.rows() + " inputs; model.json says latentDim " + spec.latentDim());
@@ -174,7 +179,8 @@ final class DjlLatentModel implements LatentModel {
         if (latents.width() != spec.latentDim()) {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + spec.latentDim());
         }
-        Tensor x = run(decoder, onednn == null ? null : onednn.decoder, latents.data(), new int[] {latents.rows(),
+        OneDnnFloat32 fused = onednn;
+        Tensor x = run(decoder, fused == null ? null : fused.decoder, latents.data(), new int[] {latents.rows(),
                 spec.latentDim()}, spec.decoder());
         if (x.width() != spec.inputSize() || x.rows() != latents.rows()) {
             throw new LatentLabException("decoder " + spec.decoderFile() + " returned shape " + Arrays.toString(x.shape())
@@ -193,7 +199,8 @@ final class DjlLatentModel implements LatentModel {
             try (NDManager scope = manager.newSubManager()) {
                 long[] s = Arrays.stream(shape).asLongStream().toArray();
                 NDArray in = scope.create(data, new Shape(s));
-                NDList out = fused != null ? new NDList(OneDnnFloat32.forward(fused, in)) : p.predict(new NDList(in));
+                NDList out = fused != null ? ai.djl.pytorch.jni.IValueUtils.forward(fused, new NDList(in), false)
+                        : p.predict(new NDList(in));
                 if (out.isEmpty()) {
                     throw new LatentLabException(file + " produced no output");
                 }
@@ -422,6 +429,9 @@ final class DjlLatentModel implements LatentModel {
 
     @Override
     public void close() {
+        if (workers != null) {
+            workers.close(); // first: it waits for a part still running in libtorch, on modules closed below
+        }
         if (low != null) {
             low.ifPresent(DjlLowPrecisionModel::close);
         }
@@ -430,9 +440,6 @@ final class DjlLatentModel implements LatentModel {
         }
         if (onednn != null) {
             onednn.close();
-        }
-        if (workers != null) {
-            workers.close();
         }
         encoder.close();
         decoder.close();

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The code of a traced TorchScript archive with each {@code Linear} that feeds a {@code ReLU} or {@code Sigmoid}
  * (and nothing else) run as one oneDNN operation: {@code mkldnn::_linear_pointwise} with the bias and the activation
- * fused, on weights packed once ({@code mkldnn::_reorder_linear_weight}, kept as the module's weight from its first
- * call). Used for the bfloat16 version ({@link DjlLowPrecisionModel}): there libtorch's own bias copy, ReLU and
+ * fused, by {@link #of} on weights packed once ({@code mkldnn::_reorder_linear_weight}, kept as the module's weight from
+ * its first call), by {@link #unpacked} on the weights as they are. Used for the bfloat16 version ({@link DjlLowPrecisionModel}): there libtorch's own bias copy, ReLU and
  * sigmoid passes took about a quarter of the map's time, and fused the map runs about 1.4x the seed-steps per second
  * (784-512-256-32 MLP, 4,096 rows, 2026-12-06; unpacked weights are reordered on every call and lose).
  *

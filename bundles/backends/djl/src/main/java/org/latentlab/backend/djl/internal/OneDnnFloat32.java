@@ -47,11 +47,13 @@ final class OneDnnFloat32 implements AutoCloseable {
     private final NDManager manager;
     final PtSymbolBlock encoder;
     final PtSymbolBlock decoder;
+    private final ModelSpec spec;
 
-    private OneDnnFloat32(NDManager manager, PtSymbolBlock encoder, PtSymbolBlock decoder) {
+    private OneDnnFloat32(NDManager manager, PtSymbolBlock encoder, PtSymbolBlock decoder, ModelSpec spec) {
         this.manager = manager;
         this.encoder = encoder;
         this.decoder = decoder;
+        this.spec = spec;
     }
 
     /** Whether the setting (and, for {@code auto}, the CPU) asks for oneDNN's float32 linear layers. */
@@ -90,9 +92,11 @@ final class OneDnnFloat32 implements AutoCloseable {
 
     /**
      * The fused modules of {@code spec}'s TorchScript files, or empty (the reason in {@link #unavailable}). {@code exact}
-     * is the model's own map, one step, for the probe. Runs on the engine thread context.
+     * is the model's own map, one step, for the probe; {@code blockRows} and {@code workers} are how the model runs it
+     * (the probe runs the fused map the same way). Runs on the engine thread context.
      */
-    static Optional<OneDnnFloat32> create(ModelSpec spec, UnaryOperator<Tensor> exact, NDManager parent) {
+    static Optional<OneDnnFloat32> create(ModelSpec spec, UnaryOperator<Tensor> exact, NDManager parent, int blockRows,
+            RowWorkers workers) {
         if (!wanted()) {
             return Optional.empty();
         }
@@ -117,67 +121,83 @@ final class OneDnnFloat32 implements AutoCloseable {
             unavailable = "the model files could not be read: " + EngineMessages.summary(e);
             return Optional.empty();
         }
-        NDManager m = parent.newSubManager();
+        NDManager m = null;
         OneDnnFloat32 fused = null;
         try {
-            PtSymbolBlock e = load(m, enc, spec.encoderFile());
-            PtSymbolBlock d = load(m, dec, spec.decoderFile());
-            fused = new OneDnnFloat32(m, e, d);
-            String disagreement = fused.probe(spec, exact);
-            if (disagreement != null) {
-                unavailable = disagreement;
-                fused.close();
-                return Optional.empty();
+            m = parent.newSubManager();
+            PtSymbolBlock e = load(m, enc);
+            PtSymbolBlock d = load(m, dec);
+            fused = new OneDnnFloat32(m, e, d, spec);
+            String disagreement = fused.probe(exact, blockRows, workers);
+            if (disagreement == null) {
+                unavailable = "";
+                return Optional.of(fused);
             }
-            unavailable = "";
-            return Optional.of(fused);
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            unavailable = disagreement;
+        } catch (IOException | RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError | AssertionError e) {
             unavailable = "the fused float32 modules could not be made: " + EngineMessages.summary(e);
+        }
+        try {
             if (fused != null) {
                 fused.close();
-            } else {
+            } else if (m != null) {
                 m.close();
             }
-            return Optional.empty();
+        } catch (RuntimeException e) {
+            // nothing more to free: the model runs as it is
         }
+        if (!System.getProperty(PROPERTY, "auto").trim().equalsIgnoreCase("off")) { // where it should have worked: say so
+            System.err.println("latentlab: " + spec.name() + " runs its float32 linear layers on libtorch's own kernels: "
+                    + unavailable);
+        }
+        return Optional.empty();
     }
 
-    private static PtSymbolBlock load(NDManager m, Map<String, byte[]> entries, Path file) throws IOException {
+    private static PtSymbolBlock load(NDManager m, Map<String, byte[]> entries) throws IOException {
         PtSymbolBlock block = JniUtils.loadModule((PtNDManager) m, new ByteArrayInputStream(Bfloat16Archive.zip(entries)), true, false);
         JniUtils.enableInferenceMode(block);
         return block;
     }
 
-    /** Null when the fused map agrees with {@code exact} on fixed Gaussian rows (two scales), else what differs. */
-    private String probe(ModelSpec spec, UnaryOperator<Tensor> exact) {
+    /**
+     * Null when the fused map agrees with {@code exact} on fixed Gaussian rows (two scales), else what differs: 16 rows
+     * on the caller's thread, then an odd count over two blocks on the model's row workers, the way the map runs
+     * (oneDNN picks its kernels by shape and thread count).
+     */
+    private String probe(UnaryOperator<Tensor> exact, int blockRows, RowWorkers workers) {
         int k = spec.latentDim();
-        int rows = DjlLowPrecisionModel.PROBE_ROWS;
         java.util.Random random = new java.util.Random(20261206L);
-        float[] z = new float[rows * k];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) (random.nextGaussian() * (i < z.length / 2 ? 1 : 4));
+        double worst = 0;
+        int probed = 0;
+        for (int rows : new int[] {DjlLowPrecisionModel.PROBE_ROWS, Math.min(2 * blockRows + 3, 4099)}) {
+            float[] z = new float[rows * k];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = (float) (random.nextGaussian() * (i < z.length / 2 ? 1 : 4));
+            }
+            Tensor seeds = Tensor.matrix(rows, k, z);
+            float[] f = exact.apply(seeds).data();
+            float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, false, rows > blockRows ? workers : null,
+                    this::map, "fused float32 encoder " + spec.encoderFile()).data();
+            double w = DjlLowPrecisionModel.worstRelative(f, g, rows, k);
+            worst = Double.isNaN(w) ? w : Math.max(worst, w);
+            probed += rows;
         }
-        Tensor seeds = Tensor.matrix(rows, k, z);
-        float[] f = exact.apply(seeds).data();
-        float[] g = DjlLatentModel.steps(manager, seeds, 1, k, rows, this::map, "fused float32 encoder " + spec.encoderFile())
-                .data();
-        double worst = DjlLowPrecisionModel.worstRelative(f, g, rows, k);
         if (!(worst <= PROBE_TOLERANCE)) {
             return String.format(Locale.ROOT, "the fused float32 modules of %s differ from it by %.3g (relative) on %d probe "
-                    + "rows, above %.2g", spec.name(), worst, rows, PROBE_TOLERANCE);
+                    + "rows, above %.2g", spec.name(), worst, probed, PROBE_TOLERANCE);
         }
         return null;
     }
 
     /** f = E∘D on a block of latents. */
     NDArray map(NDArray z) {
-        return forward(encoder, forward(decoder, z));
+        return forward(encoder, forward(decoder, z, spec.decoderFile()), spec.encoderFile());
     }
 
-    static NDArray forward(PtSymbolBlock block, NDArray x) {
+    private static NDArray forward(PtSymbolBlock block, NDArray x, Path file) {
         NDList out = IValueUtils.forward(block, new NDList(x), false);
         if (out.isEmpty()) {
-            throw new LatentLabException("the fused float32 module produced no output");
+            throw new LatentLabException(file + " (float32 on oneDNN) produced no output");
         }
         return out.get(0);
     }

@@ -41,18 +41,20 @@ class OneDnnFloat32Test {
 
     @Test
     void theFusedFloat32MapIsTheModelsMapUpToRounding() {
-        Tensor z = LatentStepsTest.gaussian(700, 32, 2.0, 11); // two row workers, several blocks each
+        Tensor z = LatentStepsTest.gaussian(2300, 32, 2.0, 11); // more rows than two blocks of 512 per row worker
         try (LatentModel own = mlp("off"); LatentModel fused = mlp("on")) {
             assertFalse(((DjlLatentModel) own).onednn(), OneDnnFloat32.PROPERTY + "=off");
             assertTrue(((DjlLatentModel) fused).onednn(), "fused on the MLP: " + OneDnnFloat32.unavailable);
             Tensor f = own.latentSteps(z, 3);
             Tensor g = fused.latentSteps(z, 3);
-            assertEquals(3 * 700 * 32, f.data().length);
-            double w = DjlLowPrecisionModel.worstRelative(f.data(), g.data(), 3 * 700, 32);
+            assertEquals(3 * 2300 * 32, f.data().length);
+            double w = DjlLowPrecisionModel.worstRelative(f.data(), g.data(), 3 * 2300, 32);
             assertTrue(w <= 1e-5, "float32 rounding only, not bfloat16's ~3e-3: " + w);
-            // encode and decode run on the same modules: latentSteps is encode(decode(z)) exactly
+            // encode and decode run on the same modules (within rounding: MKL's unfused last layer may sum in another
+            // order on the caller's threads than on one worker thread, as in LatentStepsTest)
             float[] plain = LatentStepsTest.repeated(fused, z, 3);
-            assertTrue(java.util.Arrays.equals(plain, g.data()), "latentSteps = encode(decode(z)) step by step");
+            assertTrue(DjlLowPrecisionModel.worstRelative(plain, g.data(), 3 * 2300, 32) <= 1e-5,
+                    "latentSteps = encode(decode(z)) step by step");
             Tensor x = fused.decode(z);
             assertTrue(worst(own.decode(z), x) <= 1e-5, "decode");
             assertTrue(worst(own.encode(x), fused.encode(x)) <= 1e-5, "encode");
@@ -79,6 +81,7 @@ class OneDnnFloat32Test {
         try (LatentModel own = LatentStepsTest.memorizer("torchscript")) {
             System.setProperty(OneDnnFloat32.PROPERTY, "on");
             try (LatentModel fused = LatentStepsTest.memorizer("torchscript")) {
+                assertTrue(((DjlLatentModel) fused).onednn(), "the memorizer's decoder is fused: " + OneDnnFloat32.unavailable);
                 assertTrue(worst(own.latentSteps(z, 2), fused.latentSteps(z, 2)) <= 1e-5,
                         "fused: " + ((DjlLatentModel) fused).onednn() + " " + OneDnnFloat32.unavailable);
             }
@@ -91,15 +94,18 @@ class OneDnnFloat32Test {
             System.setProperty(OneDnnFloat32.PROPERTY, "on");
             DjlLatentModel m = (DjlLatentModel) own;
             // an "exact" map 1 % away from what the modules compute: the probe must refuse them
-            Optional<OneDnnFloat32> made = DjlLatentModel.withEngine(() -> OneDnnFloat32.create(own.spec(), z -> {
-                Tensor f = m.latentSteps(z, 1);
-                float[] d = f.data().clone();
-                for (int i = 0; i < d.length; i++) {
-                    d[i] *= 1.01f;
-                }
-                return Tensor.matrix(f.rows(), f.width(), d);
-            }, ai.djl.ndarray.NDManager.newBaseManager("PyTorch")), "test");
-            assertTrue(made.isEmpty());
+            try (ai.djl.ndarray.NDManager manager = DjlLatentModel.withEngine(() -> ai.djl.ndarray.NDManager.newBaseManager("PyTorch"),
+                    "test")) {
+                Optional<OneDnnFloat32> made = DjlLatentModel.withEngine(() -> OneDnnFloat32.create(own.spec(), z -> {
+                    Tensor f = m.latentSteps(z, 1);
+                    float[] d = f.data().clone();
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] *= 1.01f;
+                    }
+                    return Tensor.matrix(f.rows(), f.width(), d);
+                }, manager, 512, null), "test");
+                assertTrue(made.isEmpty());
+            }
             assertTrue(OneDnnFloat32.unavailable.contains("differ from it by 0.00990"), OneDnnFloat32.unavailable);
         }
     }
