@@ -47,6 +47,11 @@ final class DjlLatentModel implements LatentModel {
         return onednn != null;
     }
 
+    /** The oneDNN modules, or null, for tests. */
+    OneDnnFloat32 onednnModules() {
+        return onednn;
+    }
+
     private DjlLatentModel(ModelSpec spec, String engine, Model em, Model dm) {
         this.spec = spec;
         this.blockRows = DjlLatentModel.blockRows(spec.inputSize());
@@ -84,7 +89,9 @@ final class DjlLatentModel implements LatentModel {
             if ("PyTorch".equals(engine)) {
                 try { // an optional speed-up: whatever goes wrong making it, the model runs as it is
                     m.onednn = withEngine(() -> OneDnnFloat32.create(spec, z -> m.latentSteps(z, 1), m.manager, m.blockRows,
-                            m.workers), "float32 oneDNN modules of " + spec.name()).orElse(null);
+                            m.workers, (ai.djl.pytorch.engine.PtSymbolBlock) em.getBlock(),
+                            (ai.djl.pytorch.engine.PtSymbolBlock) dm.getBlock()), "float32 oneDNN modules of " + spec.name())
+                            .orElse(null);
                 } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError | AssertionError e) {
                     OneDnnFloat32.unavailable = "the fused float32 modules could not be made: " + EngineMessages.summary(e);
                 }

@@ -45,15 +45,26 @@ final class OneDnnFloat32 implements AutoCloseable {
     static volatile String unavailable = "";
 
     private final NDManager manager;
+    /** The networks f runs: rewritten ones, or the model's own where its code had nothing to fuse (not closed here). */
     final PtSymbolBlock encoder;
     final PtSymbolBlock decoder;
+    private final boolean ownEncoder;
+    private final boolean ownDecoder;
     private final ModelSpec spec;
 
-    private OneDnnFloat32(NDManager manager, PtSymbolBlock encoder, PtSymbolBlock decoder, ModelSpec spec) {
+    private OneDnnFloat32(NDManager manager, PtSymbolBlock encoder, boolean ownEncoder, PtSymbolBlock decoder,
+            boolean ownDecoder, ModelSpec spec) {
         this.manager = manager;
         this.encoder = encoder;
         this.decoder = decoder;
+        this.ownEncoder = ownEncoder;
+        this.ownDecoder = ownDecoder;
         this.spec = spec;
+    }
+
+    /** Whether the encoder / decoder run rewritten (else the model's own module), for tests. */
+    boolean[] rewritten() {
+        return new boolean[] {ownEncoder, ownDecoder};
     }
 
     /** Whether the setting (and, for {@code auto}, the CPU) asks for oneDNN's float32 linear layers. */
@@ -93,15 +104,19 @@ final class OneDnnFloat32 implements AutoCloseable {
     /**
      * The fused modules of {@code spec}'s TorchScript files, or empty (the reason in {@link #unavailable}). {@code exact}
      * is the model's own map, one step, for the probe; {@code blockRows} and {@code workers} are how the model runs it
-     * (the probe runs the fused map the same way). Runs on the engine thread context.
+     * (the probe runs the fused map the same way); {@code modelEncoder} and {@code modelDecoder} are the model's own
+     * modules, used as they are for a network with nothing to fuse (its weights are then not held twice). Runs on the
+     * engine thread context.
      */
     static Optional<OneDnnFloat32> create(ModelSpec spec, UnaryOperator<Tensor> exact, NDManager parent, int blockRows,
-            RowWorkers workers) {
+            RowWorkers workers, PtSymbolBlock modelEncoder, PtSymbolBlock modelDecoder) {
         if (!wanted()) {
             return Optional.empty();
         }
         Map<String, byte[]> enc;
         Map<String, byte[]> dec;
+        boolean encFused;
+        boolean decFused;
         try {
             long need = 3 * (Files.size(spec.decoderFile()) + Files.size(spec.encoderFile()));
             Runtime rt = Runtime.getRuntime();
@@ -113,7 +128,9 @@ final class OneDnnFloat32 implements AutoCloseable {
             Map<String, byte[]> decoderEntries = Bfloat16Archive.entries(spec.decoderFile());
             enc = FusedLinearCode.unpacked(encoderEntries);
             dec = FusedLinearCode.unpacked(decoderEntries);
-            if (enc == encoderEntries && dec == decoderEntries) {
+            encFused = enc != encoderEntries;
+            decFused = dec != decoderEntries;
+            if (!encFused && !decFused) {
                 unavailable = "no linear layer feeding a ReLU or Sigmoid in the traced form";
                 return Optional.empty();
             }
@@ -125,9 +142,9 @@ final class OneDnnFloat32 implements AutoCloseable {
         OneDnnFloat32 fused = null;
         try {
             m = parent.newSubManager();
-            PtSymbolBlock e = load(m, enc);
-            PtSymbolBlock d = load(m, dec);
-            fused = new OneDnnFloat32(m, e, d, spec);
+            PtSymbolBlock e = encFused ? load(m, enc) : modelEncoder;
+            PtSymbolBlock d = decFused ? load(m, dec) : modelDecoder;
+            fused = new OneDnnFloat32(m, e, encFused, d, decFused, spec);
             String disagreement = fused.probe(exact, blockRows, workers);
             if (disagreement == null) {
                 unavailable = "";
@@ -204,8 +221,12 @@ final class OneDnnFloat32 implements AutoCloseable {
 
     @Override
     public void close() {
-        encoder.close();
-        decoder.close();
+        if (ownEncoder) {
+            encoder.close();
+        }
+        if (ownDecoder) {
+            decoder.close();
+        }
         manager.close();
     }
 }

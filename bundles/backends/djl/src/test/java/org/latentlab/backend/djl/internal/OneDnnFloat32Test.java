@@ -1,5 +1,6 @@
 package org.latentlab.backend.djl.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,6 +45,7 @@ class OneDnnFloat32Test {
         Tensor z = LatentStepsTest.gaussian(2300, 32, 2.0, 11); // more rows than two blocks of 512 per row worker
         try (LatentModel own = mlp("off"); LatentModel fused = mlp("on")) {
             assertFalse(((DjlLatentModel) own).onednn(), OneDnnFloat32.PROPERTY + "=off");
+            assertArrayEquals(new boolean[] {true, true}, ((DjlLatentModel) fused).onednnModules().rewritten());
             assertTrue(((DjlLatentModel) fused).onednn(), "fused on the MLP: " + OneDnnFloat32.unavailable);
             Tensor f = own.latentSteps(z, 3);
             Tensor g = fused.latentSteps(z, 3);
@@ -82,6 +84,8 @@ class OneDnnFloat32Test {
             System.setProperty(OneDnnFloat32.PROPERTY, "on");
             try (LatentModel fused = LatentStepsTest.memorizer("torchscript")) {
                 assertTrue(((DjlLatentModel) fused).onednn(), "the memorizer's decoder is fused: " + OneDnnFloat32.unavailable);
+                // its encoder (Linear then Tanh) has nothing to fuse: the model's own module serves, not a second copy
+                assertArrayEquals(new boolean[] {false, true}, ((DjlLatentModel) fused).onednnModules().rewritten());
                 assertTrue(worst(own.latentSteps(z, 2), fused.latentSteps(z, 2)) <= 1e-5,
                         "fused: " + ((DjlLatentModel) fused).onednn() + " " + OneDnnFloat32.unavailable);
             }
@@ -103,7 +107,7 @@ class OneDnnFloat32Test {
                         d[i] *= 1.01f;
                     }
                     return Tensor.matrix(f.rows(), f.width(), d);
-                }, manager, 512, null), "test");
+                }, manager, 512, null, (ai.djl.pytorch.engine.PtSymbolBlock) null, (ai.djl.pytorch.engine.PtSymbolBlock) null), "test");
                 assertTrue(made.isEmpty());
             }
             assertTrue(OneDnnFloat32.unavailable.contains("differ from it by 0.00990"), OneDnnFloat32.unavailable);
