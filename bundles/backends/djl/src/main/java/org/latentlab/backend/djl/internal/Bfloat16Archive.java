@@ -48,6 +48,26 @@ final class Bfloat16Archive {
         return rewrite(entries(file), file.toString());
     }
 
+    /**
+     * Null when rewriting {@code spec}'s two archives in memory fits in the Java heap (it holds an archive's bytes about
+     * three times: read, converted, zipped), else why not; {@code how} names the rewrite ("in bfloat16").
+     */
+    static String heapShortfall(org.latentlab.api.model.ModelSpec spec, String how) {
+        long need;
+        try {
+            need = 3 * (Files.size(spec.decoderFile()) + Files.size(spec.encoderFile()));
+        } catch (IOException e) {
+            return "the model files cannot be read: " + e.getMessage();
+        }
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > free) {
+            return String.format(java.util.Locale.ROOT, "rewriting %s %s needs about %d MB of Java heap, %d MB are free "
+                    + "(-Xmx through LATENTLAB_JAVA_OPTS)", spec.name(), how, need >> 20, free >> 20);
+        }
+        return null;
+    }
+
     /** The entries of the archive {@code file}, by name. */
     static Map<String, byte[]> entries(Path file) throws IOException {
         long size = Files.size(file);

@@ -11,8 +11,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -113,19 +111,9 @@ final class DjlLowPrecisionModel implements LatentModel {
             unavailable = "this CPU has no bfloat16 matrix instructions (amx_bf16 or avx512_bf16 in /proc/cpuinfo)";
             return Optional.empty();
         }
-        // the rewrite holds an archive's bytes about three times in the Java heap (read, converted, zipped)
-        long need = 0;
-        try {
-            need = 3 * (Files.size(spec.decoderFile()) + Files.size(spec.encoderFile()));
-        } catch (IOException e) {
-            unavailable = "the model files cannot be read: " + e.getMessage();
-            return Optional.empty();
-        }
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (need > free) {
-            unavailable = String.format(Locale.ROOT, "rewriting %s in bfloat16 needs about %d MB of Java heap, %d MB are free "
-                    + "(-Xmx through LATENTLAB_JAVA_OPTS)", spec.name(), need >> 20, free >> 20);
+        String shortfall = Bfloat16Archive.heapShortfall(spec, "in bfloat16");
+        if (shortfall != null) {
+            unavailable = shortfall;
             return Optional.empty();
         }
         Map<String, byte[]> decoderEntries;
@@ -192,21 +180,8 @@ final class DjlLowPrecisionModel implements LatentModel {
 
     /** Whether /proc/cpuinfo lists bfloat16 matrix instructions (Linux; elsewhere: no). */
     static boolean cpuHasBfloat16() {
-        try {
-            Path info = Path.of("/proc/cpuinfo");
-            if (!Files.isReadable(info)) {
-                return false;
-            }
-            for (String line : Files.readAllLines(info)) {
-                if (line.startsWith("flags")) {
-                    return Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")).stream()
-                            .anyMatch(f -> f.equals("amx_bf16") || f.equals("avx512_bf16"));
-                }
-            }
-            return false;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return Arrays.asList(CpuInfo.field("flags").split("\\s+")).stream()
+                .anyMatch(f -> f.equals("amx_bf16") || f.equals("avx512_bf16"));
     }
 
     private static byte[] resource(String name) throws IOException {

@@ -9,7 +9,6 @@ import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -87,18 +86,7 @@ final class OneDnnFloat32 implements AutoCloseable {
 
     /** /proc/cpuinfo's vendor_id (Linux), or empty. */
     static String cpuVendor() {
-        try {
-            Path info = Path.of("/proc/cpuinfo");
-            if (!Files.isReadable(info)) {
-                return "";
-            }
-            try (var lines = Files.lines(info)) {
-                return lines.filter(l -> l.startsWith("vendor_id")).findFirst()
-                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
-            }
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
+        return CpuInfo.field("vendor_id");
     }
 
     /**
@@ -118,10 +106,9 @@ final class OneDnnFloat32 implements AutoCloseable {
         boolean encFused;
         boolean decFused;
         try {
-            long need = 3 * (Files.size(spec.decoderFile()) + Files.size(spec.encoderFile()));
-            Runtime rt = Runtime.getRuntime();
-            if (need > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) {
-                unavailable = "the model files do not fit in the Java heap three times";
+            String shortfall = Bfloat16Archive.heapShortfall(spec, "for oneDNN");
+            if (shortfall != null) {
+                unavailable = shortfall;
                 return Optional.empty();
             }
             Map<String, byte[]> encoderEntries = Bfloat16Archive.entries(spec.encoderFile());
@@ -163,10 +150,9 @@ final class OneDnnFloat32 implements AutoCloseable {
         } catch (RuntimeException e) {
             // nothing more to free: the model runs as it is
         }
-        if (!System.getProperty(PROPERTY, "auto").trim().equalsIgnoreCase("off")) { // where it should have worked: say so
-            System.err.println("latentlab: " + spec.name() + " runs its float32 linear layers on libtorch's own kernels: "
-                    + unavailable);
-        }
+        // tried where it should work (wanted, fusable code): say so
+        System.err.println("latentlab: " + spec.name() + " runs its float32 linear layers on libtorch's own kernels: "
+                + unavailable);
         return Optional.empty();
     }
 
@@ -196,7 +182,7 @@ final class OneDnnFloat32 implements AutoCloseable {
             float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, false, rows > blockRows ? workers : null,
                     this::map, "fused float32 encoder " + spec.encoderFile()).data();
             double w = DjlLowPrecisionModel.worstRelative(f, g, rows, k);
-            worst = Double.isNaN(w) ? w : Math.max(worst, w);
+            worst = Math.max(worst, w); // NaN sticks
             probed += rows;
         }
         if (!(worst <= PROBE_TOLERANCE)) {
