@@ -184,7 +184,7 @@ public final class Lab implements AutoCloseable {
      * shared machine) unpack them once. DJL and JavaCPP both unpack into a temporary name and move
      * it into place, so processes sharing the folder do not see each other's half-written files.
      */
-    private static void configureNativeEngines(Path home) {
+    static void configureNativeEngines(Path home) {
         String shared = System.getenv(NATIVE_CACHE_ENV);
         Path cache = shared == null || shared.isBlank() ? home.resolve("cache") : Path.of(shared);
         setDefault("ai.djl.offline", "true");

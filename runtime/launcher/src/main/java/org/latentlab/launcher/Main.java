@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.latentlab.launcher.spi.CommandLines;
 import picocli.CommandLine;
@@ -101,8 +102,12 @@ public final class Main {
             return 0;
         }
         LabConfig config = new LabConfig(home, distribution, features, command, o.poll, shell, Map.of());
+        Optional<EngineWarmup> warmup = help ? Optional.empty() : EngineWarmup.start(command, args, home, Main.class.getClassLoader());
         try (Lab lab = Lab.start(config)) {
             lab.awaitSettled(Duration.ofSeconds(20));
+            if (warmup.isPresent()) {
+                warmup.get().await();
+            }
             if (help) {
                 usage(cl, lab.subcommands(), Lab.features(config), out);
                 return 0;
