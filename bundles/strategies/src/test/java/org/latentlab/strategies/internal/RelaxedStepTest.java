@@ -1,0 +1,143 @@
+package org.latentlab.strategies.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.latentlab.api.Parameters;
+import org.latentlab.api.Tensor;
+import org.latentlab.api.dynamics.LatentMap;
+import org.latentlab.api.dynamics.Progress;
+import org.latentlab.api.dynamics.Trajectory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Anderson's relaxed steps on a map whose trajectories cross the ghost of a saddle-node: the slow straight stretch
+ * where plain steps creep (the side-by-side model's seeds crossed one at 0.005 a step).
+ */
+class RelaxedStepTest {
+
+    static final double H = 0.05;
+    static final double MU = 0.04;
+
+    /**
+     * f(x, y, w) = (x + H(μ + x²)(2 − x), y/2, 3w/10): one fixed point, (2, 0, 0), an attractor whose Jacobian is
+     * diag(1 − H(μ + 4), 1/2, 3/10), so ρ = 0.798. For x &lt; 2 the x-step H(μ + x²)(2 − x) is positive and
+     * smallest near x = 0, where it is 2Hμ = 0.004 (above the stopping rule's 1e-3, as on the side-by-side model):
+     * crossing that ghost takes plain iteration about π/(2H√μ) ≈ 160 steps.
+     */
+    static final class Ghost implements LatentMap {
+        @Override
+        public Tensor apply(Tensor z) {
+            float[] in = z.data();
+            float[] out = new float[in.length];
+            for (int i = 0; i < z.rows(); i++) {
+                double x = in[3 * i];
+                out[3 * i] = (float) (x + H * (MU + x * x) * (2 - x));
+                out[3 * i + 1] = in[3 * i + 1] * 0.5f;
+                out[3 * i + 2] = in[3 * i + 2] * 0.3f;
+            }
+            return Tensor.matrix(z.rows(), 3, out);
+        }
+    }
+
+    static Tensor seeds(int n) {
+        Random r = new Random(5);
+        float[] s = new float[n * 3];
+        for (int i = 0; i < n; i++) {
+            s[3 * i] = (float) (-2 + 1.5 * r.nextDouble());
+            s[3 * i + 1] = (float) (2 * r.nextDouble() - 1);
+            s[3 * i + 2] = (float) (2 * r.nextDouble() - 1);
+        }
+        return Tensor.matrix(n, 3, s);
+    }
+
+    static List<Trajectory> run(LatentMap f, Tensor seeds, String strategy, Map<String, String> given) {
+        org.latentlab.api.dynamics.IterationStrategy s = strategy.equals("picard") ? new PicardIteration() : new AndersonAcceleration();
+        return s.iterate(f, seeds, Parameters.resolve("test", s.parameters(), given), Progress.NONE);
+    }
+
+    @Test
+    void relaxedStepsCrossTheGhostToPicardsAttractorInFewerEvaluations() {
+        Ghost f = new Ghost();
+        Tensor seeds = seeds(60);
+        List<Trajectory> picard = run(f, seeds, "picard", Map.of());
+        List<Trajectory> relaxed = run(f, seeds, "anderson", Map.of());
+        List<Trajectory> unrelaxed = run(f, seeds, "anderson", Map.of("relaxation", "1"));
+        double bound = 1e-3 / (1 - 0.798) * 1.01; // sqrt(tolerance) / (1 - rho): where the stopping rule leaves a seed
+        for (List<Trajectory> ts : List.of(picard, relaxed, unrelaxed)) {
+            for (Trajectory t : ts) {
+                assertTrue(t.converged(), t.toString());
+                float[] e = t.endpoint();
+                double d = Math.sqrt((e[0] - 2.0) * (e[0] - 2.0) + e[1] * e[1] + e[2] * e[2]);
+                assertTrue(d < bound, "end point " + java.util.Arrays.toString(e) + " is " + d + " from the attractor");
+            }
+        }
+        long p = AndersonTest.evaluations(picard);
+        long r = AndersonTest.evaluations(relaxed);
+        long u = AndersonTest.evaluations(unrelaxed);
+        assertTrue(p > 60 * 150, "plain iteration creeps through the ghost: " + p);
+        assertTrue(r * 5 < u * 2, "relaxed steps do the crossing: relaxed " + r + ", relaxation 1 " + u + ", picard " + p);
+        assertTrue(r * 4 < p, "relaxed " + r + " against picard " + p);
+    }
+
+    @Test
+    void everyRelaxedStepKeepsTheResidualsDirectionAndEndPointsArePlainImages() {
+        Ghost f = new Ghost();
+        Tensor seeds = seeds(20);
+        Parameters p = Parameters.resolve("test", new AndersonAcceleration().parameters(), Map.of("recordPaths", "true"));
+        AndersonAcceleration.Mixer m = new AndersonAcceleration.Mixer(seeds.rows(), 3, 5, 1e-8, 1, true, 1e-6);
+        m.maxAlpha = 16;
+        List<Trajectory> ts = FixedPointLoop.run(f, seeds, p, Progress.NONE, m);
+        long relaxedSteps = 0;
+        for (Trajectory t : ts) {
+            assertTrue(t.converged());
+            float[][] path = t.path();
+            float[] last = path[path.length - 1];
+            assertArrayEquals(f.apply(Tensor.matrix(1, 3, path[path.length - 2])).data(), last, "a plain image");
+            for (int s = 1; s < path.length; s++) {
+                float[] a = path[s - 1];
+                float[] b = path[s];
+                float[] ra = residual(f, a);
+                float[] fa = f.apply(Tensor.matrix(1, 3, a)).data();
+                // a relaxed step: b = a + alpha r(a), alpha a power of two, as the mixer rounds it
+                boolean along = false;
+                for (double alpha = 2; alpha <= 16 && !along; alpha *= 2) {
+                    boolean all = true;
+                    for (int j = 0; j < 3; j++) {
+                        all &= b[j] == (float) (a[j] + alpha * ((double) fa[j] - a[j]));
+                    }
+                    along = all && ra[0] != 0;
+                }
+                if (along) {
+                    relaxedSteps++;
+                    float[] rb = residual(f, b);
+                    double dot = 0, na = 0, nb = 0;
+                    for (int j = 0; j < 3; j++) {
+                        dot += (double) ra[j] * rb[j];
+                        na += (double) ra[j] * ra[j];
+                        nb += (double) rb[j] * rb[j];
+                    }
+                    assertTrue(dot > AndersonAcceleration.STILL_ALIGNED * Math.sqrt(na * nb) || nb < 1e-8 * na,
+                            "a relaxed step was taken only where the residual kept its direction");
+                }
+            }
+        }
+        AndersonAcceleration.Counts c = m.counts();
+        assertTrue(relaxedSteps > 0 && c.relaxed() >= relaxedSteps, relaxedSteps + " relaxed steps seen; " + c);
+        // every evaluation is a seed's first, an accepted step or a rejected one
+        assertEquals(AndersonTest.evaluations(ts), seeds.rows() + ts.stream().mapToLong(Trajectory::steps).sum() + c.rejected());
+    }
+
+    static float[] residual(LatentMap f, float[] z) {
+        float[] fz = f.apply(Tensor.matrix(1, z.length, z)).data();
+        float[] r = new float[z.length];
+        for (int j = 0; j < z.length; j++) {
+            r[j] = fz[j] - z[j];
+        }
+        return r;
+    }
+}
