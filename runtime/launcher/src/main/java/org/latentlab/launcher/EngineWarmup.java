@@ -28,6 +28,9 @@ final class EngineWarmup {
     /** Longest wait for the warm-up before the command runs regardless (it then meets whatever holds the engine). */
     static final long WAIT_SECONDS = 120;
 
+    /** Larger model.json files are not read here (the command reads and judges them). */
+    static final long MAX_JSON_BYTES = 1 << 20;
+
     private static final Pattern ENCODER = Pattern.compile("\"encoder\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern BACKEND = Pattern.compile("\"backend\"\\s*:\\s*\"([^\"]*)\"");
 
@@ -57,7 +60,11 @@ final class EngineWarmup {
         }
         if (model != null) {
             try {
-                String json = Files.readString(Path.of(model).resolve("model.json"));
+                Path file = Path.of(model).resolve("model.json");
+                if (!Files.isRegularFile(file) || Files.size(file) > MAX_JSON_BYTES) {
+                    return Optional.of("PyTorch"); // a pipe would block the read: the command reports what it is
+                }
+                String json = Files.readString(file);
                 Matcher b = BACKEND.matcher(json);
                 String backend = b.find() ? b.group(1) : "";
                 Matcher e = ENCODER.matcher(json);

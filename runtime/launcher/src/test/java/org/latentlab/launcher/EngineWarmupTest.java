@@ -1,6 +1,7 @@
 package org.latentlab.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -46,8 +47,19 @@ class EngineWarmupTest {
         // not a folder (a typo, a catalog name): the command reports it; the common engine is made meanwhile
         assertEquals(Optional.of("PyTorch"), EngineWarmup.engineFor("analyze", List.of("--model", dir.resolve("nope").toString())));
         assertEquals(Optional.empty(), EngineWarmup.engineFor("services", List.of()));
+        assertEquals(Optional.of("PyTorch"), EngineWarmup.engineFor("analyze", List.of("--model", dir.toString())));
         assertEquals(Optional.empty(), EngineWarmup.engineFor("shell", List.of()));
         assertEquals(Optional.empty(), EngineWarmup.engineFor("analyze", List.of("--help")));
+    }
+
+    @Test
+    void aModelJsonThatIsAPipeIsNotRead() throws Exception {
+        Path m = Files.createDirectories(dir.resolve("piped"));
+        Process p = new ProcessBuilder("mkfifo", m.resolve("model.json").toString()).start();
+        assertEquals(0, p.waitFor());
+        // a read would wait for a writer that never comes; engineFor must return at once (CarelessIT runs the command)
+        assertEquals(Optional.of("PyTorch"), assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> EngineWarmup.engineFor("analyze", List.of("--model", m.toString()))));
     }
 
     @Test
