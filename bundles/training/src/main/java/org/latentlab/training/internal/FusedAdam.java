@@ -99,24 +99,62 @@ final class FusedAdam {
         }
     }
 
+    /** Elements per block copied to heap arrays: four blocks of it stay in a core's L1/L2 cache. */
+    private static final int BLOCK = 2048;
+    /** Per thread: w, g, m, v of one block. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][BLOCK]);
+
+    /**
+     * The update of elements [from, to): block by block, each copied from native memory into heap arrays (bulk
+     * copies), updated by loops the JIT turns into vector instructions, and copied back. A loop over the buffers
+     * element by element took 5.1 ms a step for the MLP's 1.07 million parameters (AMD EPYC, 2 cores). The operations
+     * and their order are those of the formula above, element by element, so the numbers are the same.
+     */
     private static void update(FloatBuffer w, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to,
             boolean decays, float decay, float lr) {
+        float[][] s = SCRATCH.get();
+        float[] ws = s[0];
+        float[] gs = s[1];
+        float[] ms = s[2];
+        float[] vs = s[3];
+        for (int at = from; at < to; at += BLOCK) {
+            int n = Math.min(BLOCK, to - at);
+            w.get(at, ws, 0, n);
+            g.get(at, gs, 0, n);
+            m.get(at, ms, 0, n);
+            v.get(at, vs, 0, n);
+            if (decays) {
+                for (int j = 0; j < n; j++) {
+                    gs[j] = gs[j] + ws[j] * decay; // d = grad + w·λ, kept in gs until the gradient is zeroed below
+                }
+            }
+            block(ws, gs, ms, vs, n, lr);
+            w.put(at, ws, 0, n);
+            m.put(at, ms, 0, n);
+            v.put(at, vs, 0, n);
+            g.get(at, gs, 0, n); // the gradient itself (gs held d): zeroed as grad·0, as libtorch did
+            for (int j = 0; j < n; j++) {
+                gs[j] = gs[j] * 0f;
+            }
+            g.put(at, gs, 0, n);
+        }
+    }
+
+    /** Adam on n elements: d in gs; m, v and w updated in place. */
+    private static void block(float[] ws, float[] gs, float[] ms, float[] vs, int n, float lr) {
         final float b1 = (float) BETA1;
         final float b2 = (float) BETA2;
         final float c1 = (float) (1 - BETA1);
         final float c2 = (float) (1 - BETA2);
         final float eps = (float) EPS;
-        for (int j = from; j < to; j++) {
-            float wj = w.get(j);
-            float gj = g.get(j);
-            float d = decays ? gj + wj * decay : gj;
-            float mj = m.get(j) * b1 + d * c1;
-            float vj = v.get(j) * b2 + d * d * c2;
+        for (int j = 0; j < n; j++) {
+            float d = gs[j];
+            float mj = ms[j] * b1 + d * c1;
+            float vj = vs[j] * b2 + d * d * c2;
             float root = (float) Math.sqrt(vj) + eps; // float sqrt: the double root rounded once is the float root
-            w.put(j, wj - mj / root * lr);
-            m.put(j, mj);
-            v.put(j, vj);
-            g.put(j, gj * 0f);
+            ws[j] = ws[j] - mj / root * lr;
+            ms[j] = mj;
+            vs[j] = vj;
         }
     }
 }
