@@ -228,15 +228,12 @@ class AndersonTest {
     void endPointsArePlainImagesAndMixedStepsLowerTheResidual() {
         TestMaps.FourWells f = new TestMaps.FourWells(6, 3);
         Tensor seeds = seedsAround(new double[][] {toDouble(f.point(0.2, 0.1)), toDouble(f.point(-0.3, 0.8))}, 200, 1.5, 11);
-        Parameters p = Parameters.resolve("test", new AndersonAcceleration().parameters(), Map.of("recordPaths", "true"));
         AndersonAcceleration.Mixer m = new AndersonAcceleration.Mixer(seeds.rows(), f.k, 5, 1e-8, 1, true, 1e-6);
-        List<Trajectory> ts = FixedPointLoop.run(f, seeds, p, Progress.NONE, m);
+        List<Trajectory> ts = recorded(f, seeds, m);
         long mixedSteps = 0;
         for (Trajectory t : ts) {
-            assertTrue(t.converged());
             float[][] path = t.path();
-            float[] last = path[path.length - 1];
-            assertArrayEquals(f.apply(Tensor.matrix(1, f.k, path[path.length - 2])).data(), last, "a plain image");
+            float[] last = endsOnAPlainImage(f, t);
             assertTrue(residual2(f, last) < 1e-6);
             for (int s = 1; s < path.length; s++) {
                 float[] image = f.apply(Tensor.matrix(1, f.k, path[s - 1])).data();
@@ -252,6 +249,22 @@ class AndersonTest {
         assertTrue(mixedSteps > 0 && c.rejected() > 0, c.toString());
         // every evaluation is a seed's first, an accepted step or a rejected one
         assertEquals(evaluations(ts), seeds.rows() + ts.stream().mapToLong(Trajectory::steps).sum() + c.rejected());
+    }
+
+    /** The mixer's run on f with every visited point recorded. */
+    static List<Trajectory> recorded(LatentMap f, Tensor seeds, AndersonAcceleration.Mixer m) {
+        Parameters p = Parameters.resolve("test", new AndersonAcceleration().parameters(), Map.of("recordPaths", "true"));
+        return FixedPointLoop.run(f, seeds, p, Progress.NONE, m);
+    }
+
+    /** Asserts that t converged and its end point is f of the point before it (a plain step); returns the end point. */
+    static float[] endsOnAPlainImage(LatentMap f, Trajectory t) {
+        assertTrue(t.converged(), t.toString());
+        float[][] path = t.path();
+        float[] last = path[path.length - 1];
+        float[] before = path[path.length - 2];
+        assertArrayEquals(f.apply(Tensor.matrix(1, before.length, before)).data(), last, "a plain image");
+        return last;
     }
 
     static double[] toDouble(float[] a) {
