@@ -271,7 +271,6 @@ public class AndersonAcceleration implements StreamingIteration {
                 taken = dot > STILL_ALIGNED * Math.sqrt(n0 * n1) || n1 < 1e-8 * n0; // false for NaN too
                 if (!taken) {
                     alpha[row] = 1;
-                    haveLastR[row] = false;
                 }
             } else if (chordTarget[row] >= 0) {
                 taken = capture.natural2(chordTarget[row], next, fnext, a) < leftNatural2[row]; // false for NaN too
@@ -523,7 +522,6 @@ public class AndersonAcceleration implements StreamingIteration {
                 alpha[i] = al;
                 relaxedStep[i] = true;
                 chordTarget[i] = -1;
-                leftResidual2[i] = n1;
                 relaxed++;
                 return true;
             }

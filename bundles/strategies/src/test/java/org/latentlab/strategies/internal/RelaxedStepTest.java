@@ -75,6 +75,14 @@ class RelaxedStepTest {
                 assertTrue(d < bound, "end point " + java.util.Arrays.toString(e) + " is " + d + " from the attractor");
             }
         }
+        // seeds streamed through 7 slots: each slot is reused by later seeds, whose relaxation starts afresh, so
+        // every trajectory is the one it has with a slot of its own
+        AndersonAcceleration a = new AndersonAcceleration();
+        List<Trajectory> streamed = a.iterate(f, seeds, 7, Parameters.resolve("test", a.parameters(), Map.of()), Progress.NONE);
+        for (int i = 0; i < seeds.rows(); i++) {
+            assertEquals(relaxed.get(i).mapEvaluations(), streamed.get(i).mapEvaluations(), "seed " + i);
+            assertTrue(java.util.Arrays.equals(relaxed.get(i).endpoint(), streamed.get(i).endpoint()), "seed " + i);
+        }
         long p = AndersonTest.evaluations(picard);
         long r = AndersonTest.evaluations(relaxed);
         long u = AndersonTest.evaluations(unrelaxed);
@@ -126,6 +134,48 @@ class RelaxedStepTest {
         assertTrue(relaxedSteps > 0 && c.relaxed() >= relaxedSteps, relaxedSteps + " relaxed steps seen; " + c);
         // every evaluation is a seed's first, an accepted step or a rejected one
         assertEquals(AndersonTest.evaluations(ts), seeds.rows() + ts.stream().mapToLong(Trajectory::steps).sum() + c.rejected());
+    }
+
+    /**
+     * One seed of a 1-D map by hand: x = 0 → 0.1 → 0.25 (residuals 0.1, then 0.15 the same way, so the history sees
+     * ΔG/ΔX = 1.5, expanding, and the mixer declines); the step from 0.1 is then relaxed with α = 2 to 0.4. It is taken when the
+     * residual there still points up, refused when it points down (an overshoot), and after a refusal the next
+     * proposal is the plain step.
+     */
+    @Test
+    void aRelaxedStepIsTakenOnlyWhileTheResidualKeepsItsDirection() {
+        for (boolean reversed : new boolean[] {false, true}) {
+            AndersonAcceleration.Mixer m = new AndersonAcceleration.Mixer(1, 1, 5, 1e-8, 1, true, 1e-6);
+            m.maxAlpha = 16;
+            m.start(0);
+            int[] rows = {0};
+            float[] next = new float[1];
+            boolean[] plain = {false};
+            m.propose(null, rows, new float[] {0f}, new float[] {0.1f}, 1, next, plain, new int[1]);
+            assertTrue(plain[0], "nothing known yet: a plain step");
+            assertEquals(0.1f, next[0]);
+            plain[0] = false;
+            m.propose(null, rows, new float[] {0.1f}, new float[] {0.25f}, 1, next, plain, new int[1]);
+            assertTrue(!plain[0], "the residual kept its direction and the history does not contract: relaxed");
+            assertEquals((float) (0.1f + 2 * (0.25f - (double) 0.1f)), next[0]);
+            float[] fnext = {reversed ? next[0] - 0.05f : next[0] + 0.05f};
+            boolean taken = m.accept(0, 0, new float[] {0.1f}, new float[] {0.25f}, next, fnext, 1);
+            assertEquals(!reversed, taken, "reversed residual at the relaxed point: " + reversed);
+            assertEquals(1, m.counts().relaxed());
+            assertEquals(reversed ? 1 : 0, m.counts().rejected());
+            if (reversed) { // the seed keeps 0.1; its next proposal is plain
+                plain[0] = false;
+                m.propose(null, rows, new float[] {0.1f}, new float[] {0.25f}, 1, next, plain, new int[1]);
+                assertTrue(plain[0], "after a refused relaxed step: plain");
+                assertEquals(0.25f, next[0]);
+            }
+            // a new seed in the slot: nothing of the last seed's steps carries over (its residual points the same way)
+            m.start(0);
+            plain[0] = false;
+            m.propose(null, rows, new float[] {5f}, new float[] {5.15f}, 1, next, plain, new int[1]);
+            assertTrue(plain[0], "a new seed's first step is plain");
+            assertEquals(5.15f, next[0]);
+        }
     }
 
     static float[] residual(LatentMap f, float[] z) {
