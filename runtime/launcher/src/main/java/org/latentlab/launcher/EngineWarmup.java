@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
  * the job. The command then finds the engine made. Nothing is decided here: a failure is left for the command to meet
  * and report, and the engine is the one the command would have made itself, with the same system properties
  * ({@link Lab#configureNativeEngines} runs first). {@code -Dlatentlab.engine.warmup=false} turns it off.
+ *
+ * <p>One difference: libtorch's grad mode is per thread, and DJL turns it off on the thread that makes the engine, so
+ * the command's thread keeps libtorch's default, as every job thread after the first one in a running server always
+ * has. Nothing here depends on it: TorchScript forwards turn autograd off themselves, the row workers set it, and the
+ * latent tensors never require gradients.
  */
 final class EngineWarmup {
 
@@ -35,9 +40,11 @@ final class EngineWarmup {
     private static final Pattern BACKEND = Pattern.compile("\"backend\"\\s*:\\s*\"([^\"]*)\"");
 
     private final Thread thread;
+    private final String engine;
 
-    private EngineWarmup(Thread thread) {
+    private EngineWarmup(Thread thread, String engine) {
         this.thread = thread;
+        this.engine = engine;
     }
 
     /**
@@ -72,7 +79,7 @@ final class EngineWarmup {
                 if (backend.equals("nd4j")) {
                     return Optional.empty();
                 }
-                if (backend.equals("onnx") || backend.isEmpty() && encoder.endsWith(".onnx")) {
+                if (backend.equals("onnx") || backend.isEmpty() && encoder.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
                     return Optional.of("OnnxRuntime");
                 }
             } catch (IOException | RuntimeException e) {
@@ -113,7 +120,7 @@ final class EngineWarmup {
             }, "latentlab-engine-warmup");
             t.setDaemon(true);
             t.start();
-            return new EngineWarmup(t);
+            return new EngineWarmup(t, engine);
         });
     }
 
@@ -121,7 +128,16 @@ final class EngineWarmup {
      * Waits until the engine is made, so that the command never makes a second one beside it (DJL's engine provider
      * does not check again under its lock).
      */
-    void await() throws InterruptedException {
-        thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+    void await(java.io.PrintStream err) throws InterruptedException {
+        await(err, TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+    }
+
+    /** As {@link #await(java.io.PrintStream)}, at most {@code millis}; says so on {@code err} when the engine is not made. */
+    void await(java.io.PrintStream err, long millis) throws InterruptedException {
+        thread.join(millis);
+        if (thread.isAlive()) {
+            err.println("latentlab: the " + engine + " engine is still loading after " + millis / 1000
+                    + " s; the command goes on and may wait for it");
+        }
     }
 }

@@ -102,11 +102,16 @@ public final class Main {
             return 0;
         }
         LabConfig config = new LabConfig(home, distribution, features, command, o.poll, shell, Map.of());
-        Optional<EngineWarmup> warmup = help ? Optional.empty() : EngineWarmup.start(command, args, home, Main.class.getClassLoader());
+        Optional<EngineWarmup> warmup = Optional.empty();
+        try {
+            warmup = help ? warmup : EngineWarmup.start(command, args, home, Main.class.getClassLoader());
+        } catch (RuntimeException e) {
+            // only a speed-up: the lab's start meets the same settings and reports what is wrong with them
+        }
         try (Lab lab = Lab.start(config)) {
             lab.awaitSettled(Duration.ofSeconds(20));
             if (warmup.isPresent()) {
-                warmup.get().await();
+                warmup.get().await(err);
             }
             if (help) {
                 usage(cl, lab.subcommands(), Lab.features(config), out);

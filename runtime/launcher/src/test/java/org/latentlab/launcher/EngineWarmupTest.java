@@ -27,7 +27,7 @@ class EngineWarmupTest {
 
     @Test
     void theEngineFollowsTheModelFolder() throws IOException {
-        Path onnx = model("onnx", "{\"name\": \"a\", \"encoder\": \"encoder.onnx\", \"decoder\": \"decoder.onnx\"}");
+        Path onnx = model("onnx", "{\"name\": \"a\", \"encoder\": \"encoder.ONNX\", \"decoder\": \"decoder.onnx\"}");
         Path ts = model("ts", "{\"name\": \"b\", \"encoder\" : \"encoder.pt\", \"decoder\": \"decoder.pt\"}");
         Path forced = model("forced", "{\"encoder\": \"e.bin\", \"decoder\": \"d.bin\", \"backend\": \"onnx\"}");
         Path nd4j = model("nd4j", "{\"encoder\": \"e.onnx\", \"decoder\": \"d.onnx\", \"backend\": \"nd4j\"}");
@@ -63,13 +63,46 @@ class EngineWarmupTest {
     }
 
     @Test
+    void aWarmUpThatDoesNotEndIsReportedAndTheCommandGoesOn() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ClassLoader stuck = new ClassLoader(null) { // an engine load that hangs until released
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new ClassNotFoundException(name);
+            }
+        };
+        java.util.Properties saved = (java.util.Properties) System.getProperties().clone();
+        try {
+            EngineWarmup w = EngineWarmup.start("demo", List.of(), dir.resolve("home"), stuck).orElseThrow();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            w.await(new java.io.PrintStream(err, true), 100);
+            assertTrue(err.toString().contains("the PyTorch engine is still loading after 0 s"), err.toString());
+        } finally {
+            release.countDown();
+            System.setProperties(saved);
+        }
+    }
+
+    @Test
     void aMissingEngineIsLeftToTheCommandAndTheWaitEnds() throws Exception {
         // a class loader without DJL: the warm-up fails quietly, the command would make (and report) the engine itself
+        java.util.Properties saved = (java.util.Properties) System.getProperties().clone();
         try (URLClassLoader none = new URLClassLoader(new URL[0], null)) {
             Optional<EngineWarmup> w = EngineWarmup.start("demo", List.of(), dir.resolve("home"), none);
             assertTrue(w.isPresent());
-            w.get().await();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> w.get().await(new java.io.PrintStream(err, true), 50_000));
+            assertEquals("", err.toString(), "the failed warm-up ended at once, quietly");
             assertTrue(Files.isDirectory(dir.resolve("home/cache")), "the cache folder the engine settings name");
+            assertEquals(dir.resolve("home/cache/djl").toString(), System.getProperty("DJL_CACHE_DIR"));
+        } finally {
+            System.setProperties(saved); // the settings named folders of this test's temporary folder
         }
         String before = System.getProperty(EngineWarmup.PROPERTY);
         System.setProperty(EngineWarmup.PROPERTY, "false");
