@@ -3,11 +3,13 @@ package org.latentlab.training.internal;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -127,89 +129,118 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
                 p.setRequiresGradient(true);
             }
             FusedAdam adam = new FusedAdam(params, m);
-            int[] order = new int[n];
-            Arrays.setAll(order, i -> i);
-            int batch = Math.min(c.batchSize(), n); // a batch larger than the data is the whole data
-            int stepsPerEpoch = (n + batch - 1) / batch;
-            long total = c.totalSteps();
-            int passes = (int) ((total + stepsPerEpoch - 1) / stepsPerEpoch);
-            List<Integer> checkpointSteps = checkpoints.steps();
-            int nextCheckpoint = 0;
-            double sinceCheckpoint = 0; // loss × examples since the previous checkpoint
-            long examplesSinceCheckpoint = 0;
-            long t = 0;
-            long stepNanos = 0; // time in the steps themselves: what a step costs, without start-up and writing
-            long[] batchShape = new long[inputShape.length + 1];
-            for (int i = 0; i < inputShape.length; i++) {
-                batchShape[i + 1] = inputShape[i];
-            }
-            for (int epoch = 1; t < total; epoch++) {
-                for (int i = n - 1; i > 0; i--) { // Fisher–Yates
-                    int j = rng.nextInt(i + 1);
-                    int tmp = order[i];
-                    order[i] = order[j];
-                    order[j] = tmp;
+            // an MLP on a CPU where libtorch's MKL is slow: the step written out on oneDNN, the batch split between threads
+            try (MlpStep fast = MlpStep.create(encLayers, decLayers, inputShape, params, xin -> dec.forward(enc.forward(xin)),
+                    m).orElse(null)) {
+                String stepMethod = fast != null ? fast.describe() : "libtorch autograd (" + MlpStep.unavailable() + ")";
+                int[] order = new int[n];
+                Arrays.setAll(order, i -> i);
+                int batch = Math.min(c.batchSize(), n); // a batch larger than the data is the whole data
+                int stepsPerEpoch = (n + batch - 1) / batch;
+                long total = c.totalSteps();
+                int passes = (int) ((total + stepsPerEpoch - 1) / stepsPerEpoch);
+                List<Integer> checkpointSteps = checkpoints.steps();
+                int nextCheckpoint = 0;
+                double sinceCheckpoint = 0; // loss × examples since the previous checkpoint
+                long examplesSinceCheckpoint = 0;
+                long t = 0;
+                long stepNanos = 0; // time in the steps themselves: what a step costs, without start-up and writing
+                long[] batchShape = new long[inputShape.length + 1];
+                batchShape[0] = batch;
+                for (int i = 0; i < inputShape.length; i++) {
+                    batchShape[i + 1] = inputShape[i];
                 }
-                int stepsThisPass = (int) Math.min(stepsPerEpoch, total - t);
-                double sum = 0;
-                long seen = 0;
-                for (int s = 0; s < stepsThisPass; s++) {
-                    long stepStart = System.nanoTime();
-                    int from = s * batch;
-                    int b = Math.min(n, from + batch) - from;
-                    float[] clean = new float[b * width];
-                    float[] noisy = new float[b * width];
-                    augmentation.batch(inputs.data(), width, order, from, b, clean, noisy, rng);
-                    batchShape[0] = b;
-                    double loss;
-                    try (NDManager step = m.newSubManager()) {
-                        NDArray x = step.create(clean, new Shape(batchShape));
-                        NDArray xi = augmentation.changesInput() ? step.create(noisy, new Shape(batchShape)) : x;
-                        try (GradientCollector gc = engine.newGradientCollector()) {
-                            NDArray rec = dec.forward(enc.forward(xi));
-                            NDArray l = rec.sub(x).square().mean();
-                            gc.backward(l);
-                            loss = l.getFloat();
+                // the batch's arrays, Java and native, made once and refilled at each step
+                float[] clean = new float[batch * width];
+                float[] noisy = augmentation.changesInput() ? new float[batch * width] : clean;
+                NDArray cleanBatch = m.create(new Shape(batchShape));
+                NDArray noisyBatch = augmentation.changesInput() ? m.create(new Shape(batchShape)) : cleanBatch;
+                FloatBuffer cleanNative = FusedAdam.floats(cleanBatch);
+                FloatBuffer noisyNative = FusedAdam.floats(noisyBatch);
+                for (int epoch = 1; t < total; epoch++) {
+                    for (int i = n - 1; i > 0; i--) { // Fisher–Yates
+                        int j = rng.nextInt(i + 1);
+                        int tmp = order[i];
+                        order[i] = order[j];
+                        order[j] = tmp;
+                    }
+                    int stepsThisPass = (int) Math.min(stepsPerEpoch, total - t);
+                    double sum = 0;
+                    long seen = 0;
+                    for (int s = 0; s < stepsThisPass; s++) {
+                        long stepStart = System.nanoTime();
+                        int from = s * batch;
+                        int b = Math.min(n, from + batch) - from;
+                        augmentation.batch(inputs.data(), width, order, from, b, clean, noisy, rng);
+                        cleanNative.put(0, clean, 0, b * width);
+                        if (noisyNative != cleanNative) {
+                            noisyNative.put(0, noisy, 0, b * width);
                         }
-                        t++;
-                        adam.step(c, t, step);
+                        double loss;
+                        try (NDManager step = m.newSubManager()) {
+                            NDArray x = b == batch ? cleanBatch : rows(cleanBatch, b, step);
+                            NDArray xi = noisyBatch == cleanBatch ? x : b == batch ? noisyBatch : rows(noisyBatch, b, step);
+                            if (fast != null) {
+                                MlpStep.Gradients g = fast.run(xi, x, params, step);
+                                loss = g.loss();
+                                t++;
+                                adam.step(c, t, g.parts());
+                            } else {
+                                try (GradientCollector gc = engine.newGradientCollector()) {
+                                    NDArray rec = dec.forward(enc.forward(xi));
+                                    NDArray l = rec.sub(x).square().mean();
+                                    gc.backward(l);
+                                    loss = l.getFloat();
+                                }
+                                t++;
+                                adam.step(c, t, step);
+                            }
+                        }
+                        stepNanos += System.nanoTime() - stepStart;
+                        if (!Double.isFinite(loss)) {
+                            throw new LatentLabException("training diverged (loss " + loss + ") in epoch " + epoch
+                                    + "; lower the learning rate");
+                        }
+                        sum += loss * b;
+                        seen += b;
+                        sinceCheckpoint += loss * b;
+                        examplesSinceCheckpoint += b;
+                        progress.accept(new Progress(epoch, passes, s + 1, stepsThisPass, loss));
+                        if (nextCheckpoint < checkpointSteps.size() && checkpointSteps.get(nextCheckpoint) == t) {
+                            List<Double> lossesSoFar = new ArrayList<>(losses);
+                            lossesSoFar.add(sum / seen); // this pass so far: what a training of t steps reports
+                            Path at = writeCheckpoint(checkpoints, (int) t, enc, dec, name, inputShape, c, lossesSoFar, t0, n,
+                                    stepNanos, stepMethod);
+                            checkpoints.written().accept(new Checkpoint((int) t, at, sinceCheckpoint / examplesSinceCheckpoint));
+                            nextCheckpoint++;
+                            sinceCheckpoint = 0;
+                            examplesSinceCheckpoint = 0;
+                        }
                     }
-                    stepNanos += System.nanoTime() - stepStart;
-                    if (!Double.isFinite(loss)) {
-                        throw new LatentLabException("training diverged (loss " + loss + ") in epoch " + epoch
-                                + "; lower the learning rate");
-                    }
-                    sum += loss * b;
-                    seen += b;
-                    sinceCheckpoint += loss * b;
-                    examplesSinceCheckpoint += b;
-                    progress.accept(new Progress(epoch, passes, s + 1, stepsThisPass, loss));
-                    if (nextCheckpoint < checkpointSteps.size() && checkpointSteps.get(nextCheckpoint) == t) {
-                        List<Double> lossesSoFar = new ArrayList<>(losses);
-                        lossesSoFar.add(sum / seen); // this pass so far: what a training of t steps reports
-                        Path at = writeCheckpoint(checkpoints, (int) t, enc, dec, name, inputShape, c, lossesSoFar, t0, n,
-                                stepNanos);
-                        checkpoints.written().accept(new Checkpoint((int) t, at, sinceCheckpoint / examplesSinceCheckpoint));
-                        nextCheckpoint++;
-                        sinceCheckpoint = 0;
-                        examplesSinceCheckpoint = 0;
-                    }
+                    losses.add(sum / seen);
                 }
-                losses.add(sum / seen);
+                Path dir = folder.staging();
+                writeModel(dir, enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, t, stepNanos,
+                        stepMethod);
             }
-            Path dir = folder.staging();
-            writeModel(dir, enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, t, stepNanos);
         }
         return new TrainingResult(folder.target(), List.copyOf(losses), System.currentTimeMillis() - t0, false);
     }
 
+    /** The first {@code b} rows of a batch array: a view, attached to {@code scope}. */
+    private static NDArray rows(NDArray batch, int b, NDManager scope) {
+        NDArray v = batch.get(new NDIndex("0:{}", b));
+        v.attach(scope);
+        return v;
+    }
+
     /** Writes the model as it is after {@code step} steps into that step's checkpoint folder, like the final model. */
     private static Path writeCheckpoint(Checkpoints checkpoints, int step, TrainableStack enc, TrainableStack dec, String name,
-            int[] inputShape, TrainingConfig c, List<Double> losses, long t0, int n, long stepNanos) {
+            int[] inputShape, TrainingConfig c, List<Double> losses, long t0, int n, long stepNanos, String stepMethod) {
         try (OutputFolder f = OutputFolder.open(checkpoints.folder().apply(step), OutputFolder.MODEL)) {
             try {
                 writeModel(f.staging(), enc, dec, name, inputShape, c, losses, System.currentTimeMillis() - t0, n, step,
-                        stepNanos);
+                        stepNanos, stepMethod);
             } catch (IOException e) {
                 throw new LatentLabException("cannot write the checkpoint at step " + step + " into " + f.target() + ": "
                         + IoErrors.describe(e), e);
@@ -220,14 +251,15 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
 
     /** A complete model folder's files: model.json, both layer stacks, training.json. */
     private static void writeModel(Path dir, TrainableStack enc, TrainableStack dec, String name, int[] inputShape,
-            TrainingConfig c, List<Double> losses, long millis, int n, long step, long stepNanos) throws IOException {
+            TrainingConfig c, List<Double> losses, long millis, int n, long step, long stepNanos, String stepMethod)
+            throws IOException {
         enc.save(dir, "encoder");
         dec.save(dir, "decoder");
-        writeModelJson(dir, name, inputShape, c, losses, millis, n, step, stepNanos);
+        writeModelJson(dir, name, inputShape, c, losses, millis, n, step, stepNanos, stepMethod);
     }
 
     private static void writeModelJson(Path dir, String name, int[] inputShape, TrainingConfig c, List<Double> losses,
-            long millis, int n, long step, long stepNanos) throws IOException {
+            long millis, int n, long step, long stepNanos, String stepMethod) throws IOException {
         ObjectMapper om = new ObjectMapper();
         ObjectNode model = om.createObjectNode();
         model.put("name", name);
@@ -245,6 +277,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         losses.forEach(l::add);
         training.put("millis", millis);
         training.put("stepMillis", stepNanos / 1_000_000);
+        training.put("stepMethod", stepMethod);
         om.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("training.json").toFile(), training);
     }
 }

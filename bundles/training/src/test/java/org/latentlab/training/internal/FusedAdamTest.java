@@ -167,6 +167,70 @@ class FusedAdamTest {
     }
 
     @Test
+    void aGradientInPartsIsTheirSum() {
+        // MlpStep's parts: the update with parts P and Q is the op-by-op update with the gradient P + Q (added in float)
+        Thread.currentThread().setContextClassLoader(Engine.class.getClassLoader());
+        TrainingConfig c = config(0.3, 0.05);
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            List<NDArray> a = params(m, 11);
+            List<NDArray> b = params(m, 11);
+            List<NDArray[]> ma = new ArrayList<>();
+            for (NDArray p : a) {
+                ma.add(new NDArray[] {m.zeros(p.getShape()), m.zeros(p.getShape())});
+            }
+            FusedAdam fused = new FusedAdam(b, m);
+            Random r = new Random(3);
+            for (int t = 1; t <= 3; t++) {
+                List<float[]> before = new ArrayList<>();
+                for (int i = 0; i < a.size(); i++) {
+                    FusedAdam.floats(b.get(i)).put(a.get(i).toFloatArray());
+                    before.add(a.get(i).toFloatArray());
+                }
+                NDArray[] pp = new NDArray[a.size()];
+                NDArray[] qq = new NDArray[a.size()];
+                try (NDManager step = m.newSubManager()) {
+                    try (var gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        NDArray loss = null;
+                        for (int i = 0; i < a.size(); i++) {
+                            int n = (int) a.get(i).size();
+                            float[] p = new float[n];
+                            float[] q = new float[n];
+                            float[] sum = new float[n];
+                            for (int j = 0; j < n; j++) {
+                                p[j] = (float) r.nextGaussian();
+                                q[j] = (float) (r.nextGaussian() * 1e-3);
+                                sum[j] = p[j] + q[j];
+                            }
+                            pp[i] = m.create(p, a.get(i).getShape());
+                            qq[i] = m.create(q, a.get(i).getShape());
+                            NDArray term = a.get(i).mul(step.create(sum, a.get(i).getShape())).sum(); // gradient: sum
+                            loss = loss == null ? term : loss.add(term);
+                        }
+                        gc.backward(loss);
+                    }
+                    opByOp(a, ma, c, t, step);
+                }
+                fused.step(c, t, List.of(pp, qq));
+                for (int i = 0; i < a.size(); i++) {
+                    assertArrayEquals(ma.get(i)[0].toFloatArray(), fused.moments(i)[0].toFloatArray(), 0f, "step " + t + ": m " + i);
+                    assertArrayEquals(ma.get(i)[1].toFloatArray(), fused.moments(i)[1].toFloatArray(), 0f, "step " + t + ": v " + i);
+                    float[] wa = a.get(i).toFloatArray();
+                    float[] wb = b.get(i).toFloatArray();
+                    float[] w0 = before.get(i);
+                    for (int j = 0; j < wa.length; j++) { // within a root's rounding, as above
+                        double stepA = (double) w0[j] - wa[j];
+                        float big = Math.max(Math.abs(w0[j]), Math.max(Math.abs(wa[j]), Math.abs(wb[j])));
+                        double tol = 4 * Math.ulp((float) Math.abs(stepA)) + 2 * Math.ulp(big);
+                        assertTrue(Math.abs((double) wa[j] - wb[j]) <= tol, "step " + t + ": parameter " + i + "[" + j + "]: "
+                                + wa[j] + " and " + wb[j]);
+                    }
+                    assertTrue(pp[i].toFloatArray()[0] != 0, "the parts are read, not zeroed");
+                }
+            }
+        }
+    }
+
+    @Test
     void aStepUpdatesTheTensorsInPlaceAndZeroesTheGradient() {
         // one parameter, gradient 2 everywhere, no decay: m = 0.2, v = 0.004, lr_1 = lr * sqrt(0.001) / 0.1,
         // w -= lr_1 * 0.2 / (sqrt(0.004) + 1e-8) = lr * (almost exactly) 1
