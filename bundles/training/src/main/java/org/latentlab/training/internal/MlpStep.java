@@ -57,7 +57,8 @@ final class MlpStep implements AutoCloseable {
     /** Rows of the probe. */
     static final int PROBE_ROWS = 2 * MIN_ROWS + 3;
 
-    private static volatile String unavailable = "not tried";
+    /** Why the last {@link #create} on this thread gave none (per thread: trainings may run side by side). */
+    private static final ThreadLocal<String> UNAVAILABLE = ThreadLocal.withInitial(() -> "not tried");
 
     private final PtSymbolBlock module;
     private final ExecutorService pool;
@@ -80,9 +81,9 @@ final class MlpStep implements AutoCloseable {
         });
     }
 
-    /** Why the last {@link #create} gave none (for training.json and tests). */
+    /** Why the last {@link #create} on this thread gave none (for training.json and tests). */
     static String unavailable() {
-        return unavailable;
+        return UNAVAILABLE.get();
     }
 
     /** What a step runs as, for training.json. */
@@ -104,7 +105,7 @@ final class MlpStep implements AutoCloseable {
         }
         Optional<List<MlpStepCode.Dense>> dense = MlpStepCode.dense(encoder, decoder);
         if (dense.isEmpty()) {
-            unavailable = "the network is not a multilayer perceptron (conv or other layers): autograd";
+            UNAVAILABLE.set("the network is not a multilayer perceptron (conv or other layers): autograd");
             return Optional.empty();
         }
         MlpStep step = null;
@@ -114,15 +115,15 @@ final class MlpStep implements AutoCloseable {
             step = new MlpStep(module, workers());
             String refused = step.probe(inputShape, params, forward, manager);
             if (refused != null) {
-                unavailable = refused;
+                UNAVAILABLE.set(refused);
                 step.close();
                 return Optional.empty();
             }
-            unavailable = null;
+            UNAVAILABLE.set(null);
             return Optional.of(step);
         } catch (IOException | RuntimeException | LinkageError e) { // libtorch without oneDNN, a compile error: autograd
-            unavailable = "the step written out could not be made (" + e.getClass().getSimpleName() + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "): autograd";
+            UNAVAILABLE.set("the step written out could not be made (" + e.getClass().getSimpleName() + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "): autograd");
             if (step != null) {
                 step.close();
             }
@@ -137,13 +138,13 @@ final class MlpStep implements AutoCloseable {
             return true;
         }
         if (setting.equals("off") || setting.equals("false")) {
-            unavailable = PROPERTY + "=" + setting + ": autograd";
+            UNAVAILABLE.set(PROPERTY + "=" + setting + ": autograd");
             return false;
         }
         String vendor = cpuVendor();
         if (vendor.isEmpty() || vendor.equals("GenuineIntel")) {
-            unavailable = (vendor.isEmpty() ? "the CPU's vendor is unknown" : "an Intel CPU (MKL's own kernels are fast there)")
-                    + ": autograd";
+            UNAVAILABLE.set((vendor.isEmpty() ? "the CPU's vendor is unknown" : "an Intel CPU (MKL's own kernels are fast there)")
+                    + ": autograd");
             return false;
         }
         return true;
@@ -294,9 +295,7 @@ final class MlpStep implements AutoCloseable {
                 int part = k;
                 f.add(pool.submit(() -> call(xs[part], ts[part], p, scale, into[part])));
             }
-            for (int k = 0; k < n; k++) {
-                out[k] = await(f.get(k));
-            }
+            awaitAll(f, out);
         }
         double loss = 0;
         List<NDArray[]> parts = new ArrayList<>();
@@ -309,20 +308,37 @@ final class MlpStep implements AutoCloseable {
         return new Gradients(loss, parts);
     }
 
-    private static PtNDArray[] await(Future<PtNDArray[]> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
+    /**
+     * Every part's result, waiting for all of them even when interrupted or when one fails: no part may still be in
+     * libtorch, using this step's arrays, when the caller frees them.
+     */
+    private static void awaitAll(List<Future<PtNDArray[]>> f, PtNDArray[][] out) {
+        boolean interrupted = false;
+        Throwable failure = null;
+        for (int k = 0; k < f.size(); k++) {
+            try {
+                out[k] = f.get(k).get();
+            } catch (InterruptedException e) {
+                interrupted = true;
+                k--; // wait for this part again
+            } catch (ExecutionException e) {
+                failure = failure != null ? failure : e.getCause();
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new LatentLabException("training was interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new LatentLabException("a training step failed: " + e.getCause(), e.getCause());
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new LatentLabException("a training step failed: " + failure, failure);
+        }
+        if (interrupted) {
+            throw new LatentLabException("training was interrupted");
         }
     }
 
@@ -342,17 +358,25 @@ final class MlpStep implements AutoCloseable {
         }
     }
 
-    /** Stops the threads (before the module, which a part still in libtorch may be using, is freed with its manager). */
+    /** Stops the threads, waiting for them (a part still in libtorch may be using the module), then frees the module. */
     @Override
     public void close() {
+        boolean interrupted = false;
         if (pool != null) {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            pool.shutdown();
+            while (true) {
+                try {
+                    if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         module.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
