@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,6 +112,47 @@ class TrainingTest {
         String modelJson = Files.readString(a.modelFolder().resolve("model.json"));
         assertTrue(modelJson.contains("\"latentDim\" : 3"), modelJson);
         assertTrue(Files.readString(a.modelFolder().resolve("training.json")).contains("epochLosses"));
+    }
+
+    @Test
+    void theStepWrittenOutTrainsAsAutogradDoes() throws Exception {
+        // MlpStep, asked for on any CPU, against autograd: 90 examples in batches of 32 (two parts of 16 rows, and a short
+        // last batch of 26 rows in one part), input noise and masking (the input is not the target)
+        String saved = System.getProperty("latentlab.float32.onednn");
+        try {
+            TrainingConfig c = new TrainingConfig("mlp", 3, new int[] {24}, "tanh", "kaiming-uniform", 1e-5, 0.05, 0.1, 90, 6,
+                    32, 1e-2, 4);
+            DjlAutoencoderTraining t = new DjlAutoencoderTraining();
+            System.setProperty("latentlab.float32.onednn", "on");
+            TrainingResult on = t.train(data(), c, "on", dir.resolve("written-out"), p -> {});
+            System.setProperty("latentlab.float32.onednn", "off");
+            TrainingResult off = t.train(data(), c, "off", dir.resolve("autograd"), p -> {});
+            ObjectMapper json = new ObjectMapper();
+            String onMethod = json.readTree(on.modelFolder().resolve("training.json").toFile()).get("stepMethod").asText();
+            String offMethod = json.readTree(off.modelFolder().resolve("training.json").toFile()).get("stepMethod").asText();
+            assertTrue(onMethod.startsWith("MLP step written out on oneDNN"), onMethod);
+            assertTrue(offMethod.startsWith("libtorch autograd") && offMethod.contains("off"), offMethod);
+            assertEquals(6, on.epochLosses().size());
+            for (int e = 0; e < 6; e++) {
+                double a = on.epochLosses().get(e);
+                double b = off.epochLosses().get(e);
+                assertEquals(b, a, 1e-4 * b, "epoch " + (e + 1) + ": the same training up to rounding");
+            }
+            assertTrue(on.epochLosses().get(5) < 0.8 * on.epochLosses().get(0), "it trains: " + on.epochLosses());
+            System.setProperty("latentlab.float32.onednn", "on");
+            TrainingResult again = t.train(data(), c, "again", dir.resolve("written-out-again"), p -> {});
+            assertEquals(on.epochLosses(), again.epochLosses(), "reproducible");
+            for (String f : new String[] {"encoder.1.weight.npy", "decoder.2.weight.npy"}) {
+                assertArrayEquals(Files.readAllBytes(on.modelFolder().resolve(f)), Files.readAllBytes(again.modelFolder().resolve(f)),
+                        "reproducible: " + f);
+            }
+        } finally {
+            if (saved == null) {
+                System.clearProperty("latentlab.float32.onednn");
+            } else {
+                System.setProperty("latentlab.float32.onednn", saved);
+            }
+        }
     }
 
     @Test

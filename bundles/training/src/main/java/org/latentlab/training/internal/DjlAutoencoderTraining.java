@@ -28,9 +28,10 @@ import org.latentlab.layerstack.Layer;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Trains with libtorch autograd through DJL: mean squared reconstruction error, Adam (β = 0.9,
- * 0.999, ε = 1e-8) with L2 weight decay, written out ({@link FusedAdam}) so every step is explicit and
- * reproducible. Initialisation, shuffling and augmentation draw from one seeded generator.
+ * Trains on libtorch through DJL: mean squared reconstruction error, its gradient by autograd or, for a multilayer
+ * perceptron where libtorch's MKL is slow, by the step written out on oneDNN ({@link MlpStep}), Adam (β = 0.9, 0.999,
+ * ε = 1e-8) with L2 weight decay, written out ({@link FusedAdam}) so every step is explicit and reproducible.
+ * Initialisation, shuffling and augmentation draw from one seeded generator.
  */
 @Component
 public class DjlAutoencoderTraining implements AutoencoderTraining {

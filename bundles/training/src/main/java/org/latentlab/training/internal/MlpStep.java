@@ -22,9 +22,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.layerstack.Layer;
@@ -54,8 +57,6 @@ final class MlpStep implements AutoCloseable {
     static final String WORKERS = "latentlab.libtorch.rowWorkers";
     /** Rows per part at least: a smaller batch goes to fewer parts. */
     static final int MIN_ROWS = 16;
-    /** Rows of the probe. */
-    static final int PROBE_ROWS = 2 * MIN_ROWS + 3;
 
     /** Why the last {@link #create} on this thread gave none (per thread: trainings may run side by side). */
     private static final ThreadLocal<String> UNAVAILABLE = ThreadLocal.withInitial(() -> "not tried");
@@ -67,18 +68,48 @@ final class MlpStep implements AutoCloseable {
     private MlpStep(PtSymbolBlock module, int workers) {
         this.module = module;
         this.workers = workers;
+        if (workers < 2) {
+            this.pool = null;
+            return;
+        }
+        // libtorch keeps the intra-op thread count per thread, but at::set_num_threads also stores it as the count a
+        // thread takes when it first uses libtorch: each worker first takes the current count (getNumThreads), then
+        // sets its own to one; the count is then set back on this thread, so threads that start later keep it
+        int saved = JniUtils.getNumThreads();
         AtomicInteger n = new AtomicInteger();
         ClassLoader engineLoader = Engine.class.getClassLoader();
-        this.pool = workers < 2 ? null : Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(() -> {
-                Thread.currentThread().setContextClassLoader(engineLoader);
-                JniUtils.setNumThreads(1); // per thread: this thread's OpenMP team and MKL's
-                JniUtils.setGradMode(false); // the step is written out: nothing to record
-                r.run();
-            }, "latentlab-training-rows-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        CountDownLatch ready = new CountDownLatch(workers);
+        ThreadPoolExecutor p = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(() -> {
+                        Thread.currentThread().setContextClassLoader(engineLoader);
+                        try {
+                            JniUtils.getNumThreads();
+                            JniUtils.setNumThreads(1); // this thread's OpenMP team and MKL's
+                            JniUtils.setGradMode(false); // the step is written out: nothing to record
+                        } finally {
+                            ready.countDown();
+                        }
+                        r.run();
+                    }, "latentlab-training-rows-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.pool = p;
+        p.prestartAllCoreThreads();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                ready.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        JniUtils.setNumThreads(saved);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Why the last {@link #create} on this thread gave none (for training.json and tests). */
@@ -93,7 +124,7 @@ final class MlpStep implements AutoCloseable {
 
     /**
      * The step for the network {@code encoder} + {@code decoder} (whose parameters, in order, are {@code params}), or
-     * empty ({@link #unavailable()} says why). Before it is used, a probe on {@value #PROBE_ROWS} rows of random inputs
+     * empty ({@link #unavailable()} says why). Before it is used, a probe on random rows, in as many parts as training's batches
      * compares its loss and gradients with autograd's on {@code forward} (the training's own forward pass), within
      * 1e-4 of their largest value, and requires the same numbers from a second call; the probe leaves the parameters'
      * gradients zero. Runs on the engine's thread context.
@@ -105,10 +136,11 @@ final class MlpStep implements AutoCloseable {
         }
         Optional<List<MlpStepCode.Dense>> dense = MlpStepCode.dense(encoder, decoder);
         if (dense.isEmpty()) {
-            UNAVAILABLE.set("the network is not a multilayer perceptron (conv or other layers): autograd");
+            UNAVAILABLE.set("the network is not a multilayer perceptron (conv or other layers)");
             return Optional.empty();
         }
         MlpStep step = null;
+        boolean made = false;
         try {
             PtSymbolBlock module = JniUtils.loadModule((PtNDManager) manager,
                     new ByteArrayInputStream(MlpStepCode.archive(MlpStepCode.code(dense.get()))), true, false);
@@ -116,18 +148,19 @@ final class MlpStep implements AutoCloseable {
             String refused = step.probe(inputShape, params, forward, manager);
             if (refused != null) {
                 UNAVAILABLE.set(refused);
-                step.close();
                 return Optional.empty();
             }
             UNAVAILABLE.set(null);
+            made = true;
             return Optional.of(step);
         } catch (IOException | RuntimeException | LinkageError e) { // libtorch without oneDNN, a compile error: autograd
             UNAVAILABLE.set("the step written out could not be made (" + e.getClass().getSimpleName() + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "): autograd");
-            if (step != null) {
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
+            return Optional.empty();
+        } finally {
+            if (step != null && !made) { // refused, failed, or an Error on the way: its threads end here
                 step.close();
             }
-            return Optional.empty();
         }
     }
 
@@ -138,13 +171,12 @@ final class MlpStep implements AutoCloseable {
             return true;
         }
         if (setting.equals("off") || setting.equals("false")) {
-            UNAVAILABLE.set(PROPERTY + "=" + setting + ": autograd");
+            UNAVAILABLE.set(PROPERTY + "=" + setting);
             return false;
         }
         String vendor = cpuVendor();
         if (vendor.isEmpty() || vendor.equals("GenuineIntel")) {
-            UNAVAILABLE.set((vendor.isEmpty() ? "the CPU's vendor is unknown" : "an Intel CPU (MKL's own kernels are fast there)")
-                    + ": autograd");
+            UNAVAILABLE.set((vendor.isEmpty() ? "the CPU's vendor is unknown" : "an Intel CPU (MKL's own kernels are fast there)"));
             return false;
         }
         return true;
@@ -176,13 +208,14 @@ final class MlpStep implements AutoCloseable {
     private String probe(int[] inputShape, List<NDArray> params, java.util.function.UnaryOperator<NDArray> forward,
             NDManager manager) {
         int width = (int) Architectures.size(inputShape);
+        int rows = MIN_ROWS * workers + 3; // every part a training's batch may be split into
         long[] shape = new long[inputShape.length + 1];
-        shape[0] = PROBE_ROWS;
+        shape[0] = rows;
         for (int i = 0; i < inputShape.length; i++) {
             shape[i + 1] = inputShape[i];
         }
         SplittableRandom r = new SplittableRandom(20261206);
-        float[] in = new float[PROBE_ROWS * width];
+        float[] in = new float[rows * width];
         float[] target = new float[in.length];
         for (int i = 0; i < in.length; i++) {
             target[i] = (float) r.nextDouble();
@@ -207,10 +240,10 @@ final class MlpStep implements AutoCloseable {
             Gradients a = run(x, t, params, scope);
             Gradients b = run(x, t, params, scope);
             if (a.loss() != b.loss()) {
-                return "the step written out gave two losses for the same rows (" + a.loss() + ", " + b.loss() + "): autograd";
+                return "the step written out gave two losses for the same rows (" + a.loss() + ", " + b.loss() + ")";
             }
             if (Math.abs(a.loss() - loss) > 1e-4 * Math.abs(loss)) {
-                return "the step written out gave loss " + a.loss() + " where autograd gives " + loss + ": autograd";
+                return "the step written out gave loss " + a.loss() + " where autograd gives " + loss;
             }
             for (int i = 0; i < params.size(); i++) {
                 float[] e = expected.get(i);
@@ -220,14 +253,14 @@ final class MlpStep implements AutoCloseable {
                 double off = 0;
                 for (int j = 0; j < e.length; j++) {
                     if (Float.compare(ga[j], gb[j]) != 0) {
-                        return "the step written out gave two gradients for the same rows (parameter " + i + "): autograd";
+                        return "the step written out gave two gradients for the same rows (parameter " + i + ")";
                     }
                     largest = Math.max(largest, Math.abs(e[j]));
                     off = Math.max(off, Math.abs((double) ga[j] - e[j]));
                 }
                 if (!(off <= 1e-4 * largest + 1e-12)) {
                     return String.format(Locale.ROOT, "the step written out gave gradients %.2g off autograd's (largest %.2g,"
-                            + " parameter %d): autograd", off, largest, i);
+                            + " parameter %d)", off, largest, i);
                 }
             }
         }
@@ -291,9 +324,18 @@ final class MlpStep implements AutoCloseable {
             }
         } else {
             List<Future<PtNDArray[]>> f = new ArrayList<>();
-            for (int k = 0; k < n; k++) {
-                int part = k;
-                f.add(pool.submit(() -> call(xs[part], ts[part], p, scale, into[part])));
+            try {
+                for (int k = 0; k < n; k++) {
+                    int part = k;
+                    f.add(pool.submit(() -> call(xs[part], ts[part], p, scale, into[part])));
+                }
+            } catch (RuntimeException e) { // the parts already running must end before their arrays are freed
+                try {
+                    awaitAll(f, new PtNDArray[n][]);
+                } catch (RuntimeException | Error other) {
+                    e.addSuppressed(other);
+                }
+                throw e;
             }
             awaitAll(f, out);
         }
@@ -366,7 +408,7 @@ final class MlpStep implements AutoCloseable {
             pool.shutdown();
             while (true) {
                 try {
-                    if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
                         break;
                     }
                 } catch (InterruptedException e) {

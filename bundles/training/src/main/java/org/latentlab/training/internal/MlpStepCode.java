@@ -1,17 +1,17 @@
 package org.latentlab.training.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
+import org.latentlab.io.StoredZip;
 import org.latentlab.layerstack.Layer;
 
 /**
@@ -156,13 +156,13 @@ final class MlpStepCode {
      * entries stored uncompressed as libtorch writes them.
      */
     static byte[] archive(String code) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Map<String, byte[]> entries = new LinkedHashMap<>();
         try (InputStream frame = MlpStepCode.class.getResourceAsStream("mlp-step.pt")) {
             if (frame == null) {
                 throw new IOException("mlp-step.pt is missing from the training bundle");
             }
             boolean replaced = false;
-            try (ZipInputStream in = new ZipInputStream(frame); ZipOutputStream out = new ZipOutputStream(bytes)) {
+            try (ZipInputStream in = new ZipInputStream(frame)) {
                 for (ZipEntry e; (e = in.getNextEntry()) != null;) {
                     if (e.getName().endsWith(".debug_pkl")) { // source ranges of the frame's code
                         continue;
@@ -172,22 +172,13 @@ final class MlpStepCode {
                         data = code.getBytes(StandardCharsets.UTF_8);
                         replaced = true;
                     }
-                    ZipEntry o = new ZipEntry(e.getName());
-                    o.setMethod(ZipEntry.STORED);
-                    o.setSize(data.length);
-                    o.setCompressedSize(data.length);
-                    CRC32 crc = new CRC32();
-                    crc.update(data);
-                    o.setCrc(crc.getValue());
-                    out.putNextEntry(o);
-                    out.write(data);
-                    out.closeEntry();
+                    entries.put(e.getName(), data);
                 }
             }
             if (!replaced) {
                 throw new IOException("mlp-step.pt has no code/__torch__.py");
             }
         }
-        return bytes.toByteArray();
+        return StoredZip.of(entries);
     }
 }

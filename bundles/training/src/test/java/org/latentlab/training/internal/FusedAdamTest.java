@@ -82,6 +82,32 @@ class FusedAdamTest {
         return out;
     }
 
+    static List<NDArray[]> zeroMoments(List<NDArray> params, NDManager m) {
+        List<NDArray[]> out = new ArrayList<>();
+        for (NDArray p : params) {
+            out.add(new NDArray[] {m.zeros(p.getShape()), m.zeros(p.getShape())});
+        }
+        return out;
+    }
+
+    /**
+     * Weights wa and wb stepped from w0 agree within a square root's rounding: the step is m / (sqrt(v) + eps) * lr, a
+     * root one ulp off moves it by about one ulp and the new weight is rounded once more, so within a few ulps of each.
+     * Returns the largest difference as a share of its tolerance.
+     */
+    static double assertWithinRootRounding(float[] w0, float[] wa, float[] wb, String at) {
+        double worst = 0;
+        for (int j = 0; j < wa.length; j++) {
+            double stepA = (double) w0[j] - wa[j];
+            float big = Math.max(Math.abs(w0[j]), Math.max(Math.abs(wa[j]), Math.abs(wb[j])));
+            double tol = 4 * Math.ulp((float) Math.abs(stepA)) + 2 * Math.ulp(big);
+            double diff = Math.abs((double) wa[j] - wb[j]);
+            assertTrue(diff <= tol, at + "[" + j + "]: " + wa[j] + " and " + wb[j]);
+            worst = Math.max(worst, diff / tol);
+        }
+        return worst;
+    }
+
     static void backward(List<NDArray> p, NDManager scope, int step) {
         try (var gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             NDArray x = scope.randomNormal(new Shape(5, 300)).mul(step % 2 == 0 ? 1 : 1e-3);
@@ -99,10 +125,7 @@ class FusedAdamTest {
                 try (NDManager m = NDManager.newBaseManager("PyTorch")) {
                     List<NDArray> a = params(m, 7);
                     List<NDArray> b = params(m, 7);
-                    List<NDArray[]> ma = new ArrayList<>();
-                    for (NDArray p : a) {
-                        ma.add(new NDArray[] {m.zeros(p.getShape()), m.zeros(p.getShape())});
-                    }
+                    List<NDArray[]> ma = zeroMoments(a, m);
                     FusedAdam fused = new FusedAdam(b, m);
                     double worst = 0;
                     for (int t = 1; t <= 6; t++) {
@@ -140,17 +163,7 @@ class FusedAdamTest {
                                     at + ": gradient " + i + " after the step");
                             float[] wa = a.get(i).toFloatArray();
                             float[] wb = b.get(i).toFloatArray();
-                            float[] w0 = before.get(i);
-                            for (int j = 0; j < wa.length; j++) {
-                                // the step is m / (sqrt(v) + eps) * lr: a root one ulp off moves it by about one ulp
-                                // and the new weight is rounded once more: within a few ulps of each
-                                double stepA = (double) w0[j] - wa[j];
-                                float big = Math.max(Math.abs(w0[j]), Math.max(Math.abs(wa[j]), Math.abs(wb[j])));
-                                double tol = 4 * Math.ulp((float) Math.abs(stepA)) + 2 * Math.ulp(big);
-                                double diff = Math.abs((double) wa[j] - wb[j]);
-                                assertTrue(diff <= tol, at + ": parameter " + i + "[" + j + "]: " + wa[j] + " and " + wb[j]);
-                                worst = Math.max(worst, diff / tol);
-                            }
+                            worst = Math.max(worst, assertWithinRootRounding(before.get(i), wa, wb, at + ": parameter " + i));
                         }
                     }
                     System.out.println("decay " + decay + ", lr " + lr + ": largest difference / tolerance " + worst);
@@ -174,10 +187,7 @@ class FusedAdamTest {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             List<NDArray> a = params(m, 11);
             List<NDArray> b = params(m, 11);
-            List<NDArray[]> ma = new ArrayList<>();
-            for (NDArray p : a) {
-                ma.add(new NDArray[] {m.zeros(p.getShape()), m.zeros(p.getShape())});
-            }
+            List<NDArray[]> ma = zeroMoments(a, m);
             FusedAdam fused = new FusedAdam(b, m);
             Random r = new Random(3);
             for (int t = 1; t <= 3; t++) {
@@ -216,14 +226,7 @@ class FusedAdamTest {
                     assertArrayEquals(ma.get(i)[1].toFloatArray(), fused.moments(i)[1].toFloatArray(), 0f, "step " + t + ": v " + i);
                     float[] wa = a.get(i).toFloatArray();
                     float[] wb = b.get(i).toFloatArray();
-                    float[] w0 = before.get(i);
-                    for (int j = 0; j < wa.length; j++) { // within a root's rounding, as above
-                        double stepA = (double) w0[j] - wa[j];
-                        float big = Math.max(Math.abs(w0[j]), Math.max(Math.abs(wa[j]), Math.abs(wb[j])));
-                        double tol = 4 * Math.ulp((float) Math.abs(stepA)) + 2 * Math.ulp(big);
-                        assertTrue(Math.abs((double) wa[j] - wb[j]) <= tol, "step " + t + ": parameter " + i + "[" + j + "]: "
-                                + wa[j] + " and " + wb[j]);
-                    }
+                    assertWithinRootRounding(before.get(i), wa, wb, "step " + t + ": parameter " + i);
                     assertTrue(pp[i].toFloatArray()[0] != 0, "the parts are read, not zeroed");
                 }
             }

@@ -68,10 +68,12 @@ class MlpStepTest {
     private record Net(List<Layer> enc, List<Layer> dec, List<NDArray> params, UnaryOperator<NDArray> forward) {
 
         static Net of(TrainingConfig c, NDManager m) {
-            List<Layer> el = Architectures.encoder(c, SHAPE);
-            List<Layer> dl = Architectures.decoder(c, SHAPE);
-            TrainableStack enc = TrainableStack.initialise(el, c.init(), 3, m);
-            TrainableStack dec = TrainableStack.initialise(dl, c.init(), 4, m);
+            return of(Architectures.encoder(c, SHAPE), Architectures.decoder(c, SHAPE), c.init(), m);
+        }
+
+        static Net of(List<Layer> el, List<Layer> dl, String init, NDManager m) {
+            TrainableStack enc = TrainableStack.initialise(el, init, 3, m);
+            TrainableStack dec = TrainableStack.initialise(dl, init, 4, m);
             List<NDArray> params = new ArrayList<>(enc.parameters());
             params.addAll(dec.parameters());
             for (NDArray p : params) {
@@ -98,11 +100,15 @@ class MlpStepTest {
 
     @Test
     void lossAndGradientsAreAutogradsForEveryActivation() {
-        for (String activation : List.of("relu", "tanh", "sigmoid", "gelu", "leaky-relu")) {
+        for (String activation : List.of("relu", "tanh", "sigmoid", "gelu", "leaky-relu", "leaky-relu 0.2")) {
             for (int workers : new int[] {1, 2}) {
                 System.setProperty(MlpStep.WORKERS, Integer.toString(workers));
                 try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-                    Net net = Net.of(config(activation), m);
+                    Net net = activation.equals("leaky-relu 0.2") // a slope other than the default 0.01
+                            ? Net.of(List.of(Layer.flatten(), Layer.linear(36, 10), new Layer("leaky-relu", 0, 0, 0, 0, 0, 0, null, 0.2),
+                                    Layer.linear(10, 4)), List.of(Layer.linear(4, 36), Layer.activation("sigmoid"),
+                                    Layer.reshape(SHAPE)), "kaiming-uniform", m)
+                            : Net.of(config(activation), m);
                     try (MlpStep step = net.step(m); NDManager scope = m.newSubManager()) {
                         NDArray target = rows(m, 37, 1, 0);
                         NDArray input = target.add(rows(m, 37, 2, 0.2)).sub(0.5f); // a corrupted input
@@ -172,13 +178,35 @@ class MlpStepTest {
     }
 
     @Test
+    void threadsStartedAfterTheStepKeepTheCallersIntraOpThreadCount() throws Exception {
+        System.setProperty(MlpStep.WORKERS, "2");
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Net net = Net.of(config("relu"), m);
+            try (MlpStep step = net.step(m)) {
+                assertEquals(before, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "the caller's count");
+                int[] fresh = new int[1];
+                Thread t = new Thread(() -> fresh[0] = ai.djl.pytorch.jni.JniUtils.getNumThreads()); // first use of libtorch
+                t.setContextClassLoader(Engine.class.getClassLoader());
+                t.start();
+                t.join();
+                assertEquals(before, fresh[0], "a thread that starts libtorch after the step's workers: the caller's count");
+            }
+        }
+    }
+
+    @Test
     void theProbeRefusesAStepThatDisagreesWithTheForwardPass() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Net net = Net.of(config("tanh"), m);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) { // gradients not zero before
+                gc.backward(net.forward().apply(rows(m, 4, 9, 0)).sum());
+            }
+            assertTrue(net.params().get(0).getGradient().abs().sum().getFloat() > 0);
             UnaryOperator<NDArray> off = x -> net.forward().apply(x).mul(1.001f); // not the network the step computes
             Optional<MlpStep> s = MlpStep.create(net.enc(), net.dec(), SHAPE, net.params(), off, m);
             assertFalse(s.isPresent(), "refused");
-            assertTrue(MlpStep.unavailable().contains("autograd"), MlpStep.unavailable());
+            assertTrue(MlpStep.unavailable().startsWith("the step written out gave"), MlpStep.unavailable());
             for (NDArray p : net.params()) {
                 for (float v : p.getGradient().toFloatArray()) {
                     assertEquals(0f, v, "the probe leaves the gradients zero");

@@ -15,9 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
+import org.latentlab.io.StoredZip;
 
 /**
  * A TorchScript archive with its float32 tensors stored as bfloat16: the same module, code and structure, loaded by
@@ -270,23 +269,6 @@ final class Bfloat16Archive {
 
     /** Stored (uncompressed) entries, as torch.jit.save writes them. */
     static byte[] zip(Map<String, byte[]> entries) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            List<String> names = new ArrayList<>(entries.keySet());
-            for (String name : names) {
-                byte[] data = entries.get(name);
-                ZipEntry e = new ZipEntry(name);
-                e.setMethod(ZipEntry.STORED);
-                e.setSize(data.length);
-                e.setCompressedSize(data.length);
-                CRC32 crc = new CRC32();
-                crc.update(data);
-                e.setCrc(crc.getValue());
-                zip.putNextEntry(e);
-                zip.write(data);
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
+        return StoredZip.of(entries);
     }
 }

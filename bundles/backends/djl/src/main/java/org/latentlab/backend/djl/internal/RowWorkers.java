@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.latentlab.api.LatentLabException;
 
@@ -37,29 +40,67 @@ final class RowWorkers implements AutoCloseable {
     private final ExecutorService pool;
 
     RowWorkers(int workers) {
+        this(workers, JniUtils.getNumThreads());
+    }
+
+    /**
+     * libtorch keeps the intra-op thread count per thread, but at::set_num_threads also stores it as the count a thread
+     * takes when it first uses libtorch: each worker first takes the current count, then sets its own to one, and the
+     * caller's count ({@code saved}) is then set back, so that threads which start libtorch later (the next job's) keep
+     * it rather than one.
+     */
+    private RowWorkers(int workers, int saved) {
         this(workers, "libtorch", () -> {
+            JniUtils.getNumThreads();
             JniUtils.setNumThreads(1);
             JniUtils.setGradMode(false);
         });
+        if (pool != null) {
+            JniUtils.setNumThreads(saved);
+        }
     }
 
     /**
      * {@code workers} threads named after {@code engine}, each running {@code init} on itself first (with DJL's class
-     * loader as its context loader); no threads when fewer than 2.
+     * loader as its context loader), all started and initialised when this returns; no threads when fewer than 2.
      */
     RowWorkers(int workers, String engine, Runnable init) {
         this.workers = workers;
+        if (workers < 2) {
+            this.pool = null;
+            return;
+        }
         AtomicInteger n = new AtomicInteger();
         ClassLoader engineLoader = Engine.class.getClassLoader();
-        this.pool = workers < 2 ? null : Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(() -> {
-                Thread.currentThread().setContextClassLoader(engineLoader);
-                init.run();
-                r.run();
-            }, "latentlab-" + engine + "-rows-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        CountDownLatch ready = new CountDownLatch(workers);
+        ThreadPoolExecutor p = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(() -> {
+                        Thread.currentThread().setContextClassLoader(engineLoader);
+                        try {
+                            init.run();
+                        } finally {
+                            ready.countDown();
+                        }
+                        r.run();
+                    }, "latentlab-" + engine + "-rows-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.pool = p;
+        p.prestartAllCoreThreads();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                ready.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Workers for a model: {@value #PROPERTY}, else libtorch's intra-op thread count on the calling thread. */

@@ -51,6 +51,25 @@ class RowWorkersTest {
     }
 
     @Test
+    void workersRunOneIntraOpThreadEachAndThreadsStartedLaterKeepTheCallersCount() throws Exception {
+        ClassLoader engineLoader = ai.djl.engine.Engine.class.getClassLoader();
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        try (RowWorkers w = new RowWorkers(2)) {
+            ConcurrentLinkedQueue<Integer> inWorkers = new ConcurrentLinkedQueue<>();
+            w.forEach(200, (from, to) -> inWorkers.add(ai.djl.pytorch.jni.JniUtils.getNumThreads()));
+            assertEquals(2, inWorkers.size());
+            inWorkers.forEach(c -> assertEquals(1, c, "a worker's own count"));
+            assertEquals(before, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "the caller's count");
+            int[] fresh = new int[1];
+            Thread t = new Thread(() -> fresh[0] = ai.djl.pytorch.jni.JniUtils.getNumThreads()); // first use of libtorch
+            t.setContextClassLoader(engineLoader);
+            t.start();
+            t.join();
+            assertEquals(before, fresh[0], "a thread that starts libtorch after the workers takes the caller's count, not one");
+        }
+    }
+
+    @Test
     void aPartsFailureReachesTheCallerAsItIs() {
         try (RowWorkers w = new RowWorkers(2)) {
             LatentLabException boom = new LatentLabException("decoder returned shape [1]");
