@@ -21,16 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.latentlab.api.LatentLabException;
 import org.latentlab.layerstack.Layer;
+import org.latentlab.rowworkers.RowWorkers;
 
 /**
  * A training step of a multilayer perceptron on oneDNN, its batch split between threads: each part of the rows runs
@@ -54,7 +46,7 @@ final class MlpStep implements AutoCloseable {
     /** auto (default: CPUs other than Intel's), on, off; shared with the backend's float32 oneDNN layers. */
     static final String PROPERTY = "latentlab.float32.onednn";
     /** Threads a batch is split between (default: libtorch's intra-op threads; 1 runs the step on the caller). */
-    static final String WORKERS = "latentlab.libtorch.rowWorkers";
+    static final String WORKERS = RowWorkers.PROPERTY;
     /** Rows per part at least: a smaller batch goes to fewer parts. */
     static final int MIN_ROWS = 16;
 
@@ -62,54 +54,11 @@ final class MlpStep implements AutoCloseable {
     private static final ThreadLocal<String> UNAVAILABLE = ThreadLocal.withInitial(() -> "not tried");
 
     private final PtSymbolBlock module;
-    private final ExecutorService pool;
-    private final int workers;
+    private final RowWorkers workers;
 
     private MlpStep(PtSymbolBlock module, int workers) {
         this.module = module;
-        this.workers = workers;
-        if (workers < 2) {
-            this.pool = null;
-            return;
-        }
-        // libtorch keeps the intra-op thread count per thread, but at::set_num_threads also stores it as the count a
-        // thread takes when it first uses libtorch: each worker first takes the current count (getNumThreads), then
-        // sets its own to one; the count is then set back on this thread, so threads that start later keep it
-        int saved = JniUtils.getNumThreads();
-        AtomicInteger n = new AtomicInteger();
-        ClassLoader engineLoader = Engine.class.getClassLoader();
-        CountDownLatch ready = new CountDownLatch(workers);
-        ThreadPoolExecutor p = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(() -> {
-                        Thread.currentThread().setContextClassLoader(engineLoader);
-                        try {
-                            JniUtils.getNumThreads();
-                            JniUtils.setNumThreads(1); // this thread's OpenMP team and MKL's
-                            JniUtils.setGradMode(false); // the step is written out: nothing to record
-                        } finally {
-                            ready.countDown();
-                        }
-                        r.run();
-                    }, "latentlab-training-rows-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.pool = p;
-        p.prestartAllCoreThreads();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                ready.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        JniUtils.setNumThreads(saved);
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        this.workers = RowWorkers.libtorch(workers); // one intra-op thread each, grad mode off: the step is written out
     }
 
     /** Why the last {@link #create} on this thread gave none (for training.json and tests). */
@@ -119,7 +68,8 @@ final class MlpStep implements AutoCloseable {
 
     /** What a step runs as, for training.json. */
     String describe() {
-        return "MLP step written out on oneDNN, batch split between " + workers + " thread" + (workers == 1 ? "" : "s");
+        int n = workers.workers();
+        return "MLP step written out on oneDNN, batch split between " + n + " thread" + (n == 1 ? "" : "s");
     }
 
     /**
@@ -144,7 +94,7 @@ final class MlpStep implements AutoCloseable {
         try {
             PtSymbolBlock module = JniUtils.loadModule((PtNDManager) manager,
                     new ByteArrayInputStream(MlpStepCode.archive(MlpStepCode.code(dense.get()))), true, false);
-            step = new MlpStep(module, workers());
+            step = new MlpStep(module, RowWorkers.configured());
             String refused = step.probe(inputShape, params, forward, manager);
             if (refused != null) {
                 UNAVAILABLE.set(refused);
@@ -198,17 +148,11 @@ final class MlpStep implements AutoCloseable {
         }
     }
 
-    private static int workers() {
-        Integer set = Integer.getInteger(WORKERS);
-        int w = set != null ? set : JniUtils.getNumThreads();
-        return Math.max(1, Math.min(w, Runtime.getRuntime().availableProcessors()));
-    }
-
     /** Null when the step gives autograd's numbers on a few random rows, twice the same; else why not. */
     private String probe(int[] inputShape, List<NDArray> params, java.util.function.UnaryOperator<NDArray> forward,
             NDManager manager) {
         int width = (int) Architectures.size(inputShape);
-        int rows = MIN_ROWS * workers + 3; // every part a training's batch may be split into
+        int rows = MIN_ROWS * workers.workers() + 3; // every part a training's batch may be split into
         long[] shape = new long[inputShape.length + 1];
         shape[0] = rows;
         for (int i = 0; i < inputShape.length; i++) {
@@ -285,7 +229,7 @@ final class MlpStep implements AutoCloseable {
 
     /** Parts a batch of {@code rows} is split into. */
     int parts(long rows) {
-        return pool == null ? 1 : (int) Math.max(1, Math.min(workers, rows / MIN_ROWS));
+        return workers.parts(rows, MIN_ROWS);
     }
 
     /**
@@ -300,45 +244,15 @@ final class MlpStep implements AutoCloseable {
         for (int i = 0; i < p.length; i++) {
             p[i] = (PtNDArray) params.get(i);
         }
-        int n = parts(rows);
-        NDArray[] xs = new NDArray[n];
-        NDArray[] ts = new NDArray[n];
-        NDManager[] into = new NDManager[n];
-        for (int k = 0; k < n; k++) {
-            long from = rows * k / n;
-            long to = rows * (k + 1) / n;
-            into[k] = scope.newSubManager();
-            xs[k] = n == 1 ? input : input.get(new NDIndex("{}:{}", from, to));
-            ts[k] = target == input ? xs[k] : n == 1 ? target : target.get(new NDIndex("{}:{}", from, to));
-            if (n > 1) {
-                xs[k].attach(into[k]);
-                if (ts[k] != xs[k]) {
-                    ts[k].attach(into[k]);
-                }
-            }
-        }
-        PtNDArray[][] out = new PtNDArray[n][];
-        if (pool == null) {
-            for (int k = 0; k < n; k++) {
-                out[k] = call(xs[k], ts[k], p, scale, into[k]);
-            }
-        } else {
-            List<Future<PtNDArray[]>> f = new ArrayList<>();
-            try {
-                for (int k = 0; k < n; k++) {
-                    int part = k;
-                    f.add(pool.submit(() -> call(xs[part], ts[part], p, scale, into[part])));
-                }
-            } catch (RuntimeException e) { // the parts already running must end before their arrays are freed
-                try {
-                    awaitAll(f, new PtNDArray[n][]);
-                } catch (RuntimeException | Error other) {
-                    e.addSuppressed(other);
-                }
-                throw e;
-            }
-            awaitAll(f, out);
-        }
+        boolean whole = parts(rows) == 1;
+        // each part on a worker: its rows as views, its arrays in a manager of its own (DJL's managers take attachments
+        // from several threads)
+        List<PtNDArray[]> out = workers.map((int) rows, MIN_ROWS, (from, to) -> {
+            NDManager into = scope.newSubManager();
+            NDArray x = whole ? input : rowsOf(input, from, to, into);
+            NDArray t = target == input ? x : whole ? target : rowsOf(target, from, to, into);
+            return call(x, t, p, scale, into);
+        });
         double loss = 0;
         List<NDArray[]> parts = new ArrayList<>();
         for (PtNDArray[] o : out) {
@@ -350,38 +264,10 @@ final class MlpStep implements AutoCloseable {
         return new Gradients(loss, parts);
     }
 
-    /**
-     * Every part's result, waiting for all of them even when interrupted or when one fails: no part may still be in
-     * libtorch, using this step's arrays, when the caller frees them.
-     */
-    private static void awaitAll(List<Future<PtNDArray[]>> f, PtNDArray[][] out) {
-        boolean interrupted = false;
-        Throwable failure = null;
-        for (int k = 0; k < f.size(); k++) {
-            try {
-                out[k] = f.get(k).get();
-            } catch (InterruptedException e) {
-                interrupted = true;
-                k--; // wait for this part again
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure : e.getCause();
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new LatentLabException("a training step failed: " + failure, failure);
-        }
-        if (interrupted) {
-            throw new LatentLabException("training was interrupted");
-        }
+    private static NDArray rowsOf(NDArray a, int from, int to, NDManager into) {
+        NDArray v = a.get(new NDIndex("{}:{}", from, to));
+        v.attach(into);
+        return v;
     }
 
     private PtNDArray[] call(NDArray x, NDArray t, PtNDArray[] params, double scale, NDManager into) {
@@ -400,25 +286,10 @@ final class MlpStep implements AutoCloseable {
         }
     }
 
-    /** Stops the threads, waiting for them (a part still in libtorch may be using the module), then frees the module. */
+    /** Stops the threads (a caller of {@link #run} has waited for its parts), then frees the module. */
     @Override
     public void close() {
-        boolean interrupted = false;
-        if (pool != null) {
-            pool.shutdown();
-            while (true) {
-                try {
-                    if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                        break;
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
+        workers.close();
         module.close();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

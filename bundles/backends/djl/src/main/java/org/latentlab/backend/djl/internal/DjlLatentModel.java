@@ -16,6 +16,7 @@ import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.rowworkers.RowWorkers;
 
 /**
  * An autoencoder whose encoder and decoder files run on a DJL engine ({@code OnnxRuntime} or

@@ -19,6 +19,7 @@ import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.rowworkers.RowWorkers;
 
 /**
  * The bfloat16 version of a TorchScript model ({@link LatentModel#lowPrecision()}): both archives rewritten by

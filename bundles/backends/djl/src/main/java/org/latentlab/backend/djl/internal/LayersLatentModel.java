@@ -9,6 +9,7 @@ import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.rowworkers.RowWorkers;
 
 /** A model whose encoder and decoder are layer stacks ({@link DjlLayerStack}), run on libtorch, with autograd Jacobians. */
 final class LayersLatentModel implements LatentModel {

@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.rowworkers.RowWorkers;
 
 /**
  * A float32 TorchScript model's modules with each Linear that feeds a ReLU or Sigmoid run as one oneDNN operation

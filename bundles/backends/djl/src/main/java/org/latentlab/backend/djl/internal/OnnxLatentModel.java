@@ -20,6 +20,7 @@ import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.rowworkers.RowWorkers;
 
 /**
  * An autoencoder of two {@code .onnx} files on ONNX Runtime's own Java API (its jar is on the launcher class path

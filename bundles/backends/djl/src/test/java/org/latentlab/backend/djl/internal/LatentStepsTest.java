@@ -20,6 +20,7 @@ import org.latentlab.api.dynamics.Trajectory;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
 import org.latentlab.strategies.internal.PicardIteration;
+import org.latentlab.rowworkers.RowWorkers;
 
 /**
  * {@link LatentModel#latentSteps} on libtorch (layer stacks and TorchScript: E∘D in one native call, several steps

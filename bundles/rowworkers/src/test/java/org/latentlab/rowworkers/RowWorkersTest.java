@@ -1,4 +1,4 @@
-package org.latentlab.backend.djl.internal;
+package org.latentlab.rowworkers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -18,13 +18,24 @@ class RowWorkersTest {
 
     @BeforeAll
     static void engine() {
-        DjlBackendsTest.offlineEngines();
-        DjlLatentModel.withEngine(() -> ai.djl.engine.Engine.getEngine("PyTorch"), "PyTorch engine"); // workers call libtorch
+        System.setProperty("ai.djl.offline", "true");
+        String cache = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "latentlab-test-djl").toString();
+        System.setProperty("DJL_CACHE_DIR", cache);
+        System.setProperty("ENGINE_CACHE_DIR", cache);
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        Thread t = Thread.currentThread();
+        ClassLoader saved = t.getContextClassLoader();
+        t.setContextClassLoader(ai.djl.engine.Engine.class.getClassLoader()); // workers call libtorch
+        try {
+            ai.djl.engine.Engine.getEngine("PyTorch");
+        } finally {
+            t.setContextClassLoader(saved);
+        }
     }
 
     @Test
     void partsCoverTheRowsOnceWithAtLeast64RowsEach() {
-        try (RowWorkers w = new RowWorkers(3)) {
+        try (RowWorkers w = RowWorkers.libtorch(3)) {
             for (int n : new int[] {0, 1, 63, 64, 127, 128, 191, 192, 1000, 4096}) {
                 ConcurrentLinkedQueue<int[]> parts = new ConcurrentLinkedQueue<>();
                 int[] covered = new int[n];
@@ -54,7 +65,7 @@ class RowWorkersTest {
     void workersRunOneIntraOpThreadEachAndThreadsStartedLaterKeepTheCallersCount() throws Exception {
         ClassLoader engineLoader = ai.djl.engine.Engine.class.getClassLoader();
         int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-        try (RowWorkers w = new RowWorkers(2)) {
+        try (RowWorkers w = RowWorkers.libtorch(2)) {
             ConcurrentLinkedQueue<Integer> inWorkers = new ConcurrentLinkedQueue<>();
             w.forEach(200, (from, to) -> inWorkers.add(ai.djl.pytorch.jni.JniUtils.getNumThreads()));
             assertEquals(2, inWorkers.size());
@@ -71,7 +82,7 @@ class RowWorkersTest {
 
     @Test
     void aPartsFailureReachesTheCallerAsItIs() {
-        try (RowWorkers w = new RowWorkers(2)) {
+        try (RowWorkers w = RowWorkers.libtorch(2)) {
             LatentLabException boom = new LatentLabException("decoder returned shape [1]");
             LatentLabException e = assertThrows(LatentLabException.class, () -> w.forEach(1000, (from, to) -> {
                 if (from > 0) {
@@ -87,7 +98,7 @@ class RowWorkersTest {
 
     @Test
     void anInterruptedCallerStillWaitsForEveryPart() throws Exception {
-        try (RowWorkers w = new RowWorkers(2)) {
+        try (RowWorkers w = RowWorkers.libtorch(2)) {
             CountDownLatch started = new CountDownLatch(2);
             CountDownLatch release = new CountDownLatch(1);
             AtomicBoolean finished = new AtomicBoolean();
@@ -138,8 +149,24 @@ class RowWorkersTest {
     }
 
     @Test
+    void mapGivesEachPartsResultInRowOrder() {
+        try (RowWorkers w = RowWorkers.libtorch(2)) {
+            assertEquals(java.util.List.of("0:20", "20:40"), w.map(40, 16, (from, to) -> from + ":" + to));
+            assertEquals(java.util.List.of("0:31"), w.map(31, 16, (from, to) -> from + ":" + to), "fewer than 2 x 16 rows");
+            assertEquals(1, w.parts(31, 16));
+            assertEquals(2, w.parts(4096, 16), "no more parts than workers");
+            assertEquals(2, w.workers());
+        }
+        try (RowWorkers none = RowWorkers.libtorch(1)) {
+            assertEquals(java.util.List.of(Thread.currentThread().getName()), none.map(500, 16,
+                    (from, to) -> Thread.currentThread().getName()), "no workers: on the caller");
+            assertEquals(1, none.workers());
+        }
+    }
+
+    @Test
     void closeStopsTheWorkers() throws Exception {
-        RowWorkers w = new RowWorkers(2);
+        RowWorkers w = RowWorkers.libtorch(2);
         ConcurrentLinkedQueue<Thread> workers = new ConcurrentLinkedQueue<>();
         w.forEach(500, (from, to) -> workers.add(Thread.currentThread()));
         assertEquals(2, workers.size());

@@ -1,4 +1,4 @@
-package org.latentlab.backend.djl.internal;
+package org.latentlab.rowworkers;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -24,23 +24,26 @@ import org.latentlab.api.LatentLabException;
  * intra-op threads against 126,800–130,500 with two threads of one; bfloat16 in blocks of 2048 265,000–383,000
  * against 471,000–522,000.
  *
+ * <p>Also the threads of training's written-out step (the batch split into parts of rows, {@link #map}).
+ *
  * <p>One instance per loaded model, closed with it (its threads are the model's; a bundle update never leaves threads
  * behind). Each worker sets, on itself, what libtorch keeps per thread: one intra-op thread (OpenMP's and MKL's
  * thread counts are per thread), grad mode off (inference; the model's parameters may require gradients for autograd
  * Jacobians, which run on the job's own thread), and the class loader DJL needs.
  */
-final class RowWorkers implements AutoCloseable {
+public final class RowWorkers implements AutoCloseable {
 
     /** Rows per worker at least: fewer rows go to fewer workers. */
-    static final int MIN_ROWS_PER_WORKER = 64;
+    public static final int MIN_ROWS_PER_WORKER = 64;
     /** System property: workers per model (default: libtorch's intra-op threads; 1 turns this off). */
-    static final String PROPERTY = "latentlab.libtorch.rowWorkers";
+    public static final String PROPERTY = "latentlab.libtorch.rowWorkers";
 
     private final int workers;
     private final ExecutorService pool;
 
-    RowWorkers(int workers) {
-        this(workers, JniUtils.getNumThreads());
+    /** {@code workers} libtorch workers (one intra-op thread each, grad mode off); no threads when fewer than 2. */
+    public static RowWorkers libtorch(int workers) {
+        return new RowWorkers(workers, JniUtils.getNumThreads());
     }
 
     /**
@@ -64,7 +67,7 @@ final class RowWorkers implements AutoCloseable {
      * {@code workers} threads named after {@code engine}, each running {@code init} on itself first (with DJL's class
      * loader as its context loader), all started and initialised when this returns; no threads when fewer than 2.
      */
-    RowWorkers(int workers, String engine, Runnable init) {
+    public RowWorkers(int workers, String engine, Runnable init) {
         this.workers = workers;
         if (workers < 2) {
             this.pool = null;
@@ -104,15 +107,35 @@ final class RowWorkers implements AutoCloseable {
     }
 
     /** Workers for a model: {@value #PROPERTY}, else libtorch's intra-op thread count on the calling thread. */
-    static RowWorkers create() {
+    public static RowWorkers create() {
+        return libtorch(configured());
+    }
+
+    /** {@value #PROPERTY} when set, else libtorch's intra-op thread count on the calling thread; at most the cores. */
+    public static int configured() {
         Integer set = Integer.getInteger(PROPERTY);
         int w = set != null ? set : JniUtils.getNumThreads();
-        return new RowWorkers(Math.max(1, Math.min(w, Runtime.getRuntime().availableProcessors())));
+        return Math.max(1, Math.min(w, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Threads (1 when the parts run on the caller). */
+    public int workers() {
+        return pool == null ? 1 : workers;
     }
 
     /** One part of the rows [from, to). */
-    interface Part {
+    public interface Part {
         void run(int from, int to);
+    }
+
+    /** One part of the rows [from, to), with a result. */
+    public interface PartResult<T> {
+        T run(int from, int to);
+    }
+
+    /** The parts {@code n} rows are split into: one per worker, at least {@code minRows} rows each (one part at least). */
+    public int parts(long n, int minRows) {
+        return pool == null ? 1 : (int) Math.max(1, Math.min(workers, n / Math.max(1, minRows)));
     }
 
     /**
@@ -120,28 +143,44 @@ final class RowWorkers implements AutoCloseable {
      * {@link #MIN_ROWS_PER_WORKER} rows each), and waits for all; on the calling thread when there are no workers. The
      * parts must write disjoint places.
      */
-    void forEach(int n, Part part) {
+    public void forEach(int n, Part part) {
+        map(n, MIN_ROWS_PER_WORKER, (from, to) -> {
+            part.run(from, to);
+            return null;
+        });
+    }
+
+    /**
+     * The results of {@code part} on [0, n) split into {@link #parts(long, int)} equal contiguous parts, in row order;
+     * the parts run on the workers (even one part: on the caller's thread libtorch would split each operation across its
+     * sleeping OpenMP threads, and a call of a few rows is all fork and join), on the calling thread when there are no
+     * workers. Every part is waited for, also when this thread is interrupted (a cancelled job: the model is closed as
+     * soon as the job ends, and a part still running in libtorch would then compute on freed tensors) or a part fails;
+     * then a {@link CancellationException} or the first part's failure as it is.
+     */
+    public <T> List<T> map(int n, int minRows, PartResult<T> part) {
         if (pool == null) {
-            part.run(0, n);
-            return;
+            return java.util.Collections.singletonList(part.run(0, n));
         }
-        // few rows go to one worker all the same: on the caller's thread libtorch would split each operation across
-        // its (sleeping) OpenMP threads, and a call of a few rows is all fork and join
-        int w = Math.max(1, Math.min(workers, n / MIN_ROWS_PER_WORKER));
-        List<Future<?>> running = new ArrayList<>(w);
-        for (int p = 0; p < w; p++) {
-            int from = (int) ((long) n * p / w);
-            int to = (int) ((long) n * (p + 1) / w);
-            running.add(pool.submit(() -> part.run(from, to)));
+        int w = parts(n, minRows);
+        List<Future<T>> running = new ArrayList<>(w);
+        RuntimeException refused = null;
+        try {
+            for (int p = 0; p < w; p++) {
+                int from = (int) ((long) n * p / w);
+                int to = (int) ((long) n * (p + 1) / w);
+                running.add(pool.submit(() -> part.run(from, to)));
+            }
+        } catch (RuntimeException e) { // not submitted (the pool closed): the parts already running are waited for
+            refused = e;
         }
-        // every part is waited for, also when this thread is interrupted (a cancelled job): the model is closed as soon
-        // as the job ends, and a part still running in libtorch would then compute on freed tensors
-        Throwable failed = null;
+        List<T> results = new ArrayList<>(w);
+        Throwable failed = refused;
         boolean interrupted = false;
-        for (Future<?> f : running) {
+        for (Future<T> f : running) {
             while (true) {
                 try {
-                    f.get();
+                    results.add(f.get());
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -163,18 +202,22 @@ final class RowWorkers implements AutoCloseable {
         if (failed instanceof Error err) {
             throw err;
         }
-        if (failed != null) {
-            throw new LatentLabException(EngineMessages.summary(failed), failed);
+        if (failed != null) { // a checked exception thrown past the compiler
+            throw new LatentLabException(failed.getClass().getSimpleName() + ": " + failed.getMessage(), failed);
         }
+        return results;
     }
 
-    /** Stops the workers once their current part (if any) is done; waits for that, at most a minute. */
+    /**
+     * Stops the workers once their current part (if any) is done; waits for that, at most a minute (a caller of
+     * {@link #map} has waited for its parts already; this bounds a close from elsewhere, a bundle update).
+     */
     @Override
     public void close() {
         if (pool != null) {
             pool.shutdown();
             try {
-                pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+                pool.awaitTermination(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,0 +1,10 @@
+/**
+ * Native engine calls on rows split across threads, each with one intra-op thread ({@link
+ * org.latentlab.rowworkers.RowWorkers}): shared by the DJL backends (map calls) and training (the written-out step).
+ */
+@Export
+@Version("1.0.0")
+package org.latentlab.rowworkers;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
