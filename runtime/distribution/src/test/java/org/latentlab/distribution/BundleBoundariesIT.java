@@ -26,12 +26,15 @@ class BundleBoundariesIT {
 
     static final Path DIST = Path.of(System.getProperty("latentlab.distribution"));
 
-    /** Bundles whose packages others may import: the api and the libraries of the core feature. */
+    /**
+     * Bundles whose packages others may import: the api, the libraries of the core feature, and the two the engine
+     * features share (layer stacks, row workers).
+     */
     static final Map<String, String> LIBRARIES = Map.of("latentlab-api", "org.latentlab.api", "latentlab-npy",
             "org.latentlab.npy|org.latentlab.io", "latentlab-numerics", "org.latentlab.numerics", "latentlab-layerstack",
-            "org.latentlab.layerstack");
+            "org.latentlab.layerstack", "latentlab-rowworkers", "org.latentlab.rowworkers");
     /** Packages any bundle may import: the libraries' and the launcher SPI on the class path. */
-    static final Pattern SHARED = Pattern.compile("org\\.latentlab\\.(api(\\..+)?|npy|io|numerics|layerstack|launcher\\.spi)");
+    static final Pattern SHARED = Pattern.compile("org\\.latentlab\\.(api(\\..+)?|npy|io|numerics|layerstack|rowworkers|launcher\\.spi)");
     static final Pattern BUNDLE_ID = Pattern.compile("\"id\"\\s*:\\s*\"org\\.latentlab:([^:\"]+):([^\"]+)\"");
 
     /** artifactId -> jar, for every LatentLab bundle some feature lists. */
