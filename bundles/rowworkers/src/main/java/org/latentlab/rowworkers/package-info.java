@@ -1,6 +1,7 @@
 /**
  * Native engine calls on rows split across threads, each with one intra-op thread ({@link
- * org.latentlab.rowworkers.RowWorkers}): shared by the DJL backends (map calls) and training (the written-out step).
+ * org.latentlab.rowworkers.RowWorkers}), and the one rule for float32 linear layers on oneDNN ({@link
+ * org.latentlab.rowworkers.Float32OneDnn}): shared by the DJL backends (map calls) and training (the written-out step).
  */
 @Export
 @Version("1.0.0")

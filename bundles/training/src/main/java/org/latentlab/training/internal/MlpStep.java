@@ -14,14 +14,13 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.latentlab.layerstack.Layer;
+import org.latentlab.rowworkers.Float32OneDnn;
 import org.latentlab.rowworkers.RowWorkers;
 
 /**
@@ -44,7 +43,7 @@ import org.latentlab.rowworkers.RowWorkers;
 final class MlpStep implements AutoCloseable {
 
     /** auto (default: CPUs other than Intel's), on, off; shared with the backend's float32 oneDNN layers. */
-    static final String PROPERTY = "latentlab.float32.onednn";
+    static final String PROPERTY = Float32OneDnn.PROPERTY;
     /** Threads a batch is split between (default: libtorch's intra-op threads; 1 runs the step on the caller). */
     static final String WORKERS = RowWorkers.PROPERTY;
     /** Rows per part at least: a smaller batch goes to fewer parts. */
@@ -114,38 +113,13 @@ final class MlpStep implements AutoCloseable {
         }
     }
 
-    /** Whether the setting (and, for auto, the CPU's vendor) asks for oneDNN; else records why not. */
+    /** Whether the setting (and, for auto, the CPU's vendor) asks for oneDNN ({@link Float32OneDnn}); else records why not. */
     static boolean wanted() {
-        String setting = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-        if (setting.equals("on") || setting.equals("true")) {
-            return true;
+        String refused = Float32OneDnn.refusal();
+        if (refused != null) {
+            UNAVAILABLE.set(refused);
         }
-        if (setting.equals("off") || setting.equals("false")) {
-            UNAVAILABLE.set(PROPERTY + "=" + setting);
-            return false;
-        }
-        String vendor = cpuVendor();
-        if (vendor.isEmpty() || vendor.equals("GenuineIntel")) {
-            UNAVAILABLE.set((vendor.isEmpty() ? "the CPU's vendor is unknown" : "an Intel CPU (MKL's own kernels are fast there)"));
-            return false;
-        }
-        return true;
-    }
-
-    /** /proc/cpuinfo's vendor_id (Linux), or empty. */
-    static String cpuVendor() {
-        try {
-            Path info = Path.of("/proc/cpuinfo");
-            if (!Files.isReadable(info)) {
-                return "";
-            }
-            try (var lines = Files.lines(info)) {
-                return lines.filter(l -> l.startsWith("vendor_id")).findFirst()
-                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
-            }
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
+        return refused == null;
     }
 
     /** Null when the step gives autograd's numbers on a few random rows, twice the same; else why not. */

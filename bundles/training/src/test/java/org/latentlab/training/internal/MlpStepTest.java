@@ -239,7 +239,7 @@ class MlpStepTest {
             assertTrue(MlpStep.unavailable().contains("off"), MlpStep.unavailable());
             System.setProperty(MlpStep.PROPERTY, "auto");
             Optional<MlpStep> auto = MlpStep.create(net.enc(), net.dec(), SHAPE, net.params(), net.forward(), m);
-            String vendor = MlpStep.cpuVendor();
+            String vendor = org.latentlab.rowworkers.Float32OneDnn.cpuVendor();
             assertEquals(!vendor.isEmpty() && !vendor.equals("GenuineIntel"), auto.isPresent(),
                     "auto: oneDNN on CPUs other than Intel's (" + vendor + "): " + MlpStep.unavailable());
             auto.ifPresent(MlpStep::close);

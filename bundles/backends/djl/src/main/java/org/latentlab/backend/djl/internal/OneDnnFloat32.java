@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.rowworkers.Float32OneDnn;
 import org.latentlab.rowworkers.RowWorkers;
 
 /**
@@ -37,7 +38,7 @@ import org.latentlab.rowworkers.RowWorkers;
  */
 final class OneDnnFloat32 implements AutoCloseable {
 
-    static final String PROPERTY = "latentlab.float32.onednn";
+    static final String PROPERTY = Float32OneDnn.PROPERTY;
     /** Largest relative difference ‖g(z) − f(z)‖ / ‖f(z)‖ on the probe rows: float32 rounding is ~1e-7. */
     static final double PROBE_TOLERANCE = 1e-4;
 
@@ -67,27 +68,18 @@ final class OneDnnFloat32 implements AutoCloseable {
         return new boolean[] {ownEncoder, ownDecoder};
     }
 
-    /** Whether the setting (and, for {@code auto}, the CPU) asks for oneDNN's float32 linear layers. */
+    /** Whether the setting (and, for {@code auto}, the CPU) asks for oneDNN's float32 linear layers ({@link Float32OneDnn}). */
     static boolean wanted() {
-        String setting = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-        if (setting.equals("on") || setting.equals("true")) {
-            return true;
+        String refused = Float32OneDnn.refusal();
+        if (refused != null) {
+            unavailable = refused;
         }
-        if (setting.equals("off") || setting.equals("false")) {
-            unavailable = PROPERTY + "=" + setting;
-            return false;
-        }
-        String vendor = cpuVendor();
-        if (vendor.isEmpty() || vendor.equals("GenuineIntel")) {
-            unavailable = vendor.isEmpty() ? "the CPU's vendor is unknown" : "an Intel CPU (MKL's own kernels are fast there)";
-            return false;
-        }
-        return true;
+        return refused == null;
     }
 
     /** /proc/cpuinfo's vendor_id (Linux), or empty. */
     static String cpuVendor() {
-        return CpuInfo.field("vendor_id");
+        return Float32OneDnn.cpuVendor();
     }
 
     /**
