@@ -35,7 +35,7 @@ public class DampedIteration implements StreamingIteration {
     public List<Trajectory> iterate(LatentMap map, Tensor seeds, int batch, Parameters params, Progress progress) {
         float alpha = (float) params.getDouble("alpha", 0.5);
         FixedPointLoop.Scheme damped = (f, rows, z, fz, k, next, plain, evals) -> {
-            for (int i = 0; i < z.length; i++) {
+            for (int i = 0, end = rows.length * k; i < end; i++) {
                 next[i] = (1 - alpha) * z[i] + alpha * fz[i];
             }
             if (alpha == 1) {

@@ -37,8 +37,8 @@ final class FixedPointLoop {
          *
          * @param f     the map, for schemes that evaluate it themselves (they add those rows to {@code evals})
          * @param rows  the slots of the active rows, in batch order (a slot holds one seed at a time; see {@link #start})
-         * @param z     their current points [rows.length × k]
-         * @param fz    f of those points
+         * @param z     their current points: the first rows.length × k values (the array may be longer; read only)
+         * @param fz    f of those points, as z
          * @param next  where to write the proposals [rows.length × k]
          * @param plain on entry true where the loop takes the plain step f(z) whatever is proposed (to check the
          *              stopping rule); on return true where the proposal is the plain step next = f(z)
@@ -73,7 +73,7 @@ final class FixedPointLoop {
 
     /** Plain iteration: the proposal is f(z). */
     static final Scheme PLAIN = (f, rows, z, fz, k, next, plain, evals) -> {
-        System.arraycopy(fz, 0, next, 0, fz.length); // (next also has room for the seeds joining this call)
+        System.arraycopy(fz, 0, next, 0, rows.length * k); // (next also has room for the seeds joining this call)
         Arrays.fill(plain, true);
     };
 
@@ -214,6 +214,8 @@ final class FixedPointLoop {
         private final int[] slots;
         private final float[] z;
         private final float[] fz;
+        /** The proposals of a full batch (a call of fewer rows makes its own array: a tensor's array is its size). */
+        private final float[] nextFull;
         private final boolean[] check;
         private final int[] free;
         private int freeCount;
@@ -246,6 +248,7 @@ final class FixedPointLoop {
             slots = new int[w];
             z = new float[w * k];
             fz = new float[w * k];
+            nextFull = new float[w * k];
             check = new boolean[w];
             free = new int[w];
             for (int s = 0; s < w; s++) {
@@ -281,17 +284,18 @@ final class FixedPointLoop {
         int step() {
             int all = m + fresh;
             int[] rows = Arrays.copyOf(slots, m);
-            float[] za = Arrays.copyOf(z, m * k);
-            float[] fa = Arrays.copyOf(fz, m * k);
-            float[] next = new float[all * k];
+            // z and fz go to the scheme and the rule as they are (a row is read before advance writes it, and only its
+            // own row): copies of them, and a new next at every call, were most of an analysis's megabytes of garbage
+            // per call (docs/performance.md, "Buffers kept")
+            float[] next = all == ids.length ? nextFull : new float[all * k];
             boolean[] plain = Arrays.copyOf(check, m);
             int[] extra = new int[m];
             if (m > 0) {
-                scheme.propose(f, rows, za, fa, k, next, plain, extra);
+                scheme.propose(f, rows, z, fz, k, next, plain, extra);
             }
             for (int a = 0; a < m; a++) {
                 if (check[a]) {
-                    System.arraycopy(fa, a * k, next, a * k, k);
+                    System.arraycopy(fz, a * k, next, a * k, k);
                     plain[a] = true;
                 }
             }
@@ -303,10 +307,10 @@ final class FixedPointLoop {
             for (int a = 0; a < m; a++) {
                 int i = ids[a];
                 evaluations[i] += 1 + extra[a];
-                if (!plain[a] && !scheme.accept(a, rows[a], za, fa, next, fnext, k)) {
+                if (!plain[a] && !scheme.accept(a, rows[a], z, fz, next, fnext, k)) {
                     rejected(a, i);
                 } else {
-                    advance(a, i, za, next, fnext, plain[a]);
+                    advance(a, i, next, fnext, plain[a]);
                 }
             }
             return m;
@@ -333,8 +337,8 @@ final class FixedPointLoop {
         }
 
         /** Row a moves to its proposal next (whose image is fnext's row) and its rule is applied. */
-        private void advance(int a, int i, float[] za, float[] next, float[] fnext, boolean plainStep) {
-            path[i] += Math.sqrt(residual2(za, next, a, k));
+        private void advance(int a, int i, float[] next, float[] fnext, boolean plainStep) {
+            path[i] += Math.sqrt(residual2(z, next, a, k)); // (row a of z is still the point it left)
             steps[i]++;
             System.arraycopy(next, a * k, z, a * k, k);
             System.arraycopy(fnext, a * k, fz, a * k, k);

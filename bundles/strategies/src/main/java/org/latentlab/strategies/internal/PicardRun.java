@@ -75,6 +75,8 @@ final class PicardRun {
         private final boolean[] fresh; // no rule check yet: the map input is the seed itself
         private final float[] z; // v_t of the last check
         private final float[] fz; // v_{t+1} of the last check, the next map input
+        /** The map input of a call with every slot in flight, reused (calls of fewer rows make their own). */
+        private final float[] inFull;
         private final int[] steps;
         private final double[] residual;
         private final byte[] state;
@@ -106,6 +108,7 @@ final class PicardRun {
             fresh = new boolean[w];
             z = new float[w * k];
             fz = new float[w * k];
+            inFull = new float[w * k];
             steps = new int[w];
             residual = new double[w];
             state = new byte[w];
@@ -155,7 +158,7 @@ final class PicardRun {
         /** One map call for every seed in flight; returns the steps taken. */
         long step(LatentMap f) {
             int needed = 1;
-            float[] in = new float[count * k];
+            float[] in = count == w ? inFull : new float[count * k]; // (a tensor's array is its size)
             for (int a = 0; a < count; a++) {
                 int slot = active[a];
                 if (fresh[slot]) {

@@ -6,8 +6,12 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -324,11 +328,7 @@ final class DjlLatentModel implements LatentModel {
             int rows = Math.min(block, hi - from);
             int padded = pad ? Math.max(8, Integer.highestOneBit(rows - 1) << 1) : rows;
             try (NDManager scope = manager.newSubManager()) {
-                float[] input = rows == n && padded == rows ? in : Arrays.copyOfRange(in, from * k, (from + padded) * k);
-                if (from + padded > n) { // copyOfRange padded beyond the latents with zeros: rows past n are padding
-                    Arrays.fill(input, (n - from) * k, padded * k, 0f);
-                }
-                NDArray z = scope.create(input, new Shape(padded, k));
+                NDArray z = scope.create(input(in, from, rows, padded, k), new Shape(padded, k), DataType.FLOAT32);
                 for (int s = 0; s < steps; s++) {
                     try (NDManager step = scope.newSubManager()) {
                         z.attach(step); // z and everything computed from it belong to this step
@@ -338,13 +338,51 @@ final class DjlLatentModel implements LatentModel {
                                     + " rows; model.json says latentDim " + k);
                         }
                         y.attach(scope); // kept: the next step's input
-                        float[] values = y.toFloatArray();
-                        System.arraycopy(values, 0, out, (s * n + from) * k, rows * k);
+                        copyRows(y, out, (s * n + from) * k, rows * k);
                         z = y;
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The direct buffer each thread fills with a block's rows, kept between calls. The engine copies a Java array into
+     * a new direct buffer at every call (and {@code toFloatArray} copies the output twice, into two new arrays): in an
+     * analysis, whose map calls take one step each, those buffers were a new megabyte or more per call, paid in page
+     * faults and zeroing on the map's threads and in young collections (docs/performance.md, "Buffers kept").
+     */
+    private static final ThreadLocal<ByteBuffer> INPUT = new ThreadLocal<>();
+    /** A thread keeps an input buffer of at most this many bytes (a model of latent 4096 at 512 rows: 8 MB). */
+    static final int KEEP_INPUT_BYTES = 8 << 20;
+
+    /** Rows [from, from + rows) of {@code in} in a direct buffer, zero rows after them up to {@code padded}. */
+    static ByteBuffer input(float[] in, int from, int rows, int padded, int k) {
+        int bytes = Math.multiplyExact(Math.multiplyExact(padded, k), Float.BYTES);
+        ByteBuffer b = INPUT.get();
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            if (bytes <= KEEP_INPUT_BYTES) {
+                INPUT.set(b);
+            }
+        }
+        b.clear();
+        FloatBuffer values = b.asFloatBuffer();
+        values.put(in, from * k, rows * k);
+        for (int i = rows * k; i < padded * k; i++) {
+            values.put(0f); // padding rows
+        }
+        b.limit(bytes);
+        return b;
+    }
+
+    /** The first {@code count} values of a float32 array into {@code out} at {@code offset}, read in place. */
+    static void copyRows(NDArray y, float[] out, int offset, int count) {
+        if (y.getDataType() != DataType.FLOAT32) {
+            System.arraycopy(y.toFloatArray(), 0, out, offset, count); // (DJL's own message for other types)
+            return;
+        }
+        y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(out, offset, count);
     }
 
     /**

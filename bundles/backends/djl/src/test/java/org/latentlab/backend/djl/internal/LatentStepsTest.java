@@ -190,6 +190,44 @@ class LatentStepsTest {
         }
     }
 
+    /**
+     * A thread's input buffer is made once and reused: each call writes its rows from the given offset, and padding rows
+     * are zeros even where an earlier, larger call left values; a buffer above the kept size is made for its call only.
+     */
+    @Test
+    void inputBuffersAreReusedAndTheirPaddingIsZero() {
+        int k = 4;
+        float[] ones = new float[16 * k];
+        java.util.Arrays.fill(ones, 7f);
+        java.nio.ByteBuffer first = DjlLatentModel.input(ones, 0, 16, 16, k);
+        assertEquals(16 * k * Float.BYTES, first.remaining());
+        float[] data = new float[10 * k];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i;
+        }
+        java.nio.ByteBuffer again = DjlLatentModel.input(data, 2, 3, 8, k);
+        assertTrue(first == again, "the thread's buffer is reused");
+        assertEquals(8 * k * Float.BYTES, again.remaining());
+        float[] got = new float[8 * k];
+        again.asFloatBuffer().get(got);
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(i < 3 * k ? 2 * k + i : 0f, got[i], "value " + i);
+        }
+        int wide = DjlLatentModel.KEEP_INPUT_BYTES / Float.BYTES / k + 1; // rows just above the kept size
+        java.nio.ByteBuffer big = DjlLatentModel.input(new float[wide * k], 0, wide, wide, k);
+        assertTrue(big != first && big.remaining() == wide * k * Float.BYTES);
+        assertTrue(DjlLatentModel.input(data, 0, 1, 1, k) == first, "the big buffer was not kept");
+        java.util.concurrent.atomic.AtomicReference<java.nio.ByteBuffer> theirs = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread other = new Thread(() -> theirs.set(DjlLatentModel.input(data, 0, 1, 1, k)));
+        other.start();
+        try {
+            other.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue(theirs.get() != null && theirs.get() != first, "each thread has its own buffer");
+    }
+
     @Test
     void latentStepsRefuseLatentsOfTheWrongWidthWithTheReason() {
         for (String format : List.of("layers", "torchscript", "onnx")) {
