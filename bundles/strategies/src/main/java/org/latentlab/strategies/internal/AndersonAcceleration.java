@@ -735,13 +735,8 @@ public class AndersonAcceleration implements StreamingIteration {
     static final class Capture {
         static final int MAX_ATTRACTORS = 64;
         static final int MAX_DIM = 256;
-        /**
-         * A chord step only within this share of the distance from the attractor to its nearest other one: at 0.5, points
-         * nearer the attractor than to any other known one. Measured on the benchmark's MLP (10^4 seeds, mixed precision,
-         * 2026-12-06): at 0.25, 356,454 bfloat16 and 139,020 float32 evaluations; at 0.5, 310,793 and 132,709, every seed
-         * on the same attractor as at 0.25; at 0.6, 300,047 and 128,962 but 73 seeds on another attractor.
-         */
-        static final double SEP = 0.5;
+        /** A chord step only within this share of the distance from the attractor to its nearest other one. */
+        static final double SEP = 0.25;
         /**
          * ... and only when the linear model brings the point this much nearer the attractor at least. 0.7 since chord
          * steps are judged by their natural monotonicity ({@link Mixer#accept}); at 0.5, seeds 0.6-1 from the slow
