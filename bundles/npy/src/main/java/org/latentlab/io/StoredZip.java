@@ -17,7 +17,13 @@ public final class StoredZip {
 
     /** The archive of {@code entries} (name to content), in the map's order. */
     public static byte[] of(Map<String, byte[]> entries) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // sized once: an archive of weights is megabytes, and a growing buffer copied it into ever larger new arrays
+        // (the loading of a bfloat16 and a fused float32 version of a model makes four of them)
+        long size = 22; // end of central directory
+        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+            size += entry.getValue().length + 2L * entry.getKey().length() * 3 + 30 + 46 + 16 + 64; // headers, slack
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size));
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
                 byte[] data = entry.getValue();
