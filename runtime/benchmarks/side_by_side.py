@@ -197,14 +197,18 @@ def jmh(cp, pattern, params, out_json, warmups, iterations, seconds, models_dir)
     # (JMH's lock only stops a second JMH run; on this shared machine other work runs anyway, the ratios say how much)
     argv = ["java", "-Djmh.ignoreLock=true", "-Dlatentlab.benchmark.models=" + models_dir, "-cp", cp, "org.openjdk.jmh.Main", pattern,
             "-wi", str(warmups), "-i", str(iterations), "-w", "%ds" % seconds, "-r", "%ds" % seconds, "-f", "1",
-            "-rf", "json", "-rff", out_json]
+            "-rf", "json", "-rff", out_json, "-foe", "true"]
     for k, v in params.items():
         argv += ["-p", "%s=%s" % (k, v)]
     p = subprocess.run(argv, capture_output=True, text=True)
-    if p.returncode != 0:
+    results = None
+    if p.returncode == 0 and os.path.exists(out_json):
+        with open(out_json) as f:
+            results = json.load(f)
+    if not results:  # (-foe: a benchmark that throws fails the run; without it JMH exits 0 with no results)
         sys.stderr.write(p.stdout[-4000:] + p.stderr[-4000:])
         raise SystemExit("side-by-side: JMH failed: " + " ".join(argv))
-    return json.load(open(out_json))
+    return results
 
 
 def leader_clusters(points, threshold=COS):

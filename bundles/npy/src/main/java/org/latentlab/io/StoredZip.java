@@ -23,7 +23,10 @@ public final class StoredZip {
         for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
             size += entry.getValue().length + 2L * entry.getKey().length() * 3 + 30 + 46 + 16 + 64; // headers, slack
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size));
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IOException("an archive of " + size + " bytes is too large to make in memory (2 GB at most)");
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) size);
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
                 byte[] data = entry.getValue();

@@ -39,7 +39,8 @@ final class FixedPointLoop {
          * @param rows  the slots of the active rows, in batch order (a slot holds one seed at a time; see {@link #start})
          * @param z     their current points: the first rows.length × k values (the array may be longer; read only)
          * @param fz    f of those points, as z
-         * @param next  where to write the proposals [rows.length × k]
+         * @param next  where to write the proposals [rows.length × k]; every row (the array is reused between calls,
+         *              and so are z and fz: the map and the scheme must not keep them after the call)
          * @param plain on entry true where the loop takes the plain step f(z) whatever is proposed (to check the
          *              stopping rule); on return true where the proposal is the plain step next = f(z)
          * @param evals per row: map evaluations the scheme made itself, added to the seed's count
@@ -49,7 +50,7 @@ final class FixedPointLoop {
         /**
          * Whether row {@code a}'s evaluated mixed proposal is taken. A rejected row keeps its point (the
          * evaluation still counts) and the scheme's next proposal for it must be plain. Plain proposals are
-         * always taken.
+         * always taken. Read row a only: rows before it in z and fz may already hold their new points.
          */
         default boolean accept(int a, int row, float[] z, float[] fz, float[] next, float[] fnext, int k) {
             return true;

@@ -327,8 +327,9 @@ final class DjlLatentModel implements LatentModel {
         for (int from = lo; from < hi; from += block) {
             int rows = Math.min(block, hi - from);
             int padded = pad ? Math.max(8, Integer.highestOneBit(rows - 1) << 1) : rows;
+            ByteBuffer rowsIn = input(in, from, rows, padded, k);
             try (NDManager scope = manager.newSubManager()) {
-                NDArray z = scope.create(input(in, from, rows, padded, k), new Shape(padded, k), DataType.FLOAT32);
+                NDArray z = scope.create(rowsIn, new Shape(padded, k), DataType.FLOAT32);
                 for (int s = 0; s < steps; s++) {
                     try (NDManager step = scope.newSubManager()) {
                         z.attach(step); // z and everything computed from it belong to this step
@@ -342,6 +343,11 @@ final class DjlLatentModel implements LatentModel {
                         z = y;
                     }
                 }
+            } finally {
+                // libtorch may read the buffer in place (from_blob), and a map that returns a view of its input hands
+                // it on to the next step: it must live until the block's last tensor is closed (a buffer too big to keep
+                // is referenced from nowhere else)
+                java.lang.ref.Reference.reachabilityFence(rowsIn);
             }
         }
     }
