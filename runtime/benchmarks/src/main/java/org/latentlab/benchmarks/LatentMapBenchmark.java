@@ -90,9 +90,11 @@ public class LatentMapBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         System.setProperty("ai.djl.offline", "true");
-        Path cache = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "latentlab-bench-djl"));
-        System.setProperty("DJL_CACHE_DIR", cache.toString());
-        System.setProperty("ENGINE_CACHE_DIR", cache.toString());
+        if (System.getProperty("DJL_CACHE_DIR") == null) { // (a test sets its own)
+            Path cache = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "latentlab-bench-djl"));
+            System.setProperty("DJL_CACHE_DIR", cache.toString());
+            System.setProperty("ENGINE_CACHE_DIR", cache.toString());
+        }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         String root = models.isEmpty() ? System.getProperty("latentlab.benchmark.models", "runtime/benchmarks/models") : models;
         Path dir = Path.of(root, "mlp784-" + backend);
