@@ -98,6 +98,11 @@ final class SparkChecks {
     /** The lab that runs cell {@code id} (null: any cell) for a Spark task: {@code latentlab --home HOME sweep-cell ... --out .../<id>}. */
     static Optional<ProcessHandle> cellLab(Path home, String id, Stream<ProcessHandle> among) {
         return among.filter(p -> {
+            // the lab's JVM only: before it, the launcher script runs as bash with the same arguments, and so does each
+            // subshell it forks (its $(java -version)), which ends within milliseconds
+            if (!p.info().command().map(c -> Path.of(c).getFileName().toString().equals("java")).orElse(false)) {
+                return false;
+            }
             List<String> args = p.info().arguments().map(Arrays::asList).orElse(List.of());
             int out = args.indexOf("--out");
             return args.contains("sweep-cell") && args.contains(home.toString()) && out >= 0 && out + 1 < args.size()

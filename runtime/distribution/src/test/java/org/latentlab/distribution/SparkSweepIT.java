@@ -81,11 +81,15 @@ class SparkSweepIT {
     private void sparkSweepWithALabKilled(Path local, Path spark, Thread sweep, AtomicReference<LabFixture.Result> result)
             throws Exception {
         sweep.start();
-        // c002's lab is killed once it runs: its task fails, Spark runs it again
-        SparkChecks.await("the lab of c002", SparkChecks.LONG,
-                () -> SparkChecks.cellLab(lab.home, "c002", ProcessHandle.current().descendants()).isPresent() || !sweep.isAlive(),
-                () -> String.valueOf(result.get()));
-        ProcessHandle victim = SparkChecks.cellLab(lab.home, "c002", ProcessHandle.current().descendants()).orElseThrow(
+        // c002's lab is killed once it runs: its task fails, Spark runs it again. The process seen is the one killed (a
+        // second look could miss it: the process list is read from /proc while processes start, exec and end; CI saw
+        // "the sweep ended before c002's lab was seen: null" with the sweep still running)
+        AtomicReference<ProcessHandle> seen = new AtomicReference<>();
+        SparkChecks.await("the lab of c002", SparkChecks.LONG, () -> {
+            SparkChecks.cellLab(lab.home, "c002", ProcessHandle.current().descendants()).ifPresent(seen::set);
+            return seen.get() != null || !sweep.isAlive();
+        }, () -> String.valueOf(result.get()));
+        ProcessHandle victim = java.util.Optional.ofNullable(seen.get()).orElseThrow(
                 () -> new AssertionError("the sweep ended before c002's lab was seen: " + result.get()));
         victim.descendants().forEach(ProcessHandle::destroyForcibly);
         victim.destroyForcibly();
