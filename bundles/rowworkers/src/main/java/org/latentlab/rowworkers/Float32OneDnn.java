@@ -1,8 +1,5 @@
 package org.latentlab.rowworkers;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -35,17 +32,6 @@ public final class Float32OneDnn {
 
     /** /proc/cpuinfo's vendor_id (Linux), or empty. */
     public static String cpuVendor() {
-        try {
-            Path info = Path.of("/proc/cpuinfo");
-            if (!Files.isReadable(info)) {
-                return "";
-            }
-            try (var lines = Files.lines(info)) {
-                return lines.filter(l -> l.startsWith("vendor_id") && l.indexOf(':') > 0).findFirst()
-                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
-            }
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
+        return CpuInfo.field("vendor_id");
     }
 }

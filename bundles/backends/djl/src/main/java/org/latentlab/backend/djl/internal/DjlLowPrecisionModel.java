@@ -181,7 +181,7 @@ final class DjlLowPrecisionModel implements LatentModel {
 
     /** Whether /proc/cpuinfo lists bfloat16 matrix instructions (Linux; elsewhere: no). */
     static boolean cpuHasBfloat16() {
-        return Arrays.asList(CpuInfo.field("flags").split("\\s+")).stream()
+        return Arrays.asList(org.latentlab.rowworkers.CpuInfo.field("flags").split("\\s+")).stream()
                 .anyMatch(f -> f.equals("amx_bf16") || f.equals("avx512_bf16"));
     }
 

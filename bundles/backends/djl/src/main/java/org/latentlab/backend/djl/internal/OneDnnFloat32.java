@@ -77,11 +77,6 @@ final class OneDnnFloat32 implements AutoCloseable {
         return refused == null;
     }
 
-    /** /proc/cpuinfo's vendor_id (Linux), or empty. */
-    static String cpuVendor() {
-        return Float32OneDnn.cpuVendor();
-    }
-
     /**
      * The fused modules of {@code spec}'s TorchScript files, or empty (the reason in {@link #unavailable}). {@code exact}
      * is the model's own map, one step, for the probe; {@code blockRows} and {@code workers} are how the model runs it

@@ -1,16 +1,19 @@
-package org.latentlab.backend.djl.internal;
+package org.latentlab.rowworkers;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Fields of /proc/cpuinfo, which decide the bfloat16 version and the float32 oneDNN modules (Linux; elsewhere none). */
-final class CpuInfo {
+/**
+ * Fields of /proc/cpuinfo, which decide the float32 oneDNN layers ({@link Float32OneDnn}) and the backend's bfloat16
+ * version (Linux; elsewhere none).
+ */
+public final class CpuInfo {
 
     private CpuInfo() {}
 
     /** The value of the first {@code key : value} line, trimmed, or empty (no such line, not Linux, unreadable). */
-    static String field(String key) {
+    public static String field(String key) {
         try {
             Path info = Path.of("/proc/cpuinfo");
             if (!Files.isReadable(info)) {
