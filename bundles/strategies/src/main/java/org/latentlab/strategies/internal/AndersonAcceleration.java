@@ -804,10 +804,17 @@ public class AndersonAcceleration implements StreamingIteration {
         private final java.util.List<float[]> points = new java.util.ArrayList<>();
         private final java.util.List<double[]> inverses = new java.util.ArrayList<>(); // null: not usable
         private final java.util.List<Double> separation = new java.util.ArrayList<>();
+        /** The points, one after another (for {@link #distances2}), and scratch space for one row's sums. */
+        private float[] flat = new float[0];
+        private final double[] distanceScratch = new double[MAX_ATTRACTORS];
+        private final double[] residualScratch;
+        private final double[] productScratch;
         private int prepared;
 
         Capture(int k) {
             this.k = k;
+            residualScratch = new double[k];
+            productScratch = new double[k];
         }
 
         /** A converged point: a new attractor unless within 1e-2 · max(1, ‖z‖) of a known one. */
@@ -823,6 +830,8 @@ public class AndersonAcceleration implements StreamingIteration {
                 }
             }
             points.add(p);
+            flat = java.util.Arrays.copyOf(flat, points.size() * k);
+            System.arraycopy(p, 0, flat, (points.size() - 1) * k, k);
             inverses.add(null);
             separation.add(Double.POSITIVE_INFINITY);
             for (int x = 0; x < points.size() - 1; x++) {
@@ -881,10 +890,14 @@ public class AndersonAcceleration implements StreamingIteration {
          * or -1 where none applies.
          */
         int step(float[] z, int base, double[] r, double[] out) {
+            if (prepared == 0) {
+                return -1;
+            }
+            double[] d2 = distances2(z, base);
             int best = -1;
             double bestD = Double.POSITIVE_INFINITY;
             for (int x = 0; x < prepared; x++) {
-                double d = Math.sqrt(distance2(z, base, points.get(x)));
+                double d = Math.sqrt(d2[x]);
                 if (d < bestD) {
                     bestD = d;
                     best = x;
@@ -893,32 +906,90 @@ public class AndersonAcceleration implements StreamingIteration {
             if (best < 0 || inverses.get(best) == null || !(bestD < SEP * separation.get(best))) {
                 return -1;
             }
-            double[] m = inverses.get(best);
+            for (int row = 0; row < k; row++) {
+                out[row] = z[base + row];
+            }
+            addProduct(inverses.get(best), k, r, out);
             float[] p = points.get(best);
             double after2 = 0;
             for (int row = 0; row < k; row++) {
-                double v = z[base + row];
-                for (int j = 0; j < k; j++) {
-                    v += m[row * k + j] * r[j];
-                }
-                out[row] = v;
-                double d = v - p[row];
+                double d = out[row] - p[row];
                 after2 += d * d;
             }
             return Math.sqrt(after2) <= GAIN * bestD ? best : -1;
         }
 
+        /**
+         * ‖z − z*‖² of row {@code base} of z for every prepared attractor, four at a time: each sum still adds its terms
+         * in order (the same values as one at a time), but four independent sums keep the FPU busy where one waits on
+         * each addition. This and {@link #addProduct} were the job thread's largest Java cost (JFR, side-by-side's MLP).
+         */
+        double[] distances2(float[] z, int base) {
+            double[] d2 = distanceScratch;
+            int x = 0;
+            for (; x + 3 < prepared; x += 4) {
+                int o0 = x * k, o1 = o0 + k, o2 = o1 + k, o3 = o2 + k;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int j = 0; j < k; j++) {
+                    double v = z[base + j];
+                    double e0 = v - flat[o0 + j], e1 = v - flat[o1 + j], e2 = v - flat[o2 + j], e3 = v - flat[o3 + j];
+                    s0 += e0 * e0;
+                    s1 += e1 * e1;
+                    s2 += e2 * e2;
+                    s3 += e3 * e3;
+                }
+                d2[x] = s0;
+                d2[x + 1] = s1;
+                d2[x + 2] = s2;
+                d2[x + 3] = s3;
+            }
+            for (; x < prepared; x++) {
+                d2[x] = distance2(z, base, points.get(x));
+            }
+            return d2;
+        }
+
+        /**
+         * out += M v for the k × k matrix M (row-major), four rows at a time: each row's sum adds its terms in the order
+         * of the plain loop (the same values), in four independent chains.
+         */
+        static void addProduct(double[] m, int k, double[] v, double[] out) {
+            int row = 0;
+            for (; row + 3 < k; row += 4) {
+                int o0 = row * k, o1 = o0 + k, o2 = o1 + k, o3 = o2 + k;
+                double s0 = out[row], s1 = out[row + 1], s2 = out[row + 2], s3 = out[row + 3];
+                for (int j = 0; j < k; j++) {
+                    double vj = v[j];
+                    s0 += m[o0 + j] * vj;
+                    s1 += m[o1 + j] * vj;
+                    s2 += m[o2 + j] * vj;
+                    s3 += m[o3 + j] * vj;
+                }
+                out[row] = s0;
+                out[row + 1] = s1;
+                out[row + 2] = s2;
+                out[row + 3] = s3;
+            }
+            for (; row < k; row++) {
+                double s = out[row];
+                for (int j = 0; j < k; j++) {
+                    s += m[row * k + j] * v[j];
+                }
+                out[row] = s;
+            }
+        }
+
         /** ‖M (f(x) − x)‖² for row a of x (f(x) in fx), M of attractor {@code x}: the linear model's distance² to it. */
         double natural2(int target, float[] x, float[] fx, int a) {
-            double[] m = inverses.get(target);
             int base = a * k;
+            for (int j = 0; j < k; j++) {
+                residualScratch[j] = (double) fx[base + j] - x[base + j];
+                productScratch[j] = 0;
+            }
+            addProduct(inverses.get(target), k, residualScratch, productScratch);
             double s = 0;
             for (int row = 0; row < k; row++) {
-                double v = 0;
-                for (int j = 0; j < k; j++) {
-                    v += m[row * k + j] * ((double) fx[base + j] - x[base + j]);
-                }
-                s += v * v;
+                s += productScratch[row] * productScratch[row];
             }
             return Double.isFinite(s) ? s : Double.POSITIVE_INFINITY;
         }

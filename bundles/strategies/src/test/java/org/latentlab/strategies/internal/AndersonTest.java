@@ -445,4 +445,57 @@ class AndersonTest {
         }
         return o;
     }
+
+    /** Capture's four-at-a-time sums give exactly the plain loops' values (the same additions in the same order). */
+    @Test
+    void captureSumsEqualThePlainLoopsBitForBit() {
+        Random r = new Random(11);
+        for (int k : new int[] {1, 3, 7, 32, 33}) {
+            double[] m = new double[k * k];
+            double[] v = new double[k];
+            double[] out = new double[k];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = r.nextGaussian();
+            }
+            for (int j = 0; j < k; j++) {
+                v[j] = r.nextGaussian();
+                out[j] = r.nextGaussian();
+            }
+            double[] expected = out.clone();
+            for (int row = 0; row < k; row++) {
+                double s = expected[row];
+                for (int j = 0; j < k; j++) {
+                    s += m[row * k + j] * v[j];
+                }
+                expected[row] = s;
+            }
+            AndersonAcceleration.Capture.addProduct(m, k, v, out);
+            assertArrayEquals(expected, out, 0.0, "k = " + k);
+            // distances to 1, 4 and 6 attractors (a block of four and the rest one at a time)
+            for (int count : new int[] {1, 4, 6}) {
+                AndersonAcceleration.Capture c = new AndersonAcceleration.Capture(k);
+                float[][] points = new float[count][k];
+                for (int x = 0; x < count; x++) {
+                    for (int j = 0; j < k; j++) {
+                        points[x][j] = (float) (10 * x + r.nextGaussian());
+                    }
+                    c.add(points[x], 0);
+                }
+                c.prepare(z -> z); // the identity: its Jacobian is not attracting, so no chord steps, but the points count
+                float[] z = new float[2 * k];
+                for (int j = 0; j < 2 * k; j++) {
+                    z[j] = (float) r.nextGaussian();
+                }
+                double[] d2 = c.distances2(z, k);
+                for (int x = 0; x < count; x++) {
+                    double s = 0;
+                    for (int j = 0; j < k; j++) {
+                        double d = (double) z[k + j] - points[x][j];
+                        s += d * d;
+                    }
+                    assertEquals(s, d2[x], 0.0, "k = " + k + ", attractor " + x + " of " + count);
+                }
+            }
+        }
+    }
 }
