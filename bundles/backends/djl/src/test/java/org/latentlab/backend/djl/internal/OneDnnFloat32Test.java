@@ -114,24 +114,6 @@ class OneDnnFloat32Test {
         }
     }
 
-    /** The probe's second call, 1,027 rows on two workers in blocks of 512: both ends of each of the four blocks. */
-    @Test
-    void theProbeComparesBothEndsOfEveryBlock() {
-        java.util.List<Integer> expected = new java.util.ArrayList<>();
-        for (int[] block : new int[][] {{0, 512}, {512, 513}, {513, 1025}, {1025, 1027}}) { // part [0, 513), part [513, 1027)
-            for (int r = block[0]; r < block[1]; r++) {
-                if (r < block[0] + 8 || r >= block[1] - 8) {
-                    expected.add(r);
-                }
-            }
-        }
-        assertEquals(35, expected.size());
-        assertEquals(expected, java.util.Arrays.stream(OneDnnFloat32.probeRows(1027, 2, 512)).boxed().toList());
-        // one part: blocks [0, 512), [512, 1024), [1024, 1027); 16 rows: all of them
-        assertEquals(8 + 8 + 8 + 8 + 3, OneDnnFloat32.probeRows(1027, 1, 512).length);
-        assertEquals(16, OneDnnFloat32.probeRows(16, 1, 512).length);
-    }
-
     @Test
     void theSwitchAndTheVendorRule() {
         System.setProperty(OneDnnFloat32.PROPERTY, "off");
