@@ -418,28 +418,20 @@ public class AndersonAcceleration implements StreamingIteration {
              * false when the seed should take the plain step instead (history restarted where it failed).
              */
             private boolean mix(int i, float[] z, float[] fz, int a, float[] next) {
+                // (each loop is a small method of its own: as one method, mix was compiled by C2 five times in a run, four
+                // of them on-stack, 330 ms of a core beside the map's two threads on a 2-core machine)
                 int c = count[i];
                 if (c == 0) {
                     return false;
                 }
                 int base = a * k;
-                double r2 = 0;
-                for (int j = 0; j < k; j++) {
-                    r[j] = (double) fz[base + j] - z[base + j];
-                    r2 += r[j] * r[j];
-                }
+                double r2 = residual(z, fz, base);
                 if (!Double.isFinite(r2)) {
                     count[i] = 0;
                     return false;
                 }
                 if (lastPlain[i]) {
-                    int newest = slot(i, c - 1);
-                    double before2 = 0;
-                    for (int j = 0; j < k; j++) {
-                        double d = (double) histG[newest + j] - histX[newest + j];
-                        before2 += d * d;
-                    }
-                    double q2 = r2 / before2;
+                    double q2 = r2 / newestResidual2(i, c);
                     if (r2 * q2 * q2 < tolerance) {
                         // at the last plain step's contraction q = |r|/|r_before|, at most two more plain steps meet the
                         // rule: a mixed step and the plain step that checks it cannot do better
@@ -450,67 +442,116 @@ public class AndersonAcceleration implements StreamingIteration {
                 }
                 // column p: from the p-th stored point (oldest first) to the next one, the last one to now
                 for (int p = 0; p < c; p++) {
-                    int from = slot(i, p);
                     boolean last = p + 1 == c;
-                    int to = last ? base : slot(i, p + 1);
-                    float[] xs = last ? z : histX;
-                    float[] gs = last ? fz : histG;
-                    for (int j = 0; j < k; j++) {
-                        double g = (double) gs[to + j] - histG[from + j];
-                        double x = (double) xs[to + j] - histX[from + j];
-                        dG[p * k + j] = g;
-                        dX[p * k + j] = x;
-                        dR[p * k + j] = g - x;
-                    }
+                    differences(p, slot(i, p), last ? base : slot(i, p + 1), last ? z : histX, last ? fz : histG);
                 }
                 // gamma = argmin |r - dR gamma|^2 + lambda tr(dR'dR) |gamma|^2
-                gram(dR, dR, c, gram, true);
-                for (int p = 0; p < c; p++) {
-                    rhs[p] = dot(dR, p * k, r, 0, k);
-                }
-                if (!cholesky(gram, c, chol)) {
+                if (!solve(c)) {
                     return restart(i);
-                }
-                substitute(chol, c, rhs, gamma);
-                for (int p = 0; p < c; p++) {
-                    if (!Double.isFinite(gamma[p])) {
-                        return restart(i);
-                    }
                 }
                 if (attractorsOnly && expands(c)) {
                     expanding++;
                     return false; // keep the history: it moves on with the plain steps
                 }
                 if (beta >= 1) { // x' = g - dG gamma
-                    for (int j = 0; j < k; j++) {
-                        step[j] = fz[base + j];
-                    }
+                    copy(fz, base, step);
                     for (int p = 0; p < c; p++) {
-                        double gp = gamma[p];
-                        for (int j = 0; j < k; j++) {
-                            step[j] -= dG[p * k + j] * gp;
-                        }
+                        subtract(step, dG, p * k, gamma[p]);
                     }
                 } else { // x' = x + beta r - (dX + beta dR) gamma
                     for (int j = 0; j < k; j++) {
                         step[j] = z[base + j] + beta * r[j];
                     }
                     for (int p = 0; p < c; p++) {
-                        double gp = gamma[p];
-                        for (int j = 0; j < k; j++) {
-                            step[j] -= (dX[p * k + j] + beta * dR[p * k + j]) * gp;
-                        }
+                        subtractDamped(p, gamma[p]);
                     }
                 }
-                for (int j = 0; j < k; j++) {
-                    float v = (float) step[j];
-                    if (!Float.isFinite(v)) {
-                        return restart(i);
-                    }
-                    next[base + j] = v;
+                if (!store(next, base)) {
+                    return restart(i);
                 }
                 leftResidual2[i] = r2;
                 chordTarget[i] = -1;
+                return true;
+            }
+
+            /** r = f(x) − x of the row at {@code base}; returns ‖r‖². */
+            private double residual(float[] z, float[] fz, int base) {
+                double r2 = 0;
+                for (int j = 0; j < k; j++) {
+                    r[j] = (double) fz[base + j] - z[base + j];
+                    r2 += r[j] * r[j];
+                }
+                return r2;
+            }
+
+            /** ‖g − x‖² of seed i's newest stored point. */
+            private double newestResidual2(int i, int c) {
+                int newest = slot(i, c - 1);
+                double before2 = 0;
+                for (int j = 0; j < k; j++) {
+                    double d = (double) histG[newest + j] - histX[newest + j];
+                    before2 += d * d;
+                }
+                return before2;
+            }
+
+            /** Column p of ΔG, ΔX, ΔR: from the stored point at {@code from} to the point at {@code to} of xs / gs. */
+            private void differences(int p, int from, int to, float[] xs, float[] gs) {
+                for (int j = 0; j < k; j++) {
+                    double g = (double) gs[to + j] - histG[from + j];
+                    double x = (double) xs[to + j] - histX[from + j];
+                    dG[p * k + j] = g;
+                    dX[p * k + j] = x;
+                    dR[p * k + j] = g - x;
+                }
+            }
+
+            /** γ from the regularised normal equations of the first c columns of ΔR; false where singular or not finite. */
+            private boolean solve(int c) {
+                gram(dR, dR, c, gram, true);
+                for (int p = 0; p < c; p++) {
+                    rhs[p] = dot(dR, p * k, r, 0, k);
+                }
+                if (!cholesky(gram, c, chol)) {
+                    return false;
+                }
+                substitute(chol, c, rhs, gamma);
+                for (int p = 0; p < c; p++) {
+                    if (!Double.isFinite(gamma[p])) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            private void copy(float[] from, int base, double[] to) {
+                for (int j = 0; j < k; j++) {
+                    to[j] = from[base + j];
+                }
+            }
+
+            /** to −= g · column at {@code offset} of {@code columns}. */
+            private void subtract(double[] to, double[] columns, int offset, double g) {
+                for (int j = 0; j < k; j++) {
+                    to[j] -= columns[offset + j] * g;
+                }
+            }
+
+            private void subtractDamped(int p, double gp) {
+                for (int j = 0; j < k; j++) {
+                    step[j] -= (dX[p * k + j] + beta * dR[p * k + j]) * gp;
+                }
+            }
+
+            /** next's row at {@code base} = step in float; false (nothing meaningful written) where a value is not finite. */
+            private boolean store(float[] next, int base) {
+                for (int j = 0; j < k; j++) {
+                    float v = (float) step[j];
+                    if (!Float.isFinite(v)) {
+                        return false;
+                    }
+                    next[base + j] = v;
+                }
                 return true;
             }
 
