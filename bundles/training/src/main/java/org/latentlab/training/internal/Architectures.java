@@ -111,11 +111,27 @@ final class Architectures {
     }
 
     /**
-     * Refuses, before any work, a network whose weights cannot be held: one layer's weights must
-     * fit a Java array (they are initialised in Java), and weights, gradients and Adam's two
-     * moments (16 bytes per parameter) must fit this machine's memory.
+     * Refuses, before any work, a network whose weights cannot be held: one layer's weights must fit a Java array (they
+     * are initialised in Java), and what training holds per parameter ({@link #bytesToTrain}) must fit this machine's
+     * memory. The batch may be split into as many gradient parts as there are cores ({@link MlpStep}).
      */
     static void requireFits(List<Layer> encoder, List<Layer> decoder) {
+        Runtime rt = Runtime.getRuntime();
+        Integer workers = Integer.getInteger(MlpStep.WORKERS);
+        int parts = Math.max(1, Math.min(workers != null ? workers : rt.availableProcessors(), rt.availableProcessors()));
+        requireFits(encoder, decoder, parts, physicalMemory(), rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+    }
+
+    /**
+     * Bytes training holds per the whole network of {@code params} parameters when a batch's gradient is computed in
+     * {@code parts} parts: the weights, Adam's two moments, and one gradient per part (float32 each), so 16 bytes per
+     * parameter in one part, 20 in two. (16 in all was counted before the step was split into parts.)
+     */
+    static long bytesToTrain(long params, int parts) {
+        return multiply(params, 12 + 4L * Math.max(1, parts));
+    }
+
+    static void requireFits(List<Layer> encoder, List<Layer> decoder, int parts, long have, long heapFree) {
         long params = 0;
         long largest = 0;
         for (Layer l : concat(encoder, decoder)) {
@@ -134,14 +150,12 @@ final class Architectures {
             params += w + l.out();
             largest = Math.max(largest, w);
         }
-        long need = multiply(params, 16);
-        long have = physicalMemory();
-        Runtime rt = Runtime.getRuntime();
-        long heapFree = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long need = bytesToTrain(params, parts);
         if (need > have || 4 * largest > heapFree) {
             throw new LatentLabException(String.format(java.util.Locale.ROOT, "the autoencoder would have %,d parameters and"
-                    + " need about %,d MB to train (%,d MB of memory here, %,d MB free for Java): use smaller --hidden or --latent",
-                    params, need >> 20, have >> 20, heapFree >> 20));
+                    + " need about %,d MB to train (weights, Adam's moments and %d gradient part%s; %,d MB of memory here, %,d MB"
+                    + " free for Java): use smaller --hidden or --latent", params, need >> 20, parts, parts == 1 ? "" : "s",
+                    have >> 20, heapFree >> 20));
         }
     }
 
