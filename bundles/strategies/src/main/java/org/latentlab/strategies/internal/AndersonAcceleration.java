@@ -400,7 +400,9 @@ public class AndersonAcceleration implements StreamingIteration {
                             alpha[i] = 1;
                         }
                     }
-                    remember(i, z, fz, a);
+                    if (mixing) { // (a mixer that does not mix, a mixed-precision run's first leg, reads no history)
+                        remember(i, z, fz, a);
+                    }
                     if (mixedStep) {
                         mixed++;
                     } else {
@@ -409,7 +411,9 @@ public class AndersonAcceleration implements StreamingIteration {
                     }
                     plainOut[a] = !mixedStep;
                     lastPlain[i] = !mixedStep;
-                    push(i, z, fz, a);
+                    if (mixing) {
+                        push(i, z, fz, a);
+                    }
                 }
             }
 
