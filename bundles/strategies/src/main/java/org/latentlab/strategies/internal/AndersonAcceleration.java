@@ -34,7 +34,7 @@ import org.osgi.service.component.annotations.Component;
  * <li>Relaxed steps where the map drifts: where a step would be plain because the history shows the map not
  * contracting (or the history restarted), and the residual points the way it did at the last step (cosine above
  * {@link #ALIGNED}), the seed moves x + α(f(x) − x), α doubling with each such step up to {@code relaxation}
- * (default 16) and back to 1 when the direction turns. Such a step is taken only if the residual at the new point still
+ * (default 16), halved when the direction turns (see drift, below). Such a step is taken only if the residual at the new point still
  * points that way (cosine above {@link #STILL_ALIGNED}): an overshoot reverses it, and the seed keeps its point and
  * steps plainly. This is an Euler step of the flow dz/dt = f(z) − z, whose fixed points are f's; it crosses the slow
  * straight stretches near a saddle-node's ghost that plain steps creep through (side-by-side's model: 1,364 of 10^4
@@ -46,7 +46,7 @@ import org.osgi.service.component.annotations.Component;
  * declined because the residual turned. Relaxation also halves α where the residual turns (instead of starting again
  * from 1), quarters it where a relaxed step is refused, and keeps it over the plain step that follows a refusal. On
  * side-by-side's model (10^4 seeds, mixed precision): float32 evaluations 139,020 → 117,653, every seed on the same
- * attractor; the ghost's seeds 39.0 → 33.0 each.</li>
+ * attractor; attractor 2's seeds (most of which cross the ghost) 39.0 → 33.0 each. Needs {@code relaxation} above 1.</li>
  * <li>Convergence only by the paper's rule on plain images (see {@link FixedPointLoop}): a mixed point
  * within tolerance is followed by a plain step, and the seed stops at that plain image if
  * ‖f(z_{t+1}) − f(z_t)‖² &lt; tolerance. End points are fixed points of f, never of the mixing.</li>
@@ -75,7 +75,7 @@ public class AndersonAcceleration implements StreamingIteration {
                 ParameterSpec.bool("drift", true,
                         "where a mixed step fails (refused, or the history expands) relaxed steps go first until the residual "
                                 + "turns " + DRIFT_TURNS + " times in a row: crosses a saddle-node's ghost, where mixed steps aim at the "
-                                + "residual's minimum and plain steps creep"),
+                                + "residual's minimum and plain steps creep (off when relaxation is 1)"),
                 MixedPrecision.SPEC);
     }
 
@@ -149,7 +149,7 @@ public class AndersonAcceleration implements StreamingIteration {
     static final double STILL_ALIGNED = 0.9;
     /**
      * Relaxations declined in a row (the residual turned) that end a seed's drift. 4: at 2 the seeds of side-by-side's
-     * ghost left it and went back to refused mixed steps (119,200 float32 evaluations against 117,653; 8 gave the same).
+     * ghost left it and went back to refused mixed steps (119,200 float32 evaluations against 117,653; 8: 117,656).
      */
     static final int DRIFT_TURNS = 4;
 
@@ -184,7 +184,10 @@ public class AndersonAcceleration implements StreamingIteration {
         /** Per slot: the residual f(x) − x at the seed's current point, for the next step's direction test. */
         private final float[] lastR;
         private final boolean[] haveLastR;
-        /** Per slot: the relaxation of the last relaxed step (1 when the last step was not relaxed). */
+        /**
+         * Per slot: the relaxation the next relaxed step doubles: the last relaxed step's, halved at a turn, quartered at a
+         * refusal; 1 after a mixed, chord or check step.
+         */
         private final double[] alpha;
         /** Per slot: whether the last proposal was a relaxed step. */
         private final boolean[] relaxedStep;
@@ -590,7 +593,7 @@ public class AndersonAcceleration implements StreamingIteration {
 
             /**
              * A relaxed step x + α r when r = f(x) − x points the way the last residual did (α doubles, up to
-             * {@link #maxAlpha}); false, with α back to 1, when it turned or nothing is known of the last step.
+             * {@link #maxAlpha}); false, with α halved, when it turned, or when nothing is known of the last step.
              */
             private boolean relax(int i, float[] z, float[] fz, int a, float[] next) {
                 if (!haveLastR[i]) {

@@ -164,7 +164,8 @@ class RelaxedStepTest {
         List<Trajectory> drifting = run(f, seeds, "anderson", Map.of());
         List<Trajectory> mixing = run(f, seeds, "anderson", Map.of("drift", "false"));
         // where the stopping rule leaves a seed: error ≤ ‖(I − J)⁻¹‖₂ · √tolerance. In u, I − J = [[0.202, 0], [−4, 0.5]]
-        // on (u0, u1) (u1 follows u0 with gain 2·u0 = 4: J is not normal), whose inverse [[4.95, 0], [39.6, 2]] has norm 39.96
+        // on (u0, u1) (u1 follows u0 with gain 2·u0 = 4: J is not normal), whose inverse [[4.95, 0], [39.6, 2]] has Frobenius
+        // norm 39.96, a bound on its 2-norm
         double bound = 1e-3 * 39.96 * 1.05;
         for (List<Trajectory> ts : List.of(picard, drifting, mixing)) {
             for (Trajectory t : ts) {
@@ -177,6 +178,10 @@ class RelaxedStepTest {
         long d = AndersonTest.evaluations(drifting);
         long m = AndersonTest.evaluations(mixing);
         // measured: picard 11,196, drift 3,795, without drift 5,184 (deterministic)
+        AndersonAcceleration.Mixer counted = new AndersonAcceleration.Mixer(n, f.k, 5, 1e-8, 1, true, 1e-6);
+        counted.maxAlpha = 16;
+        AndersonTest.recorded(f, seeds, counted);
+        assertTrue(counted.counts().drifting() > 0, "seeds drifted: " + counted.counts());
         assertTrue(d * 5 < m * 4, "drift " + d + " against mixing where it is refused " + m + " (picard " + p + ")");
         assertTrue(d * 2 < p, "drift " + d + " against picard " + p);
         // the same trajectories streamed through 7 slots: a slot's next seed starts without the last one's drift

@@ -113,13 +113,12 @@ final class Architectures {
     /**
      * Refuses, before any work, a network whose weights cannot be held: one layer's weights must fit a Java array (they
      * are initialised in Java), and what training holds per parameter ({@link #bytesToTrain}) must fit this machine's
-     * memory. The batch may be split into as many gradient parts as there are cores ({@link MlpStep}).
+     * memory, with as many gradients as the batch may be split into ({@link MlpStep#gradientParts}).
      */
-    static void requireFits(List<Layer> encoder, List<Layer> decoder) {
+    static void requireFits(List<Layer> encoder, List<Layer> decoder, long batch) {
         Runtime rt = Runtime.getRuntime();
-        Integer workers = Integer.getInteger(MlpStep.WORKERS);
-        int parts = Math.max(1, Math.min(workers != null ? workers : rt.availableProcessors(), rt.availableProcessors()));
-        requireFits(encoder, decoder, parts, physicalMemory(), rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+        requireFits(encoder, decoder, MlpStep.gradientParts(encoder, decoder, batch), physicalMemory(),
+                rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
     }
 
     /**

@@ -62,7 +62,7 @@ public class DjlAutoencoderTraining implements AutoencoderTraining {
         Augmentation augmentation = Augmentation.of(c, inputShape);
         List<Layer> encLayers = Architectures.encoder(c, inputShape);
         List<Layer> decLayers = Architectures.decoder(c, inputShape);
-        Architectures.requireFits(encLayers, decLayers);
+        Architectures.requireFits(encLayers, decLayers, Math.min(c.batchSize(), c.trainSize()));
         long total = c.totalSteps();
         for (int step : checkpoints.steps()) {
             if (step > total) {

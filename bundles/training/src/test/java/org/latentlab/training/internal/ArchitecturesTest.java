@@ -32,4 +32,41 @@ class ArchitecturesTest {
                 () -> Architectures.requireFits(encoder, decoder, 2, have, Long.MAX_VALUE));
         assertTrue(e.getMessage().contains("2,110 parameters") && e.getMessage().contains("2 gradient parts"), e.getMessage());
     }
+
+    /** The parts counted: the written-out step's split for an MLP where oneDNN is asked for, else autograd's one. */
+    @Test
+    void thePartsCountedAreThoseTheStepWouldUse() {
+        org.latentlab.api.training.TrainingConfig c = org.latentlab.api.training.TrainingConfig.defaults();
+        int[] mnist = {784};
+        List<Layer> enc = Architectures.encoder(c, mnist);
+        List<Layer> dec = Architectures.decoder(c, mnist);
+        org.latentlab.api.training.TrainingConfig conv = new org.latentlab.api.training.TrainingConfig("conv", c.latentDim(),
+                new int[] {8, 16}, c.activation(), c.init(), 0, 0, 0, 16, 1, 128, 1e-3, 0);
+        int[] image = {1, 28, 28};
+        int cores = Runtime.getRuntime().availableProcessors();
+        String before = System.getProperty(MlpStep.PROPERTY);
+        String workers = System.getProperty(MlpStep.WORKERS);
+        try {
+            System.setProperty(MlpStep.PROPERTY, "off");
+            assertEquals(1, MlpStep.gradientParts(enc, dec, 128), "autograd: one gradient");
+            System.setProperty(MlpStep.PROPERTY, "on");
+            assertEquals(Math.min(cores, 128 / MlpStep.MIN_ROWS), MlpStep.gradientParts(enc, dec, 128));
+            assertEquals(1, MlpStep.gradientParts(enc, dec, MlpStep.MIN_ROWS + 1), "a batch too small to split");
+            assertEquals(1, MlpStep.gradientParts(Architectures.encoder(conv, image), Architectures.decoder(conv, image), 128),
+                    "not an MLP: autograd");
+            System.setProperty(MlpStep.WORKERS, "1");
+            assertEquals(1, MlpStep.gradientParts(enc, dec, 128), "one row worker");
+        } finally {
+            restore(MlpStep.PROPERTY, before);
+            restore(MlpStep.WORKERS, workers);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
 }
