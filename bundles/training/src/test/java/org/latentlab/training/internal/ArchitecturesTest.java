@@ -57,16 +57,8 @@ class ArchitecturesTest {
             System.setProperty(MlpStep.WORKERS, "1");
             assertEquals(1, MlpStep.gradientParts(enc, dec, 128), "one row worker");
         } finally {
-            restore(MlpStep.PROPERTY, before);
-            restore(MlpStep.WORKERS, workers);
-        }
-    }
-
-    private static void restore(String key, String value) {
-        if (value == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, value);
+            MlpStepTest.restore(MlpStep.PROPERTY, before);
+            MlpStepTest.restore(MlpStep.WORKERS, workers);
         }
     }
 }

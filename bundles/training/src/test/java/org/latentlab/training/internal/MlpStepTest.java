@@ -52,7 +52,8 @@ class MlpStepTest {
         restore(MlpStep.WORKERS, savedWorkers);
     }
 
-    private static void restore(String key, String value) {
+    /** A system property back to {@code value} (cleared when null). */
+    static void restore(String key, String value) {
         if (value == null) {
             System.clearProperty(key);
         } else {
