@@ -114,7 +114,19 @@ public final class RowWorkers implements AutoCloseable {
     /** {@value #PROPERTY} when set, else libtorch's intra-op thread count on the calling thread; at most the cores. */
     public static int configured() {
         Integer set = Integer.getInteger(PROPERTY);
-        int w = set != null ? set : JniUtils.getNumThreads();
+        return cappedAtCores(set != null ? set : JniUtils.getNumThreads());
+    }
+
+    /**
+     * The most workers {@link #configured} can give, without asking libtorch (whose intra-op threads do not exceed the
+     * cores): {@value #PROPERTY} when set, else the cores; at most the cores. For checks made before the engine loads.
+     */
+    public static int atMost() {
+        Integer set = Integer.getInteger(PROPERTY);
+        return cappedAtCores(set != null ? set : Integer.MAX_VALUE);
+    }
+
+    private static int cappedAtCores(int w) {
         return Math.max(1, Math.min(w, Runtime.getRuntime().availableProcessors()));
     }
 
@@ -135,7 +147,12 @@ public final class RowWorkers implements AutoCloseable {
 
     /** The parts {@code n} rows are split into: one per worker, at least {@code minRows} rows each (one part at least). */
     public int parts(long n, int minRows) {
-        return pool == null ? 1 : (int) Math.max(1, Math.min(workers, n / Math.max(1, minRows)));
+        return pool == null ? 1 : parts(n, minRows, workers);
+    }
+
+    /** The parts {@code n} rows are split into by {@code workers} workers, at least {@code minRows} rows each. */
+    public static int parts(long n, int minRows, int workers) {
+        return (int) Math.max(1, Math.min(workers, n / Math.max(1, minRows)));
     }
 
     /**

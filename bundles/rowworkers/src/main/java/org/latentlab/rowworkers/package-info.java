@@ -5,7 +5,7 @@
  * org.latentlab.rowworkers.CpuInfo}): shared by the DJL backends (map calls) and training (the written-out step).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.latentlab.rowworkers;
 
 import org.osgi.annotation.bundle.Export;

@@ -116,17 +116,14 @@ final class MlpStep implements AutoCloseable {
     /**
      * The most parts a batch of {@code batch} rows of this network may be split into, for the memory check before
      * training ({@link Architectures#requireFits}): 1 where the step written out will not be tried (autograd holds one
-     * gradient), else as {@link RowWorkers#parts} splits it with at most {@value RowWorkers#PROPERTY} workers (default:
-     * the cores, which libtorch's intra-op threads do not exceed). Reads no native state: it runs before the engine.
+     * gradient), else as {@link RowWorkers#parts} splits it with the most workers it can have ({@link
+     * RowWorkers#atMost}). Reads no native state: it runs before the engine.
      */
     static int gradientParts(List<Layer> encoder, List<Layer> decoder, long batch) {
         if (Float32OneDnn.refusal() != null || MlpStepCode.dense(encoder, decoder).isEmpty()) {
             return 1;
         }
-        int cores = Runtime.getRuntime().availableProcessors();
-        Integer set = Integer.getInteger(WORKERS);
-        int workers = Math.max(1, Math.min(set != null ? set : cores, cores));
-        return (int) Math.max(1, Math.min(workers, batch / MIN_ROWS));
+        return RowWorkers.parts(batch, MIN_ROWS, RowWorkers.atMost());
     }
 
     /** Whether the setting (and, for auto, the CPU's vendor) asks for oneDNN ({@link Float32OneDnn}); else records why not. */

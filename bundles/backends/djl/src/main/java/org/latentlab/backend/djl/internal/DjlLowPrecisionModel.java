@@ -19,6 +19,7 @@ import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.LatentModel;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.rowworkers.CpuInfo;
 import org.latentlab.rowworkers.RowWorkers;
 
 /**
@@ -181,7 +182,7 @@ final class DjlLowPrecisionModel implements LatentModel {
 
     /** Whether /proc/cpuinfo lists bfloat16 matrix instructions (Linux; elsewhere: no). */
     static boolean cpuHasBfloat16() {
-        return Arrays.asList(org.latentlab.rowworkers.CpuInfo.field("flags").split("\\s+")).stream()
+        return Arrays.asList(CpuInfo.field("flags").split("\\s+")).stream()
                 .anyMatch(f -> f.equals("amx_bf16") || f.equals("avx512_bf16"));
     }
 
