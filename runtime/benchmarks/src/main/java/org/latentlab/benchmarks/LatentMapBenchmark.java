@@ -37,8 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Seed-steps per second of the latent map f = E∘D on a 784-512-256-32 MLP autoencoder, per backend:
  * one map evaluation of a batch of seeds (1024 unless {@code batch} says otherwise; the engine's inner
- * loop; through latentSteps as the engine calls it unless {@code map=separate}), and plain iteration of the same batch for 20 steps through {@link PicardIteration} (adds the
- * strategy's bookkeeping). Scores are seed-steps per second. Backends: ONNX Runtime, TorchScript on
+ * loop; through latentSteps as the engine calls it unless {@code map=separate}), and plain iteration of the same
+ * batch for 20 steps through {@link PicardIteration} (adds the strategy's bookkeeping). Scores are seed-steps per
+ * second: rows through f per second, each a map evaluation of one seed. Backends: ONNX Runtime, TorchScript on
  * libtorch, and LatentLab's own layer stacks on libtorch (what 'latentlab train' writes), all with the
  * same weights. The model is the folder {@code models/mlp784-<backend>} (its model.json), where
  * {@code models} is the parameter of that name or, when empty, the committed models
@@ -159,10 +160,23 @@ public class LatentMapBenchmark {
         return f.apply(seeds);
     }
 
-    /** {@link #STEPS} plain steps of the batch through the real strategy. */
+    /**
+     * {@link #STEPS} plain steps of the batch through the real strategy. Counted are the map evaluations the strategy
+     * reports (each row through f once is one): {@link #STEPS} + 1 per seed, since the rule's check of step t needs
+     * f(z_{t+1}), so the first f(z_0) comes before the first step. Until 2026-12-06 this counted {@link #STEPS} per
+     * seed, a twenty-first below what ran, while PyTorch's loop in side_by_side.py counts every call of f.
+     */
     @Benchmark
     public List<Trajectory> picardIteration(SeedSteps counter) {
-        counter.seedSteps += (long) batch * STEPS;
-        return picard.iterate(f, seeds, picardParams, Progress.NONE);
+        List<Trajectory> run = picard.iterate(f, seeds, picardParams, Progress.NONE);
+        long evaluations = 0;
+        for (Trajectory t : run) {
+            if (t.mapEvaluations() < 0) {
+                throw new IllegalStateException("seed " + t.seed() + "'s map evaluations were not counted");
+            }
+            evaluations += t.mapEvaluations();
+        }
+        counter.seedSteps += evaluations;
+        return run;
     }
 }

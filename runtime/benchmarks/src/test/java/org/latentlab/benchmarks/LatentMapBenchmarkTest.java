@@ -41,12 +41,14 @@ class LatentMapBenchmarkTest {
                 LatentMapBenchmark.SeedSteps counter = new LatentMapBenchmark.SeedSteps();
                 List<Trajectory> runs = b.picardIteration(counter);
                 assertEquals(batch, runs.size(), backend);
-                assertEquals((long) batch * LatentMapBenchmark.STEPS, counter.seedSteps, backend);
+                // every row through f counts: the first f(z_0), then one per step
+                assertEquals((long) batch * (LatentMapBenchmark.STEPS + 1), counter.seedSteps, backend);
                 int k = runs.get(0).endpoint().length;
                 float[] ends = new float[batch * k];
                 for (int i = 0; i < batch; i++) {
                     Trajectory t = runs.get(i);
                     assertEquals(LatentMapBenchmark.STEPS, t.steps(), backend + " seed " + i);
+                    assertEquals(LatentMapBenchmark.STEPS + 1, t.mapEvaluations(), backend + " seed " + i);
                     System.arraycopy(t.endpoint(), 0, ends, i * k, k);
                 }
                 if (first == null) {

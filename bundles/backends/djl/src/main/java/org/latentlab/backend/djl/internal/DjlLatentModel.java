@@ -39,6 +39,8 @@ final class DjlLatentModel implements LatentModel {
     private final Predictor<NDList, NDList> encoder;
     private final Predictor<NDList, NDList> decoder;
     private final NDManager manager;
+    /** Rows per libtorch call of latentSteps on the oneDNN modules ({@link #oneDnnBlockRows(int)}), fixed at load. */
+    private final int oneDnnBlockRows;
     /** Rows side by side in libtorch (PyTorch engine only). */
     private final RowWorkers workers;
     /**
@@ -60,6 +62,7 @@ final class DjlLatentModel implements LatentModel {
     private DjlLatentModel(ModelSpec spec, String engine, Model em, Model dm) {
         this.spec = spec;
         this.blockRows = DjlLatentModel.blockRows(spec.inputSize());
+        this.oneDnnBlockRows = DjlLatentModel.oneDnnBlockRows(spec.inputSize());
         this.engine = engine;
         this.encoderModel = em;
         this.decoderModel = dm;
@@ -93,8 +96,8 @@ final class DjlLatentModel implements LatentModel {
                     + spec.decoderFile() + " rejected a latent of shape [1, " + spec.latentDim() + "] (latentDim in model.json)");
             if ("PyTorch".equals(engine)) {
                 try { // an optional speed-up: whatever goes wrong making it, the model runs as it is
-                    m.onednn = withEngine(() -> OneDnnFloat32.create(spec, z -> m.latentSteps(z, 1), m.manager, m.blockRows,
-                            m.workers, (ai.djl.pytorch.engine.PtSymbolBlock) em.getBlock(),
+                    m.onednn = withEngine(() -> OneDnnFloat32.create(spec, z -> m.latentSteps(z, 1), m.manager,
+                            m.oneDnnBlockRows, m.workers, (ai.djl.pytorch.engine.PtSymbolBlock) em.getBlock(),
                             (ai.djl.pytorch.engine.PtSymbolBlock) dm.getBlock()), "float32 oneDNN modules of " + spec.name())
                             .orElse(null);
                 } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError | AssertionError e) {
@@ -244,7 +247,8 @@ final class DjlLatentModel implements LatentModel {
         }
         ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
         OneDnnFloat32 fused = onednn;
-        return withEngine(() -> steps(manager, latents, steps, k, blockRows, false, workers, z -> {
+        return withEngine(() -> steps(manager, latents, steps, k, fused != null ? oneDnnBlockRows : blockRows, false,
+                workers, z -> {
             if (fused != null) {
                 return fused.map(z);
             }
@@ -283,6 +287,25 @@ final class DjlLatentModel implements LatentModel {
             return Math.max(1, set);
         }
         return (int) Math.max(1, Math.min(BLOCK_ROWS, BLOCK_BYTES / (4L * Math.max(1, inputSize))));
+    }
+
+    /**
+     * The decoded rows of one block at most on the float32 oneDNN modules ({@link OneDnnFloat32}): 2,048 rows of 784
+     * floats. Their weights are used unpacked, and oneDNN prepares them for its kernels at every call, so there fewer,
+     * bigger calls win: at 4,096 rows (two workers of 2,048) blocks of 2,048 ran 1.10x [1.02-1.16] the seed-steps per
+     * second of blocks of 512, CPU per seed-step 13.4 against 14.1 µs; at 1,024 rows (one block per worker either way)
+     * 1.01x (AMD EPYC, runtime/benchmarks/run.sh roundrobin, 2026-12-06). MKL, which runs the model's own modules,
+     * measured the other way on a Xeon ({@link #BLOCK_ROWS}). A model with big inputs takes fewer rows, as there.
+     */
+    static final long ONEDNN_BLOCK_BYTES = 4L * 784 * 2048;
+
+    /** Rows per block on the oneDNN modules: the system property {@value #BLOCK}, else {@link #ONEDNN_BLOCK_BYTES} of them. */
+    static int oneDnnBlockRows(int inputSize) {
+        Integer set = Integer.getInteger(BLOCK);
+        if (set != null) {
+            return Math.max(1, set);
+        }
+        return (int) Math.max(1, Math.min(2048, ONEDNN_BLOCK_BYTES / (4L * Math.max(1, inputSize))));
     }
 
     /**

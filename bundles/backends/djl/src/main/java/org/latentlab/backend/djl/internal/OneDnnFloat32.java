@@ -152,22 +152,25 @@ final class OneDnnFloat32 implements AutoCloseable {
 
     /**
      * Null when the fused map agrees with {@code exact} on fixed Gaussian rows (two scales), else what differs: 16 rows
-     * on the caller's thread, then an odd count over two blocks on the model's row workers, the way the map runs
-     * (oneDNN picks its kernels by shape and thread count).
+     * on the caller's thread, then an odd count on the model's row workers in blocks of {@code blockRows}, the way the
+     * map runs (oneDNN picks its kernels by shape and thread count).
      */
     private String probe(UnaryOperator<Tensor> exact, int blockRows, RowWorkers workers) {
         int k = spec.latentDim();
         java.util.Random random = new java.util.Random(20261206L);
         double worst = 0;
         int probed = 0;
-        for (int rows : new int[] {DjlLowPrecisionModel.PROBE_ROWS, Math.min(2 * blockRows + 3, 4099)}) {
+        // (the second count stays near a thousand rows whatever the block: the model's own map, which the probe runs
+        // too, is the slow one here, and loading counts in every analysis)
+        for (int rows : new int[] {DjlLowPrecisionModel.PROBE_ROWS, 2 * Math.min(blockRows, DjlLatentModel.BLOCK_ROWS) + 3}) {
             float[] z = new float[rows * k];
             for (int i = 0; i < z.length; i++) {
                 z[i] = (float) (random.nextGaussian() * (i < z.length / 2 ? 1 : 4));
             }
             Tensor seeds = Tensor.matrix(rows, k, z);
             float[] f = exact.apply(seeds).data();
-            float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, false, rows > blockRows ? workers : null,
+            float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, false,
+                    rows > DjlLowPrecisionModel.PROBE_ROWS ? workers : null,
                     this::map, "fused float32 encoder " + spec.encoderFile()).data();
             double w = DjlLowPrecisionModel.worstRelative(f, g, rows, k);
             worst = Math.max(worst, w); // NaN sticks

@@ -153,9 +153,14 @@ class LatentStepsTest {
         assertEquals(1, DjlLatentModel.blockRows(3 * 1024 * 1024), "never none");
         assertEquals(256, OnnxLatentModel.blockRows(784), "ONNX Runtime's measured best for the MLP");
         assertEquals(8, OnnxLatentModel.blockRows(3 * 128 * 128));
+        assertEquals(2048, DjlLatentModel.oneDnnBlockRows(16));
+        assertEquals(2048, DjlLatentModel.oneDnnBlockRows(784), "the MLP's measured best on the oneDNN modules");
+        assertEquals(32, DjlLatentModel.oneDnnBlockRows(3 * 128 * 128));
+        assertEquals(1, DjlLatentModel.oneDnnBlockRows(3 * 4096 * 4096), "never none");
         System.setProperty(DjlLatentModel.BLOCK, "40");
         try {
             assertEquals(40, DjlLatentModel.blockRows(3 * 128 * 128));
+            assertEquals(40, DjlLatentModel.oneDnnBlockRows(784), "one setting for both");
         } finally {
             System.clearProperty(DjlLatentModel.BLOCK);
         }
@@ -170,10 +175,14 @@ class LatentStepsTest {
         }
     }
 
-    /** Batches over one libtorch block (512 rows of the memorizer) go block by block, each through all its steps: same values. */
+    /**
+     * Batches over one libtorch block (512 rows of the memorizer, 2,048 on the oneDNN modules) go block by block, each
+     * through all its steps: same values.
+     */
     @Test
     void latentStepsOverSeveralRowBlocksAreTheStepsOfTheWholeBatch() {
-        int n = 2 * DjlLatentModel.blockRows(16) + 88; // two whole blocks and a part
+        // two whole blocks and a part, whichever modules run the map
+        int n = 2 * Math.max(DjlLatentModel.blockRows(16), DjlLatentModel.oneDnnBlockRows(16)) + 88;
         Tensor z = gaussian(n, 4, 2, 3);
         for (String format : List.of("layers", "torchscript")) {
             try (LatentModel m = memorizer(format)) {
