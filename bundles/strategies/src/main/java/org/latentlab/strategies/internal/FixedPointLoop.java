@@ -449,9 +449,21 @@ final class FixedPointLoop {
         double tol = limits.tolerance();
         double divergence = limits.divergenceNorm();
         int maxSteps = limits.maxSteps();
-        double r2 = residual2(z, fz, i, k);
+        // one pass for what residual2 and finite compute, each sum in their order (the same values): two independent
+        // chains of additions instead of two loops of one each, on the plain loop's path at every row and step
+        double r2 = 0;
+        double norm2 = 0;
+        boolean finite = true;
+        for (int j = i * k, end = j + k; j < end; j++) {
+            float x = z[j];
+            float y = fz[j];
+            double d = y - x;
+            r2 += d * d;
+            norm2 += (double) x * x;
+            finite &= Float.isFinite(x) & Float.isFinite(y);
+        }
         residual[i] = Math.sqrt(r2);
-        if (!finite(z, fz, i, k, divergence)) {
+        if (!finite || !(Math.sqrt(norm2) <= divergence)) {
             state[i] = DIVERGED;
         } else if (checkConvergence && r2 < tol) {
             state[i] = CONVERGED;

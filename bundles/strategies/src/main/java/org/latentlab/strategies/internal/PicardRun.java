@@ -198,7 +198,7 @@ final class PicardRun {
                     fresh[slot] = false;
                     FixedPointLoop.classify(slot, z, fz, k, limits, steps, residual, state, false);
                 } else { // one step: next = f(z), fnext = f(next)
-                    path[slot] += Math.sqrt(FixedPointLoop.residual2(z, fz, slot, k));
+                    path[slot] += residual[slot]; // ‖v_{t+1} − v_t‖: the last classify's residual of this very pair
                     steps[slot]++;
                     taken++;
                     System.arraycopy(fz, slot * k, z, slot * k, k);
