@@ -6,8 +6,8 @@
 #                                      [--only sgemm,fixed,seeds,train]
 #
 # WORK (default /tmp/latentlab-side-by-side) keeps the trained model between runs; delete it to retrain.
-# LATENTLAB_HOME is honoured (MNIST is fetched there on first use). Both sides run in the same environment;
-# --passive exports OMP_WAIT_POLICY=PASSIVE to both (on a busy machine OpenMP's default spinning dominates both).
+# LATENTLAB_HOME is honoured (MNIST is fetched there on first use). Both sides run in the same environment (with
+# the launcher's malloc settings, below); --passive exports OMP_WAIT_POLICY=PASSIVE to both (on a busy machine OpenMP's default spinning dominates both).
 # See runtime/benchmarks/README.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -54,6 +54,15 @@ if [[ -z "${LATENTLAB_BENCH_NO_BUILD:-}" ]]; then
   (cd "$root" && { "${build[@]}" -o >/dev/null 2>&1 || "${build[@]}"; })
 fi
 classpath="$here/target/classpath.txt"
+
+# 3. The environment of both sides: the launcher's malloc settings (read from bin/latentlab, so they cannot drift),
+#    with which every LatentLab process runs (the CLI, the server, and here also FixedStepsServer and JMH), exported
+#    to PyTorch too: its loop allocates each layer's output per call as well (measured, it gains up to 5 % from them).
+while IFS= read -r setting; do
+  name="${setting%%=*}"
+  [[ -n "${!name:-}" ]] || export "$setting"
+done < <(sed -n 's/^export \(MALLOC_[A-Z_]*\)="\${MALLOC_[A-Z_]*:-\([0-9]*\)}"$/\1=\2/p' "$root/runtime/distribution/src/main/dist/bin/latentlab")
+[[ -n "${MALLOC_MMAP_THRESHOLD_:-}" ]] || echo "side-by-side: warning: no malloc settings found in bin/latentlab" >&2
 
 args=()
 for a in "$@"; do

@@ -8,8 +8,9 @@ Phases, each printed as it runs:
             ONNX (opset 13) model folders, and check that all engines give the same f(z) (PyTorch eager, the
             traced module, and LatentLab's layers / TorchScript / ONNX backends through `latentlab field`)
   sgemm     1024x1024 float32 matrix products per second: torch (2 threads) and libtorch via DJL (JMH)
-  fixed     20 plain steps of a batch of Gaussian seeds, batch 1024 and 4096: torch eager vs JMH
-            LatentMapBenchmark.picardIteration (TorchScript and ONNX backends); where the CPU has bfloat16 matrix
+  fixed     20 plain steps of a batch of Gaussian seeds, batch 1024 and 4096: torch eager vs JMH's
+            LatentMapBenchmark.picardIteration (TorchScript and ONNX backends) run by FixedStepsServer, in rounds that
+            alternate the two sides (ratios: medians of the rounds'); where the CPU has bfloat16 matrix
             instructions (amx_bf16, avx512_bf16) also both sides in bfloat16: torch eager's modules .to(bfloat16)
             against the TorchScript model's bfloat16 version (precision=bfloat16, what mixedPrecision=true runs first)
   seeds     10^4 Gaussian seeds to the paper's stop rule ||f(z_t+1) - f(z_t)||^2 < 1e-6, 3000 steps max: a torch
@@ -17,8 +18,9 @@ Phases, each printed as it runs:
             `latentlab analyze --strategy picard` and `--strategy anderson` on the same seeds file
   train     optimiser steps per second of the same recipe (batch 128, Adam 1e-3, weight decay 1e-5, MSE):
             torch eager vs `latentlab train --steps N`, with the CPU time (user/system) of each
-Torch-side phases that are short run before and after the LatentLab side and are averaged, so a change of the
-machine's load during the run moves both sides alike. Results: WORK/side-by-side.md and WORK/side-by-side.json.
+Torch-side phases that are short run before and after the LatentLab side and are averaged (the fixed steps alternate
+round by round), so a change of the machine's load during the run moves both sides alike. Both sides run with
+bin/latentlab's malloc settings (side-by-side.sh exports them). Results: WORK/side-by-side.md and WORK/side-by-side.json.
 """
 import argparse
 import copy
@@ -408,7 +410,7 @@ def main():
                 cores=os.cpu_count(), torch=torch.__version__, torch_threads=torch.get_num_threads(), blas=blas,
                 java=subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0],
                 epochs=args.epochs, seeds=args.seeds, train_steps=args.train_steps, quick=args.quick, loads={},
-                env={k: v for k, v in sorted(os.environ.items()) if re.match(r"(OMP|GOMP|KMP|MKL|OPENBLAS)_", k)},
+                env={k: v for k, v in sorted(os.environ.items()) if re.match(r"(OMP|GOMP|KMP|MKL|OPENBLAS|MALLOC)_", k)},
                 java_opts=os.environ.get("LATENTLAB_JAVA_OPTS", ""))
     log("%s, %s, %d cores, torch %s (%d threads, BLAS %s), %s; threading environment (both sides): %s"
         % (info["date"], cpu, info["cores"], torch.__version__, torch.get_num_threads(), blas, info["java"],
@@ -466,8 +468,8 @@ def partial_table(R):
         for b in float32_batches(R["fixed"]):
             fx = R["fixed"][b]
             rows.append("| fixed steps, batch %d (seed-steps/s) | %.0f | torchscript %.0f (%.2fx), onnx %.0f (%.2fx) |"
-                        % (b, fx["torch"], fx.get("torchscript", 0), fx.get("torchscript", 0) / fx["torch"],
-                           fx.get("onnx", 0), fx.get("onnx", 0) / fx["torch"]))
+                        % (b, fx["torch"], fx.get("torchscript", 0), fx.get("torchscript_ratio", 0),
+                           fx.get("onnx", 0), fx.get("onnx_ratio", 0)))
         rows += bfloat16_rows(R["fixed"], 2)
     if "seeds" in R:
         for k, v in R["seeds"].items():
@@ -504,7 +506,7 @@ def bfloat16_rows(fx, columns):
         r, f32 = fx[b], fx[int(b.split()[1])]
         rows.append("| fixed steps, batch %s, both in bfloat16 (seed-steps/s) | %s | torchscript %s (%.2fx; %.2fx PyTorch's "
                     "float32 %s)%s |" % (b.split()[1], "{:,.0f}".format(r["torch"]), "{:,.0f}".format(r.get("torchscript", 0)),
-                                         r.get("torchscript", 0) / r["torch"], r.get("torchscript", 0) / f32["torch"],
+                                         r.get("torchscript_ratio", 0), r.get("torchscript_ratio_to_float32", 0),
                                          "{:,.0f}".format(f32["torch"]), " | (none)" if columns == 3 else ""))
     return rows
 
@@ -531,47 +533,124 @@ def has_bfloat16():
 def fixed_phase(R, args, work, secs, models, f, phase, enc, dec):
     """Float32 on both sides; where the CPU has bfloat16 matrix instructions also bfloat16 on both sides: PyTorch
     eager's modules converted with .to(torch.bfloat16), LatentLab's TorchScript model's low-precision version (what
-    mixedPrecision=true iterates on first). Keys: batch for float32, "bf16 <batch>" for bfloat16."""
+    mixedPrecision=true iterates on first). Keys: batch for float32, "bf16 <batch>" for bfloat16.
+
+    Rounds alternate the sides: in each round every case runs on both, PyTorch first in even rounds and LatentLab
+    first in odd ones, and a case's ratio is the median of its rounds' ratios (each taken a few seconds apart, so a
+    change of the machine's load moves both sides of it alike). LatentLab's side is JMH's LatentMapBenchmark
+    .picardIteration run on request by FixedStepsServer in one JVM, whose models are loaded before the first round.
+    The first round warms both sides up (the JIT, oneDNN's kernels) and is not counted."""
     phase("fixed")
     batches = (1024, 4096)
+    rounds = 2 if args.quick else 5
+    each = secs / 2
     bf16 = has_bfloat16()
+    torch_maps = {b: (f, torch.float32) for b in batches}
+    cases = {b: ["torchscript:float32:%d" % b, "onnx:float32:%d" % b] for b in batches}
     if bf16:
         enc16, dec16 = copy.deepcopy(enc).to(torch.bfloat16), copy.deepcopy(dec).to(torch.bfloat16)
         f16 = lambda z: enc16(dec16(z))
+        for b in batches:
+            torch_maps["bf16 %d" % b] = (f16, torch.bfloat16)
+            cases["bf16 %d" % b] = ["torchscript:bfloat16:%d" % b]
     else:
         log("  no bfloat16 matrix instructions on this CPU (amx_bf16 / avx512_bf16): float32 rows only")
+    server = FixedStepsServer(args.jmh_classpath, models, [c for cs in cases.values() for c in cs])
+    torch_rates = {b: [] for b in torch_maps}
+    ll_rates = {c: [] for cs in cases.values() for c in cs}
+    ll_cpu = {c: [] for c in ll_rates}
+    try:
+        for r in range(rounds + 1):
+            for b, (fn, dtype) in torch_maps.items():
+                def torch_side():
+                    torch_rates[b].append(torch_fixed(fn, int(str(b).split()[-1]), each, dtype))
 
-    def torch_side():
-        out = {b: torch_fixed(f, b, secs) for b in batches}
-        if bf16:
-            out.update({"bf16 %d" % b: torch_fixed(f16, b, secs, torch.bfloat16) for b in batches})
-        return out
+                def latentlab_side():
+                    for c in cases[b]:
+                        rate, cpu = server.measure(c, each)
+                        ll_rates[c].append(rate)
+                        ll_cpu[c].append(cpu)
 
-    before = torch_side()
-    runs = [(jmh(args.jmh_classpath, "LatentMapBenchmark.picardIteration",
-                 {"backend": "torchscript,onnx", "batch": "1024,4096", "models": models}, os.path.join(work, "jmh-fixed.json"),
-                 1, 3, secs, models), "")]
-    if bf16:
-        runs.append((jmh(args.jmh_classpath, "LatentMapBenchmark.picardIteration",
-                         {"backend": "torchscript", "precision": "bfloat16", "batch": "1024,4096", "models": models},
-                         os.path.join(work, "jmh-fixed-bf16.json"), 1, 3, secs, models), "bf16 "))
-    after = torch_side()
-    fixed = {b: dict(torch=(before[b] + after[b]) / 2, torch_runs=[before[b], after[b]]) for b in before}
-    for j, prefix in runs:
-        for r in j:
-            b, kind = prefix + r["params"]["batch"], r["params"]["backend"]
-            b = int(b) if not prefix else b
-            sec = r["secondaryMetrics"]["seedSteps"]
-            fixed[b][kind] = sec["score"]
-            fixed[b][kind + "_error"] = sec["scoreError"]
-            fixed[b][kind + "_iterations"] = [v for fork in sec["rawData"] for v in fork]
+                for side in ((torch_side, latentlab_side) if r % 2 == 0 else (latentlab_side, torch_side)):
+                    side()
+            if r == 0:  # the warm-up round
+                for v in list(torch_rates.values()) + list(ll_rates.values()) + list(ll_cpu.values()):
+                    v.clear()
+            else:
+                log("  round %d of %d: %s" % (r, rounds, ", ".join(
+                    "%s %.2fx" % (c.replace(":float32", "").replace(":bfloat16", " bf16"), ll_rates[c][-1] / torch_rates[b][-1])
+                    for b in cases for c in cases[b])))
+    finally:
+        server.close()
+    fixed = {}
+    for b in torch_maps:
+        fx = dict(torch=median(torch_rates[b]), torch_runs=torch_rates[b], rounds=rounds)
+        for c in cases[b]:
+            k = c.split(":")[0]
+            fx[k] = median(ll_rates[c])
+            fx[k + "_iterations"] = ll_rates[c]
+            fx[k + "_cpu_per_step"] = median(ll_cpu[c])
+            fx[k + "_ratios"] = [x / t for x, t in zip(ll_rates[c], torch_rates[b])]
+            fx[k + "_ratio"] = median(fx[k + "_ratios"])
+            if isinstance(b, str):  # bfloat16 against PyTorch's float32 of the same round
+                f32 = torch_rates[int(b.split()[1])]
+                fx[k + "_ratio_to_float32"] = median([x / t for x, t in zip(ll_rates[c], f32)])
+        fixed[b] = fx
     R["fixed"] = fixed
-    for b in before:
-        log("  batch %s: torch %.0f (%.0f, %.0f), LatentLab torchscript %.0f, onnx %.0f seed-steps/s"
-            % (b, fixed[b]["torch"], before[b], after[b], fixed[b].get("torchscript", 0), fixed[b].get("onnx", 0)))
+    for b, fx in fixed.items():
+        log("  batch %s: torch %.0f (rounds %s), LatentLab %s" % (b, fx["torch"], ", ".join("%.0f" % v for v in fx["torch_runs"]),
+            ", ".join("%s %.0f (%.2fx, rounds %s)" % (k, fx[k], fx[k + "_ratio"], ", ".join("%.2f" % v for v in fx[k + "_ratios"]))
+                      for k in ("torchscript", "onnx") if k in fx)))
         if isinstance(b, str):
-            f32 = fixed[int(b.split()[1])]
-            log("  batch %s: LatentLab's bfloat16 against PyTorch's float32: %.2fx" % (b, fixed[b].get("torchscript", 0) / f32["torch"]))
+            log("  batch %s: LatentLab's bfloat16 against PyTorch's float32: %.2fx" % (b, fx["torchscript_ratio_to_float32"]))
+
+
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    return (v[n // 2] + v[(n - 1) // 2]) / 2 if n else float("nan")
+
+
+class FixedStepsServer:
+    """LatentLab's side of the fixed steps: runtime/benchmarks' FixedStepsServer in one JVM, measuring on request."""
+
+    def __init__(self, cp, models, cases):
+        argv = ["java", "-Xmx4g", "-Dlatentlab.benchmark.models=" + models, "-cp", cp,
+                "org.latentlab.benchmarks.FixedStepsServer", "--models", models] + cases
+        self.argv = argv
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self._line()
+        if not line.startswith("ready"):
+            self._fail("did not start: " + line)
+
+    def _line(self):
+        line = self.p.stdout.readline()
+        if not line:
+            self._fail("stopped")
+        return line.strip()
+
+    def _fail(self, what):
+        self.p.kill()
+        err = self.p.stderr.read()
+        sys.stderr.write(err[-4000:])
+        raise SystemExit("side-by-side: FixedStepsServer %s: %s" % (what, " ".join(self.argv)))
+
+    def measure(self, case, seconds):
+        """Seed-steps per second of `case`, and the process CPU seconds per seed-step."""
+        self.p.stdin.write("%s %g\n" % (case, seconds))
+        self.p.stdin.flush()
+        line = self._line().split()
+        if len(line) != 4 or line[0] != "ok" or line[1] != case:
+            self._fail("answered %r to %s" % (" ".join(line), case))
+        return float(line[2]), float(line[3])
+
+    def close(self):
+        try:
+            self.p.stdin.write("\n")
+            self.p.stdin.close()
+            self.p.wait(timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            self.p.kill()
 
 
 def seeds_phase(R, args, run, work, models, f, phase):
@@ -627,6 +706,13 @@ def train_phase(R, args, run, work, models, home, phase):
         log("  %s: %.1f steps/s, CPU per step user %.3f s, system %.3f s" % (k, t["steps_per_s"], t["user_per_step"], t["sys_per_step"]))
 
 
+def rounds_ratio(fx, kind):
+    """The median of a fixed-steps case's per-round ratios, with their range."""
+    if not fx.get(kind + "_ratios"):
+        return "-"
+    return "%.2fx [%.2f-%.2f]" % (fx[kind + "_ratio"], min(fx[kind + "_ratios"]), max(fx[kind + "_ratios"]))
+
+
 def table(R):
     i, fx, sd, tr = R["info"], R["fixed"], R["seeds"], R["train"]
     ratio = lambda a, b: "%.2fx" % (a / b) if a and b else "-"
@@ -634,8 +720,8 @@ def table(R):
     for b in float32_batches(fx):
         r = fx[b]
         rows.append("| fixed steps, batch %d (seed-steps/s) | %s | %s (%s) | %s (%s) |" % (
-            b, "{:,.0f}".format(r["torch"]), "{:,.0f}".format(r.get("torchscript", 0)), ratio(r.get("torchscript"), r["torch"]),
-            "{:,.0f}".format(r.get("onnx", 0)), ratio(r.get("onnx"), r["torch"])))
+            b, "{:,.0f}".format(r["torch"]), "{:,.0f}".format(r.get("torchscript", 0)), rounds_ratio(r, "torchscript"),
+            "{:,.0f}".format(r.get("onnx", 0)), rounds_ratio(r, "onnx")))
     rows += bfloat16_rows(fx, 3)
     py = sd["torch"]
     n = i["seeds"]
@@ -669,12 +755,14 @@ def table(R):
                 TRAIN_SIZE, R["model"]["epochs"], ", ".join("%.4f" % v for v in R["model"]["losses"]), R["model"]["folder"],
                 "{:,}".format(i["seeds"])),
             "", "In parentheses: LatentLab / PyTorch for rates, PyTorch's time / LatentLab's time for whole runs; above 1x "
-            "LatentLab is faster. PyTorch's times are means of a run before and one after the LatentLab side.", ""]
+            "LatentLab is faster. Fixed steps: %d rounds that alternate the sides (after a warm-up round), medians of the "
+            "rates, and the median of the rounds' ratios with their range in brackets. Other rows: PyTorch's figures are "
+            "means of a run before and one after the LatentLab side." % fx[4096].get("rounds", 0), ""]
     tail = ["", "Map evaluation at batch 4096 as a share of the best measured sgemm rate (%.0f GFLOP/s; %.2f MFLOP per "
             "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, ", ".join(eff)),
             "Same weights in every engine: max |f(z) - z| difference to PyTorch eager %s." % ", ".join(
                 "%s %.1e" % kv for kv in R["agreement"].items()),
-            "Spread (the load moves everything): PyTorch's two runs %s; LatentLab's JMH iterations %s." % (
+            "Spread (the load moves everything): PyTorch's runs %s; LatentLab's rounds %s." % (
                 "; ".join(["fixed %s: %s" % (b, ", ".join("{:,.0f}".format(v) for v in fx[b]["torch_runs"]))
                            for b in float32_batches(fx) + bfloat16_batches(fx)]
                           + ["seeds: %s s" % ", ".join("%.1f" % v for v in sd["torch"].get("runs", []))]

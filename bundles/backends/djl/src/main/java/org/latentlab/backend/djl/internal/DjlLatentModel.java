@@ -39,7 +39,7 @@ final class DjlLatentModel implements LatentModel {
     private final Predictor<NDList, NDList> encoder;
     private final Predictor<NDList, NDList> decoder;
     private final NDManager manager;
-    /** Rows per libtorch call of latentSteps on the oneDNN modules ({@link #oneDnnBlockRows(int)}), fixed at load. */
+    /** Rows per libtorch call of latentSteps on the oneDNN modules ({@link #oneDnnBlockRows}), fixed at load. */
     private final int oneDnnBlockRows;
     /** Rows side by side in libtorch (PyTorch engine only). */
     private final RowWorkers workers;
@@ -62,7 +62,7 @@ final class DjlLatentModel implements LatentModel {
     private DjlLatentModel(ModelSpec spec, String engine, Model em, Model dm) {
         this.spec = spec;
         this.blockRows = DjlLatentModel.blockRows(spec.inputSize());
-        this.oneDnnBlockRows = DjlLatentModel.oneDnnBlockRows(spec.inputSize());
+        this.oneDnnBlockRows = DjlLatentModel.oneDnnBlockRows(spec.inputSize(), keptBytes(System.getenv()));
         this.engine = engine;
         this.encoderModel = em;
         this.decoderModel = dm;
@@ -292,20 +292,49 @@ final class DjlLatentModel implements LatentModel {
     /**
      * The decoded rows of one block at most on the float32 oneDNN modules ({@link OneDnnFloat32}): 2,048 rows of 784
      * floats. Their weights are used unpacked, and oneDNN prepares them for its kernels at every call, so there fewer,
-     * bigger calls win: at 4,096 rows (two workers of 2,048) blocks of 2,048 ran 1.10x [1.02-1.16] the seed-steps per
-     * second of blocks of 512, CPU per seed-step 13.4 against 14.1 µs; at 1,024 rows (one block per worker either way)
-     * 1.01x (AMD EPYC, runtime/benchmarks/run.sh roundrobin, 2026-12-06). MKL, which runs the model's own modules,
-     * measured the other way on a Xeon ({@link #BLOCK_ROWS}). A model with big inputs takes fewer rows, as there.
+     * bigger calls win: at 4,096 rows (two workers of 2,048) blocks of 2,048 ran 1.08x [1.02-1.09] the seed-steps per
+     * second of blocks of 512, CPU per seed-step 12.4 against 13.1 µs; at 8,192 rows 1.07x; at 256 and 1,024 rows 1.0x
+     * (AMD EPYC, runtime/benchmarks/run.sh roundrobin, 2026-12-06). MKL, which runs the model's own modules, measured
+     * the other way on a Xeon ({@link #BLOCK_ROWS}). A model with big inputs takes fewer rows, as there.
+     *
+     * <p>Only where malloc keeps such blocks between calls ({@link #keptBytes}): without the launcher's settings the
+     * same blocks of 2,048 ran at half the speed of blocks of 512 (58,000 against 120,000 seed-steps/s, CPU per
+     * seed-step 27 against 15 µs: each call's activations faulted in again).
      */
     static final long ONEDNN_BLOCK_BYTES = 4L * 784 * 2048;
 
-    /** Rows per block on the oneDNN modules: the system property {@value #BLOCK}, else {@link #ONEDNN_BLOCK_BYTES} of them. */
-    static int oneDnnBlockRows(int inputSize) {
+    /**
+     * Rows per block on the oneDNN modules: the system property {@value #BLOCK}, else {@link #ONEDNN_BLOCK_BYTES} of
+     * decoded rows where a block of them stays below {@code keptBytes}, else {@link #blockRows(int)}.
+     */
+    static int oneDnnBlockRows(int inputSize, long keptBytes) {
         Integer set = Integer.getInteger(BLOCK);
         if (set != null) {
             return Math.max(1, set);
         }
-        return (int) Math.max(1, Math.min(2048, ONEDNN_BLOCK_BYTES / (4L * Math.max(1, inputSize))));
+        int rows = (int) Math.max(1, Math.min(2048, ONEDNN_BLOCK_BYTES / (4L * Math.max(1, inputSize))));
+        return 4L * rows * Math.max(1, inputSize) < keptBytes ? rows : blockRows(inputSize);
+    }
+
+    /**
+     * The size below which glibc's malloc keeps freed memory for the next call, from this process's environment: the
+     * smaller of {@code MALLOC_MMAP_THRESHOLD_} (allocations at or above it are mapped afresh every time) and
+     * {@code MALLOC_TRIM_THRESHOLD_} (free memory above it goes back to the kernel), both of which bin/latentlab sets
+     * (32 and 64 MB) unless the user has; 0 when either is unset or not a number (glibc's thresholds then adapt, and
+     * blocks of megabytes were measured to fault in again at every call).
+     */
+    static long keptBytes(java.util.Map<String, String> env) {
+        long mmap = bytes(env.get("MALLOC_MMAP_THRESHOLD_"));
+        long trim = bytes(env.get("MALLOC_TRIM_THRESHOLD_"));
+        return Math.min(mmap, trim);
+    }
+
+    private static long bytes(String value) {
+        try {
+            return value == null ? 0 : Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**

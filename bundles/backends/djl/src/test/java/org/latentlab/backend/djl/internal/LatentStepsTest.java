@@ -153,14 +153,24 @@ class LatentStepsTest {
         assertEquals(1, DjlLatentModel.blockRows(3 * 1024 * 1024), "never none");
         assertEquals(256, OnnxLatentModel.blockRows(784), "ONNX Runtime's measured best for the MLP");
         assertEquals(8, OnnxLatentModel.blockRows(3 * 128 * 128));
-        assertEquals(2048, DjlLatentModel.oneDnnBlockRows(16));
-        assertEquals(2048, DjlLatentModel.oneDnnBlockRows(784), "the MLP's measured best on the oneDNN modules");
-        assertEquals(32, DjlLatentModel.oneDnnBlockRows(3 * 128 * 128));
-        assertEquals(1, DjlLatentModel.oneDnnBlockRows(3 * 4096 * 4096), "never none");
+        long launcher = DjlLatentModel.keptBytes(Map.of("MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_",
+                "67108864"));
+        assertEquals(32L << 20, launcher, "bin/latentlab's settings: the smaller of the two");
+        assertEquals(0, DjlLatentModel.keptBytes(Map.of()), "glibc's own adaptive thresholds: nothing assumed");
+        assertEquals(0, DjlLatentModel.keptBytes(Map.of("MALLOC_MMAP_THRESHOLD_", "33554432")), "both are needed");
+        assertEquals(0, DjlLatentModel.keptBytes(Map.of("MALLOC_MMAP_THRESHOLD_", "32M", "MALLOC_TRIM_THRESHOLD_", "1")));
+        assertEquals(2048, DjlLatentModel.oneDnnBlockRows(16, launcher));
+        assertEquals(2048, DjlLatentModel.oneDnnBlockRows(784, launcher), "the MLP's measured best on the oneDNN modules");
+        assertEquals(32, DjlLatentModel.oneDnnBlockRows(3 * 128 * 128, launcher));
+        assertEquals(1, DjlLatentModel.oneDnnBlockRows(3 * 4096 * 4096, launcher), "never none");
+        assertEquals(512, DjlLatentModel.oneDnnBlockRows(784, 0), "without malloc keeping them, no big blocks");
+        assertEquals(512, DjlLatentModel.oneDnnBlockRows(784, 4L * 784 * 2048), "a block must stay below what is kept");
+        assertEquals(8, DjlLatentModel.oneDnnBlockRows(3 * 128 * 128, 0));
         System.setProperty(DjlLatentModel.BLOCK, "40");
         try {
             assertEquals(40, DjlLatentModel.blockRows(3 * 128 * 128));
-            assertEquals(40, DjlLatentModel.oneDnnBlockRows(784), "one setting for both");
+            assertEquals(40, DjlLatentModel.oneDnnBlockRows(784, launcher), "one setting for both");
+            assertEquals(40, DjlLatentModel.oneDnnBlockRows(784, 0));
         } finally {
             System.clearProperty(DjlLatentModel.BLOCK);
         }
@@ -182,7 +192,8 @@ class LatentStepsTest {
     @Test
     void latentStepsOverSeveralRowBlocksAreTheStepsOfTheWholeBatch() {
         // two whole blocks and a part, whichever modules run the map
-        int n = 2 * Math.max(DjlLatentModel.blockRows(16), DjlLatentModel.oneDnnBlockRows(16)) + 88;
+        int n = 2 * Math.max(DjlLatentModel.blockRows(16), DjlLatentModel.oneDnnBlockRows(16,
+                DjlLatentModel.keptBytes(System.getenv()))) + 88;
         Tensor z = gaussian(n, 4, 2, 3);
         for (String format : List.of("layers", "torchscript")) {
             try (LatentModel m = memorizer(format)) {
