@@ -12,8 +12,7 @@ if [[ -z "${LATENTLAB_BENCH_NO_BUILD:-}" || ! -s "$here/target/classpath.txt" ]]
   (cd "$root" && { "${build[@]}" -o >/dev/null 2>&1 || "${build[@]}"; })
 fi
 # the launcher's malloc settings (bin/latentlab), so JMH measures the map as the CLI and the server run it
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
-export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-67108864}"
+source "$here/launcher-env.sh"
 main=org.openjdk.jmh.Main
 if [[ "${1:-}" == roundrobin ]]; then main=org.latentlab.benchmarks.RoundRobinMap; shift; fi # see RoundRobinMap
 exec java -Dlatentlab.benchmark.models="$here/models" -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \

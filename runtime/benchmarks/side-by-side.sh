@@ -55,14 +55,10 @@ if [[ -z "${LATENTLAB_BENCH_NO_BUILD:-}" ]]; then
 fi
 classpath="$here/target/classpath.txt"
 
-# 3. The environment of both sides: the launcher's malloc settings (read from bin/latentlab, so they cannot drift),
-#    with which every LatentLab process runs (the CLI, the server, and here also FixedStepsServer and JMH), exported
-#    to PyTorch too: its loop allocates each layer's output per call as well (measured, it gains up to 5 % from them).
-while IFS= read -r setting; do
-  name="${setting%%=*}"
-  [[ -n "${!name:-}" ]] || export "$setting"
-done < <(sed -n 's/^export \(MALLOC_[A-Z_]*\)="\${MALLOC_[A-Z_]*:-\([0-9]*\)}"$/\1=\2/p' "$root/runtime/distribution/src/main/dist/bin/latentlab")
-[[ -n "${MALLOC_MMAP_THRESHOLD_:-}" ]] || echo "side-by-side: warning: no malloc settings found in bin/latentlab" >&2
+# 3. The environment of both sides: the launcher's malloc settings, with which every LatentLab process runs (the CLI,
+#    the server, and here also FixedStepsServer and JMH), exported to PyTorch too: its loop allocates each layer's
+#    output per call as well (measured, it gains 3-7 % from them).
+source "$here/launcher-env.sh"
 
 args=()
 for a in "$@"; do

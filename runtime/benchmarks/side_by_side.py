@@ -30,6 +30,7 @@ import os
 import platform
 import re
 import resource
+import select
 import shutil
 import socket
 import subprocess
@@ -535,14 +536,15 @@ def fixed_phase(R, args, work, secs, models, f, phase, enc, dec):
     eager's modules converted with .to(torch.bfloat16), LatentLab's TorchScript model's low-precision version (what
     mixedPrecision=true iterates on first). Keys: batch for float32, "bf16 <batch>" for bfloat16.
 
-    Rounds alternate the sides: in each round every case runs on both, PyTorch first in even rounds and LatentLab
-    first in odd ones, and a case's ratio is the median of its rounds' ratios (each taken a few seconds apart, so a
+    Rounds alternate the sides: in each round every case runs on both, PyTorch first in odd rounds and LatentLab
+    first in even ones (an even count of rounds), and a case's ratio is the median of its rounds' ratios (each taken a few seconds apart, so a
     change of the machine's load moves both sides of it alike). LatentLab's side is JMH's LatentMapBenchmark
-    .picardIteration run on request by FixedStepsServer in one JVM, whose models are loaded before the first round.
+    .picardIteration run on request by FixedStepsServer in one JVM, whose models (one per case, set up as JMH's
+    LatentMapBenchmark.setUp does) are loaded before the first round.
     The first round warms both sides up (the JIT, oneDNN's kernels) and is not counted."""
     phase("fixed")
     batches = (1024, 4096)
-    rounds = 2 if args.quick else 5
+    rounds = 2 if args.quick else 6  # even: each side goes first in half of them
     each = secs / 2
     bf16 = has_bfloat16()
     torch_maps = {b: (f, torch.float32) for b in batches}
@@ -555,7 +557,7 @@ def fixed_phase(R, args, work, secs, models, f, phase, enc, dec):
             cases["bf16 %d" % b] = ["torchscript:bfloat16:%d" % b]
     else:
         log("  no bfloat16 matrix instructions on this CPU (amx_bf16 / avx512_bf16): float32 rows only")
-    server = FixedStepsServer(args.jmh_classpath, models, [c for cs in cases.values() for c in cs])
+    server = FixedStepsServer(args.jmh_classpath, models, [c for cs in cases.values() for c in cs], work)
     torch_rates = {b: [] for b in torch_maps}
     ll_rates = {c: [] for cs in cases.values() for c in cs}
     ll_cpu = {c: [] for c in ll_rates}
@@ -571,7 +573,7 @@ def fixed_phase(R, args, work, secs, models, f, phase, enc, dec):
                         ll_rates[c].append(rate)
                         ll_cpu[c].append(cpu)
 
-                for side in ((torch_side, latentlab_side) if r % 2 == 0 else (latentlab_side, torch_side)):
+                for side in ((torch_side, latentlab_side) if r % 2 == 1 else (latentlab_side, torch_side)):
                     side()
             if r == 0:  # the warm-up round
                 for v in list(torch_rates.values()) + list(ll_rates.values()) + list(ll_cpu.values()):
@@ -612,34 +614,48 @@ def median(values):
 
 
 class FixedStepsServer:
-    """LatentLab's side of the fixed steps: runtime/benchmarks' FixedStepsServer in one JVM, measuring on request."""
+    """LatentLab's side of the fixed steps: runtime/benchmarks' FixedStepsServer in one JVM, measuring on request.
+    Its stderr goes to WORK/fixed-steps-server.err (shown when it fails); an answer that does not come within its
+    time limit stops the run instead of waiting for ever."""
 
-    def __init__(self, cp, models, cases):
-        argv = ["java", "-Xmx4g", "-Dlatentlab.benchmark.models=" + models, "-cp", cp,
-                "org.latentlab.benchmarks.FixedStepsServer", "--models", models] + cases
-        self.argv = argv
-        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self._line()
-        if not line.startswith("ready"):
-            self._fail("did not start: " + line)
+    START_SECONDS = 300  # loading six models, the oneDNN and bfloat16 versions' probes included
 
-    def _line(self):
+    def __init__(self, cp, models, cases, work):
+        self.argv = ["java", "-Xmx4g", "-Dlatentlab.benchmark.models=" + models, "-cp", cp,
+                     "org.latentlab.benchmarks.FixedStepsServer", "--models", models] + cases
+        self.err_file = os.path.join(work, "fixed-steps-server.err")
+        self.err = open(self.err_file, "w")
+        self.p = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, text=True)
+        line = self._line(self.START_SECONDS)
+        while not line.startswith("ready"):  # (a library may print first)
+            line = self._line(self.START_SECONDS)
+
+    def _line(self, timeout):
+        ready, _, _ = select.select([self.p.stdout], [], [], timeout)
+        if not ready:
+            self._fail("gave no answer within %d s" % timeout)
         line = self.p.stdout.readline()
         if not line:
-            self._fail("stopped")
+            self._fail("stopped (exit %s)" % self.p.poll())
         return line.strip()
 
     def _fail(self, what):
         self.p.kill()
-        err = self.p.stderr.read()
-        sys.stderr.write(err[-4000:])
+        self.p.wait()
+        self.err.close()
+        with open(self.err_file) as fh:
+            sys.stderr.write(fh.read()[-4000:])
         raise SystemExit("side-by-side: FixedStepsServer %s: %s" % (what, " ".join(self.argv)))
 
     def measure(self, case, seconds):
         """Seed-steps per second of `case`, and the process CPU seconds per seed-step."""
-        self.p.stdin.write("%s %g\n" % (case, seconds))
-        self.p.stdin.flush()
-        line = self._line().split()
+        try:
+            self.p.stdin.write("%s %g\n" % (case, seconds))
+            self.p.stdin.flush()
+        except BrokenPipeError:
+            self._fail("stopped (exit %s)" % self.p.poll())
+        # whole invocations: at least `seconds`, plus one invocation (under a second here) and a slow machine's margin
+        line = self._line(10 * seconds + 60).split()
         if len(line) != 4 or line[0] != "ok" or line[1] != case:
             self._fail("answered %r to %s" % (" ".join(line), case))
         return float(line[2]), float(line[3])
@@ -651,6 +667,9 @@ class FixedStepsServer:
             self.p.wait(timeout=60)
         except (OSError, subprocess.TimeoutExpired):
             self.p.kill()
+            self.p.wait()
+        finally:
+            self.err.close()
 
 
 def seeds_phase(R, args, run, work, models, f, phase):

@@ -322,10 +322,8 @@ final class FixedPointLoop {
             int i = ids[a];
             evaluations[i] = 1;
             System.arraycopy(fnext, a * k, fz, a * k, k);
-            residual[i] = Math.sqrt(residual2(z, fz, a, k));
-            if (!finite(z, fz, a, k, limits.divergenceNorm())) {
-                state[i] = DIVERGED;
-            } else if (stall) {
+            residual[i] = Math.sqrt(checkRow(z, fz, a, k, limits.divergenceNorm(), state, i));
+            if (stall && state[i] != DIVERGED) {
                 best[i] = residual[i];
             }
         }
@@ -346,7 +344,7 @@ final class FixedPointLoop {
             if (limits.recordPaths()) {
                 paths.get(i).add(Arrays.copyOfRange(next, a * k, a * k + k));
             }
-            double r2 = residual2(z, fz, a, k);
+            double r2 = checkRow(z, fz, a, k, limits.divergenceNorm(), state, i);
             if (stall) {
                 settleStalled(a, i, r2);
             } else {
@@ -364,9 +362,10 @@ final class FixedPointLoop {
             } else {
                 since[i]++;
             }
-            if (!finite(z, fz, a, k, limits.divergenceNorm())) {
-                state[i] = DIVERGED;
-            } else if (r2 < limits.tolerance() || (since[i] >= patience || scheme.chordStep(slots[a]))
+            if (state[i] == DIVERGED) {
+                return; // (marked by checkRow)
+            }
+            if (r2 < limits.tolerance() || (since[i] >= patience || scheme.chordStep(slots[a]))
                     && r2 <= MixedPrecision.floor2(z, a, k)) {
                 state[i] = CONVERGED;
             } else if (steps[i] >= limits.maxSteps()) {
@@ -382,9 +381,10 @@ final class FixedPointLoop {
             boolean wasCheck = check[a];
             residual[i] = Math.sqrt(r2);
             check[a] = false;
-            if (!finite(z, fz, a, k, limits.divergenceNorm())) {
-                state[i] = DIVERGED;
-            } else if (r2 < limits.tolerance() && (plainStep || rule == Rule.OWN_POINT) && contracted) {
+            if (state[i] == DIVERGED) {
+                return; // (marked by checkRow)
+            }
+            if (r2 < limits.tolerance() && (plainStep || rule == Rule.OWN_POINT) && contracted) {
                 state[i] = CONVERGED;
                 scheme.converged(z, a, k);
             } else if (steps[i] >= limits.maxSteps()) {
@@ -446,15 +446,30 @@ final class FixedPointLoop {
      */
     static void classify(int i, float[] z, float[] fz, int k, Limits limits, int[] steps, double[] residual, byte[] state,
             boolean checkConvergence) {
-        double tol = limits.tolerance();
-        double divergence = limits.divergenceNorm();
-        int maxSteps = limits.maxSteps();
-        // one pass for what residual2 and finite compute, each sum in their order (the same values): two independent
-        // chains of additions instead of two loops of one each, on the plain loop's path at every row and step
+        double r2 = checkRow(z, fz, i, k, limits.divergenceNorm(), state, i);
+        residual[i] = Math.sqrt(r2);
+        if (state[i] == DIVERGED) {
+            return;
+        }
+        if (checkConvergence && r2 < limits.tolerance()) {
+            state[i] = CONVERGED;
+        } else if (steps[i] >= limits.maxSteps()) {
+            state[i] = OUT_OF_STEPS;
+        }
+    }
+
+    /**
+     * The rule's one pass over row a, for every check of the rule: returns ‖fz_a − z_a‖² (the residual² when fz =
+     * f(z); float differences summed in double, in index order) and marks seed i {@code DIVERGED} in {@code state}
+     * when a value of either row is not finite or ‖z_a‖ is above {@code divergence} (else leaves its state). The two
+     * sums are independent chains of additions in one loop, each in index order: on the plain loop's path this runs
+     * at every row and step.
+     */
+    static double checkRow(float[] z, float[] fz, int a, int k, double divergence, byte[] state, int i) {
         double r2 = 0;
         double norm2 = 0;
         boolean finite = true;
-        for (int j = i * k, end = j + k; j < end; j++) {
+        for (int j = a * k, end = j + k; j < end; j++) {
             float x = z[j];
             float y = fz[j];
             double d = y - x;
@@ -462,14 +477,10 @@ final class FixedPointLoop {
             norm2 += (double) x * x;
             finite &= Float.isFinite(x) & Float.isFinite(y);
         }
-        residual[i] = Math.sqrt(r2);
         if (!finite || !(Math.sqrt(norm2) <= divergence)) {
             state[i] = DIVERGED;
-        } else if (checkConvergence && r2 < tol) {
-            state[i] = CONVERGED;
-        } else if (steps[i] >= maxSteps) {
-            state[i] = OUT_OF_STEPS;
         }
+        return r2;
     }
 
     /** ‖fz_a − z_a‖² of row a: the residual when fz = f(z), the step's length² when fz is the next point. */
@@ -480,17 +491,5 @@ final class FixedPointLoop {
             r2 += d * d;
         }
         return r2;
-    }
-
-    private static boolean finite(float[] z, float[] fz, int a, int k, double divergence) {
-        double norm2 = 0;
-        for (int j = 0; j < k; j++) {
-            float x = z[a * k + j];
-            if (!Float.isFinite(x) || !Float.isFinite(fz[a * k + j])) {
-                return false;
-            }
-            norm2 += (double) x * x;
-        }
-        return Math.sqrt(norm2) <= divergence;
     }
 }

@@ -62,7 +62,8 @@ final class DjlLatentModel implements LatentModel {
     private DjlLatentModel(ModelSpec spec, String engine, Model em, Model dm) {
         this.spec = spec;
         this.blockRows = DjlLatentModel.blockRows(spec.inputSize());
-        this.oneDnnBlockRows = DjlLatentModel.oneDnnBlockRows(spec.inputSize(), keptBytes(System.getenv()));
+        this.oneDnnBlockRows = DjlLatentModel.oneDnnBlockRows(spec.inputSize(),
+                keptBytes(System.getProperty("os.name"), System.getenv()));
         this.engine = engine;
         this.encoderModel = em;
         this.decoderModel = dm;
@@ -264,7 +265,10 @@ final class DjlLatentModel implements LatentModel {
         }, "encoder " + spec.encoderFile()), "latent map of " + spec.name());
     }
 
-    /** System property: rows per libtorch call of {@link #steps} (default: {@link #blockRows(int)}). */
+    /**
+     * System property: rows per libtorch call of {@link #steps} (default: {@link #blockRows(int)}, on the oneDNN modules
+     * {@link #oneDnnBlockRows}).
+     */
     static final String BLOCK = "latentlab.libtorch.blockRows";
     /**
      * Measured (runtime/benchmarks/run.sh roundrobin, 784-512-256-32 MLP, 2026-12-05): whole calls of 4096 rows against
@@ -282,11 +286,16 @@ final class DjlLatentModel implements LatentModel {
 
     /** Rows per block for inputs of {@code inputSize} values: the system property, else {@link #BLOCK_BYTES} of them. */
     static int blockRows(int inputSize) {
+        return rows(inputSize, BLOCK_ROWS, BLOCK_BYTES);
+    }
+
+    /** The system property {@value #BLOCK}, else {@code maxRows} rows and at most {@code maxBytes} of decoded rows. */
+    private static int rows(int inputSize, int maxRows, long maxBytes) {
         Integer set = Integer.getInteger(BLOCK);
         if (set != null) {
             return Math.max(1, set);
         }
-        return (int) Math.max(1, Math.min(BLOCK_ROWS, BLOCK_BYTES / (4L * Math.max(1, inputSize))));
+        return (int) Math.max(1, Math.min(maxRows, maxBytes / (4L * Math.max(1, inputSize))));
     }
 
     /**
@@ -302,32 +311,40 @@ final class DjlLatentModel implements LatentModel {
      * seed-step 27 against 15 µs: each call's activations faulted in again).
      */
     static final long ONEDNN_BLOCK_BYTES = 4L * 784 * 2048;
+    static final int ONEDNN_BLOCK_ROWS = 2048;
 
     /**
-     * Rows per block on the oneDNN modules: the system property {@value #BLOCK}, else {@link #ONEDNN_BLOCK_BYTES} of
-     * decoded rows where a block of them stays below {@code keptBytes}, else {@link #blockRows(int)}.
+     * Rows per block on the oneDNN modules: the system property {@value #BLOCK}; else {@link #ONEDNN_BLOCK_ROWS} where
+     * {@link #blockRows(int)} is capped by rows, not bytes (inputs of at most 784 values: a model with big inputs, a
+     * convolutional one with a linear layer say, keeps its blocks), and four times a block's decoded rows stay below
+     * {@code keptBytes} (room for layers up to four times the input's width); else {@link #blockRows(int)}.
      */
     static int oneDnnBlockRows(int inputSize, long keptBytes) {
-        Integer set = Integer.getInteger(BLOCK);
-        if (set != null) {
-            return Math.max(1, set);
-        }
-        int rows = (int) Math.max(1, Math.min(2048, ONEDNN_BLOCK_BYTES / (4L * Math.max(1, inputSize))));
-        return 4L * rows * Math.max(1, inputSize) < keptBytes ? rows : blockRows(inputSize);
+        int small = blockRows(inputSize);
+        int big = rows(inputSize, ONEDNN_BLOCK_ROWS, ONEDNN_BLOCK_BYTES);
+        boolean byRows = Integer.getInteger(BLOCK) == null && small == BLOCK_ROWS;
+        return byRows && 4L * Float.BYTES * big * Math.max(1, inputSize) < keptBytes ? big : small;
     }
 
     /**
      * The size below which glibc's malloc keeps freed memory for the next call, from this process's environment: the
      * smaller of {@code MALLOC_MMAP_THRESHOLD_} (allocations at or above it are mapped afresh every time) and
      * {@code MALLOC_TRIM_THRESHOLD_} (free memory above it goes back to the kernel), both of which bin/latentlab sets
-     * (32 and 64 MB) unless the user has; 0 when either is unset or not a number (glibc's thresholds then adapt, and
-     * blocks of megabytes were measured to fault in again at every call).
+     * (32 and 64 MB) unless the user has. 0 (nothing assumed) off Linux, when either is unset or not a number, and when
+     * the first is above 32 MiB, which glibc refuses on 64-bit machines: its thresholds then adapt, and blocks of
+     * megabytes were measured to fault in again at every call.
      */
-    static long keptBytes(java.util.Map<String, String> env) {
+    static long keptBytes(String os, java.util.Map<String, String> env) {
         long mmap = bytes(env.get("MALLOC_MMAP_THRESHOLD_"));
         long trim = bytes(env.get("MALLOC_TRIM_THRESHOLD_"));
+        if (os == null || !os.startsWith("Linux") || mmap > MMAP_THRESHOLD_MAX) {
+            return 0;
+        }
         return Math.min(mmap, trim);
     }
+
+    /** glibc's largest {@code M_MMAP_THRESHOLD} on 64-bit machines (HEAP_MAX_SIZE / 2). */
+    static final long MMAP_THRESHOLD_MAX = 32L << 20;
 
     private static long bytes(String value) {
         try {

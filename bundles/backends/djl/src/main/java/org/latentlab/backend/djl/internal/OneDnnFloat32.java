@@ -152,29 +152,37 @@ final class OneDnnFloat32 implements AutoCloseable {
 
     /**
      * Null when the fused map agrees with {@code exact} on fixed Gaussian rows (two scales), else what differs: 16 rows
-     * on the caller's thread, then an odd count on the model's row workers in blocks of {@code blockRows}, the way the
-     * map runs (oneDNN picks its kernels by shape and thread count).
+     * on the caller's thread, then 2 × {@code blockRows} + 3 rows (at most 4,099) on the model's row workers in blocks of
+     * {@code blockRows}, the way the map runs (oneDNN picks its kernels by shape and thread count). The model's own map,
+     * the slow one here, checks at most {@value #CHECKED_ROWS} of those rows, spread evenly over them (rows do not
+     * interact, so a kernel that computes a shape wrongly shows in any of its rows).
      */
     private String probe(UnaryOperator<Tensor> exact, int blockRows, RowWorkers workers) {
         int k = spec.latentDim();
         java.util.Random random = new java.util.Random(20261206L);
         double worst = 0;
         int probed = 0;
-        // (the second count stays near a thousand rows whatever the block: the model's own map, which the probe runs
-        // too, is the slow one here, and loading counts in every analysis)
-        for (int rows : new int[] {DjlLowPrecisionModel.PROBE_ROWS, 2 * Math.min(blockRows, DjlLatentModel.BLOCK_ROWS) + 3}) {
+        for (int rows : new int[] {DjlLowPrecisionModel.PROBE_ROWS, Math.min(2 * blockRows + 3, 4099)}) {
             float[] z = new float[rows * k];
             for (int i = 0; i < z.length; i++) {
                 z[i] = (float) (random.nextGaussian() * (i < z.length / 2 ? 1 : 4));
             }
             Tensor seeds = Tensor.matrix(rows, k, z);
-            float[] f = exact.apply(seeds).data();
             float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, false,
-                    rows > DjlLowPrecisionModel.PROBE_ROWS ? workers : null,
-                    this::map, "fused float32 encoder " + spec.encoderFile()).data();
-            double w = DjlLowPrecisionModel.worstRelative(f, g, rows, k);
+                    rows > DjlLowPrecisionModel.PROBE_ROWS ? workers : null, this::map,
+                    "fused float32 encoder " + spec.encoderFile()).data();
+            int checked = Math.min(rows, CHECKED_ROWS);
+            float[] picked = new float[checked * k];
+            float[] fusedPicked = new float[checked * k];
+            for (int c = 0; c < checked; c++) { // row 0 and row rows - 1 among them
+                int row = checked == 1 ? 0 : (int) ((long) c * (rows - 1) / (checked - 1));
+                System.arraycopy(z, row * k, picked, c * k, k);
+                System.arraycopy(g, row * k, fusedPicked, c * k, k);
+            }
+            float[] f = exact.apply(Tensor.matrix(checked, k, picked)).data();
+            double w = DjlLowPrecisionModel.worstRelative(f, fusedPicked, checked, k);
             worst = Math.max(worst, w); // NaN sticks
-            probed += rows;
+            probed += checked;
         }
         if (!(worst <= PROBE_TOLERANCE)) {
             return String.format(Locale.ROOT, "the fused float32 modules of %s differ from it by %.3g (relative) on %d probe "
@@ -182,6 +190,9 @@ final class OneDnnFloat32 implements AutoCloseable {
         }
         return null;
     }
+
+    /** Rows of one probe call that the model's own map checks: the 1,027 of blocks of 512 all, fewer of bigger ones. */
+    static final int CHECKED_ROWS = 1027;
 
     /** f = E∘D on a block of latents. */
     NDArray map(NDArray z) {

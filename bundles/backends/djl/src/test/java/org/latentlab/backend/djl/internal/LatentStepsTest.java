@@ -153,19 +153,24 @@ class LatentStepsTest {
         assertEquals(1, DjlLatentModel.blockRows(3 * 1024 * 1024), "never none");
         assertEquals(256, OnnxLatentModel.blockRows(784), "ONNX Runtime's measured best for the MLP");
         assertEquals(8, OnnxLatentModel.blockRows(3 * 128 * 128));
-        long launcher = DjlLatentModel.keptBytes(Map.of("MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_",
-                "67108864"));
+        Map<String, String> settings = Map.of("MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "67108864");
+        long launcher = DjlLatentModel.keptBytes("Linux", settings);
         assertEquals(32L << 20, launcher, "bin/latentlab's settings: the smaller of the two");
-        assertEquals(0, DjlLatentModel.keptBytes(Map.of()), "glibc's own adaptive thresholds: nothing assumed");
-        assertEquals(0, DjlLatentModel.keptBytes(Map.of("MALLOC_MMAP_THRESHOLD_", "33554432")), "both are needed");
-        assertEquals(0, DjlLatentModel.keptBytes(Map.of("MALLOC_MMAP_THRESHOLD_", "32M", "MALLOC_TRIM_THRESHOLD_", "1")));
+        assertEquals(0, DjlLatentModel.keptBytes("Mac OS X", settings), "not glibc");
+        assertEquals(0, DjlLatentModel.keptBytes("Linux", Map.of()), "glibc's own adaptive thresholds: nothing assumed");
+        assertEquals(0, DjlLatentModel.keptBytes("Linux", Map.of("MALLOC_MMAP_THRESHOLD_", "33554432")), "both are needed");
+        assertEquals(0, DjlLatentModel.keptBytes("Linux", Map.of("MALLOC_MMAP_THRESHOLD_", "32M", "MALLOC_TRIM_THRESHOLD_",
+                "67108864")), "not a number");
+        assertEquals(0, DjlLatentModel.keptBytes("Linux", Map.of("MALLOC_MMAP_THRESHOLD_", "67108864",
+                "MALLOC_TRIM_THRESHOLD_", "67108864")), "above glibc's largest mmap threshold: refused by glibc");
         assertEquals(2048, DjlLatentModel.oneDnnBlockRows(16, launcher));
         assertEquals(2048, DjlLatentModel.oneDnnBlockRows(784, launcher), "the MLP's measured best on the oneDNN modules");
-        assertEquals(32, DjlLatentModel.oneDnnBlockRows(3 * 128 * 128, launcher));
+        assertEquals(8, DjlLatentModel.oneDnnBlockRows(3 * 128 * 128, launcher), "big inputs keep their blocks");
+        assertEquals(392, DjlLatentModel.oneDnnBlockRows(1024, launcher), "capped by bytes, not rows: kept");
         assertEquals(1, DjlLatentModel.oneDnnBlockRows(3 * 4096 * 4096, launcher), "never none");
         assertEquals(512, DjlLatentModel.oneDnnBlockRows(784, 0), "without malloc keeping them, no big blocks");
-        assertEquals(512, DjlLatentModel.oneDnnBlockRows(784, 4L * 784 * 2048), "a block must stay below what is kept");
-        assertEquals(8, DjlLatentModel.oneDnnBlockRows(3 * 128 * 128, 0));
+        assertEquals(512, DjlLatentModel.oneDnnBlockRows(784, 16L * 784 * 2048), "four blocks must stay below what is kept");
+        assertEquals(2048, DjlLatentModel.oneDnnBlockRows(784, 16L * 784 * 2048 + 1));
         System.setProperty(DjlLatentModel.BLOCK, "40");
         try {
             assertEquals(40, DjlLatentModel.blockRows(3 * 128 * 128));
@@ -193,7 +198,7 @@ class LatentStepsTest {
     void latentStepsOverSeveralRowBlocksAreTheStepsOfTheWholeBatch() {
         // two whole blocks and a part, whichever modules run the map
         int n = 2 * Math.max(DjlLatentModel.blockRows(16), DjlLatentModel.oneDnnBlockRows(16,
-                DjlLatentModel.keptBytes(System.getenv()))) + 88;
+                DjlLatentModel.keptBytes(System.getProperty("os.name"), System.getenv()))) + 88;
         Tensor z = gaussian(n, 4, 2, 3);
         for (String format : List.of("layers", "torchscript")) {
             try (LatentModel m = memorizer(format)) {
