@@ -304,7 +304,8 @@ final class DjlLatentModel implements LatentModel {
      * bigger calls win: at 4,096 rows (two workers of 2,048) blocks of 2,048 ran 1.08x [1.02-1.09] the seed-steps per
      * second of blocks of 512, CPU per seed-step 12.4 against 13.1 µs; at 8,192 rows 1.07x; at 256 and 1,024 rows 1.0x
      * (AMD EPYC, runtime/benchmarks/run.sh roundrobin, 2026-12-06). MKL, which runs the model's own modules, measured
-     * the other way on a Xeon ({@link #BLOCK_ROWS}). A model with big inputs takes fewer rows, as there.
+     * the other way on a Xeon ({@link #BLOCK_ROWS}). Models whose inputs have more than 784 values keep {@link
+     * #blockRows(int)} ({@link #oneDnnBlockRows}).
      *
      * <p>Only where malloc keeps such blocks between calls ({@link #keptBytes}): without the launcher's settings the
      * same blocks of 2,048 ran at half the speed of blocks of 512 (58,000 against 120,000 seed-steps/s, CPU per
