@@ -537,11 +537,11 @@ def fixed_phase(R, args, work, secs, models, f, phase, enc, dec):
     mixedPrecision=true iterates on first). Keys: batch for float32, "bf16 <batch>" for bfloat16.
 
     Rounds alternate the sides: in each round every case runs on both, PyTorch first in odd rounds and LatentLab
-    first in even ones (an even count of rounds), and a case's ratio is the median of its rounds' ratios (each taken a few seconds apart, so a
-    change of the machine's load moves both sides of it alike). LatentLab's side is JMH's LatentMapBenchmark
-    .picardIteration run on request by FixedStepsServer in one JVM, whose models (one per case, set up as JMH's
-    LatentMapBenchmark.setUp does) are loaded before the first round.
-    The first round warms both sides up (the JIT, oneDNN's kernels) and is not counted."""
+    first in even ones (an even count of rounds), and a case's ratio is the median of its rounds' ratios (each taken
+    a few seconds apart, so a change of the machine's load moves both sides of it alike). LatentLab's side is JMH's
+    LatentMapBenchmark.picardIteration run on request by FixedStepsServer in one JVM, whose models (one per case, set
+    up as JMH's LatentMapBenchmark.setUp does) are loaded before the first round. The first round warms both sides up
+    (the JIT, oneDNN's kernels) and is not counted."""
     phase("fixed")
     batches = (1024, 4096)
     rounds = 2 if args.quick else 6  # even: each side goes first in half of them
