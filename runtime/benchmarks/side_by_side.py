@@ -33,6 +33,7 @@ import resource
 import select
 import shutil
 import socket
+from statistics import median
 import subprocess
 import sys
 import time
@@ -605,12 +606,6 @@ def fixed_phase(R, args, work, secs, models, f, phase, enc, dec):
                       for k in ("torchscript", "onnx") if k in fx)))
         if isinstance(b, str):
             log("  batch %s: LatentLab's bfloat16 against PyTorch's float32: %.2fx" % (b, fx["torchscript_ratio_to_float32"]))
-
-
-def median(values):
-    v = sorted(values)
-    n = len(v)
-    return (v[n // 2] + v[(n - 1) // 2]) / 2 if n else float("nan")
 
 
 class FixedStepsServer:
