@@ -300,10 +300,12 @@ final class DjlLatentModel implements LatentModel {
 
     /**
      * The decoded rows of one block at most on the float32 oneDNN modules ({@link OneDnnFloat32}): 2,048 rows of 784
-     * floats. Their weights are used unpacked, and oneDNN prepares them for its kernels at every call, so there fewer,
-     * bigger calls win: at 4,096 rows (two workers of 2,048) blocks of 2,048 ran 1.08x [1.02-1.09] the seed-steps per
-     * second of blocks of 512, CPU per seed-step 12.4 against 13.1 µs; at 8,192 rows 1.07x; at 256 and 1,024 rows 1.0x
-     * (AMD EPYC, runtime/benchmarks/run.sh roundrobin, 2026-12-06). MKL, which runs the model's own modules, measured
+     * floats. oneDNN prepares the weights it takes as they are at every call, and each call has its own set-up, so there
+     * fewer, bigger calls win: at 4,096 rows (two workers of 2,048) blocks of 2,048 ran 1.08x [1.02-1.09] the seed-steps
+     * per second of blocks of 512, CPU per seed-step 12.4 against 13.1 µs; at 8,192 rows 1.07x; at 256 and 1,024 rows
+     * 1.0x (AMD EPYC, runtime/benchmarks/run.sh roundrobin, 2026-12-06). With the weights packed where they fill whole
+     * blocks ({@link FusedLinearCode#packedInWholeBlocks}) they still win: 1.06x [1.00-1.15] at 4,096 rows, 1.05x
+     * [1.04-1.08] at 8,192 (blocks of 1,024: 1.09x and 1.05x). MKL, which runs the model's own modules, measured
      * the other way on a Xeon ({@link #BLOCK_ROWS}). Models whose inputs have more than 784 values keep {@link
      * #blockRows(int)} ({@link #oneDnnBlockRows}).
      *

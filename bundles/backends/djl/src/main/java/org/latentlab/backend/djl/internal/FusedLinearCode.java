@@ -17,10 +17,14 @@ import java.util.regex.Pattern;
  * sigmoid passes took about a quarter of the map's time, and fused the map runs about 1.4x the seed-steps per second
  * (784-512-256-32 MLP, 4,096 rows, 2026-12-06; unpacked weights are reordered on every call and lose).
  *
- * <p>{@link #unpacked} is the float32 form ({@link OneDnnFloat32}): the same fusion on the weights as they are, never
- * packed. Packed float32 weights are not an option: libtorch 2.7.1's {@code _linear_pointwise} on float32 weights from
- * {@code _reorder_linear_weight} computed a different map (1.8 % mean relative difference on the MLP, AMD EPYC,
- * oneDNN 3.7.1 brgemm:avx512_core; unpacked: 2.3e-7, rounding only), so float32 weights are left unpacked.
+ * <p>{@link #packedInWholeBlocks} is the float32 form ({@link OneDnnFloat32}): the same fusion, with a Linear's weights
+ * packed only where its out-features fill whole blocks of {@value #WHOLE_BLOCK}, and as they are elsewhere. Packed
+ * float32 weights whose out-features do not fill whole blocks are wrong: libtorch 2.7.1's {@code _linear_pointwise} on
+ * them (oneDNN 3.7.1, {@code brgemm:avx512_core}, weights packed as {@code AB16b64a} with the out-features padded,
+ * 784 to 832) computed the MLP's decoder 1.6-2.3 % off (relative, row by row), while its encoder (512 and 256
+ * out-features) came out right to rounding (7e-7); packed only in whole blocks, the decoder is right too (8e-8) and the
+ * map runs 1.05x the seed-steps per second of unpacked weights at 4,096 rows, 1.13x at 1,024 (AMD EPYC, 2026-12-06).
+ * {@link #unpacked}, every weight as it is, is the fallback when the packed form disagrees with the model.
  *
  * <p>Only code in the exact form {@code torch.jit.trace} writes is touched, so nothing else can change meaning:
  * <ul>
@@ -60,17 +64,38 @@ final class FusedLinearCode {
      * (never an exception: the unfused archive then serves).
      */
     static Map<String, byte[]> of(Map<String, byte[]> entries) {
-        return of(entries, true);
+        return of(entries, Weights.PACKED);
     }
 
-    /** As {@link #of(Map)}, but the weights stay as they are (float32: see the class comment). */
+    /** As {@link #of(Map)}, but the weights stay as they are (float32's fallback: see the class comment). */
     static Map<String, byte[]> unpacked(Map<String, byte[]> entries) {
-        return of(entries, false);
+        return of(entries, Weights.AS_THEY_ARE);
     }
 
-    private static Map<String, byte[]> of(Map<String, byte[]> entries, boolean pack) {
+    /**
+     * As {@link #of(Map)}, but a Linear's weights are packed only where its out-features fill whole blocks of {@value
+     * #WHOLE_BLOCK} (float32: see the class comment).
+     */
+    static Map<String, byte[]> packedInWholeBlocks(Map<String, byte[]> entries) {
+        return of(entries, Weights.PACKED_IN_WHOLE_BLOCKS);
+    }
+
+    /** The block of out-features that oneDNN's float32 packing ({@code AB16b64a}) fills without padding. */
+    static final int WHOLE_BLOCK = 64;
+
+    /** How the fused layers take their weights. */
+    enum Weights {
+        /** Packed once for oneDNN ({@code _reorder_linear_weight}) at the first call. */
+        PACKED,
+        /** As they are: oneDNN prepares them at every call. */
+        AS_THEY_ARE,
+        /** Packed where the out-features are a multiple of {@link #WHOLE_BLOCK}, as they are elsewhere. */
+        PACKED_IN_WHOLE_BLOCKS
+    }
+
+    private static Map<String, byte[]> of(Map<String, byte[]> entries, Weights weights) {
         try {
-            return fuse(entries, pack);
+            return fuse(entries, weights);
         } catch (RuntimeException | StackOverflowError e) {
             return entries;
         }
@@ -81,7 +106,8 @@ final class FusedLinearCode {
         return text.startsWith("class ") && !text.contains("\nclass ") && count(text, "\n  def ") == 1;
     }
 
-    private static Map<String, byte[]> fuse(Map<String, byte[]> entries, boolean pack) {
+    private static Map<String, byte[]> fuse(Map<String, byte[]> entries, Weights weights) {
+        boolean pack = weights != Weights.AS_THEY_ARE;
         Map<String, String> code = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
             if (e.getKey().contains("/code/") && e.getKey().endsWith(".py")) {
@@ -150,7 +176,8 @@ final class FusedLinearCode {
                         .append("    x: Tensor) -> Tensor:\n")
                         .append("    weight = self.weight\n");
                 if (pack) { // packed at the first call: the model's probe, on one thread, before any caller has the model
-                    fused.append("    if not weight.is_mkldnn:\n")
+                    fused.append("    if not weight.is_mkldnn")
+                            .append(weights == Weights.PACKED ? "" : " and weight.size(0) % " + WHOLE_BLOCK + " == 0").append(":\n")
                             .append("      weight = ops.mkldnn._reorder_linear_weight(weight, 2048)\n")
                             .append("      self.weight = weight\n");
                 }

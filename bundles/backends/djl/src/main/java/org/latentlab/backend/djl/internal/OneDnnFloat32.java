@@ -17,13 +17,16 @@ import java.util.function.UnaryOperator;
 import org.latentlab.api.LatentLabException;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.ModelSpec;
+import org.latentlab.backend.djl.internal.FusedLinearCode.Weights;
 import org.latentlab.rowworkers.Float32OneDnn;
 import org.latentlab.rowworkers.RowWorkers;
 
 /**
  * A float32 TorchScript model's modules with each Linear that feeds a ReLU or Sigmoid run as one oneDNN operation
- * ({@link FusedLinearCode#unpacked}: {@code mkldnn::_linear_pointwise}, bias and activation fused, weights as they
- * are). Still float32, the same map up to rounding (checked on probe rows within {@link #PROBE_TOLERANCE}).
+ * ({@link FusedLinearCode#packedInWholeBlocks}: {@code mkldnn::_linear_pointwise}, bias and activation fused, the
+ * weights packed once where their out-features fill oneDNN's blocks, as they are elsewhere; when those disagree with the
+ * model, {@link FusedLinearCode#unpacked}: all weights as they are). Still float32, the same map up to rounding
+ * (checked on probe rows within {@link #PROBE_TOLERANCE}).
  *
  * <p>Why: libtorch computes float32 linear layers with MKL, whose fast kernels are chosen on Intel CPUs only. On an AMD
  * EPYC (Zen 5, AVX-512) libtorch's 1024×1024 sgemm ran 143 GFLOP/s and the 784-512-256-32 MLP's map 36,000-48,000
@@ -33,7 +36,8 @@ import org.latentlab.rowworkers.RowWorkers;
  * <p>When ({@link #create}): the system property {@value #PROPERTY} = {@code auto} (default: CPUs whose vendor is not
  * GenuineIntel; on Intel CPUs MKL's kernels are the fast ones), {@code on} or {@code off}; the model's code must have
  * such a layer in the form {@code torch.jit.trace} writes; the fused modules must load and agree with the model on probe
- * rows. Otherwise nothing changes, and why is kept in {@link #unavailable}. Autograd (Jacobians, JVPs) keeps the
+ * rows (the packed form first, then the unpacked one). Otherwise nothing changes, and why is kept in {@link
+ * #unavailable}. Autograd (Jacobians, JVPs) keeps the
  * model's own modules: oneDNN's fused operation has no derivative.
  */
 final class OneDnnFloat32 implements AutoCloseable {
@@ -41,6 +45,12 @@ final class OneDnnFloat32 implements AutoCloseable {
     static final String PROPERTY = Float32OneDnn.PROPERTY;
     /** Largest relative difference ‖g(z) − f(z)‖ / ‖f(z)‖ on the probe rows: float32 rounding is ~1e-7. */
     static final double PROBE_TOLERANCE = 1e-4;
+
+    /**
+     * System property: {@code true} (default) tries the weights packed in whole blocks first, {@code false} only the
+     * weights as they are (to compare the two, or should a packed form pass the probe and still be wrong).
+     */
+    static final String PACK = "latentlab.float32.onednn.pack";
 
     /** Why the last {@link #create} gave nothing, for messages and tests. */
     static volatile String unavailable = "";
@@ -52,15 +62,31 @@ final class OneDnnFloat32 implements AutoCloseable {
     private final boolean ownEncoder;
     private final boolean ownDecoder;
     private final ModelSpec spec;
+    /** How the fused layers take their weights: packed in whole blocks, or (when that disagreed) as they are. */
+    private final Weights weights;
+    /** Why the packed form was refused (the probe's or the loader's words), or null. */
+    private final String packedRefused;
 
     private OneDnnFloat32(NDManager manager, PtSymbolBlock encoder, boolean ownEncoder, PtSymbolBlock decoder,
-            boolean ownDecoder, ModelSpec spec) {
+            boolean ownDecoder, ModelSpec spec, Weights weights, String packedRefused) {
         this.manager = manager;
         this.encoder = encoder;
         this.decoder = decoder;
         this.ownEncoder = ownEncoder;
         this.ownDecoder = ownDecoder;
         this.spec = spec;
+        this.weights = weights;
+        this.packedRefused = packedRefused;
+    }
+
+    /** How the fused layers take their weights, for tests and the profile. */
+    Weights weights() {
+        return weights;
+    }
+
+    /** Why the packed form was refused, or null (it serves, or was never tried). */
+    String packedRefused() {
+        return packedRefused;
     }
 
     /** Whether the encoder / decoder run rewritten (else the model's own module), for tests. */
@@ -89,37 +115,61 @@ final class OneDnnFloat32 implements AutoCloseable {
         if (!wanted()) {
             return Optional.empty();
         }
-        Map<String, byte[]> enc;
-        Map<String, byte[]> dec;
-        boolean encFused;
-        boolean decFused;
+        Map<String, byte[]> encoderEntries;
+        Map<String, byte[]> decoderEntries;
         try {
             String shortfall = Bfloat16Archive.heapShortfall(spec, "for oneDNN");
             if (shortfall != null) {
                 unavailable = shortfall;
                 return Optional.empty();
             }
-            Map<String, byte[]> encoderEntries = Bfloat16Archive.entries(spec.encoderFile());
-            Map<String, byte[]> decoderEntries = Bfloat16Archive.entries(spec.decoderFile());
-            enc = FusedLinearCode.unpacked(encoderEntries);
-            dec = FusedLinearCode.unpacked(decoderEntries);
-            encFused = enc != encoderEntries;
-            decFused = dec != decoderEntries;
-            if (!encFused && !decFused) {
-                unavailable = "no linear layer feeding a ReLU or Sigmoid in the traced form";
-                return Optional.empty();
-            }
+            encoderEntries = Bfloat16Archive.entries(spec.encoderFile());
+            decoderEntries = Bfloat16Archive.entries(spec.decoderFile());
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             unavailable = "the model files could not be read: " + EngineMessages.summary(e);
             return Optional.empty();
         }
+        String packedRefused = null;
+        Weights[] forms = Boolean.parseBoolean(System.getProperty(PACK, "true"))
+                ? new Weights[] {Weights.PACKED_IN_WHOLE_BLOCKS, Weights.AS_THEY_ARE} : new Weights[] {Weights.AS_THEY_ARE};
+        for (Weights weights : forms) {
+            Map<String, byte[]> enc = weights == Weights.AS_THEY_ARE ? FusedLinearCode.unpacked(encoderEntries)
+                    : FusedLinearCode.packedInWholeBlocks(encoderEntries);
+            Map<String, byte[]> dec = weights == Weights.AS_THEY_ARE ? FusedLinearCode.unpacked(decoderEntries)
+                    : FusedLinearCode.packedInWholeBlocks(decoderEntries);
+            boolean encFused = enc != encoderEntries;
+            boolean decFused = dec != decoderEntries;
+            if (!encFused && !decFused) {
+                unavailable = "no linear layer feeding a ReLU or Sigmoid in the traced form";
+                return Optional.empty();
+            }
+            Optional<OneDnnFloat32> made = attempt(spec, exact, parent, blockRows, workers,
+                    encFused ? enc : null, modelEncoder, decFused ? dec : null, modelDecoder, weights, packedRefused);
+            if (made.isPresent()) {
+                return made;
+            }
+            packedRefused = unavailable;
+        }
+        // tried where it should work (wanted, fusable code): say so
+        System.err.println("latentlab: " + spec.name() + " runs its float32 linear layers on libtorch's own kernels: "
+                + unavailable);
+        return Optional.empty();
+    }
+
+    /**
+     * The modules of {@code enc} and {@code dec} (null: the model's own module serves) if they load and pass the probe,
+     * else empty with the reason in {@link #unavailable} (whatever was made is closed again).
+     */
+    private static Optional<OneDnnFloat32> attempt(ModelSpec spec, UnaryOperator<Tensor> exact, NDManager parent,
+            int blockRows, RowWorkers workers, Map<String, byte[]> enc, PtSymbolBlock modelEncoder,
+            Map<String, byte[]> dec, PtSymbolBlock modelDecoder, Weights weights, String packedRefused) {
         NDManager m = null;
         OneDnnFloat32 fused = null;
         try {
             m = parent.newSubManager();
-            PtSymbolBlock e = encFused ? load(m, enc) : modelEncoder;
-            PtSymbolBlock d = decFused ? load(m, dec) : modelDecoder;
-            fused = new OneDnnFloat32(m, e, encFused, d, decFused, spec);
+            PtSymbolBlock e = enc != null ? load(m, enc) : modelEncoder;
+            PtSymbolBlock d = dec != null ? load(m, dec) : modelDecoder;
+            fused = new OneDnnFloat32(m, e, enc != null, d, dec != null, spec, weights, packedRefused);
             String disagreement = fused.probe(exact, blockRows, workers);
             if (disagreement == null) {
                 unavailable = "";
@@ -138,9 +188,6 @@ final class OneDnnFloat32 implements AutoCloseable {
         } catch (RuntimeException e) {
             // nothing more to free: the model runs as it is
         }
-        // tried where it should work (wanted, fusable code): say so
-        System.err.println("latentlab: " + spec.name() + " runs its float32 linear layers on libtorch's own kernels: "
-                + unavailable);
         return Optional.empty();
     }
 

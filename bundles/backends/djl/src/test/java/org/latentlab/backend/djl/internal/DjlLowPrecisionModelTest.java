@@ -168,8 +168,7 @@ class DjlLowPrecisionModelTest {
         assertEquals(1, count(container, ".latentlab_sigmoid("), container);
         assertEquals(0, count(container, ".forward("), container);
         assertTrue(container.contains("return _7\n"), "the sigmoid's call on _7 became _7: " + container);
-        String linears = fused.entrySet().stream().filter(e -> e.getKey().contains("/linear"))
-                .map(e -> new String(e.getValue(), StandardCharsets.UTF_8)).reduce("", String::concat);
+        String linears = linears(fused);
         assertEquals(3, count(linears, " = torch.linear(") + count(linears, "return torch.linear("), "each Linear keeps its forward");
         assertEquals(3, count(linears, "ops.mkldnn._reorder_linear_weight(weight, 2048)"));
         assertFalse(fused.keySet().stream().anyMatch(n -> n.contains("/container") && n.endsWith(".debug_pkl")),
@@ -185,8 +184,27 @@ class DjlLowPrecisionModelTest {
         assertFalse(text(FusedLinearCode.of(twice)).contains("(_0).latentlab_relu("), "_0 is used twice: not fused");
         // each Linear's own forward takes a packed weight too, should other code reach the module
         assertEquals(3, count(linears, "if weight.is_mkldnn:\n      return ops.mkldnn._linear_pointwise("), linears);
+        // float32: the same fusion, packed only where the out-features fill whole blocks (else as they are); unpacked:
+        // never packed, and no forward taking a packed weight
+        String whole = linears(FusedLinearCode.packedInWholeBlocks(dec));
+        assertEquals(text(fused), text(FusedLinearCode.packedInWholeBlocks(dec)), "the same calls fused");
+        assertEquals(3, count(whole, "    if not weight.is_mkldnn and weight.size(0) % 64 == 0:\n"
+                + "      weight = ops.mkldnn._reorder_linear_weight(weight, 2048)\n      self.weight = weight\n"), whole);
+        assertEquals(0, count(whole, "    if not weight.is_mkldnn:\n"), whole);
+        assertEquals(3, count(whole, "if weight.is_mkldnn:\n      return ops.mkldnn._linear_pointwise("), whole);
+        String plain = linears(FusedLinearCode.unpacked(dec));
+        assertEquals(text(fused), text(FusedLinearCode.unpacked(dec)), "the same calls fused");
+        assertEquals(0, count(plain, "_reorder_linear_weight"), plain);
+        assertEquals(0, count(plain, "is_mkldnn"), plain);
+        assertEquals(3, count(plain, "  def latentlab_relu(") + count(plain, "  def latentlab_sigmoid("), plain);
         assertEquals(-1, FusedLinearCode.closing("(a, \"x\")", 1), "strings are not parsed");
         assertEquals(4, FusedLinearCode.closing("b(c)), )", 0), "the parenthesis closing a call whose arguments start at 0");
+    }
+
+    /** The code of an archive's Linear classes, concatenated. */
+    private static String linears(Map<String, byte[]> entries) {
+        return entries.entrySet().stream().filter(e -> e.getKey().contains("/linear"))
+                .map(e -> new String(e.getValue(), StandardCharsets.UTF_8)).reduce("", String::concat);
     }
 
     @Test

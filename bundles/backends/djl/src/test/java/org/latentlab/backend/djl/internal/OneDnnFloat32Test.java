@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.latentlab.api.Tensor;
 import org.latentlab.api.model.LatentModel;
+import org.latentlab.rowworkers.CpuInfo;
 
 /**
  * The float32 map on oneDNN's fused linear layers ({@link OneDnnFloat32}): the same map as libtorch's own up to
@@ -47,6 +48,11 @@ class OneDnnFloat32Test {
             assertFalse(((DjlLatentModel) own).onednn(), OneDnnFloat32.PROPERTY + "=off");
             assertArrayEquals(new boolean[] {true, true}, ((DjlLatentModel) fused).onednnModules().rewritten());
             assertTrue(((DjlLatentModel) fused).onednn(), "fused on the MLP: " + OneDnnFloat32.unavailable);
+            OneDnnFloat32 modules = ((DjlLatentModel) fused).onednnModules();
+            if ((" " + CpuInfo.field("flags") + " ").contains(" avx512f ")) { // oneDNN packs float32 as AB16b64a there (elsewhere, either form)
+                assertEquals(FusedLinearCode.Weights.PACKED_IN_WHOLE_BLOCKS, modules.weights(),
+                        "the packed form passes its probe: " + modules.packedRefused());
+            }
             Tensor f = own.latentSteps(z, 3);
             Tensor g = fused.latentSteps(z, 3);
             assertEquals(3 * 2300 * 32, f.data().length);
@@ -111,6 +117,46 @@ class OneDnnFloat32Test {
                 assertTrue(made.isEmpty());
             }
             assertTrue(OneDnnFloat32.unavailable.contains("differ from it by 0.00990"), OneDnnFloat32.unavailable);
+        }
+    }
+
+    @Test
+    void whenThePackedFormDisagreesTheUnpackedOneServes() {
+        try (LatentModel own = mlp("off")) {
+            System.setProperty(OneDnnFloat32.PROPERTY, "on");
+            DjlLatentModel m = (DjlLatentModel) own;
+            // the first attempt's probe (two calls: 16 rows, then two blocks and 3) sees a map 1 % away, the next one
+            // the model's own
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            try (ai.djl.ndarray.NDManager manager = DjlLatentModel.withEngine(() -> ai.djl.ndarray.NDManager.newBaseManager("PyTorch"),
+                    "test")) {
+                Optional<OneDnnFloat32> made = DjlLatentModel.withEngine(() -> OneDnnFloat32.create(own.spec(), z -> {
+                    Tensor f = m.latentSteps(z, 1);
+                    if (calls.incrementAndGet() > 2) {
+                        return f;
+                    }
+                    float[] d = f.data().clone();
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] *= 1.01f;
+                    }
+                    return Tensor.matrix(f.rows(), f.width(), d);
+                }, manager, 512, null, (ai.djl.pytorch.engine.PtSymbolBlock) null, (ai.djl.pytorch.engine.PtSymbolBlock) null), "test");
+                assertTrue(made.isPresent(), OneDnnFloat32.unavailable);
+                try (OneDnnFloat32 modules = made.get()) {
+                    assertEquals(4, calls.get(), "two probes of two calls");
+                    assertEquals(FusedLinearCode.Weights.AS_THEY_ARE, modules.weights());
+                    assertTrue(modules.packedRefused().contains("differ from it by 0.00990"), modules.packedRefused());
+                    assertEquals("", OneDnnFloat32.unavailable);
+                    Tensor z = LatentStepsTest.gaussian(40, 32, 2.0, 7);
+                    float[] g = DjlLatentModel.withEngine(() -> {
+                        try (ai.djl.ndarray.NDManager sub = manager.newSubManager()) {
+                            return DjlLatentModel.steps(sub, z, 1, 32, 512, false, null, modules::map, "test").data();
+                        }
+                    }, "test");
+                    assertTrue(DjlLowPrecisionModel.worstRelative(own.latentSteps(z, 1).data(), g, 40, 32) <= 1e-5,
+                            "the unpacked modules compute the model's map");
+                }
+            }
         }
     }
 
