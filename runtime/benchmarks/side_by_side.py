@@ -466,6 +466,8 @@ def partial_table(R):
     if "sgemm" in R:
         rows.append("| sgemm 1024×1024 (GFLOP/s) | %.1f | %.1f (%.2fx) |" % (R["sgemm"]["torch"], R["sgemm"]["libtorch"],
                                                                             R["sgemm"]["libtorch"] / R["sgemm"]["torch"]))
+        if R["sgemm"].get("fma_peak"):
+            rows.append("| float32 FMA peak, all cores (GFLOP/s; fma-peak.sh) | %.1f | |" % R["sgemm"]["fma_peak"])
     if "fixed" in R:
         for b in float32_batches(R["fixed"]):
             fx = R["fixed"][b]
@@ -521,6 +523,21 @@ def sgemm_phase(R, args, work, secs, models, phase):
     R["sgemm"] = dict(torch=(s1 + s2) / 2, torch_runs=[s1, s2], libtorch=j[0]["primaryMetric"]["score"] * 2 * 1024 ** 3 / 1e9)
     log("  sgemm 1024: torch %.1f GFLOP/s (%.1f, %.1f), libtorch via DJL %.1f GFLOP/s"
         % (R["sgemm"]["torch"], s1, s2, R["sgemm"]["libtorch"]))
+    R["sgemm"]["fma_peak"] = fma_peak()
+    if R["sgemm"]["fma_peak"]:
+        log("  float32 FMA peak, all cores: %.1f GFLOP/s" % R["sgemm"]["fma_peak"])
+
+
+def fma_peak():
+    """The CPU's float32 FMA peak on all cores in GFLOP/s (fma-peak.sh, 1 s), or 0 without a C compiler: the ceiling
+    that the map's and sgemm's rates are shares of."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fma-peak.sh")
+    try:
+        p = subprocess.run(["bash", script, "1"], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return 0.0
+    rates = re.findall(r"(\d+) thread\(s\): ([\d.]+) GFLOP/s", p.stdout)
+    return float(rates[-1][1]) if p.returncode == 0 and rates else 0.0
 
 
 def has_bfloat16():
@@ -772,8 +789,14 @@ def table(R):
             "LatentLab is faster. Fixed steps: %d rounds that alternate the sides (after a warm-up round), medians of the "
             "rates, and the median of the rounds' ratios with their range in brackets. Other rows: PyTorch's figures are "
             "means of a run before and one after the LatentLab side." % fx[4096].get("rounds", 0), ""]
+    peak = sg.get("fma_peak", 0)
+    share = ["%s %.0f%%" % (k, 100 * fx[4096][k] * MFLOP_PER_SEED_STEP / 1e3 / peak) for k in ("torch", "torchscript", "onnx")
+             if fx[4096].get(k) and peak]
     tail = ["", "Map evaluation at batch 4096 as a share of the best measured sgemm rate (%.0f GFLOP/s; %.2f MFLOP per "
             "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, ", ".join(eff)),
+            "Same, as a share of the CPU's float32 FMA peak on all cores (%s): %s." % (
+                "%.0f GFLOP/s, fma-peak.sh" % peak, ", ".join(share)) if peak else
+            "The CPU's float32 FMA peak was not measured (fma-peak.sh needs a C compiler).",
             "Same weights in every engine: max |f(z) - z| difference to PyTorch eager %s." % ", ".join(
                 "%s %.1e" % kv for kv in R["agreement"].items()),
             "Spread (the load moves everything): PyTorch's runs %s; LatentLab's rounds %s." % (
