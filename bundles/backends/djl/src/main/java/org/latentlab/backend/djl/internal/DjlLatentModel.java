@@ -248,7 +248,8 @@ final class DjlLatentModel implements LatentModel {
         }
         ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
         OneDnnFloat32 fused = onednn;
-        return withEngine(() -> steps(manager, latents, steps, k, fused != null ? oneDnnBlockRows : blockRows, false,
+        return withEngine(() -> steps(manager, latents, steps, k, fused != null ? oneDnnBlockRows : blockRows,
+                fused != null ? RowPadding.MULTIPLE_OF_64 : RowPadding.NONE,
                 workers, z -> {
             if (fused != null) {
                 return fused.map(z);
@@ -367,16 +368,46 @@ final class DjlLatentModel implements LatentModel {
      */
     static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block,
             java.util.function.UnaryOperator<NDArray> f, String what) {
-        return steps(manager, latents, steps, k, block, false, null, f, what);
+        return steps(manager, latents, steps, k, block, RowPadding.NONE, null, f, what);
     }
 
     /**
-     * As {@link #steps(NDManager, Tensor, int, int, int, java.util.function.UnaryOperator, String)}; with {@code pad},
-     * each block's rows are padded with zero rows to the next power of two (at least 8), so the engine sees few distinct
-     * shapes: oneDNN's bfloat16 kernels are made per shape, and a shape met once costs more than the rows it computes
-     * (bfloat16 MLP, blocks of 824-1024 rows of varying count: 240,000 seed-steps/s against 466,000 at a fixed 1024).
+     * How a block's rows are padded with zero rows before the engine sees them (rows do not interact: the padding rows'
+     * results are dropped). oneDNN makes its kernels per shape, so a run whose calls each have another row count (an
+     * analysis: seeds leave the batch as they converge) pays for a new kernel at nearly every call, and fewer distinct
+     * shapes win.
      */
-    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block, boolean pad, RowWorkers workers,
+    enum RowPadding {
+        /** The rows as they are. */
+        NONE,
+        /**
+         * To the next power of two, at least 8: the bfloat16 version, whose kernels cost most to make (blocks of 824-1024
+         * rows of varying count: 240,000 seed-steps/s against 466,000 at a fixed 1024).
+         */
+        POWER_OF_TWO,
+        /**
+         * Above 64 rows to the next multiple of 64, else to the next power of two (at least 8): the float32 oneDNN
+         * modules ({@link OneDnnFloat32}). In an {@code anderson capture=true} analysis of 10^4 seeds, 999 of 2,529
+         * oneDNN calls made a kernel (505 ms) unpadded, 194 (74 ms) padded, for 81 ms more arithmetic (AMD EPYC,
+         * 2026-12-06, {@code ONEDNN_VERBOSE=profile_create,profile_exec}).
+         */
+        MULTIPLE_OF_64;
+
+        /** The padded row count of a block of {@code rows} rows. */
+        int rows(int rows) {
+            if (this == NONE) {
+                return rows;
+            }
+            int powerOfTwo = Math.max(8, Integer.highestOneBit(Math.max(1, rows - 1)) << 1);
+            return this == MULTIPLE_OF_64 && rows > 64 ? Math.addExact(rows, 63) / 64 * 64 : powerOfTwo;
+        }
+    }
+
+    /**
+     * As {@link #steps(NDManager, Tensor, int, int, int, java.util.function.UnaryOperator, String)}, each block's rows
+     * padded as {@code padding} says.
+     */
+    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block, RowPadding padding, RowWorkers workers,
             java.util.function.UnaryOperator<NDArray> f, String what) {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + steps);
@@ -385,7 +416,7 @@ final class DjlLatentModel implements LatentModel {
         float[] out = Tensor.allocate("latent map steps", steps, n, k);
         float[] in = latents.data();
         // each part of the rows goes block by block; with workers, the parts run side by side (disjoint rows of out)
-        RowWorkers.Part part = (lo, hi) -> blocks(manager, in, n, lo, hi, out, steps, k, block, pad, f, what);
+        RowWorkers.Part part = (lo, hi) -> blocks(manager, in, n, lo, hi, out, steps, k, block, padding, f, what);
         if (workers == null) {
             part.run(0, n);
         } else {
@@ -395,10 +426,10 @@ final class DjlLatentModel implements LatentModel {
     }
 
     private static void blocks(NDManager manager, float[] in, int n, int lo, int hi, float[] out, int steps, int k, int block,
-            boolean pad, java.util.function.UnaryOperator<NDArray> f, String what) {
+            RowPadding padding, java.util.function.UnaryOperator<NDArray> f, String what) {
         for (int from = lo; from < hi; from += block) {
             int rows = Math.min(block, hi - from);
-            int padded = pad ? Math.max(8, Integer.highestOneBit(rows - 1) << 1) : rows;
+            int padded = padding.rows(rows);
             ByteBuffer rowsIn = input(in, from, rows, padded, k);
             try (NDManager scope = manager.newSubManager()) {
                 NDArray z = scope.create(rowsIn, new Shape(padded, k), DataType.FLOAT32);

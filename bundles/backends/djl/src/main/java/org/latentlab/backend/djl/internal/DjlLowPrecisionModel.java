@@ -266,7 +266,8 @@ final class DjlLowPrecisionModel implements LatentModel {
         if (latents.width() != k) {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
         }
-        return DjlLatentModel.withEngine(() -> DjlLatentModel.steps(manager, latents, steps, k, blockRows, true, workers,
+        return DjlLatentModel.withEngine(() -> DjlLatentModel.steps(manager, latents, steps, k, blockRows,
+                DjlLatentModel.RowPadding.POWER_OF_TWO, workers,
                 z -> cast(forward(encoder, forward(decoder, cast(z, true))), false),
                 "bfloat16 encoder " + spec.encoderFile()), "bfloat16 latent map of " + spec.name());
     }

@@ -96,7 +96,7 @@ final class LayersLatentModel implements LatentModel {
             throw new LatentLabException("latents of width " + latents.width() + " do not match latentDim " + k);
         }
         return DjlLatentModel.withEngine(() -> DjlLatentModel.steps(manager, latents, steps, k,
-                blockRows, false, workers,
+                blockRows, DjlLatentModel.RowPadding.NONE, workers,
                 z -> encoder.forward(decoder.forward(z)), "encoder " + spec.encoderFile()), "latent map of " + spec.name());
     }
 

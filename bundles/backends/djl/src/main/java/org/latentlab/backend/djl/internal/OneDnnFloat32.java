@@ -215,7 +215,7 @@ final class OneDnnFloat32 implements AutoCloseable {
                 z[i] = (float) (random.nextGaussian() * (i < z.length / 2 ? 1 : 4));
             }
             Tensor seeds = Tensor.matrix(rows, k, z);
-            float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, false,
+            float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, DjlLatentModel.RowPadding.MULTIPLE_OF_64,
                     rows > DjlLowPrecisionModel.PROBE_ROWS ? workers : null, this::map,
                     "fused float32 encoder " + spec.encoderFile()).data();
             int checked = Math.min(rows, CHECKED_ROWS);

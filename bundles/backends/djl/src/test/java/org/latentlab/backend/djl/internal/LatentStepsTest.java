@@ -195,6 +195,23 @@ class LatentStepsTest {
      * through all its steps: same values.
      */
     @Test
+    void rowPaddingGivesFewShapes() {
+        DjlLatentModel.RowPadding none = DjlLatentModel.RowPadding.NONE;
+        DjlLatentModel.RowPadding pow = DjlLatentModel.RowPadding.POWER_OF_TWO;
+        DjlLatentModel.RowPadding m64 = DjlLatentModel.RowPadding.MULTIPLE_OF_64;
+        int[] rows = {1, 7, 8, 9, 33, 64, 65, 127, 128, 129, 1000, 1024, 2047, 2048, 2049};
+        int[] powers = {8, 8, 8, 16, 64, 64, 128, 128, 128, 256, 1024, 1024, 2048, 2048, 4096};
+        int[] sixtyFours = {8, 8, 8, 16, 64, 64, 128, 128, 128, 192, 1024, 1024, 2048, 2048, 2112};
+        for (int i = 0; i < rows.length; i++) {
+            assertEquals(rows[i], none.rows(rows[i]));
+            assertEquals(powers[i], pow.rows(rows[i]), "power of two for " + rows[i]);
+            assertEquals(sixtyFours[i], m64.rows(rows[i]), "multiple of 64 for " + rows[i]);
+        }
+        // every row count of a block of 2,048 takes one of 35 shapes (8, 16, 32, 64, then the 31 multiples of 64 from 128)
+        assertEquals(35, java.util.stream.IntStream.rangeClosed(1, 2048).map(m64::rows).distinct().count());
+    }
+
+    @Test
     void latentStepsOverSeveralRowBlocksAreTheStepsOfTheWholeBatch() {
         // two whole blocks and a part, whichever modules run the map
         int n = 2 * Math.max(DjlLatentModel.blockRows(16), DjlLatentModel.oneDnnBlockRows(16,

@@ -63,6 +63,12 @@ class OneDnnFloat32Test {
             float[] plain = LatentStepsTest.repeated(fused, z, 3);
             assertTrue(DjlLowPrecisionModel.worstRelative(plain, g.data(), 3 * 2300, 32) <= 1e-5,
                     "latentSteps = encode(decode(z)) step by step");
+            // blocks padded with zero rows (to 8, 16, ... 64, then multiples of 64): the rows' own results, unchanged
+            for (int rows : new int[] {1, 9, 65, 130}) {
+                Tensor few = LatentStepsTest.gaussian(rows, 32, 2.0, rows);
+                double d = worst(own.latentSteps(few, 2), fused.latentSteps(few, 2));
+                assertTrue(d <= 1e-5, rows + " rows: " + d);
+            }
             Tensor x = fused.decode(z);
             assertTrue(worst(own.decode(z), x) <= 1e-5, "decode");
             assertTrue(worst(own.encode(x), fused.encode(x)) <= 1e-5, "encode");
@@ -150,7 +156,7 @@ class OneDnnFloat32Test {
                     Tensor z = LatentStepsTest.gaussian(40, 32, 2.0, 7);
                     float[] g = DjlLatentModel.withEngine(() -> {
                         try (ai.djl.ndarray.NDManager sub = manager.newSubManager()) {
-                            return DjlLatentModel.steps(sub, z, 1, 32, 512, false, null, modules::map, "test").data();
+                            return DjlLatentModel.steps(sub, z, 1, 32, 512, DjlLatentModel.RowPadding.MULTIPLE_OF_64, null, modules::map, "test").data();
                         }
                     }, "test");
                     assertTrue(DjlLowPrecisionModel.worstRelative(own.latentSteps(z, 1).data(), g, 40, 32) <= 1e-5,
