@@ -2,7 +2,7 @@
  * The CPU's float32 peak: independent fused multiply-adds on every core, nothing else (no memory traffic), so the
  * figure is what the cores' FMA units can do at the clock they hold under this load. A matrix product's GFLOP/s
  * divided by this is its efficiency. Built and run by fma-peak.sh (-O2 -march=native: 512-bit registers where the CPU
- * has AVX-512, else 256-bit AVX2).
+ * has AVX-512, else 256-bit AVX2 with FMA; x86-64 only).
  */
 #include <immintrin.h>
 #include <pthread.h>
@@ -17,14 +17,15 @@ typedef __m512 vec;
 #define SET1 _mm512_set1_ps
 #define FMA _mm512_fmadd_ps
 #define ISA "AVX-512"
+#define CHAINS 16 /* independent accumulators: more than the FMA latency times the FMA units (32 registers) */
 #else
 typedef __m256 vec;
 #define LANES 8
 #define SET1 _mm256_set1_ps
 #define FMA _mm256_fmadd_ps
 #define ISA "AVX2"
+#define CHAINS 12 /* 16 registers: the chains and the two operands stay in them */
 #endif
-#define CHAINS 16 /* independent accumulators: more than the FMA latency times the FMA units */
 
 static long iterations;
 
@@ -54,19 +55,28 @@ static void *run(void *out) {
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 1;
     double seconds = argc > 2 ? atof(argv[2]) : 1.0;
-    if (threads < 1 || threads > 256 || !(seconds > 0)) {
-        fprintf(stderr, "usage: fma_peak THREADS [SECONDS]\n");
+    if (threads < 1 || threads > 4096 || !(seconds > 0)) {
+        fprintf(stderr, "usage: fma_peak THREADS [SECONDS] (1 to 4096 threads)\n");
         return 2;
     }
-    pthread_t t[256];
-    float out[256];
+    pthread_t *t = calloc(threads, sizeof *t);
+    float *out = calloc(threads + 1, sizeof *out);
+    if (!t || !out) {
+        fprintf(stderr, "fma_peak: out of memory\n");
+        return 1;
+    }
     iterations = 1000000; /* calibrate on one thread, then run about SECONDS on all */
     double t0 = now();
     run(out);
     double once = now() - t0;
     iterations = (long) (iterations * seconds / (once > 1e-6 ? once : 1e-6));
     t0 = now();
-    for (int i = 0; i < threads; i++) pthread_create(&t[i], NULL, run, &out[i]);
+    for (int i = 0; i < threads; i++) {
+        if (pthread_create(&t[i], NULL, run, &out[i]) != 0) {
+            fprintf(stderr, "fma_peak: cannot start thread %d\n", i + 1);
+            return 1;
+        }
+    }
     for (int i = 0; i < threads; i++) pthread_join(t[i], NULL);
     double elapsed = now() - t0;
     double flops = 2.0 * LANES * CHAINS * (double) iterations * threads;

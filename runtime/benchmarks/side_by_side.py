@@ -529,15 +529,19 @@ def sgemm_phase(R, args, work, secs, models, phase):
 
 
 def fma_peak():
-    """The CPU's float32 FMA peak on all cores in GFLOP/s (fma-peak.sh, 1 s), or 0 without a C compiler: the ceiling
-    that the map's and sgemm's rates are shares of."""
+    """The CPU's float32 FMA peak on all cores in GFLOP/s (fma-peak.sh, 1 s), or 0 when it cannot be measured (no C
+    compiler, no FMA: the reason is logged): the ceiling that the map's and sgemm's rates are shares of."""
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fma-peak.sh")
     try:
         p = subprocess.run(["bash", script, "1"], capture_output=True, text=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired):
+    except (OSError, subprocess.TimeoutExpired) as e:
+        log("  float32 FMA peak not measured: %s" % e)
         return 0.0
     rates = re.findall(r"(\d+) thread\(s\): ([\d.]+) GFLOP/s", p.stdout)
-    return float(rates[-1][1]) if p.returncode == 0 and rates else 0.0
+    if p.returncode != 0 or not rates:
+        log("  float32 FMA peak not measured: %s" % ((p.stderr or p.stdout).strip().splitlines() or ["no output"])[-1])
+        return 0.0
+    return float(rates[-1][1])
 
 
 def has_bfloat16():
@@ -774,7 +778,11 @@ def table(R):
     rows.append("| sgemm 1024×1024 (GFLOP/s) | %.1f | libtorch via DJL %.1f (%s) | |" % (sg["torch"], sg["libtorch"],
                                                                                       ratio(sg["libtorch"], sg["torch"])))
     best = max(sg["libtorch"], sg["torch"])
-    eff = ["%s %.0f%%" % (k, 100 * fx[4096][k] * MFLOP_PER_SEED_STEP / 1e3 / best) for k in ("torch", "torchscript", "onnx") if fx[4096].get(k)]
+    peak = sg.get("fma_peak", 0)
+
+    def shares(gflops):  # each side's map at 4,096 rows as a share of a rate
+        return ", ".join("%s %.0f%%" % (k, 100 * fx[4096][k] * MFLOP_PER_SEED_STEP / 1e3 / gflops)
+                         for k in ("torch", "torchscript", "onnx") if fx[4096].get(k))
     head = ["# Side by side: LatentLab / PyTorch eager", "",
             "%s on %s (%s, %d cores); load average at each phase: %s. PyTorch %s, %d threads, BLAS %s; %s. "
             "Threading environment of both sides: %s. Whole run %.0f s%s." % (
@@ -789,14 +797,10 @@ def table(R):
             "LatentLab is faster. Fixed steps: %d rounds that alternate the sides (after a warm-up round), medians of the "
             "rates, and the median of the rounds' ratios with their range in brackets. Other rows: PyTorch's figures are "
             "means of a run before and one after the LatentLab side." % fx[4096].get("rounds", 0), ""]
-    peak = sg.get("fma_peak", 0)
-    share = ["%s %.0f%%" % (k, 100 * fx[4096][k] * MFLOP_PER_SEED_STEP / 1e3 / peak) for k in ("torch", "torchscript", "onnx")
-             if fx[4096].get(k) and peak]
     tail = ["", "Map evaluation at batch 4096 as a share of the best measured sgemm rate (%.0f GFLOP/s; %.2f MFLOP per "
-            "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, ", ".join(eff)),
-            "Same, as a share of the CPU's float32 FMA peak on all cores (%s): %s." % (
-                "%.0f GFLOP/s, fma-peak.sh" % peak, ", ".join(share)) if peak else
-            "The CPU's float32 FMA peak was not measured (fma-peak.sh needs a C compiler).",
+            "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, shares(best)),
+            "Same, as a share of the CPU's float32 FMA peak on all cores (%.0f GFLOP/s, fma-peak.sh): %s." % (peak, shares(peak))
+            if peak else "The CPU's float32 FMA peak was not measured (fma-peak.sh: see the log).",
             "Same weights in every engine: max |f(z) - z| difference to PyTorch eager %s." % ", ".join(
                 "%s %.1e" % kv for kv in R["agreement"].items()),
             "Spread (the load moves everything): PyTorch's runs %s; LatentLab's rounds %s." % (

@@ -249,7 +249,7 @@ final class DjlLatentModel implements LatentModel {
         ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
         OneDnnFloat32 fused = onednn;
         return withEngine(() -> steps(manager, latents, steps, k, fused != null ? oneDnnBlockRows : blockRows,
-                fused != null ? RowPadding.MULTIPLE_OF_64 : RowPadding.NONE,
+                fused != null ? OneDnnFloat32.ROW_PADDING : RowPadding.NONE,
                 workers, z -> {
             if (fused != null) {
                 return fused.map(z);
@@ -373,7 +373,7 @@ final class DjlLatentModel implements LatentModel {
 
     /**
      * How a block's rows are padded with zero rows before the engine sees them (rows do not interact: the padding rows'
-     * results are dropped). oneDNN makes its kernels per shape, so a run whose calls each have another row count (an
+     * results are dropped), never beyond the block's size. oneDNN makes its kernels per shape, so a run whose calls each have another row count (an
      * analysis: seeds leave the batch as they converge) pays for a new kernel at nearly every call, and fewer distinct
      * shapes win.
      */
@@ -429,7 +429,7 @@ final class DjlLatentModel implements LatentModel {
             RowPadding padding, java.util.function.UnaryOperator<NDArray> f, String what) {
         for (int from = lo; from < hi; from += block) {
             int rows = Math.min(block, hi - from);
-            int padded = padding.rows(rows);
+            int padded = Math.max(rows, Math.min(padding.rows(rows), block)); // a whole block stays one shape, unpadded
             ByteBuffer rowsIn = input(in, from, rows, padded, k);
             try (NDManager scope = manager.newSubManager()) {
                 NDArray z = scope.create(rowsIn, new Shape(padded, k), DataType.FLOAT32);

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * them (oneDNN 3.7.1, {@code brgemm:avx512_core}, weights packed as {@code AB16b64a} with the out-features padded,
  * 784 to 832) computed the MLP's decoder 1.6-2.3 % off (relative, row by row), while its encoder (512 and 256
  * out-features) came out right to rounding (7e-7); packed only in whole blocks, the decoder is right too (8e-8) and the
- * map runs 1.05x the seed-steps per second of unpacked weights at 4,096 rows, 1.13x at 1,024 (AMD EPYC, 2026-12-06).
+ * map runs 1.05x the seed-steps per second of unpacked weights at 4,096 rows, 1.09x at 1,024 (AMD EPYC, 2026-12-06).
  * {@link #unpacked}, every weight as it is, is the fallback when the packed form disagrees with the model.
  *
  * <p>Only code in the exact form {@code torch.jit.trace} writes is touched, so nothing else can change meaning:
@@ -93,7 +93,8 @@ final class FusedLinearCode {
         PACKED_IN_WHOLE_BLOCKS
     }
 
-    private static Map<String, byte[]> of(Map<String, byte[]> entries, Weights weights) {
+    /** The archive's entries with fused code whose layers take their weights as {@code weights} says (see {@link #of(Map)}). */
+    static Map<String, byte[]> of(Map<String, byte[]> entries, Weights weights) {
         try {
             return fuse(entries, weights);
         } catch (RuntimeException | StackOverflowError e) {

@@ -47,8 +47,8 @@ final class OneDnnFloat32 implements AutoCloseable {
     static final double PROBE_TOLERANCE = 1e-4;
 
     /**
-     * System property: {@code true} (default) tries the weights packed in whole blocks first, {@code false} only the
-     * weights as they are (to compare the two, or should a packed form pass the probe and still be wrong).
+     * System property: {@code true} (default) tries the weights packed in whole blocks first, {@code false} or {@code off}
+     * only the weights as they are (to compare the two, or should a packed form pass the probe and still be wrong).
      */
     static final String PACK = "latentlab.float32.onednn.pack";
 
@@ -79,7 +79,7 @@ final class OneDnnFloat32 implements AutoCloseable {
         this.packedRefused = packedRefused;
     }
 
-    /** How the fused layers take their weights, for tests and the profile. */
+    /** How the fused layers take their weights, for tests. */
     Weights weights() {
         return weights;
     }
@@ -112,6 +112,12 @@ final class OneDnnFloat32 implements AutoCloseable {
      */
     static Optional<OneDnnFloat32> create(ModelSpec spec, UnaryOperator<Tensor> exact, NDManager parent, int blockRows,
             RowWorkers workers, PtSymbolBlock modelEncoder, PtSymbolBlock modelDecoder) {
+        return create(spec, exact, parent, blockRows, workers, modelEncoder, modelDecoder, forms());
+    }
+
+    /** As above, trying the given forms in order (tests). */
+    static Optional<OneDnnFloat32> create(ModelSpec spec, UnaryOperator<Tensor> exact, NDManager parent, int blockRows,
+            RowWorkers workers, PtSymbolBlock modelEncoder, PtSymbolBlock modelDecoder, Weights... forms) {
         if (!wanted()) {
             return Optional.empty();
         }
@@ -130,25 +136,27 @@ final class OneDnnFloat32 implements AutoCloseable {
             return Optional.empty();
         }
         String packedRefused = null;
-        Weights[] forms = Boolean.parseBoolean(System.getProperty(PACK, "true"))
-                ? new Weights[] {Weights.PACKED_IN_WHOLE_BLOCKS, Weights.AS_THEY_ARE} : new Weights[] {Weights.AS_THEY_ARE};
         for (Weights weights : forms) {
-            Map<String, byte[]> enc = weights == Weights.AS_THEY_ARE ? FusedLinearCode.unpacked(encoderEntries)
-                    : FusedLinearCode.packedInWholeBlocks(encoderEntries);
-            Map<String, byte[]> dec = weights == Weights.AS_THEY_ARE ? FusedLinearCode.unpacked(decoderEntries)
-                    : FusedLinearCode.packedInWholeBlocks(decoderEntries);
+            Map<String, byte[]> enc = FusedLinearCode.of(encoderEntries, weights);
+            Map<String, byte[]> dec = FusedLinearCode.of(decoderEntries, weights);
             boolean encFused = enc != encoderEntries;
             boolean decFused = dec != decoderEntries;
             if (!encFused && !decFused) {
                 unavailable = "no linear layer feeding a ReLU or Sigmoid in the traced form";
                 return Optional.empty();
             }
-            Optional<OneDnnFloat32> made = attempt(spec, exact, parent, blockRows, workers,
-                    encFused ? enc : null, modelEncoder, decFused ? dec : null, modelDecoder, weights, packedRefused);
-            if (made.isPresent()) {
-                return made;
+            Attempt a = attempt(spec, exact, parent, blockRows, workers, encFused ? enc : null, modelEncoder,
+                    decFused ? dec : null, modelDecoder, weights, packedRefused);
+            if (a.modules() != null) {
+                if (packedRefused != null) { // works, a little slower: say why
+                    System.err.println("latentlab: " + spec.name() + " runs its float32 linear layers on oneDNN with "
+                            + "unpacked weights: the packed ones were refused: " + packedRefused);
+                }
+                unavailable = "";
+                return Optional.of(a.modules());
             }
-            packedRefused = unavailable;
+            unavailable = a.refusal();
+            packedRefused = a.refusal();
         }
         // tried where it should work (wanted, fusable code): say so
         System.err.println("latentlab: " + spec.name() + " runs its float32 linear layers on libtorch's own kernels: "
@@ -156,15 +164,26 @@ final class OneDnnFloat32 implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The forms tried, in order: packed in whole blocks, then as they are ({@value #PACK} = false/off: only the second). */
+    static Weights[] forms() {
+        String pack = System.getProperty(PACK, "true").trim().toLowerCase(Locale.ROOT);
+        return pack.equals("false") || pack.equals("off") ? new Weights[] {Weights.AS_THEY_ARE}
+                : new Weights[] {Weights.PACKED_IN_WHOLE_BLOCKS, Weights.AS_THEY_ARE};
+    }
+
+    /** One form's modules, or (null) why they were refused. */
+    private record Attempt(OneDnnFloat32 modules, String refusal) {}
+
     /**
      * The modules of {@code enc} and {@code dec} (null: the model's own module serves) if they load and pass the probe,
-     * else empty with the reason in {@link #unavailable} (whatever was made is closed again).
+     * else why not (whatever was made is closed again).
      */
-    private static Optional<OneDnnFloat32> attempt(ModelSpec spec, UnaryOperator<Tensor> exact, NDManager parent,
+    private static Attempt attempt(ModelSpec spec, UnaryOperator<Tensor> exact, NDManager parent,
             int blockRows, RowWorkers workers, Map<String, byte[]> enc, PtSymbolBlock modelEncoder,
             Map<String, byte[]> dec, PtSymbolBlock modelDecoder, Weights weights, String packedRefused) {
         NDManager m = null;
         OneDnnFloat32 fused = null;
+        String refusal;
         try {
             m = parent.newSubManager();
             PtSymbolBlock e = enc != null ? load(m, enc) : modelEncoder;
@@ -172,12 +191,11 @@ final class OneDnnFloat32 implements AutoCloseable {
             fused = new OneDnnFloat32(m, e, enc != null, d, dec != null, spec, weights, packedRefused);
             String disagreement = fused.probe(exact, blockRows, workers);
             if (disagreement == null) {
-                unavailable = "";
-                return Optional.of(fused);
+                return new Attempt(fused, null);
             }
-            unavailable = disagreement;
+            refusal = disagreement;
         } catch (IOException | RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError | AssertionError e) {
-            unavailable = "the fused float32 modules could not be made: " + EngineMessages.summary(e);
+            refusal = "the fused float32 modules could not be made: " + EngineMessages.summary(e);
         }
         try {
             if (fused != null) {
@@ -188,7 +206,7 @@ final class OneDnnFloat32 implements AutoCloseable {
         } catch (RuntimeException e) {
             // nothing more to free: the model runs as it is
         }
-        return Optional.empty();
+        return new Attempt(null, refusal);
     }
 
     private static PtSymbolBlock load(NDManager m, Map<String, byte[]> entries) throws IOException {
@@ -198,25 +216,29 @@ final class OneDnnFloat32 implements AutoCloseable {
     }
 
     /**
-     * Null when the fused map agrees with {@code exact} on fixed Gaussian rows (two scales), else what differs: 16 rows
-     * on the caller's thread, then 2 × {@code blockRows} + 3 rows (at most 4,099) on the model's row workers in blocks of
-     * {@code blockRows}, the way the map runs (oneDNN picks its kernels by shape and thread count). The model's own map,
-     * the slow one here, checks at most {@value #CHECKED_ROWS} of those rows, spread evenly over them (rows do not
-     * interact, so a kernel that computes a shape wrongly shows in any of its rows).
+     * Null when the fused map agrees with {@code exact} on fixed Gaussian rows (two scales), else what differs: 16, 40
+     * and 1,370 rows on the caller's thread (shapes 16, 64 and 1,408 or blocks of {@code blockRows} after {@link
+     * #ROW_PADDING}: a tail, a multiple of 64 that is no power of two), then 2 × {@code blockRows} + 3 rows (at most
+     * 4,099) on the model's row workers in blocks of {@code blockRows}, the way the map runs (oneDNN picks its kernels
+     * by shape and thread count). The model's own map, the slow one here, checks at most {@value #CHECKED_ROWS} rows of
+     * each call, spread evenly over them (rows do not interact, so a kernel that computes a shape wrongly shows in any of
+     * its rows).
      */
     private String probe(UnaryOperator<Tensor> exact, int blockRows, RowWorkers workers) {
         int k = spec.latentDim();
         java.util.Random random = new java.util.Random(20261206L);
         double worst = 0;
         int probed = 0;
-        for (int rows : new int[] {DjlLowPrecisionModel.PROBE_ROWS, Math.min(2 * blockRows + 3, 4099)}) {
+        int[] calls = {DjlLowPrecisionModel.PROBE_ROWS, 40, 1370, Math.min(2 * blockRows + 3, 4099)}; // the last on workers
+        for (int call = 0; call < calls.length; call++) {
+            int rows = calls[call];
             float[] z = new float[rows * k];
             for (int i = 0; i < z.length; i++) {
                 z[i] = (float) (random.nextGaussian() * (i < z.length / 2 ? 1 : 4));
             }
             Tensor seeds = Tensor.matrix(rows, k, z);
-            float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, DjlLatentModel.RowPadding.MULTIPLE_OF_64,
-                    rows > DjlLowPrecisionModel.PROBE_ROWS ? workers : null, this::map,
+            float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, ROW_PADDING, call == calls.length - 1 ? workers : null,
+                    this::map,
                     "fused float32 encoder " + spec.encoderFile()).data();
             int checked = Math.min(rows, CHECKED_ROWS);
             float[] picked = new float[checked * k];
@@ -237,6 +259,9 @@ final class OneDnnFloat32 implements AutoCloseable {
         }
         return null;
     }
+
+    /** How the map pads its blocks' rows ({@link DjlLatentModel#latentSteps} and the probe alike). */
+    static final DjlLatentModel.RowPadding ROW_PADDING = DjlLatentModel.RowPadding.MULTIPLE_OF_64;
 
     /** Rows of one probe call that the model's own map checks: the 1,027 of blocks of 512 all, fewer of bigger ones. */
     static final int CHECKED_ROWS = 1027;

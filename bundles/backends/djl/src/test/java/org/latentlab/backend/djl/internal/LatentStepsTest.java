@@ -190,10 +190,6 @@ class LatentStepsTest {
         }
     }
 
-    /**
-     * Batches over one libtorch block (512 rows of the memorizer, 2,048 on the oneDNN modules) go block by block, each
-     * through all its steps: same values.
-     */
     @Test
     void rowPaddingGivesFewShapes() {
         DjlLatentModel.RowPadding none = DjlLatentModel.RowPadding.NONE;
@@ -211,6 +207,36 @@ class LatentStepsTest {
         assertEquals(35, java.util.stream.IntStream.rangeClosed(1, 2048).map(m64::rows).distinct().count());
     }
 
+    @Test
+    void blocksArePaddedWithZeroRowsButNeverBeyondTheBlock() {
+        // an identity "map" that records the shapes it sees and checks that padding rows are zero
+        java.util.List<Long> shapes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Tensor z = gaussian(230, 4, 1.0, 3);
+        float[] out = DjlLatentModel.withEngine(() -> {
+            try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+                return DjlLatentModel.steps(manager, z, 2, 4, 100, DjlLatentModel.RowPadding.MULTIPLE_OF_64, null, x -> {
+                    shapes.add(x.getShape().get(0));
+                    if (x.getShape().get(0) == 32) {
+                        for (float v : x.get("30:").toFloatArray()) {
+                            assertEquals(0f, v, "padding rows are zero");
+                        }
+                    }
+                    return x.mul(1f);
+                }, "test").data();
+            }
+        }, "test");
+        // blocks of 100, 100, 30: whole blocks stay 100 rows (not 128), the tail of 30 becomes 32; two steps each
+        assertEquals(java.util.List.of(100L, 100L, 100L, 100L, 32L, 32L), shapes);
+        float[] in = z.data();
+        for (int s = 0; s < 2; s++) {
+            assertArrayEquals(in, java.util.Arrays.copyOfRange(out, s * in.length, (s + 1) * in.length), "step " + s);
+        }
+    }
+
+    /**
+     * Batches over one libtorch block (512 rows of the memorizer, 2,048 on the oneDNN modules) go block by block, each
+     * through all its steps: same values.
+     */
     @Test
     void latentStepsOverSeveralRowBlocksAreTheStepsOfTheWholeBatch() {
         // two whole blocks and a part, whichever modules run the map
