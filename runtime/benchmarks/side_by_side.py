@@ -482,9 +482,9 @@ def partial_table(R):
                                                                           R["seeds"]["torch"]["seconds"] / v["seconds"]))
     if "train" in R:
         t, l = R["train"]["torch"], R["train"]["latentlab"]
-        rows.append("| training, batch 128, Adam (steps/s) | %.1f (%s) | %.1f (%.2fx; %s) |" % (
+        rows.append("| training, batch 128, Adam (steps/s) | %.1f (%s) | %.1f (%s; %s) |" % (
             t["steps_per_s"], ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in t["runs"]), l["steps_per_s"],
-            l["steps_per_s"] / t["steps_per_s"], ", ".join("%d steps %.2f s" % (r["steps"], r["seconds"]) for r in l["runs"])))
+            train_ratio(R["train"]), ", ".join("%.1f" % (r["steps"] / r["step_seconds"]) for r in l["runs"][1:])))
         rows.append("| training CPU per step, user / system (ms) | %.0f / %.0f | %.0f / %.0f |" % (
             1e3 * t["user_per_step"], 1e3 * t["sys_per_step"], 1e3 * l["user_per_step"], 1e3 * l["sys_per_step"]))
     i = R["info"]
@@ -719,26 +719,46 @@ def seeds_phase(R, args, run, work, models, f, phase):
 
 
 def train_phase(R, args, run, work, models, home, phase):
+    """Training per step in rounds that alternate the sides (4, or 2 with --quick; each side first in half of them):
+    PyTorch's timed loop of --train-steps steps against `latentlab train --steps N2`, whose training.json gives the
+    time in its steps. The ratio is the median of the rounds' ratios, each taken seconds apart (until 2026-12-06
+    PyTorch ran once before and once after LatentLab, and its two runs read as far apart as 78.6 and 103.4 steps/s).
+    CPU per step: PyTorch's over its runs; LatentLab's from the difference of an N1-step run and the last N2-step run
+    (start-up, data loading and writing cancel)."""
     phase("train")
     x = mnist_train(home, TRAIN_SIZE)
     n1, n2 = max(10, args.train_steps // 5), args.train_steps + max(10, args.train_steps // 5)
-    pt1 = torch_train(os.path.join(models, "mlp784-layers"), x, args.train_steps)
+    layers = os.path.join(models, "mlp784-layers")
     l1 = latentlab_train(run, work, n1)
-    l2 = latentlab_train(run, work, n2)
-    pt2 = torch_train(os.path.join(models, "mlp784-layers"), x, args.train_steps)
+    torch_train(layers, x, max(10, args.train_steps // 5))  # warm-up: torch's first steps build its kernels
+    rounds = 2 if args.quick else 4
+    pts, lls, ratios = [], [], []
+    ll_rate = lambda r: r["steps"] / r["step_seconds"]
+    for k in range(rounds):
+        got = {}
+        for side in (("torch", "latentlab") if k % 2 == 0 else ("latentlab", "torch")):
+            got[side] = torch_train(layers, x, args.train_steps) if side == "torch" else latentlab_train(run, work, n2)
+        pts.append(got["torch"])
+        lls.append(got["latentlab"])
+        ratios.append(ll_rate(got["latentlab"]) / (args.train_steps / got["torch"]["seconds"]))
+        log("  round %d of %d: torch %.1f, latentlab %.1f steps/s (%.2fx)" % (
+            k + 1, rounds, args.train_steps / got["torch"]["seconds"], ll_rate(got["latentlab"]), ratios[-1]))
     per = lambda a, b, key: (b[key] - a[key]) / (b["steps"] - a["steps"])
-    # steps per second: each side's own loop (torch: the timed loop; LatentLab: training.json's stepMillis, the time
-    # in the steps, of the longer run); CPU per step from the difference of two runs (the process's CPU, start-up cancels)
-    ll_rate = l2["steps"] / l2["step_seconds"] if "step_seconds" in l2 else 1 / per(l1, l2, "seconds")
     R["train"] = dict(
-        torch=dict(steps_per_s=2 * args.train_steps / (pt1["seconds"] + pt2["seconds"]),
-                   user_per_step=(pt1["user"] + pt2["user"]) / (2 * args.train_steps),
-                   sys_per_step=(pt1["sys"] + pt2["sys"]) / (2 * args.train_steps), runs=[pt1, pt2]),
-        latentlab=dict(steps_per_s=ll_rate, user_per_step=per(l1, l2, "user"),
-                       sys_per_step=per(l1, l2, "sys"), runs=[l1, l2]))
+        torch=dict(steps_per_s=median(args.train_steps / r["seconds"] for r in pts),
+                   user_per_step=sum(r["user"] for r in pts) / (len(pts) * args.train_steps),
+                   sys_per_step=sum(r["sys"] for r in pts) / (len(pts) * args.train_steps), runs=pts),
+        latentlab=dict(steps_per_s=median(ll_rate(r) for r in lls), user_per_step=per(l1, lls[-1], "user"),
+                       sys_per_step=per(l1, lls[-1], "sys"), runs=[l1] + lls),
+        ratio=median(ratios), ratios=ratios)
     for k in ("torch", "latentlab"):
         t = R["train"][k]
         log("  %s: %.1f steps/s, CPU per step user %.3f s, system %.3f s" % (k, t["steps_per_s"], t["user_per_step"], t["sys_per_step"]))
+
+
+def train_ratio(tr):
+    """The median of the training rounds' ratios with their range."""
+    return "%.2fx [%.2f-%.2f]" % (tr["ratio"], min(tr["ratios"]), max(tr["ratios"]))
 
 
 def rounds_ratio(fx, kind):
@@ -771,7 +791,7 @@ def table(R):
                         c["seeds_both"]))
     t, l = tr["torch"], tr["latentlab"]
     rows.append("| training, batch 128, Adam (steps/s) | %.1f | %.1f (%s) | |" % (t["steps_per_s"], l["steps_per_s"],
-                                                                               ratio(l["steps_per_s"], t["steps_per_s"])))
+                                                                               train_ratio(tr)))
     rows.append("| training CPU per step, user / system (s) | %.3f / %.3f | %.3f / %.3f | |" % (
         t["user_per_step"], t["sys_per_step"], l["user_per_step"], l["sys_per_step"]))
     sg = R["sgemm"]
@@ -794,9 +814,10 @@ def table(R):
                 TRAIN_SIZE, R["model"]["epochs"], ", ".join("%.4f" % v for v in R["model"]["losses"]), R["model"]["folder"],
                 "{:,}".format(i["seeds"])),
             "", "In parentheses: LatentLab / PyTorch for rates, PyTorch's time / LatentLab's time for whole runs; above 1x "
-            "LatentLab is faster. Fixed steps: %d rounds that alternate the sides (after a warm-up round), medians of the "
-            "rates, and the median of the rounds' ratios with their range in brackets. Other rows: PyTorch's figures are "
-            "means of a run before and one after the LatentLab side." % fx[4096].get("rounds", 0), ""]
+            "LatentLab is faster. Fixed steps and training: %d and %d rounds that alternate the sides (after a warm-up), "
+            "medians of the rates, and the median of the rounds' ratios with their range in brackets. Other rows: "
+            "PyTorch's figures are means of a run before and one after the LatentLab side." % (
+                fx[4096].get("rounds", 0), len(tr.get("ratios", []))), ""]
     tail = ["", "Map evaluation at batch 4096 as a share of the best measured sgemm rate (%.0f GFLOP/s; %.2f MFLOP per "
             "seed-step): %s." % (best, MFLOP_PER_SEED_STEP, shares(best)),
             "Same, as a share of the CPU's float32 FMA peak on all cores (%.0f GFLOP/s, fma-peak.sh): %s." % (peak, shares(peak))
@@ -809,9 +830,12 @@ def table(R):
                           + ["seeds: %s s" % ", ".join("%.1f" % v for v in sd["torch"].get("runs", []))]
                           + ["training: %s steps/s" % ", ".join("%.1f" % (r["steps"] / r["seconds"]) for r in t["runs"])]
                           + ["sgemm: %s GFLOP/s" % ", ".join("%.0f" % v for v in sg["torch_runs"])]),
-                "; ".join("fixed %s %s: %s" % (b, k, ", ".join("{:,.0f}".format(v) for v in fx[b][k + "_iterations"]))
-                          for b in float32_batches(fx) + bfloat16_batches(fx) for k in ("torchscript", "onnx")
-                          if k + "_iterations" in fx[b]))]
+                "; ".join(["fixed %s %s: %s" % (b, k, ", ".join("{:,.0f}".format(v) for v in fx[b][k + "_iterations"]))
+                           for b in float32_batches(fx) + bfloat16_batches(fx) for k in ("torchscript", "onnx")
+                           if k + "_iterations" in fx[b]]
+                          + ["training: %s steps/s (rounds' ratios %s)" % (
+                              ", ".join("%.1f" % (r["steps"] / r["step_seconds"]) for r in l["runs"][1:]),
+                              ", ".join("%.2f" % v for v in tr["ratios"]))]))]
     return "\n".join(head + rows + tail) + "\n"
 
 
