@@ -221,8 +221,8 @@ final class OneDnnFloat32 implements AutoCloseable {
      * #ROW_PADDING}: a tail, a multiple of 64 that is no power of two), then 2 × {@code blockRows} + 3 rows (at most
      * 4,099) on the model's row workers in blocks of {@code blockRows}, the way the map runs (oneDNN picks its kernels
      * by shape and thread count). The model's own map, the slow one here, checks at most {@value #CHECKED_ROWS} rows of
-     * each call, spread evenly over them (rows do not interact, so a kernel that computes a shape wrongly shows in any of
-     * its rows).
+     * the first and last call and {@value #SHAPE_CHECKED_ROWS} of the others, spread evenly over them (rows do not
+     * interact, so a kernel that computes a shape wrongly shows in any of its rows).
      */
     private String probe(UnaryOperator<Tensor> exact, int blockRows, RowWorkers workers) {
         int k = spec.latentDim();
@@ -240,7 +240,8 @@ final class OneDnnFloat32 implements AutoCloseable {
             float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, ROW_PADDING, call == calls.length - 1 ? workers : null,
                     this::map,
                     "fused float32 encoder " + spec.encoderFile()).data();
-            int checked = Math.min(rows, CHECKED_ROWS);
+            // the extra shapes' calls are checked on fewer rows: the model's own map is the slow one here
+            int checked = Math.min(rows, call == 1 || call == 2 ? SHAPE_CHECKED_ROWS : CHECKED_ROWS);
             float[] picked = new float[checked * k];
             float[] fusedPicked = new float[checked * k];
             for (int c = 0; c < checked; c++) { // row 0 and row rows - 1 among them
@@ -262,6 +263,9 @@ final class OneDnnFloat32 implements AutoCloseable {
 
     /** How the map pads its blocks' rows ({@link DjlLatentModel#latentSteps} and the probe alike). */
     static final DjlLatentModel.RowPadding ROW_PADDING = DjlLatentModel.RowPadding.MULTIPLE_OF_64;
+
+    /** Rows of the 40- and 1,370-row probe calls that the model's own map checks, spread evenly. */
+    static final int SHAPE_CHECKED_ROWS = 64;
 
     /** Rows of one probe call that the model's own map checks: the 1,027 of blocks of 512 all, fewer of bigger ones. */
     static final int CHECKED_ROWS = 1027;
