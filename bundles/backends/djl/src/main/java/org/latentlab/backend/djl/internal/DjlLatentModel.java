@@ -305,7 +305,7 @@ final class DjlLatentModel implements LatentModel {
      * fewer, bigger calls win: at 4,096 rows (two workers of 2,048) blocks of 2,048 ran 1.08x [1.02-1.09] the seed-steps
      * per second of blocks of 512, CPU per seed-step 12.4 against 13.1 µs; at 8,192 rows 1.07x; at 256 and 1,024 rows
      * 1.0x (AMD EPYC, runtime/benchmarks/run.sh roundrobin, 2026-12-06). With the weights packed where they fill whole
-     * blocks ({@link FusedLinearCode#packedInWholeBlocks}) they still win: 1.06x [1.00-1.15] at 4,096 rows, 1.05x
+     * blocks ({@link FusedLinearCode.Weights#PACKED_IN_WHOLE_BLOCKS}) they still win: 1.06x [1.00-1.15] at 4,096 rows, 1.05x
      * [1.04-1.08] at 8,192 (blocks of 1,024: 1.09x and 1.05x). MKL, which runs the model's own modules, measured
      * the other way on a Xeon ({@link #BLOCK_ROWS}). Models whose inputs have more than 784 values keep {@link
      * #blockRows(int)} ({@link #oneDnnBlockRows}).
@@ -373,9 +373,9 @@ final class DjlLatentModel implements LatentModel {
 
     /**
      * How a block's rows are padded with zero rows before the engine sees them (rows do not interact: the padding rows'
-     * results are dropped), never beyond the block's size. oneDNN makes its kernels per shape, so a run whose calls each have another row count (an
-     * analysis: seeds leave the batch as they converge) pays for a new kernel at nearly every call, and fewer distinct
-     * shapes win.
+     * results are dropped), never beyond the block's size. oneDNN makes its kernels per shape, so a run whose calls each
+     * have another row count (an analysis: seeds leave the batch as they converge) pays for a new kernel at nearly every
+     * call, and fewer distinct shapes win.
      */
     enum RowPadding {
         /** The rows as they are. */
@@ -407,8 +407,8 @@ final class DjlLatentModel implements LatentModel {
      * As {@link #steps(NDManager, Tensor, int, int, int, java.util.function.UnaryOperator, String)}, each block's rows
      * padded as {@code padding} says.
      */
-    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block, RowPadding padding, RowWorkers workers,
-            java.util.function.UnaryOperator<NDArray> f, String what) {
+    static Tensor steps(NDManager manager, Tensor latents, int steps, int k, int block, RowPadding padding,
+            RowWorkers workers, java.util.function.UnaryOperator<NDArray> f, String what) {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         }

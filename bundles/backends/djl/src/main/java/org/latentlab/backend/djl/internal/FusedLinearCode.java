@@ -13,18 +13,19 @@ import java.util.regex.Pattern;
  * The code of a traced TorchScript archive with each {@code Linear} that feeds a {@code ReLU} or {@code Sigmoid}
  * (and nothing else) run as one oneDNN operation: {@code mkldnn::_linear_pointwise} with the bias and the activation
  * fused, by {@link #of} on weights packed once ({@code mkldnn::_reorder_linear_weight}, kept as the module's weight from
- * its first call), by {@link #unpacked} on the weights as they are. Used for the bfloat16 version ({@link DjlLowPrecisionModel}): there libtorch's own bias copy, ReLU and
- * sigmoid passes took about a quarter of the map's time, and fused the map runs about 1.4x the seed-steps per second
- * (784-512-256-32 MLP, 4,096 rows, 2026-12-06; unpacked weights are reordered on every call and lose).
+ * its first call), or as {@link Weights} says. Used for the bfloat16 version ({@link DjlLowPrecisionModel}): there
+ * libtorch's own bias copy, ReLU and sigmoid passes took about a quarter of the map's time, and fused the map runs
+ * about 1.4x the seed-steps per second (784-512-256-32 MLP, 4,096 rows, 2026-12-06; unpacked weights are reordered on
+ * every call and lose).
  *
- * <p>{@link #packedInWholeBlocks} is the float32 form ({@link OneDnnFloat32}): the same fusion, with a Linear's weights
+ * <p>{@link Weights#PACKED_IN_WHOLE_BLOCKS} is the float32 form ({@link OneDnnFloat32}): the same fusion, with a Linear's weights
  * packed only where its out-features fill whole blocks of {@value #WHOLE_BLOCK}, and as they are elsewhere. Packed
  * float32 weights whose out-features do not fill whole blocks are wrong: libtorch 2.7.1's {@code _linear_pointwise} on
  * them (oneDNN 3.7.1, {@code brgemm:avx512_core}, weights packed as {@code AB16b64a} with the out-features padded,
  * 784 to 832) computed the MLP's decoder 1.6-2.3 % off (relative, row by row), while its encoder (512 and 256
  * out-features) came out right to rounding (7e-7); packed only in whole blocks, the decoder is right too (8e-8) and the
  * map runs 1.05x the seed-steps per second of unpacked weights at 4,096 rows, 1.09x at 1,024 (AMD EPYC, 2026-12-06).
- * {@link #unpacked}, every weight as it is, is the fallback when the packed form disagrees with the model.
+ * {@link Weights#AS_THEY_ARE}, every weight as it is, is the fallback when the packed form disagrees with the model.
  *
  * <p>Only code in the exact form {@code torch.jit.trace} writes is touched, so nothing else can change meaning:
  * <ul>
@@ -67,19 +68,6 @@ final class FusedLinearCode {
         return of(entries, Weights.PACKED);
     }
 
-    /** As {@link #of(Map)}, but the weights stay as they are (float32's fallback: see the class comment). */
-    static Map<String, byte[]> unpacked(Map<String, byte[]> entries) {
-        return of(entries, Weights.AS_THEY_ARE);
-    }
-
-    /**
-     * As {@link #of(Map)}, but a Linear's weights are packed only where its out-features fill whole blocks of {@value
-     * #WHOLE_BLOCK} (float32: see the class comment).
-     */
-    static Map<String, byte[]> packedInWholeBlocks(Map<String, byte[]> entries) {
-        return of(entries, Weights.PACKED_IN_WHOLE_BLOCKS);
-    }
-
     /** The block of out-features that oneDNN's float32 packing ({@code AB16b64a}) fills without padding. */
     static final int WHOLE_BLOCK = 64;
 
@@ -93,7 +81,7 @@ final class FusedLinearCode {
         PACKED_IN_WHOLE_BLOCKS
     }
 
-    /** The archive's entries with fused code whose layers take their weights as {@code weights} says (see {@link #of(Map)}). */
+    /** As {@link #of(Map)}, the fused layers taking their weights as {@code weights} says. */
     static Map<String, byte[]> of(Map<String, byte[]> entries, Weights weights) {
         try {
             return fuse(entries, weights);
@@ -177,8 +165,8 @@ final class FusedLinearCode {
                         .append("    x: Tensor) -> Tensor:\n")
                         .append("    weight = self.weight\n");
                 if (pack) { // packed at the first call: the model's probe, on one thread, before any caller has the model
-                    fused.append("    if not weight.is_mkldnn")
-                            .append(weights == Weights.PACKED ? "" : " and weight.size(0) % " + WHOLE_BLOCK + " == 0").append(":\n")
+                    String whole = weights == Weights.PACKED ? "" : " and weight.size(0) % " + WHOLE_BLOCK + " == 0";
+                    fused.append("    if not weight.is_mkldnn").append(whole).append(":\n")
                             .append("      weight = ops.mkldnn._reorder_linear_weight(weight, 2048)\n")
                             .append("      self.weight = weight\n");
                 }

@@ -23,9 +23,9 @@ import org.latentlab.rowworkers.RowWorkers;
 
 /**
  * A float32 TorchScript model's modules with each Linear that feeds a ReLU or Sigmoid run as one oneDNN operation
- * ({@link FusedLinearCode#packedInWholeBlocks}: {@code mkldnn::_linear_pointwise}, bias and activation fused, the
+ * ({@link Weights#PACKED_IN_WHOLE_BLOCKS}: {@code mkldnn::_linear_pointwise}, bias and activation fused, the
  * weights packed once where their out-features fill oneDNN's blocks, as they are elsewhere; when those disagree with the
- * model, {@link FusedLinearCode#unpacked}: all weights as they are). Still float32, the same map up to rounding
+ * model, {@link Weights#AS_THEY_ARE}: all weights as they are). Still float32, the same map up to rounding
  * (checked on probe rows within {@link #PROBE_TOLERANCE}).
  *
  * <p>Why: libtorch computes float32 linear layers with MKL, whose fast kernels are chosen on Intel CPUs only. On an AMD
@@ -37,8 +37,7 @@ import org.latentlab.rowworkers.RowWorkers;
  * GenuineIntel; on Intel CPUs MKL's kernels are the fast ones), {@code on} or {@code off}; the model's code must have
  * such a layer in the form {@code torch.jit.trace} writes; the fused modules must load and agree with the model on probe
  * rows (the packed form first, then the unpacked one). Otherwise nothing changes, and why is kept in {@link
- * #unavailable}. Autograd (Jacobians, JVPs) keeps the
- * model's own modules: oneDNN's fused operation has no derivative.
+ * #unavailable}. Autograd (Jacobians, JVPs) keeps the model's own modules: oneDNN's fused operation has no derivative.
  */
 final class OneDnnFloat32 implements AutoCloseable {
 
@@ -229,19 +228,19 @@ final class OneDnnFloat32 implements AutoCloseable {
         java.util.Random random = new java.util.Random(20261206L);
         double worst = 0;
         int probed = 0;
-        int[] calls = {DjlLowPrecisionModel.PROBE_ROWS, 40, 1370, Math.min(2 * blockRows + 3, 4099)}; // the last on workers
-        for (int call = 0; call < calls.length; call++) {
-            int rows = calls[call];
+        ProbeCall[] calls = {new ProbeCall(DjlLowPrecisionModel.PROBE_ROWS, CHECKED_ROWS, false),
+            new ProbeCall(40, SHAPE_CHECKED_ROWS, false), new ProbeCall(1370, SHAPE_CHECKED_ROWS, false),
+            new ProbeCall(Math.min(2 * blockRows + 3, 4099), CHECKED_ROWS, true)};
+        for (ProbeCall call : calls) {
+            int rows = call.rows();
             float[] z = new float[rows * k];
             for (int i = 0; i < z.length; i++) {
                 z[i] = (float) (random.nextGaussian() * (i < z.length / 2 ? 1 : 4));
             }
             Tensor seeds = Tensor.matrix(rows, k, z);
-            float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, ROW_PADDING, call == calls.length - 1 ? workers : null,
-                    this::map,
-                    "fused float32 encoder " + spec.encoderFile()).data();
-            // the extra shapes' calls are checked on fewer rows: the model's own map is the slow one here
-            int checked = Math.min(rows, call == 1 || call == 2 ? SHAPE_CHECKED_ROWS : CHECKED_ROWS);
+            float[] g = DjlLatentModel.steps(manager, seeds, 1, k, blockRows, ROW_PADDING, call.onWorkers() ? workers : null,
+                    this::map, "fused float32 encoder " + spec.encoderFile()).data();
+            int checked = Math.min(rows, call.checked());
             float[] picked = new float[checked * k];
             float[] fusedPicked = new float[checked * k];
             for (int c = 0; c < checked; c++) { // row 0 and row rows - 1 among them
@@ -260,6 +259,9 @@ final class OneDnnFloat32 implements AutoCloseable {
         }
         return null;
     }
+
+    /** One probe call: its rows, how many of them the model's own (slow) map checks, whether on the row workers. */
+    private record ProbeCall(int rows, int checked, boolean onWorkers) {}
 
     /** How the map pads its blocks' rows ({@link DjlLatentModel#latentSteps} and the probe alike). */
     static final DjlLatentModel.RowPadding ROW_PADDING = DjlLatentModel.RowPadding.MULTIPLE_OF_64;

@@ -186,14 +186,14 @@ class DjlLowPrecisionModelTest {
         assertEquals(3, count(linears, "if weight.is_mkldnn:\n      return ops.mkldnn._linear_pointwise("), linears);
         // float32: the same fusion, packed only where the out-features fill whole blocks (else as they are); unpacked:
         // never packed, and no forward taking a packed weight
-        String whole = linears(FusedLinearCode.packedInWholeBlocks(dec));
-        assertEquals(text(fused), text(FusedLinearCode.packedInWholeBlocks(dec)), "the same calls fused");
+        String whole = linears(FusedLinearCode.of(dec, FusedLinearCode.Weights.PACKED_IN_WHOLE_BLOCKS));
+        assertEquals(text(fused), text(FusedLinearCode.of(dec, FusedLinearCode.Weights.PACKED_IN_WHOLE_BLOCKS)), "the same calls fused");
         assertEquals(3, count(whole, "    if not weight.is_mkldnn and weight.size(0) % 64 == 0:\n"
                 + "      weight = ops.mkldnn._reorder_linear_weight(weight, 2048)\n      self.weight = weight\n"), whole);
         assertEquals(0, count(whole, "    if not weight.is_mkldnn:\n"), whole);
         assertEquals(3, count(whole, "if weight.is_mkldnn:\n      return ops.mkldnn._linear_pointwise("), whole);
-        String plain = linears(FusedLinearCode.unpacked(dec));
-        assertEquals(text(fused), text(FusedLinearCode.unpacked(dec)), "the same calls fused");
+        String plain = linears(FusedLinearCode.of(dec, FusedLinearCode.Weights.AS_THEY_ARE));
+        assertEquals(text(fused), text(FusedLinearCode.of(dec, FusedLinearCode.Weights.AS_THEY_ARE)), "the same calls fused");
         assertEquals(0, count(plain, "_reorder_linear_weight"), plain);
         assertEquals(0, count(plain, "is_mkldnn"), plain);
         assertEquals(3, count(plain, "  def latentlab_relu(") + count(plain, "  def latentlab_sigmoid("), plain);
