@@ -55,8 +55,8 @@ static void *run(void *out) {
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 1;
     double seconds = argc > 2 ? atof(argv[2]) : 1.0;
-    if (threads < 1 || threads > 4096 || !(seconds > 0)) {
-        fprintf(stderr, "usage: fma_peak THREADS [SECONDS] (1 to 4096 threads)\n");
+    if (threads < 1 || threads > 4096 || !(seconds > 0 && seconds <= 3600)) {
+        fprintf(stderr, "usage: fma_peak THREADS [SECONDS] (1 to 4096 threads, 0 < SECONDS <= 3600)\n");
         return 2;
     }
     pthread_t *t = calloc(threads, sizeof *t);
